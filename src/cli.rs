@@ -1,0 +1,227 @@
+//! The command line: argument parsing, subcommands, exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
+
+use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
+use crate::lint::{self, Outcome};
+use crate::report::{self, Format, Style};
+use crate::source::display_path;
+
+/// Exit codes (contract).
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schema-lint",
+    version,
+    about = "Lint PostgreSQL migrations against schema conventions",
+    long_about = "Reads PostgreSQL migration files (sqlx, diesel, golang-migrate, Flyway, dbmate, goose, \
+                  numbered), replays their DDL into a model of the schema they produce, and reports \
+                  where it breaks the conventions.\n\nWith no PATHS, lints the config's `roots`, else `migrations/`.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Migration files or folders (searched recursively).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Full)]
+    pub format: Format,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (comma-separated; `all` for every default rule).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "info", "never"])]
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule with its default severity and summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print the documentation of a rule.
+    Explain {
+        /// The rule's name, e.g. prefer-text.
+        rule: String,
+    },
+    /// Write a commented schema-lint.toml with every rule and option.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "schema-lint.toml")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(run(cli))
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Some(Command::Rules { format }) => crate::docs::list_rules(format),
+        Some(Command::Explain { rule }) => crate::docs::explain(&rule),
+        Some(Command::Init { path }) => crate::docs::init(&path),
+        None => run_lint(cli.lint),
+    }
+}
+
+fn run_lint(args: LintArgs) -> u8 {
+    let cli = CommandLine {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
+    };
+    let config_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| config::find(&dir)),
+    };
+    let settings = match config::load(config_path.as_deref(), &cli) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprint!("{}", render_config_error(&error));
+            return EXIT_ERROR;
+        }
+    };
+    let paths = match lint_paths(&args.paths, &settings) {
+        Ok(paths) => paths,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let outcome = lint::lint(&paths, &settings);
+    let style = Style {
+        color: std::io::stdout().is_terminal() && color_allowed(),
+    };
+    let rendered = report::render(&outcome, args.format, style);
+    for error in &outcome.input_errors {
+        eprintln!("error: {error}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(rendered.as_bytes()).is_err() {
+        // A closed pipe (`| head`) is not our failure.
+        return exit_code(&outcome, &settings);
+    }
+    exit_code(&outcome, &settings)
+}
+
+/// The paths to lint: as given, else the config's roots, else `migrations/`.
+fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, String> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    if !settings.roots.is_empty() {
+        return Ok(settings
+            .roots
+            .iter()
+            .map(|root| relative_to(&settings.base, root))
+            .collect());
+    }
+    let default = PathBuf::from("migrations");
+    if default.is_dir() {
+        return Ok(vec![default]);
+    }
+    Err("no paths given, no `roots` in a config file, and no migrations/ folder here".to_string())
+}
+
+fn relative_to(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() || base == Path::new(".") {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+pub fn exit_code(outcome: &Outcome, settings: &Settings) -> u8 {
+    if !outcome.input_errors.is_empty() {
+        EXIT_ERROR
+    } else if outcome
+        .diagnostics
+        .iter()
+        .any(|d| settings.fail_on.fails(d.severity))
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// `NO_COLOR` (any non-empty value) turns colour off: <https://no-color.org>.
+pub fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn render_config_error(error: &ConfigError) -> String {
+    let mut diagnostic = MietteDiagnostic::new(error.message.clone()).with_code("config");
+    if let Some(help) = &error.help {
+        diagnostic = diagnostic.with_help(help.clone());
+    }
+    let mut report_text = String::new();
+    let color = std::io::stderr().is_terminal() && color_allowed();
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
+    let report = match (&error.path, &error.span) {
+        (Some(path), Some(span)) => {
+            diagnostic =
+                diagnostic.with_label(LabeledSpan::new_primary_with_span(None, span.clone()));
+            Report::new(diagnostic)
+                .with_source_code(NamedSource::new(display_path(path), error.text.clone()))
+        }
+        _ => {
+            let prefix = error
+                .path
+                .as_ref()
+                .map(|p| format!("{}: ", display_path(p)))
+                .unwrap_or_default();
+            Report::new(MietteDiagnostic {
+                message: format!("{prefix}{}", error.message),
+                ..diagnostic
+            })
+        }
+    };
+    if handler
+        .render_report(&mut report_text, report.as_ref())
+        .is_err()
+    {
+        report_text = format!("error: {}\n", error.message);
+    }
+    report_text
+}

@@ -1,0 +1,593 @@
+//! `schema-lint.toml`: reading, validating (with the offending line shown on
+//! error) and turning it into the `Settings` a run uses.
+//!
+//! Precedence: rule defaults < config file < command line.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::Layout;
+use crate::load::Project;
+use crate::rules::{self, Check};
+
+/// The file names searched for, in this order, in each folder upward.
+pub const FILE_NAMES: [&str; 2] = ["schema-lint.toml", ".schema-lint.toml"];
+
+/// From which severity on findings fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn from_name(name: &str) -> Option<FailOn> {
+        match name {
+            "never" => Some(FailOn::Never),
+            other => Severity::from_name(other).map(FailOn::At),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        matches!(self, FailOn::At(threshold) if severity >= threshold)
+    }
+}
+
+/// A rule that runs, at the severity its findings get.
+pub struct ActiveRule {
+    pub check: Box<dyn Check>,
+    pub severity: Severity,
+    /// The options it runs with (defaults filled in).
+    pub options: toml::Table,
+}
+
+/// Per-path changes from `[[overrides]]`.
+#[derive(Debug, Clone)]
+struct Override {
+    paths: GlobSet,
+    ignore: Vec<String>,
+    severity: BTreeMap<String, Option<Severity>>,
+}
+
+/// Everything a run is configured by.
+pub struct Settings {
+    pub rules: Vec<ActiveRule>,
+    pub layout: Option<Layout>,
+    pub fail_on: FailOn,
+    /// Migration sets to lint when no path is given (relative to `base`).
+    pub roots: Vec<PathBuf>,
+    /// The folder of the config file: globs and roots are relative to it.
+    pub base: PathBuf,
+    exclude: GlobSet,
+    overrides: Vec<Override>,
+}
+
+/// What the command line says about rules; it wins over the file.
+#[derive(Debug, Clone, Default)]
+pub struct CommandLine {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<FailOn>,
+}
+
+/// A configuration problem, with the config text so it can be shown.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: Option<PathBuf>,
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            path: None,
+            text: String::new(),
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn at(span: Range<usize>, message: impl Into<String>) -> Self {
+        ConfigError {
+            span: Some(span),
+            ..ConfigError::new(message)
+        }
+    }
+
+    fn help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+// ----- the file, as written ------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    roots: Vec<String>,
+    layout: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    /// `select`, `ignore`, `severity` and one table per rule.
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// Finds `schema-lint.toml` or `.schema-lint.toml` in `start` or the
+/// nearest folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|path| path.is_file())
+    })
+}
+
+/// Reads the config file at `path` (or the defaults when `None`) and applies
+/// the command line over it.
+pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigError> {
+    let Some(path) = path else {
+        return build(RawConfig::default(), "", PathBuf::from("."), cli);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::new(format!(
+            "cannot read config file {}: {e}",
+            crate::source::display_path(path)
+        ))
+    })?;
+    let base = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parse(&text, base, cli).map_err(|mut error| {
+        error.path = Some(path.to_path_buf());
+        error.text = text.clone();
+        error
+    })
+}
+
+/// Parses config text; `base` is the folder globs are relative to.
+pub fn parse(text: &str, base: PathBuf, cli: &CommandLine) -> Result<Settings, ConfigError> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+        span: e.span(),
+        ..ConfigError::new(e.message().trim().to_string())
+    })?;
+    build(raw, text, base, cli)
+}
+
+fn build(
+    raw: RawConfig,
+    text: &str,
+    base: PathBuf,
+    cli: &CommandLine,
+) -> Result<Settings, ConfigError> {
+    let registry = rules::registry();
+    let layout = match &raw.layout {
+        None => None,
+        Some(name) if name.get_ref() == "auto" => None,
+        Some(name) => Some(Layout::from_name(name.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = Layout::CONFIGURABLE.iter().map(|l| l.name()).collect();
+            ConfigError::at(name.span(), format!("unknown layout `{}`", name.get_ref()))
+                .help(Some(format!("one of: auto, {}", names.join(", "))))
+        })?),
+    };
+    let fail_on = match &raw.fail_on {
+        None => FailOn::At(Severity::Error),
+        Some(value) => FailOn::from_name(value.get_ref()).ok_or_else(|| {
+            ConfigError::at(
+                value.span(),
+                format!("unknown fail-on level `{}`", value.get_ref()),
+            )
+            .help(Some("one of: error, warning, info, never".to_string()))
+        })?,
+    };
+    let fail_on = cli.fail_on.unwrap_or(fail_on);
+    let exclude = globs(&raw.exclude)?;
+
+    let mut rules_table = RulesTable::default();
+    for (key, value) in &raw.rules {
+        match key.get_ref().as_str() {
+            "select" => rules_table.select = Some(rule_list(text, value)?),
+            "ignore" => rules_table.ignore = rule_list(text, value)?,
+            "severity" => rules_table.severity = severity_map(text, value)?,
+            name => {
+                known_rule(name, key.span())?;
+                if !value.get_ref().is_table() {
+                    return Err(ConfigError::at(
+                        value.span(),
+                        format!("`rules.{name}` must be a table of options"),
+                    ));
+                }
+                rules_table.options.insert(name.to_string(), value.clone());
+            }
+        }
+    }
+
+    // Which rules run, and how loud.
+    let selected: Vec<String> = match (&cli.select, &rules_table.select) {
+        (Some(cli_select), _) => {
+            for name in cli_select {
+                check_cli_rule(name)?;
+            }
+            cli_select.clone()
+        }
+        (None, Some(select)) => select.iter().map(|s| s.get_ref().clone()).collect(),
+        (None, None) => vec!["all".to_string()],
+    };
+    for name in &cli.ignore {
+        check_cli_rule(name)?;
+    }
+    let ignored: Vec<&str> = rules_table
+        .ignore
+        .iter()
+        .map(|s| s.get_ref().as_str())
+        .chain(cli.ignore.iter().map(String::as_str))
+        .collect();
+    let mut active = Vec::new();
+    for rule in &registry {
+        let name = rule.meta.name;
+        let explicitly = selected.iter().any(|s| s == name);
+        let by_all = selected.iter().any(|s| s == "all") && rule.meta.default_severity.is_some();
+        if !(explicitly || by_all) || ignored.contains(&name) {
+            continue;
+        }
+        let severity = match rules_table.severity.get(name) {
+            Some(Some(severity)) => *severity,
+            Some(None) => continue,
+            None => rule.meta.default_severity.unwrap_or(Severity::Warning),
+        };
+        let options = rules_table.options.get(name);
+        let built = rule
+            .build(options.map(Spanned::get_ref))
+            .map_err(|message| option_error(text, name, options, &message))?;
+        active.push(ActiveRule {
+            check: built.check,
+            severity,
+            options: built.options,
+        });
+    }
+    // Options of rules that are switched off are still validated.
+    for (name, options) in &rules_table.options {
+        if let Some(rule) = registry.iter().find(|r| r.meta.name == name)
+            && let Err(message) = rule.build(Some(options.get_ref()))
+        {
+            return Err(option_error(text, name, Some(options), &message));
+        }
+    }
+
+    let overrides = raw
+        .overrides
+        .iter()
+        .map(|o| {
+            Ok(Override {
+                paths: globs(&o.paths)?,
+                ignore: o
+                    .ignore
+                    .iter()
+                    .map(|name| {
+                        known_rule(name.get_ref(), name.span()).map(|_| name.get_ref().clone())
+                    })
+                    .collect::<Result<_, _>>()?,
+                severity: severities(&o.severity)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ConfigError>>()?;
+
+    Ok(Settings {
+        rules: active,
+        layout,
+        fail_on,
+        roots: raw.roots.iter().map(PathBuf::from).collect(),
+        base,
+        exclude,
+        overrides,
+    })
+}
+
+#[derive(Default)]
+struct RulesTable {
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Vec<Spanned<String>>,
+    severity: BTreeMap<String, Option<Severity>>,
+    options: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {
+    if rules::find(name).is_some() {
+        return Ok(());
+    }
+    Err(ConfigError::at(span, format!("unknown rule `{name}`"))
+        .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?"))))
+}
+
+fn check_cli_rule(name: &str) -> Result<(), ConfigError> {
+    if name == "all" || rules::find(name).is_some() {
+        return Ok(());
+    }
+    Err(
+        ConfigError::new(format!("unknown rule `{name}` on the command line"))
+            .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?"))),
+    )
+}
+
+/// A list of rule names (`select` also takes `"all"`), checked. Each name
+/// keeps the span of its string in the list, for errors.
+fn rule_list(
+    text: &str,
+    value: &Spanned<toml::Value>,
+) -> Result<Vec<Spanned<String>>, ConfigError> {
+    let items = value
+        .get_ref()
+        .as_array()
+        .ok_or_else(|| ConfigError::at(value.span(), "expected a list of rule names"))?;
+    let mut list = Vec::new();
+    for item in items {
+        let name = item
+            .as_str()
+            .ok_or_else(|| ConfigError::at(value.span(), "expected a list of rule names"))?;
+        let span = find_in(text, value.span(), &format!("\"{name}\"")).unwrap_or(value.span());
+        if name != "all" {
+            known_rule(name, span.clone())?;
+        }
+        list.push(Spanned::new(span, name.to_string()));
+    }
+    Ok(list)
+}
+
+/// The first occurrence of `needle` inside `span` of `text`.
+fn find_in(text: &str, span: Range<usize>, needle: &str) -> Option<Range<usize>> {
+    let start = span.start + text.get(span)?.find(needle)?;
+    Some(start..start + needle.len())
+}
+
+fn severity_map(
+    text: &str,
+    value: &Spanned<toml::Value>,
+) -> Result<BTreeMap<String, Option<Severity>>, ConfigError> {
+    let table = value.get_ref().as_table().ok_or_else(|| {
+        ConfigError::at(
+            value.span(),
+            "`rules.severity` must be a table of rule = level",
+        )
+    })?;
+    let mut out = BTreeMap::new();
+    for (name, level) in table {
+        let span = find_key(text, value.span(), name).unwrap_or(value.span());
+        known_rule(name, span.clone())?;
+        let level = level.as_str().and_then(parse_level).ok_or_else(|| {
+            ConfigError::at(
+                span,
+                format!("`{name}`: expected one of error, warning, info, off"),
+            )
+        })?;
+        out.insert(name.clone(), level);
+    }
+    Ok(out)
+}
+
+fn severities(
+    map: &BTreeMap<Spanned<String>, Spanned<String>>,
+) -> Result<BTreeMap<String, Option<Severity>>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (name, level) in map {
+        known_rule(name.get_ref(), name.span())?;
+        let parsed = parse_level(level.get_ref()).ok_or_else(|| {
+            ConfigError::at(level.span(), "expected one of error, warning, info, off")
+        })?;
+        out.insert(name.get_ref().clone(), parsed);
+    }
+    Ok(out)
+}
+
+/// `off` is `None`.
+fn parse_level(level: &str) -> Option<Option<Severity>> {
+    match level {
+        "off" => Some(None),
+        other => Severity::from_name(other).map(Some),
+    }
+}
+
+fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern.get_ref())
+            .map_err(|e| ConfigError::at(pattern.span(), format!("invalid glob: {}", e.kind())))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| ConfigError::new(format!("invalid globs: {e}")))
+}
+
+/// An option error, pointed at the option's key when it can be found in
+/// the table's text, else at the table.
+fn option_error(
+    text: &str,
+    rule: &str,
+    options: Option<&Spanned<toml::Value>>,
+    message: &str,
+) -> ConfigError {
+    let span = options.map(|o| o.span()).unwrap_or(0..0);
+    let key = message
+        .split('`')
+        .nth(1)
+        .and_then(|key| find_key(text, span.clone(), key));
+    let help = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("unknown field"))
+        .and_then(|key| {
+            let known: Vec<String> = rules::find(rule)
+                .map(|r| r.default_options().keys().cloned().collect())
+                .unwrap_or_default();
+            crate::suggest::closest(key, known.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+        });
+    ConfigError::at(key.unwrap_or(span), format!("rules.{rule}: {message}")).help(help)
+}
+
+/// The span of `key = …` inside `span` of `text`.
+fn find_key(text: &str, span: Range<usize>, key: &str) -> Option<Range<usize>> {
+    let region = text.get(span.clone())?;
+    let mut offset = 0;
+    for line in region.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = span.start + offset + indent;
+            return Some(start..start + key.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+impl Settings {
+    /// The defaults, without a config file or command line.
+    pub fn default_settings() -> Settings {
+        match build(
+            RawConfig::default(),
+            "",
+            PathBuf::from("."),
+            &CommandLine::default(),
+        ) {
+            Ok(settings) => settings,
+            // The defaults are fixed at build time; a test pins that they load.
+            Err(error) => unreachable!("default configuration is invalid: {}", error.message),
+        }
+    }
+
+    pub fn severity_of(&self, rule: &str) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|r| r.check.meta().name == rule)
+            .map(|r| r.severity)
+    }
+
+    /// The path relative to the config folder, for glob matching.
+    fn relative(&self, path: &Path) -> PathBuf {
+        let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let base = absolute(&self.base);
+        let full = absolute(path);
+        full.strip_prefix(&base)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
+    }
+
+    /// Applies `[[overrides]]` to findings: later entries win.
+    pub fn apply_overrides(&self, project: &Project, diagnostics: &mut Vec<Diagnostic>) {
+        if self.overrides.is_empty() {
+            return;
+        }
+        diagnostics.retain_mut(|diagnostic| {
+            let path = self.relative(project.file(diagnostic.file).source.path());
+            let mut keep = true;
+            for o in self.overrides.iter().filter(|o| o.paths.is_match(&path)) {
+                if o.ignore.iter().any(|r| r == diagnostic.rule) {
+                    keep = false;
+                }
+                match o.severity.get(diagnostic.rule) {
+                    Some(Some(severity)) => {
+                        diagnostic.severity = *severity;
+                        keep = true;
+                    }
+                    Some(None) => keep = false,
+                    None => {}
+                }
+            }
+            keep
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Settings, ConfigError> {
+        parse(text, PathBuf::from("."), &CommandLine::default())
+    }
+
+    #[test]
+    fn defaults_load() {
+        let settings = Settings::default_settings();
+        assert!(settings.severity_of("prefer-text").is_some());
+        assert_eq!(settings.fail_on, FailOn::At(Severity::Error));
+    }
+
+    #[test]
+    fn unknown_rule_points_at_the_key() {
+        let text = "[rules]\nignore = [\"prefer-txt\"]\n";
+        let error = parse_text(text).err().unwrap();
+        assert_eq!(&text[error.span.clone().unwrap()], "\"prefer-txt\"");
+        assert_eq!(error.help.as_deref(), Some("did you mean `prefer-text`?"));
+    }
+
+    #[test]
+    fn unknown_top_level_key() {
+        let text = "rots = [\"migrations\"]\n";
+        let error = parse_text(text).err().unwrap();
+        assert!(
+            error.message.contains("unknown field `rots`"),
+            "{}",
+            error.message
+        );
+        assert_eq!(&text[error.span.clone().unwrap()], "rots");
+    }
+
+    #[test]
+    fn severity_and_ignore() {
+        let text = "[rules]\nignore = [\"prefer-text\"]\n[rules.severity]\nprefer-timestamptz = \"warning\"\nparse-error = \"off\"\n";
+        let settings = parse_text(text).unwrap();
+        assert_eq!(settings.severity_of("prefer-text"), None);
+        assert_eq!(settings.severity_of("parse-error"), None);
+        assert_eq!(
+            settings.severity_of("prefer-timestamptz"),
+            Some(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn command_line_wins() {
+        let cli = CommandLine {
+            select: Some(vec!["prefer-text".into()]),
+            ignore: vec![],
+            fail_on: Some(FailOn::Never),
+        };
+        let settings = parse("fail-on = \"warning\"\n", PathBuf::from("."), &cli).unwrap();
+        assert_eq!(settings.rules.len(), 1);
+        assert_eq!(settings.fail_on, FailOn::Never);
+    }
+}

@@ -1,0 +1,162 @@
+//! Documentation built into the binary: `rules`, `explain`, `init`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::{EXIT_CLEAN, EXIT_ERROR, ListFormat};
+use crate::diagnostic::Severity;
+use crate::rules;
+
+fn severity_name(severity: Option<Severity>) -> &'static str {
+    severity.map(Severity::name).unwrap_or("off")
+}
+
+/// `schema-lint rules`.
+pub fn list_rules(format: ListFormat) -> u8 {
+    print!("{}", rules_listing(format));
+    EXIT_CLEAN
+}
+
+pub fn rules_listing(format: ListFormat) -> String {
+    let registry = rules::registry();
+    match format {
+        ListFormat::Text => {
+            let width = registry
+                .iter()
+                .map(|r| r.meta.name.len())
+                .max()
+                .unwrap_or(0);
+            let mut out = String::new();
+            for rule in &registry {
+                let _ = writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    rule.meta.name,
+                    severity_name(rule.meta.default_severity),
+                    rule.meta.summary
+                );
+            }
+            out
+        }
+        ListFormat::Json => {
+            #[derive(Serialize)]
+            struct Entry {
+                name: &'static str,
+                default_severity: &'static str,
+                summary: &'static str,
+                options: toml::Table,
+            }
+            let entries: Vec<Entry> = registry
+                .iter()
+                .map(|r| Entry {
+                    name: r.meta.name,
+                    default_severity: severity_name(r.meta.default_severity),
+                    summary: r.meta.summary,
+                    options: r.default_options(),
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&entries).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+/// `schema-lint explain <rule>`.
+pub fn explain(name: &str) -> u8 {
+    match rules::find(name) {
+        Some(rule) => {
+            print!("{}", rule.meta.doc);
+            EXIT_CLEAN
+        }
+        None => {
+            eprintln!("error: unknown rule `{name}`");
+            if let Some(suggestion) = rules::suggest(name) {
+                eprintln!("  help: did you mean `{suggestion}`?");
+            }
+            eprintln!("  `schema-lint rules` lists every rule");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `schema-lint init`: refuses to overwrite.
+pub fn init(path: &Path) -> u8 {
+    if path.exists() {
+        eprintln!(
+            "error: {} already exists; not overwriting it",
+            crate::source::display_path(path)
+        );
+        return EXIT_ERROR;
+    }
+    match std::fs::write(path, init_text()) {
+        Ok(()) => {
+            println!("wrote {}", crate::source::display_path(path));
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            eprintln!(
+                "error: cannot write {}: {error}",
+                crate::source::display_path(path)
+            );
+            EXIT_ERROR
+        }
+    }
+}
+
+/// A commented config listing every rule and option at its default.
+pub fn init_text() -> String {
+    let registry = rules::registry();
+    let mut out = String::from(
+        "# schema-lint configuration: every value below is the default.\n\
+         # Each rule is documented by `schema-lint explain <rule>`.\n\n\
+         # Migration sets to lint when no path is given (default: migrations/).\n\
+         # roots = [\"migrations\"]\n\n\
+         # auto | sqlx | diesel | golang-migrate | flyway | dbmate | goose | numbered\n\
+         layout = \"auto\"\n\n\
+         # Globs, relative to this file, of migration files to leave out.\n\
+         exclude = []\n\n\
+         # Exit with 1 on findings at or above: error | warning | info | never\n\
+         fail-on = \"error\"\n\n\
+         [rules]\n\
+         # \"all\" runs every rule that is not off by default; or list rule names.\n\
+         select = [\"all\"]\n\
+         ignore = []\n\n\
+         # error | warning | info | off\n\
+         [rules.severity]\n",
+    );
+    let width = registry
+        .iter()
+        .map(|r| r.meta.name.len())
+        .max()
+        .unwrap_or(0);
+    for rule in &registry {
+        let level = format!("\"{}\"", severity_name(rule.meta.default_severity));
+        let _ = writeln!(
+            out,
+            "{:width$} = {:9} # {}",
+            rule.meta.name, level, rule.meta.summary
+        );
+    }
+    for rule in &registry {
+        let options = rule.default_options();
+        if options.is_empty() {
+            continue;
+        }
+        let mut table = toml::Table::new();
+        table.insert(rule.meta.name.to_string(), toml::Value::Table(options));
+        let mut wrapper = toml::Table::new();
+        wrapper.insert("rules".to_string(), toml::Value::Table(table));
+        let _ = write!(out, "\n{}", toml::to_string(&wrapper).unwrap_or_default());
+    }
+    out.push_str(
+        "\n# Per-path changes; later entries win. Paths are globs relative to this file.\n\
+         # [[overrides]]\n\
+         # paths = [\"migrations/2019*\"]\n\
+         # ignore = [\"prefer-text\"]\n\
+         # severity = { prefer-timestamptz = \"warning\" }\n",
+    );
+    out
+}

@@ -1,0 +1,26 @@
+//! `schema-lint`: a linter for PostgreSQL migrations.
+//!
+//! The module tree is the pipeline:
+//! 1. [`discover`] finds migration files and orders them per set;
+//! 2. [`load`] reads, splits and parses each file;
+//! 3. [`model`] replays the DDL into the schema the set produces;
+//! 4. [`rules`] check the schema and the statements;
+//! 5. [`suppress`] applies inline suppressions (and [`config`] overrides);
+//! 6. [`report`] prints the findings.
+//!
+//! [`lint::lint`] runs steps 1–5; [`cli`] is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod docs;
+pub mod lint;
+pub mod load;
+pub mod locate;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;
+pub mod suppress;

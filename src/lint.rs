@@ -1,0 +1,99 @@
+//! The pipeline, end to end: discover → load → replay → check → suppress.
+//! Reporting is the caller's (see `report`).
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, InputError};
+use crate::discover::{self, Discovery};
+use crate::load::{self, Project};
+use crate::model::replay::replay;
+use crate::rules::Context;
+use crate::suppress;
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub project: Project,
+    /// Findings in reported files, in migration order then position.
+    pub diagnostics: Vec<Diagnostic>,
+    pub input_errors: Vec<InputError>,
+}
+
+impl Outcome {
+    /// Files that were reported on (named by the user or found under a
+    /// folder they named).
+    pub fn files_checked(&self) -> usize {
+        self.project.files.iter().filter(|f| f.reported()).count()
+    }
+}
+
+pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    let exclude = |path: &std::path::Path| settings.is_excluded(path);
+    let options = discover::Options {
+        layout: settings.layout,
+        exclude: &exclude,
+    };
+    let Discovery { sets, errors } = discover::discover(paths, &options);
+    let (project, load_errors) = load::load(sets);
+    let mut input_errors = errors;
+    input_errors.extend(load_errors);
+    input_errors.sort();
+
+    let mut diagnostics = check(&project, settings);
+    diagnostics.retain(|d| project.file(d.file).reported());
+    settings.apply_overrides(&project, &mut diagnostics);
+    suppress::apply(&project, settings, &mut diagnostics);
+    sort(&mut diagnostics);
+    Outcome {
+        project,
+        diagnostics,
+        input_errors,
+    }
+}
+
+/// Runs every active rule on every set (sets in parallel: they share
+/// nothing).
+fn check(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
+    let per_set: Vec<Vec<Diagnostic>> = project
+        .sets
+        .par_iter()
+        .map(|set| {
+            let catalog = replay(project, set);
+            let cx = Context {
+                project,
+                set,
+                catalog: &catalog,
+            };
+            let mut all = Vec::new();
+            for active in &settings.rules {
+                let mut found = Vec::new();
+                active.check.check(&cx, &mut found);
+                for diagnostic in &mut found {
+                    diagnostic.severity = active.severity;
+                }
+                all.extend(found);
+            }
+            all
+        })
+        .collect();
+    per_set.into_iter().flatten().collect()
+}
+
+/// Migration order (file ids follow it), then position, then rule; exact
+/// duplicates (two rules never report the same finding, but one rule may
+/// reach the same place twice) are dropped.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, a.rule, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            b.rule,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+}

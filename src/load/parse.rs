@@ -1,0 +1,153 @@
+//! Parsing each statement on its own, so that one statement the parser
+//! cannot read costs only that statement.
+
+use std::ops::Range;
+
+use sqlparser::ast;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token};
+
+use super::split::{Direction, Unit};
+use super::tokens::{Tokens, strip_location};
+
+/// One statement of a file.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Token indexes of the statement (without the closing `;`).
+    pub tokens: Range<usize>,
+    /// Byte range of the statement (without the closing `;`).
+    pub span: Range<usize>,
+    pub direction: Direction,
+    pub parsed: Result<ast::Statement, ParseFailure>,
+}
+
+impl Statement {
+    pub fn ast(&self) -> Option<&ast::Statement> {
+        self.parsed.as_ref().ok()
+    }
+}
+
+/// Why a statement could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub message: String,
+    /// The token where the parser gave up, when it said so.
+    pub at: Option<Range<usize>>,
+}
+
+/// Parses one unit. A unit is normally one statement; a goose block may hold
+/// several, which are parsed one after the other.
+pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
+    let dialect = PostgreSqlDialect {};
+    let slice = tokens.tokens[unit.tokens.clone()].to_vec();
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice);
+    let mut statements = Vec::new();
+    let base = unit.tokens.start;
+    let end = unit.tokens.end;
+    loop {
+        while parser.consume_token(&Token::SemiColon) {}
+        let Some(start) = tokens.next_significant(base + parser.index(), end) else {
+            break;
+        };
+        let result = parser.parse_statement();
+        let consumed_to = base + parser.get_current_index();
+        match result {
+            Ok(statement) => {
+                let last = tokens
+                    .prev_significant(consumed_to + 1, start)
+                    .unwrap_or(start);
+                statements.push(make(tokens, start..last + 1, unit.direction, Ok(statement)));
+                // Anything but `;` after a statement is an error, as a
+                // migration tool would report it.
+                let following = parser.peek_token().token;
+                if !matches!(following, Token::EOF | Token::SemiColon) {
+                    let at = tokens
+                        .next_significant(consumed_to + 1, end)
+                        .map(|i| tokens.range(i));
+                    let message = format!("Expected: end of statement, found: {following}");
+                    statements.push(failure(tokens, last + 1..end, unit.direction, message, at));
+                    break;
+                }
+            }
+            Err(error) => {
+                let at = error_token(tokens, &error, consumed_to, start..end);
+                let message = error_message(&error);
+                statements.push(failure(tokens, start..end, unit.direction, message, at));
+                break;
+            }
+        }
+    }
+    statements
+}
+
+fn make(
+    tokens: &Tokens,
+    range: Range<usize>,
+    direction: Direction,
+    parsed: Result<ast::Statement, ParseFailure>,
+) -> Statement {
+    let first = tokens
+        .next_significant(range.start, range.end)
+        .unwrap_or(range.start);
+    let last = tokens
+        .prev_significant(range.end, range.start)
+        .unwrap_or(range.end.saturating_sub(1));
+    let span = tokens.range(first).start..tokens.range(last).end;
+    Statement {
+        tokens: range,
+        span,
+        direction,
+        parsed,
+    }
+}
+
+fn failure(
+    tokens: &Tokens,
+    range: Range<usize>,
+    direction: Direction,
+    message: String,
+    at: Option<Range<usize>>,
+) -> Statement {
+    make(tokens, range, direction, Err(ParseFailure { message, at }))
+}
+
+/// The token the parser was looking at when it failed: the one at the
+/// location its message names, else the one after the last it consumed.
+fn error_token(
+    tokens: &Tokens,
+    error: &ParserError,
+    consumed_to: usize,
+    unit: Range<usize>,
+) -> Option<Range<usize>> {
+    let named = message_location(error).and_then(|location| {
+        unit.clone()
+            .find(|&i| tokens.tokens[i].span.start == location)
+    });
+    let index = named
+        .or_else(|| tokens.next_significant(consumed_to.max(unit.start), unit.end))
+        .or_else(|| tokens.prev_significant(unit.end, unit.start))?;
+    Some(tokens.range(index))
+}
+
+/// The location at the end of a `sqlparser` message: "… at Line: 3, Column: 5".
+fn message_location(error: &ParserError) -> Option<Location> {
+    let (ParserError::TokenizerError(m) | ParserError::ParserError(m)) = error else {
+        return None;
+    };
+    let rest = &m[m.rfind(" at Line: ")? + " at Line: ".len()..];
+    let (line, column) = rest.split_once(", Column: ")?;
+    Some(Location::new(
+        line.trim().parse().ok()?,
+        column.trim().parse().ok()?,
+    ))
+}
+
+fn error_message(error: &ParserError) -> String {
+    match error {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => {
+            strip_location(m).to_string()
+        }
+        ParserError::RecursionLimitExceeded => "statement is nested too deeply".to_string(),
+    }
+}

@@ -1,0 +1,187 @@
+//! The tokens of one file, with the exact byte range of each.
+//!
+//! `sqlparser` gives tokens line/column locations; rules and reports work
+//! with byte ranges, so we compute both once, here.
+
+use std::ops::Range;
+
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
+
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// Every token, whitespace and comments included, as the parser wants them.
+    pub tokens: Vec<TokenWithSpan>,
+    /// The byte range of each token in the file.
+    pub ranges: Vec<Range<usize>>,
+}
+
+/// Tokenizing stopped early: the tokens before `at` are still usable.
+#[derive(Debug, Clone)]
+pub struct TokenizeError {
+    pub message: String,
+    /// Byte offset where the tokenizer gave up.
+    pub at: usize,
+}
+
+impl Tokens {
+    /// Tokenizes `text` with the PostgreSQL dialect. On a tokenizer error the
+    /// tokens read so far are kept and the error says where reading stopped.
+    pub fn tokenize(text: &str) -> (Tokens, Option<TokenizeError>) {
+        let dialect = PostgreSqlDialect {};
+        let mut buf = Vec::new();
+        let result = Tokenizer::new(&dialect, text)
+            .with_unescape(false)
+            .tokenize_with_location_into_buf(&mut buf);
+        let ranges = byte_ranges(text, &buf);
+        let error = result.err().map(|e| {
+            let at = ranges.last().map(|r| r.end).unwrap_or(0);
+            TokenizeError {
+                message: strip_location(&e.message).to_string(),
+                at,
+            }
+        });
+        (
+            Tokens {
+                tokens: buf,
+                ranges,
+            },
+            error,
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    pub fn token(&self, index: usize) -> Option<&Token> {
+        self.tokens.get(index).map(|t| &t.token)
+    }
+
+    pub fn range(&self, index: usize) -> Range<usize> {
+        self.ranges.get(index).cloned().unwrap_or(0..0)
+    }
+
+    /// Index of the token that starts at byte `offset`, if any.
+    pub fn index_at(&self, offset: usize) -> Option<usize> {
+        self.ranges.binary_search_by(|r| r.start.cmp(&offset)).ok()
+    }
+
+    /// The next token at or after `index` that is not whitespace or a comment.
+    pub fn next_significant(&self, index: usize, end: usize) -> Option<usize> {
+        (index..end.min(self.len())).find(|&i| !is_trivia(&self.tokens[i].token))
+    }
+
+    /// The last token before `index` that is not whitespace or a comment.
+    pub fn prev_significant(&self, index: usize, start: usize) -> Option<usize> {
+        (start..index.min(self.len()))
+            .rev()
+            .find(|&i| !is_trivia(&self.tokens[i].token))
+    }
+}
+
+/// Whitespace and comments: tokens the parser skips.
+pub fn is_trivia(token: &Token) -> bool {
+    matches!(token, Token::Whitespace(_))
+}
+
+/// The text of a comment token, without `--` or `/* */`.
+pub fn comment_text(token: &Token) -> Option<&str> {
+    match token {
+        Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => Some(comment),
+        Token::Whitespace(Whitespace::MultiLineComment(comment)) => Some(comment),
+        _ => None,
+    }
+}
+
+/// `sqlparser` appends " at Line: L, Column: C" to its messages; we show
+/// positions our own way.
+pub fn strip_location(message: &str) -> &str {
+    match message.rfind(" at Line: ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// Walks the text once, as the tokenizer does (a newline starts a new line,
+/// every other character is one column), to turn token locations into byte
+/// ranges.
+fn byte_ranges(text: &str, tokens: &[TokenWithSpan]) -> Vec<Range<usize>> {
+    let mut cursor = Cursor {
+        chars: text.char_indices().peekable(),
+        location: Location::new(1, 1),
+        offset: 0,
+        len: text.len(),
+    };
+    tokens
+        .iter()
+        .map(|t| {
+            let start = cursor.advance_to(t.span.start);
+            let end = cursor.advance_to(t.span.end);
+            start..end
+        })
+        .collect()
+}
+
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    location: Location,
+    offset: usize,
+    len: usize,
+}
+
+impl Cursor<'_> {
+    fn advance_to(&mut self, target: Location) -> usize {
+        while (self.location.line, self.location.column) < (target.line, target.column) {
+            let Some((_, c)) = self.chars.next() else {
+                self.offset = self.len;
+                break;
+            };
+            if c == '\n' {
+                self.location = Location::new(self.location.line + 1, 1);
+            } else {
+                self.location = Location::new(self.location.line, self.location.column + 1);
+            }
+            self.offset = self.chars.peek().map(|(i, _)| *i).unwrap_or(self.len);
+        }
+        self.offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_the_text() {
+        let text = "SELECT 'é', $a$ x; $a$ -- c\n/* d */ ;";
+        let (tokens, error) = Tokens::tokenize(text);
+        assert!(error.is_none());
+        let mut expected_start = 0;
+        for r in &tokens.ranges {
+            assert_eq!(r.start, expected_start);
+            expected_start = r.end;
+        }
+        assert_eq!(expected_start, text.len());
+        let quoted = tokens
+            .tokens
+            .iter()
+            .position(|t| matches!(t.token, Token::SingleQuotedString(_)))
+            .unwrap();
+        assert_eq!(&text[tokens.range(quoted)], "'é'");
+    }
+
+    #[test]
+    fn tokenizer_errors_keep_earlier_tokens() {
+        let text = "SELECT 1;\nSELECT 'unterminated";
+        let (tokens, error) = Tokens::tokenize(text);
+        let error = error.expect("error");
+        assert!(error.message.contains("Unterminated"), "{}", error.message);
+        assert!(tokens.tokens.iter().any(|t| t.token == Token::SemiColon));
+        assert!(error.at >= 9);
+    }
+}

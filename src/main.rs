@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    schema_lint::cli::main()
+}

@@ -1,0 +1,181 @@
+//! Pipeline step 3: the schema a migration set produces.
+//!
+//! `replay` applies the up statements of a set in migration order to a
+//! `Catalog`. Every object remembers where the SQL that defined it was
+//! written, so rules judge the final schema and still point at the source.
+
+pub mod names;
+pub mod replay;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{DataType, Expr, ReferentialAction};
+
+pub use names::QualifiedName;
+pub use types::TypeKind;
+
+use crate::source::Origin;
+
+/// The schema at the end of a migration set.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub tables: BTreeMap<QualifiedName, Table>,
+    pub indexes: Vec<Index>,
+    pub enums: BTreeMap<QualifiedName, EnumType>,
+    pub triggers: Vec<Trigger>,
+    /// Functions created by the set (for triggers that call them).
+    pub functions: Vec<QualifiedName>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: QualifiedName,
+    /// The table's name in its `CREATE TABLE`, or in the rename that gave it
+    /// its final name.
+    pub name_origin: Origin,
+    /// The whole `CREATE TABLE` statement.
+    pub created: Origin,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<Key>,
+    pub uniques: Vec<Key>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Whether `columns` is exactly the primary key or a unique constraint.
+    pub fn is_unique_key(&self, columns: &[String]) -> bool {
+        self.primary_key
+            .iter()
+            .chain(&self.uniques)
+            .any(|key| key.columns == columns)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// The column's name where it was defined (or last renamed).
+    pub name_origin: Origin,
+    pub data_type: DataType,
+    pub kind: TypeKind,
+    /// The type's tokens in the statement that last set the type.
+    pub type_origin: Origin,
+    pub not_null: bool,
+    pub default: Option<Expr>,
+    /// `GENERATED … AS IDENTITY`.
+    pub identity: bool,
+    /// The whole column definition (`ADD COLUMN …` or the line in `CREATE TABLE`).
+    pub definition: Origin,
+}
+
+/// A primary key or unique constraint.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub name: Option<String>,
+    pub name_origin: Option<Origin>,
+    pub columns: Vec<String>,
+    /// The constraint (inline: the `PRIMARY KEY` / `UNIQUE` words).
+    pub origin: Origin,
+    /// Written on a column (`email TEXT UNIQUE`) rather than the table.
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub name_origin: Option<Origin>,
+    pub columns: Vec<String>,
+    /// The referencing columns (inline: the column's name).
+    pub columns_origin: Origin,
+    pub referenced_table: QualifiedName,
+    /// Empty when the primary key is meant.
+    pub referenced_columns: Vec<String>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+    /// The `REFERENCES …` clause.
+    pub clause: Origin,
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: Option<String>,
+    pub expr: Expr,
+    pub origin: Origin,
+    /// For a check written on a column, that column.
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexKey {
+    Column(String),
+    /// An expression, as written.
+    Expression(String),
+}
+
+impl IndexKey {
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            IndexKey::Column(name) => Some(name),
+            IndexKey::Expression(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// `None` for `CREATE INDEX ON t (…)`, which PostgreSQL names itself.
+    pub name: Option<QualifiedName>,
+    pub name_origin: Option<Origin>,
+    pub table: QualifiedName,
+    pub keys: Vec<IndexKey>,
+    pub unique: bool,
+    /// `btree`, `hash`, `gin`, … (`None` when not written: btree).
+    pub method: Option<String>,
+    /// A partial index's `WHERE` predicate.
+    pub predicate: Option<Expr>,
+    pub include: Vec<String>,
+    /// The `CREATE INDEX` statement.
+    pub origin: Origin,
+}
+
+impl Index {
+    pub fn method(&self) -> &str {
+        self.method.as_deref().unwrap_or("btree")
+    }
+
+    /// The names of the leading plain columns, up to the first expression.
+    pub fn leading_columns(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map_while(IndexKey::column)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    pub name: QualifiedName,
+    pub labels: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub name: String,
+    pub table: QualifiedName,
+    /// `BEFORE`, `AFTER`, `INSTEAD OF`.
+    pub timing: Option<String>,
+    /// `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`.
+    pub events: Vec<String>,
+    pub for_each_row: bool,
+    pub function: Option<QualifiedName>,
+    pub origin: Origin,
+}

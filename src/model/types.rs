@@ -1,0 +1,202 @@
+//! Column types as the conventions see them: `sqlparser` spells one
+//! PostgreSQL type in many ways (`int8`, `BIGINT`, `bigint`), rules ask
+//! what the type *is*.
+
+use sqlparser::ast::{ArrayElemTypeDef, DataType, TimezoneInfo};
+
+use super::names;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeKind {
+    SmallInt,
+    Integer,
+    BigInt,
+    SmallSerial,
+    Serial,
+    BigSerial,
+    Numeric,
+    Float,
+    Boolean,
+    Text,
+    /// `VARCHAR`, `VARCHAR(n)`, `CHARACTER VARYING`.
+    Varchar,
+    /// `CHAR`, `CHAR(n)`, `CHARACTER(n)`, `bpchar`.
+    Char,
+    Uuid,
+    /// `TIMESTAMP` / `TIMESTAMP WITHOUT TIME ZONE`.
+    Timestamp,
+    TimestampTz,
+    Date,
+    Time,
+    Interval,
+    Json,
+    Jsonb,
+    Bytea,
+    /// An array of the inner kind.
+    Array(Box<TypeKind>),
+    /// Any other type, by its folded name (user types such as enums too).
+    Other(String),
+}
+
+impl TypeKind {
+    pub fn of(data_type: &DataType) -> TypeKind {
+        use DataType as D;
+        match data_type {
+            D::SmallInt(_) | D::Int2(_) => TypeKind::SmallInt,
+            D::Int(_) | D::Int4(_) | D::Integer(_) => TypeKind::Integer,
+            D::BigInt(_) | D::Int8(_) => TypeKind::BigInt,
+            D::Numeric(_) | D::Decimal(_) | D::Dec(_) => TypeKind::Numeric,
+            D::Real | D::Float4 | D::Float8 | D::Float(_) | D::Double(_) | D::DoublePrecision => {
+                TypeKind::Float
+            }
+            D::Bool | D::Boolean => TypeKind::Boolean,
+            D::Text => TypeKind::Text,
+            D::Varchar(_) | D::CharacterVarying(_) | D::CharVarying(_) | D::Nvarchar(_) => {
+                TypeKind::Varchar
+            }
+            D::Char(_) | D::Character(_) => TypeKind::Char,
+            D::Uuid => TypeKind::Uuid,
+            D::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
+                TypeKind::Timestamp
+            }
+            D::Timestamp(_, _) => TypeKind::TimestampTz,
+            D::Date => TypeKind::Date,
+            D::Time(_, _) => TypeKind::Time,
+            D::Interval { .. } => TypeKind::Interval,
+            D::JSON => TypeKind::Json,
+            D::JSONB => TypeKind::Jsonb,
+            D::Bytea => TypeKind::Bytea,
+            D::Array(elem) => match elem {
+                ArrayElemTypeDef::AngleBracket(inner)
+                | ArrayElemTypeDef::SquareBracket(inner, _)
+                | ArrayElemTypeDef::Parenthesis(inner) => {
+                    TypeKind::Array(Box::new(TypeKind::of(inner)))
+                }
+                ArrayElemTypeDef::Qualified(inner, _) => {
+                    TypeKind::Array(Box::new(TypeKind::of(inner)))
+                }
+                ArrayElemTypeDef::None => TypeKind::Array(Box::new(TypeKind::Other(String::new()))),
+            },
+            D::Custom(name, _) => {
+                let name = names::last_part(name).unwrap_or_default();
+                TypeKind::from_name(&name)
+            }
+            other => TypeKind::Other(other.to_string().to_lowercase()),
+        }
+    }
+
+    /// Kinds of type names the parser leaves as custom types.
+    fn from_name(name: &str) -> TypeKind {
+        match name {
+            "serial" | "serial4" => TypeKind::Serial,
+            "bigserial" | "serial8" => TypeKind::BigSerial,
+            "smallserial" | "serial2" => TypeKind::SmallSerial,
+            "int2" => TypeKind::SmallInt,
+            "int4" => TypeKind::Integer,
+            "int8" => TypeKind::BigInt,
+            "bpchar" => TypeKind::Char,
+            "timestamptz" => TypeKind::TimestampTz,
+            "float4" | "float8" => TypeKind::Float,
+            "bool" => TypeKind::Boolean,
+            "varchar" => TypeKind::Varchar,
+            _ => TypeKind::Other(name.to_string()),
+        }
+    }
+
+    /// `BIGINT` or `BIGSERIAL`: the key type the conventions want.
+    pub fn is_bigint(&self) -> bool {
+        matches!(self, TypeKind::BigInt | TypeKind::BigSerial)
+    }
+
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            TypeKind::SmallInt
+                | TypeKind::Integer
+                | TypeKind::BigInt
+                | TypeKind::SmallSerial
+                | TypeKind::Serial
+                | TypeKind::BigSerial
+        )
+    }
+
+    pub fn is_textual(&self) -> bool {
+        matches!(self, TypeKind::Text | TypeKind::Varchar | TypeKind::Char)
+            || matches!(self, TypeKind::Other(name) if name == "citext")
+    }
+
+    /// The type a column of this kind stores: serial types are integers.
+    pub fn storage(&self) -> TypeKind {
+        match self {
+            TypeKind::SmallSerial => TypeKind::SmallInt,
+            TypeKind::Serial => TypeKind::Integer,
+            TypeKind::BigSerial => TypeKind::BigInt,
+            other => other.clone(),
+        }
+    }
+
+    /// The name PostgreSQL would print.
+    pub fn sql_name(&self) -> String {
+        match self {
+            TypeKind::SmallInt => "smallint".into(),
+            TypeKind::Integer => "integer".into(),
+            TypeKind::BigInt => "bigint".into(),
+            TypeKind::SmallSerial => "smallserial".into(),
+            TypeKind::Serial => "serial".into(),
+            TypeKind::BigSerial => "bigserial".into(),
+            TypeKind::Numeric => "numeric".into(),
+            TypeKind::Float => "double precision".into(),
+            TypeKind::Boolean => "boolean".into(),
+            TypeKind::Text => "text".into(),
+            TypeKind::Varchar => "varchar".into(),
+            TypeKind::Char => "char".into(),
+            TypeKind::Uuid => "uuid".into(),
+            TypeKind::Timestamp => "timestamp".into(),
+            TypeKind::TimestampTz => "timestamptz".into(),
+            TypeKind::Date => "date".into(),
+            TypeKind::Time => "time".into(),
+            TypeKind::Interval => "interval".into(),
+            TypeKind::Json => "json".into(),
+            TypeKind::Jsonb => "jsonb".into(),
+            TypeKind::Bytea => "bytea".into(),
+            TypeKind::Array(inner) => format!("{}[]", inner.sql_name()),
+            TypeKind::Other(name) => name.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+
+    fn kind(sql_type: &str) -> TypeKind {
+        let dialect = PostgreSqlDialect {};
+        let mut parser = Parser::new(&dialect).try_with_sql(sql_type).unwrap();
+        TypeKind::of(&parser.parse_data_type().unwrap())
+    }
+
+    #[test]
+    fn spellings_of_one_type_agree() {
+        for t in ["bigint", "int8", "BIGINT"] {
+            assert_eq!(kind(t), TypeKind::BigInt, "{t}");
+        }
+        for t in ["varchar(255)", "character varying", "VARCHAR"] {
+            assert_eq!(kind(t), TypeKind::Varchar, "{t}");
+        }
+        for t in ["timestamp", "timestamp(3)", "timestamp without time zone"] {
+            assert_eq!(kind(t), TypeKind::Timestamp, "{t}");
+        }
+        for t in ["timestamptz", "timestamp with time zone"] {
+            assert_eq!(kind(t), TypeKind::TimestampTz, "{t}");
+        }
+        assert_eq!(kind("serial"), TypeKind::Serial);
+        assert_eq!(kind("BIGSERIAL"), TypeKind::BigSerial);
+        assert_eq!(kind("text[]"), TypeKind::Array(Box::new(TypeKind::Text)));
+        assert_eq!(
+            kind("\"InviteLinkStatus\""),
+            TypeKind::Other("InviteLinkStatus".into())
+        );
+    }
+}

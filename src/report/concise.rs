@@ -1,0 +1,25 @@
+//! `--format concise`: one line per finding, for editors and grep.
+
+use std::fmt::Write;
+
+use super::{path, position, summary};
+use crate::lint::Outcome;
+
+pub fn render(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let p = position(outcome, d);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            path(outcome, d),
+            p.line,
+            p.column,
+            d.severity,
+            d.rule,
+            d.message
+        );
+    }
+    let _ = writeln!(out, "{}", summary(outcome));
+    out
+}

@@ -1,0 +1,120 @@
+//! `--format json`: the documented, versioned JSON document.
+
+use serde::Serialize;
+
+use super::{Counts, path, position};
+use crate::diagnostic::{ObjectRef, Severity};
+use crate::lint::Outcome;
+use crate::source::display_path;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    files_checked: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+    /// Paths that could not be read (exit code 2).
+    errors: Vec<JsonError>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: String,
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_start: usize,
+    byte_end: usize,
+    object: Option<&'a ObjectRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: String,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    path: String,
+    message: String,
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let counts = Counts::of(&outcome.diagnostics);
+    let document = Document {
+        version: 1,
+        files_checked: outcome.files_checked(),
+        diagnostics: outcome
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let p = position(outcome, d);
+                JsonDiagnostic {
+                    path: path(outcome, d),
+                    rule: d.rule,
+                    severity: d.severity,
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                    line: p.line,
+                    column: p.column,
+                    end_line: p.end_line,
+                    end_column: p.end_column,
+                    byte_start: d.span.start,
+                    byte_end: d.span.end,
+                    object: d.object.as_ref(),
+                    related: d
+                        .related
+                        .iter()
+                        .map(|r| {
+                            let source = &outcome.project.file(r.origin.file).source;
+                            let p = super::Position::of(source, &r.origin.span);
+                            JsonRelated {
+                                path: source.display_path(),
+                                message: &r.message,
+                                line: p.line,
+                                column: p.column,
+                                end_line: p.end_line,
+                                end_column: p.end_column,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        summary: Summary {
+            error: counts.error,
+            warning: counts.warning,
+            info: counts.info,
+        },
+        errors: outcome
+            .input_errors
+            .iter()
+            .map(|e| JsonError {
+                path: display_path(&e.path),
+                message: e.message.clone(),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,162 @@
+//! Pipeline step 4: the rules.
+//!
+//! One rule, one module. A rule reads the `Context` of one migration set
+//! (its files, parsed statements and final schema) and pushes findings.
+//! Its documentation is `rules/<name>.md`, embedded at build time; its
+//! options are a serde struct read from `[rules.<name>]` in the config.
+//!
+//! Adding a rule: write `src/rules/<name>.rs`, add it to `registry()` below,
+//! write `rules/<name>.md` and `fixtures/<name>/`.
+
+mod parse_error;
+mod prefer_text;
+mod prefer_timestamptz;
+pub mod unused_suppression;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{LoadedFile, LoadedSet, Project, Statement};
+use crate::locate::Locator;
+use crate::model::Catalog;
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The stable kebab-case name used in config, inline comments and output.
+    pub name: &'static str,
+    /// `None`: off unless selected.
+    pub default_severity: Option<Severity>,
+    /// One line for `schema-lint rules`.
+    pub summary: &'static str,
+    /// `rules/<name>.md`.
+    pub doc: &'static str,
+}
+
+/// What a rule sees: one migration set, its files and its final schema.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub set: &'a LoadedSet,
+    pub catalog: &'a Catalog,
+}
+
+impl<'a> Context<'a> {
+    pub fn files(&self) -> impl Iterator<Item = &'a LoadedFile> + 'a {
+        self.project.set_files(self.set)
+    }
+
+    /// Every parsed up statement, with a locator for positions.
+    pub fn up_statements(
+        &self,
+    ) -> impl Iterator<Item = (Locator<'a>, &'a sqlparser::ast::Statement)> + 'a {
+        self.files().flat_map(|file| {
+            file.up_statements()
+                .filter_map(move |statement: &'a Statement| {
+                    Some((Locator::new(file, statement), statement.ast()?))
+                })
+        })
+    }
+}
+
+/// A rule with typed options.
+pub trait Rule: Send + Sync + Sized + 'static {
+    /// `[rules.<name>]` options; `NoOptions` for rules without any.
+    type Options: DeserializeOwned + Serialize + Default;
+
+    fn meta() -> &'static RuleMeta;
+
+    fn new(options: Self::Options) -> Self;
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// For rules that take no options: an empty table.
+#[derive(Debug, Default, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
+
+/// A configured rule, ready to run.
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+impl<R: Rule> Check for R {
+    fn meta(&self) -> &'static RuleMeta {
+        R::meta()
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        Rule::check(self, cx, out)
+    }
+}
+
+/// A rule in the registry: its description, and how to build it from its
+/// options table.
+pub struct Registered {
+    pub meta: &'static RuleMeta,
+    build: fn(Option<&toml::Value>) -> Result<Built, String>,
+}
+
+/// A rule built from its options, with the options it ended up with.
+pub struct Built {
+    pub check: Box<dyn Check>,
+    pub options: toml::Table,
+}
+
+impl Registered {
+    fn of<R: Rule>() -> Registered {
+        Registered {
+            meta: R::meta(),
+            build: |value| {
+                let options = match value {
+                    None => R::Options::default(),
+                    Some(value) => R::Options::deserialize(value.clone())
+                        .map_err(|e| e.message().to_string())?,
+                };
+                let table = toml::Table::try_from(&options).unwrap_or_default();
+                Ok(Built {
+                    check: Box::new(R::new(options)),
+                    options: table,
+                })
+            },
+        }
+    }
+
+    /// Builds the rule from its `[rules.<name>]` table (defaults when absent).
+    pub fn build(&self, options: Option<&toml::Value>) -> Result<Built, String> {
+        (self.build)(options)
+    }
+
+    /// The rule's options with their default values.
+    pub fn default_options(&self) -> toml::Table {
+        self.build(None).map(|b| b.options).unwrap_or_default()
+    }
+}
+
+use serde::Deserialize as _;
+
+/// Every rule, in the order of the rule table in the documentation.
+pub fn registry() -> Vec<Registered> {
+    vec![
+        Registered::of::<parse_error::ParseError>(),
+        Registered::of::<unused_suppression::UnusedSuppression>(),
+        Registered::of::<prefer_text::PreferText>(),
+        Registered::of::<prefer_timestamptz::PreferTimestamptz>(),
+    ]
+}
+
+/// The names of every rule.
+pub fn names() -> Vec<&'static str> {
+    registry().iter().map(|r| r.meta.name).collect()
+}
+
+pub fn find(name: &str) -> Option<Registered> {
+    registry().into_iter().find(|r| r.meta.name == name)
+}
+
+/// The closest rule name to a misspelt one, for "did you mean".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    crate::suggest::closest(name, names())
+}

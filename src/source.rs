@@ -1,0 +1,195 @@
+//! Source text of one migration file and conversions between byte offsets
+//! and the 1-based line/column positions every output format uses.
+//!
+//! Columns count Unicode characters (as `sqlparser`'s tokenizer does), so a
+//! position printed by us and one printed by the parser agree.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sqlparser::tokenizer::Location;
+
+/// Index of a file in the run's file table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A place in the source: a file and a byte range in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Origin {
+    pub fn new(file: FileId, span: Range<usize>) -> Self {
+        Origin { file, span }
+    }
+}
+
+/// A 1-based line and column (columns in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user named it (relative stays relative).
+    pub path: PathBuf,
+    pub text: String,
+    /// Byte offset of the first byte of every line.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let line_starts = line_starts(&text);
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path as printed in every output: forward slashes, as named.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// Converts a byte offset to a 1-based line and character column.
+    /// Offsets past the end clamp to the end; offsets inside a multi-byte
+    /// character clamp to that character.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts[line_index];
+        let column = self
+            .text
+            .get(start..)
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| *i < offset - start)
+                    .count()
+            })
+            .unwrap_or(0);
+        LineCol {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Converts a `sqlparser` location (1-based line, 1-based character
+    /// column) to a byte offset. `None` for the empty location (line 0) that
+    /// `sqlparser` uses for nodes without a span, or a location past the end.
+    pub fn offset_of(&self, location: Location) -> Option<usize> {
+        if location.line == 0 || location.column == 0 {
+            return None;
+        }
+        let line_index = usize::try_from(location.line - 1).ok()?;
+        let start = *self.line_starts.get(line_index)?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = self.text.get(start..end)?;
+        let wanted = usize::try_from(location.column - 1).ok()?;
+        let mut chars = line.char_indices();
+        match chars.nth(wanted) {
+            Some((i, _)) => Some(start + i),
+            // The location just after the last character of the file.
+            None if line.chars().count() == wanted => Some(end),
+            None => None,
+        }
+    }
+
+    /// Converts a `sqlparser` span to a byte range.
+    pub fn range_of(&self, span: sqlparser::tokenizer::Span) -> Option<Range<usize>> {
+        let start = self.offset_of(span.start)?;
+        let end = self.offset_of(span.end)?;
+        (start <= end).then_some(start..end)
+    }
+
+    /// The text of one line (without its line break), 1-based.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn slice(&self, span: &Range<usize>) -> &str {
+        self.text.get(span.clone()).unwrap_or("")
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Forward-slash form of a path, so that output is the same on every OS.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("x.sql"), text.to_string())
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = file("ab\néé x\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // "éé " is 5 bytes; 'x' is the fourth character.
+        assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn offset_of_round_trips() {
+        let f = file("ab\néé x\nlast");
+        for offset in [0, 1, 3, 5, 7, 8, 10, 13] {
+            let lc = f.line_col(offset);
+            let loc = Location::new(lc.line as u64, lc.column as u64);
+            assert_eq!(f.offset_of(loc), Some(offset), "offset {offset}");
+        }
+        assert_eq!(f.offset_of(Location::new(0, 0)), None);
+        assert_eq!(f.offset_of(Location::new(9, 1)), None);
+    }
+
+    #[test]
+    fn line_text_strips_breaks() {
+        let f = file("one\r\ntwo\n");
+        assert_eq!(f.line_text(1), "one");
+        assert_eq!(f.line_text(2), "two");
+        assert_eq!(f.line_text(3), "");
+        assert_eq!(f.line_text(0), "");
+    }
+}
