@@ -3,6 +3,7 @@
 //!
 //! Files are loaded independently of each other (in parallel).
 
+pub mod compat;
 pub mod parse;
 pub mod split;
 pub mod tokens;
@@ -11,7 +12,7 @@ use std::fs;
 
 use rayon::prelude::*;
 
-pub use parse::{ParseFailure, Statement};
+pub use parse::{ParseFailure, Parsed, Statement};
 pub use split::{Direction, Markers};
 pub use tokens::Tokens;
 
@@ -178,7 +179,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
             tokens: readable..readable,
             span: start..end,
             direction: units.last().map(|u| u.direction).unwrap_or(direction),
-            parsed: Err(ParseFailure {
+            parsed: Parsed::Failed(ParseFailure {
                 message: error.message,
                 at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
             }),
@@ -257,18 +258,18 @@ mod tests {
         let masked = mask_templates(text).unwrap();
         assert_eq!(masked.len(), text.len());
         let file = load_text("1_a.up.sql", text);
-        assert!(file.statements[0].parsed.is_ok());
+        assert!(file.statements[0].ast().is_some());
     }
 
     #[test]
     fn a_bad_statement_costs_only_itself() {
         let text = "CREATE TABLE a (x int);\nCREATE TABLE b (x int,,);\nCREATE TABLE c (x int);";
         let file = load_text("1_a.sql", text);
-        let ok: Vec<bool> = file.statements.iter().map(|s| s.parsed.is_ok()).collect();
+        let ok: Vec<bool> = file.statements.iter().map(|s| s.ast().is_some()).collect();
         assert_eq!(ok, [true, false, true]);
         let bad = &file.statements[1];
         assert_eq!(&text[bad.span.clone()], "CREATE TABLE b (x int,,)");
-        let at = bad.parsed.as_ref().unwrap_err().at.clone().unwrap();
+        let at = bad.failure().unwrap().at.clone().unwrap();
         assert_eq!(&text[at], ",");
     }
 
@@ -276,8 +277,8 @@ mod tests {
     fn trailing_garbage_is_an_error() {
         let file = load_text("1_a.sql", "SELECT 1 2;");
         assert_eq!(file.statements.len(), 2);
-        assert!(file.statements[0].parsed.is_ok());
-        assert!(file.statements[1].parsed.is_err());
+        assert!(file.statements[0].ast().is_some());
+        assert!(file.statements[1].failure().is_some());
     }
 
     #[test]
@@ -285,7 +286,7 @@ mod tests {
         let text = "CREATE TABLE a (x int);\nSELECT 'open";
         let file = load_text("1_a.sql", text);
         assert_eq!(file.statements.len(), 2);
-        assert!(file.statements[0].parsed.is_ok());
+        assert!(file.statements[0].ast().is_some());
         let bad = &file.statements[1];
         assert_eq!(&text[bad.span.clone()], "SELECT 'open");
     }

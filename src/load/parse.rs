@@ -8,6 +8,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token};
 
+use super::compat;
 use super::split::{Direction, Unit};
 use super::tokens::{Tokens, strip_location};
 
@@ -19,12 +20,32 @@ pub struct Statement {
     /// Byte range of the statement (without the closing `;`).
     pub span: Range<usize>,
     pub direction: Direction,
-    pub parsed: Result<ast::Statement, ParseFailure>,
+    pub parsed: Parsed,
+}
+
+/// What parsing made of a statement.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Ok(Box<ast::Statement>),
+    /// Valid, but nothing the rules read (a `DO` block, `COMMENT ON …`):
+    /// not parsed, not an error. See `compat::opaque`.
+    Opaque(&'static str),
+    Failed(ParseFailure),
 }
 
 impl Statement {
     pub fn ast(&self) -> Option<&ast::Statement> {
-        self.parsed.as_ref().ok()
+        match &self.parsed {
+            Parsed::Ok(statement) => Some(statement),
+            _ => None,
+        }
+    }
+
+    pub fn failure(&self) -> Option<&ParseFailure> {
+        match &self.parsed {
+            Parsed::Failed(failure) => Some(failure),
+            _ => None,
+        }
     }
 }
 
@@ -40,14 +61,21 @@ pub struct ParseFailure {
 /// several, which are parsed one after the other.
 pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
     let dialect = PostgreSqlDialect {};
-    let slice = tokens.tokens[unit.tokens.clone()].to_vec();
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice);
-    let mut statements = Vec::new();
+    let mut slice = tokens.tokens[unit.tokens.clone()].to_vec();
+    for statement in slice.split_mut(|t| t.token == Token::SemiColon) {
+        compat::rewrite(statement);
+    }
     let base = unit.tokens.start;
     let end = unit.tokens.end;
+    // Significant tokens of the rewritten copy (blanked words are spaces).
+    let significant = |from: usize| {
+        (from..end).find(|&i| !matches!(slice[i - base].token, Token::Whitespace(_)))
+    };
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice.clone());
+    let mut statements = Vec::new();
     loop {
         while parser.consume_token(&Token::SemiColon) {}
-        let Some(start) = tokens.next_significant(base + parser.index(), end) else {
+        let Some(start) = significant(base + parser.index()) else {
             break;
         };
         let result = parser.parse_statement();
@@ -57,23 +85,32 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
                 let last = tokens
                     .prev_significant(consumed_to + 1, start)
                     .unwrap_or(start);
-                statements.push(make(tokens, start..last + 1, unit.direction, Ok(statement)));
+                let parsed = Parsed::Ok(Box::new(statement));
+                statements.push(make(tokens, start..last + 1, unit.direction, parsed));
                 // Anything but `;` after a statement is an error, as a
                 // migration tool would report it.
                 let following = parser.peek_token().token;
                 if !matches!(following, Token::EOF | Token::SemiColon) {
-                    let at = tokens
-                        .next_significant(consumed_to + 1, end)
-                        .map(|i| tokens.range(i));
+                    if let Some(kind) = compat::opaque(&tokens.tokens[start..end]) {
+                        statements.pop();
+                        statements.push(make(tokens, start..end, unit.direction, Parsed::Opaque(kind)));
+                        break;
+                    }
+                    let at = significant(consumed_to + 1).map(|i| tokens.range(i));
                     let message = format!("Expected: end of statement, found: {following}");
                     statements.push(failure(tokens, last + 1..end, unit.direction, message, at));
                     break;
                 }
             }
             Err(error) => {
-                let at = error_token(tokens, &error, consumed_to, start..end);
-                let message = error_message(&error);
-                statements.push(failure(tokens, start..end, unit.direction, message, at));
+                let parsed = match compat::opaque(&tokens.tokens[start..end]) {
+                    Some(kind) => Parsed::Opaque(kind),
+                    None => Parsed::Failed(ParseFailure {
+                        message: error_message(&error),
+                        at: error_token(tokens, &error, consumed_to, start..end),
+                    }),
+                };
+                statements.push(make(tokens, start..end, unit.direction, parsed));
                 break;
             }
         }
@@ -85,7 +122,7 @@ fn make(
     tokens: &Tokens,
     range: Range<usize>,
     direction: Direction,
-    parsed: Result<ast::Statement, ParseFailure>,
+    parsed: Parsed,
 ) -> Statement {
     let first = tokens
         .next_significant(range.start, range.end)
@@ -109,7 +146,7 @@ fn failure(
     message: String,
     at: Option<Range<usize>>,
 ) -> Statement {
-    make(tokens, range, direction, Err(ParseFailure { message, at }))
+    make(tokens, range, direction, Parsed::Failed(ParseFailure { message, at }))
 }
 
 /// The token the parser was looking at when it failed: the one at the

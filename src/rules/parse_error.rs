@@ -29,7 +29,7 @@ impl Rule for ParseError {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for file in cx.files() {
             for statement in &file.statements {
-                let Err(failure) = &statement.parsed else {
+                let Some(failure) = statement.failure() else {
                     continue;
                 };
                 let origin = Origin::new(file.id, statement.span.clone());

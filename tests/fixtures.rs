@@ -1,0 +1,226 @@
+//! Every fixture carries its own expectations, rustc-UI-test style.
+//!
+//! `fixtures/<rule>/<case>/` is one migration set. Each line where a finding
+//! of `<rule>` must start says so in a comment:
+//!
+//! ```sql
+//! email VARCHAR(255) NOT NULL, -- expect: prefer-text `VARCHAR(255)`
+//! ```
+//!
+//! The optional backquoted text is exactly what the finding underlines (for
+//! findings longer than one line: its first line). Every expected finding
+//! must be reported and nothing else may be: a case without expectations
+//! proves the rule stays silent. The case is linted with only `<rule>` and
+//! `parse-error` selected, so a fixture that stops parsing fails loudly.
+//! A `schema-lint.toml` in the case folder configures the case.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use schema_lint::config::{self, CommandLine};
+use schema_lint::lint::lint;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Expected {
+    path: String,
+    line: usize,
+    rule: String,
+    text: Option<String>,
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// `-- expect: rule`, `-- expect: rule `text``, several separated by `,`.
+fn expectations(path: &Path) -> Vec<Expected> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut out = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let Some(at) = line.find("-- expect:") else {
+            continue;
+        };
+        let mut rest = &line[at + "-- expect:".len()..];
+        loop {
+            rest = rest.trim_start().trim_start_matches(',').trim_start();
+            let name_end = rest
+                .find(|c: char| c.is_whitespace() || c == ',')
+                .unwrap_or(rest.len());
+            if name_end == 0 {
+                break;
+            }
+            let rule = rest[..name_end].to_string();
+            rest = rest[name_end..].trim_start();
+            let mut expected_text = None;
+            if let Some(quoted) = rest.strip_prefix('`') {
+                let close = quoted.find('`').expect("unterminated `text` in expectation");
+                expected_text = Some(quoted[..close].to_string());
+                rest = &quoted[close + 1..];
+            }
+            out.push(Expected {
+                path: path.display().to_string(),
+                line: index + 1,
+                rule,
+                text: expected_text,
+            });
+        }
+    }
+    out
+}
+
+fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
+    // A suppression is only unused relative to the other rules: its
+    // fixtures run with every default rule.
+    let select = match rule {
+        "unused-suppression" => vec!["all".to_string()],
+        _ => vec![rule.to_string(), "parse-error".to_string()],
+    };
+    let cli = CommandLine {
+        select: Some(select),
+        ..CommandLine::default()
+    };
+    let config_file = case.join("schema-lint.toml");
+    let settings = config::load(config_file.is_file().then_some(config_file.as_path()), &cli)
+        .map_err(|e| format!("config: {}", e.message))?;
+    let outcome = lint(&[case.to_path_buf()], &settings);
+    if !outcome.input_errors.is_empty() {
+        return Err(format!("input errors: {:?}", outcome.input_errors));
+    }
+    let mut expected: Vec<Expected> = sql_files(case).iter().flat_map(|f| expectations(f)).collect();
+    expected.sort();
+    let mut actual: Vec<(Expected, String)> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let source = &outcome.project.file(d.file).source;
+            let start = source.line_col(d.span.start);
+            let underlined = source.slice(&d.span);
+            let first_line = underlined.lines().next().unwrap_or("").to_string();
+            (
+                Expected {
+                    path: source.path().display().to_string(),
+                    line: start.line,
+                    rule: d.rule.to_string(),
+                    text: Some(first_line),
+                },
+                d.message.clone(),
+            )
+        })
+        .collect();
+    actual.sort();
+
+    let mut problems = Vec::new();
+    let mut unmatched: Vec<bool> = vec![true; actual.len()];
+    for want in &expected {
+        let found = actual.iter().enumerate().position(|(i, (got, _))| {
+            unmatched[i]
+                && got.path == want.path
+                && got.line == want.line
+                && got.rule == want.rule
+                && want.text.as_ref().is_none_or(|t| got.text.as_ref() == Some(t))
+        });
+        match found {
+            Some(i) => unmatched[i] = false,
+            None => problems.push(format!(
+                "missing: {}:{} {}{}",
+                want.path,
+                want.line,
+                want.rule,
+                want.text.as_ref().map(|t| format!(" `{t}`")).unwrap_or_default()
+            )),
+        }
+    }
+    for (i, (got, message)) in actual.iter().enumerate() {
+        if unmatched[i] {
+            problems.push(format!(
+                "unexpected: {}:{} {} `{}` ({message})",
+                got.path,
+                got.line,
+                got.rule,
+                got.text.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(expected.len())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+/// The case folders of every rule, by rule.
+fn cases() -> BTreeMap<String, Vec<PathBuf>> {
+    let mut out: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for rule_dir in fs::read_dir(fixtures_root()).expect("fixtures/ exists") {
+        let rule_dir = rule_dir.expect("readable").path();
+        if !rule_dir.is_dir() {
+            continue;
+        }
+        let rule = rule_dir.file_name().unwrap().to_string_lossy().to_string();
+        let mut cases: Vec<PathBuf> = fs::read_dir(&rule_dir)
+            .expect("readable")
+            .map(|e| e.expect("readable").path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        out.insert(rule, cases);
+    }
+    out
+}
+
+#[test]
+fn every_fixture_meets_its_expectations() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (rule, cases) in cases() {
+        for case in cases {
+            match run_case(&rule, &case) {
+                Ok(_) => checked += 1,
+                Err(problems) => failures.push(format!("{}:\n{problems}", case.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(checked > 0, "no fixtures found");
+}
+
+/// Each rule's fixtures show it firing and show it silent.
+#[test]
+fn every_rule_has_firing_and_silent_fixtures() {
+    let all = cases();
+    let mut problems = Vec::new();
+    for rule in schema_lint::rules::names() {
+        let Some(cases) = all.get(rule) else {
+            problems.push(format!("{rule}: no fixtures/{rule}/"));
+            continue;
+        };
+        let counts: Vec<usize> = cases
+            .iter()
+            .map(|c| sql_files(c).iter().map(|f| expectations(f).len()).sum())
+            .collect();
+        if !counts.iter().any(|&n| n > 0) {
+            problems.push(format!("{rule}: no fixture expects a finding"));
+        }
+        if !counts.contains(&0) {
+            problems.push(format!("{rule}: no fixture shows the rule silent"));
+        }
+    }
+    for rule in all.keys() {
+        if schema_lint::rules::find(rule).is_none() {
+            problems.push(format!("fixtures/{rule}/ is for no rule"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
