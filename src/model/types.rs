@@ -85,6 +85,16 @@ impl TypeKind {
         }
     }
 
+    /// The kind of a type written in configuration (`"uuid"`, `"int"`).
+    pub fn parse(text: &str) -> Option<TypeKind> {
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let mut parser = sqlparser::parser::Parser::new(&dialect)
+            .try_with_sql(text)
+            .ok()?;
+        let data_type = parser.parse_data_type().ok()?;
+        Some(TypeKind::of(&data_type))
+    }
+
     /// Kinds of type names the parser leaves as custom types.
     fn from_name(name: &str) -> TypeKind {
         match name {

@@ -8,9 +8,17 @@
 //! Adding a rule: write `src/rules/<name>.rs`, add it to `registry()` below,
 //! write `rules/<name>.md` and `fixtures/<name>/`.
 
+mod bigint_foreign_key;
+mod bigint_primary_key;
+mod explicit_fk_actions;
+mod foreign_key_index;
+mod index_naming;
+pub mod naming;
 mod parse_error;
 mod prefer_text;
 mod prefer_timestamptz;
+mod status_lookup;
+mod unique_naming;
 pub mod unused_suppression;
 
 use serde::Serialize;
@@ -19,7 +27,8 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, LoadedSet, Project, Statement};
 use crate::locate::Locator;
-use crate::model::Catalog;
+use crate::model::{Catalog, Column, Table};
+use crate::source::Origin;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -42,6 +51,19 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The source text at `origin`, as written.
+    pub fn text(&self, origin: &Origin) -> &'a str {
+        self.project.file(origin.file).source.slice(&origin.span)
+    }
+
+    /// Every column of every table of the final schema.
+    pub fn columns(&self) -> impl Iterator<Item = (&'a Table, &'a Column)> + 'a {
+        self.catalog
+            .tables
+            .values()
+            .flat_map(|table| table.columns.iter().map(move |column| (table, column)))
+    }
+
     pub fn files(&self) -> impl Iterator<Item = &'a LoadedFile> + 'a {
         self.project.set_files(self.set)
     }
@@ -142,8 +164,15 @@ pub fn registry() -> Vec<Registered> {
     vec![
         Registered::of::<parse_error::ParseError>(),
         Registered::of::<unused_suppression::UnusedSuppression>(),
+        Registered::of::<bigint_primary_key::BigintPrimaryKey>(),
+        Registered::of::<bigint_foreign_key::BigintForeignKey>(),
         Registered::of::<prefer_text::PreferText>(),
         Registered::of::<prefer_timestamptz::PreferTimestamptz>(),
+        Registered::of::<foreign_key_index::ForeignKeyIndex>(),
+        Registered::of::<explicit_fk_actions::ExplicitFkActions>(),
+        Registered::of::<status_lookup::StatusLookup>(),
+        Registered::of::<index_naming::IndexNaming>(),
+        Registered::of::<unique_naming::UniqueNaming>(),
     ]
 }
 

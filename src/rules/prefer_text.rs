@@ -25,8 +25,8 @@ impl Rule for PreferText {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for table in cx.catalog.tables.values() {
-            for column in &table.columns {
+        for (table, column) in cx.columns() {
+            {
                 let varchar = match &column.kind {
                     TypeKind::Varchar => true,
                     TypeKind::Array(inner) => **inner == TypeKind::Varchar,

@@ -26,8 +26,8 @@ impl Rule for PreferTimestamptz {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for table in cx.catalog.tables.values() {
-            for column in &table.columns {
+        for (table, column) in cx.columns() {
+            {
                 let naive = match &column.kind {
                     TypeKind::Timestamp => true,
                     TypeKind::Array(inner) => **inner == TypeKind::Timestamp,

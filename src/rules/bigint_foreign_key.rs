@@ -1,0 +1,115 @@
+//! `bigint-foreign-key`: foreign-key columns are BIGINT and have the
+//! referenced column's type.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::{Catalog, Column, ForeignKey, Table, TypeKind};
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Types accepted besides BIGINT, when the referenced column has the
+    /// same type (e.g. `"uuid"` where UUID keys are allowed).
+    pub allow: Vec<String>,
+}
+
+pub struct BigintForeignKey {
+    allow: Vec<TypeKind>,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "bigint-foreign-key",
+    default_severity: Some(Severity::Error),
+    summary: "foreign-key columns are BIGINT and have the referenced column's type",
+    doc: include_str!("../../rules/bigint-foreign-key.md"),
+};
+
+impl Rule for BigintForeignKey {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        BigintForeignKey {
+            allow: options
+                .allow
+                .iter()
+                .map(|name| {
+                    TypeKind::parse(name).unwrap_or_else(|| TypeKind::Other(name.to_lowercase()))
+                })
+                .collect(),
+        }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for table in cx.catalog.tables.values() {
+            for fk in &table.foreign_keys {
+                for (column, referenced) in pairs(cx.catalog, table, fk) {
+                    if let Some(problem) = self.problem(column, referenced) {
+                        let written = cx.text(&column.type_origin);
+                        out.push(
+                            Diagnostic::new(
+                                META.name,
+                                &column.type_origin,
+                                format!("foreign key column `{}.{}` is `{written}`{problem}", table.name, column.name),
+                            )
+                            .help("write foreign keys as `BIGINT`, the type of every `BIGSERIAL` primary key, so joins need no casts and the code one id type")
+                            .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl BigintForeignKey {
+    /// What is wrong with an FK column, as the end of the message.
+    fn problem(&self, column: &Column, referenced: Option<(&Table, &Column)>) -> Option<String> {
+        let own = column.kind.storage();
+        let target = referenced.map(|(t, c)| (t, c, c.kind.storage()));
+        match target {
+            Some((_, _, theirs)) if own == theirs && self.allow.contains(&own) => None,
+            _ if own == TypeKind::BigInt => match target {
+                Some((t, c, theirs)) if theirs != TypeKind::BigInt => Some(format!(
+                    " but references `{}.{}` of type `{}`",
+                    t.name,
+                    c.name,
+                    theirs.sql_name()
+                )),
+                _ => None,
+            },
+            _ => Some("; use BIGINT".to_string()),
+        }
+    }
+}
+
+/// Each FK column with the column it references, when the model knows it.
+fn pairs<'a>(
+    catalog: &'a Catalog,
+    table: &'a Table,
+    fk: &'a ForeignKey,
+) -> Vec<(&'a Column, Option<(&'a Table, &'a Column)>)> {
+    let target = catalog.tables.get(&fk.referenced_table);
+    let referenced: Vec<String> = if fk.referenced_columns.is_empty() {
+        target
+            .and_then(|t| t.primary_key.as_ref())
+            .map(|k| k.columns.clone())
+            .unwrap_or_default()
+    } else {
+        fk.referenced_columns.clone()
+    };
+    fk.columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let column = table.column(name)?;
+            let other = target.and_then(|t| Some((t, t.column(referenced.get(i)?)?)));
+            Some((column, other))
+        })
+        .collect()
+}

@@ -1,0 +1,92 @@
+//! `foreign-key-index`: every foreign key's columns lead some index.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::{Catalog, ForeignKey, Index, Table};
+use crate::rules::naming::expand;
+use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+
+pub struct ForeignKeyIndex;
+
+static META: RuleMeta = RuleMeta {
+    name: "foreign-key-index",
+    default_severity: Some(Severity::Error),
+    summary: "every foreign key's columns are the leading columns of an index (PK and UNIQUE count)",
+    doc: include_str!("../../rules/foreign-key-index.md"),
+};
+
+impl Rule for ForeignKeyIndex {
+    type Options = NoOptions;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(_: NoOptions) -> Self {
+        ForeignKeyIndex
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for table in cx.catalog.tables.values() {
+            for fk in &table.foreign_keys {
+                if fk.columns.is_empty() || covered(cx.catalog, table, fk) {
+                    continue;
+                }
+                let columns = fk.columns.join(", ");
+                let index = expand("idx_{table}_{columns}", &table.name.name, &fk.columns);
+                out.push(
+                    Diagnostic::new(
+                        META.name,
+                        &fk.columns_origin,
+                        format!(
+                            "foreign key `{}` ({columns}) → `{}` has no index on ({columns})",
+                            table.name, fk.referenced_table
+                        ),
+                    )
+                    .help(format!(
+                        "PostgreSQL does not index foreign keys: every delete of a `{}` row scans `{}`. Add: CREATE INDEX {index} ON {} ({columns});",
+                        fk.referenced_table, table.name, table.name
+                    ))
+                    .object(
+                        ObjectRef::table(table.name.to_string())
+                            .with_columns(fk.columns.clone())
+                            .with_name(fk.name.clone()),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether some index, primary key or unique constraint of the table has
+/// the FK's columns as its leading columns, in any order.
+fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
+    let wanted: BTreeSet<&str> = fk.columns.iter().map(String::as_str).collect();
+    let leads = |columns: &mut dyn Iterator<Item = &str>| {
+        let leading: BTreeSet<&str> = columns.take(wanted.len()).collect();
+        leading == wanted
+    };
+    let keys = table.primary_key.iter().chain(&table.uniques);
+    if keys
+        .into_iter()
+        .any(|key| leads(&mut key.columns.iter().map(String::as_str)))
+    {
+        return true;
+    }
+    catalog
+        .indexes
+        .iter()
+        .filter(|index| index.table == table.name && index.predicate.is_none())
+        .any(|index| usable(index, wanted.len()) && leads(&mut index.leading_columns()))
+}
+
+/// B-tree indexes serve any leading-column lookup; a hash index serves only
+/// equality on its single column.
+fn usable(index: &Index, columns: usize) -> bool {
+    match index.method() {
+        "btree" => true,
+        "hash" => columns == 1 && index.keys.len() == 1,
+        _ => false,
+    }
+}

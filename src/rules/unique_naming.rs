@@ -1,0 +1,104 @@
+//! `unique-naming`: unique indexes and named unique constraints are named
+//! `uq_{table}_{columns}`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::rules::index_naming::judge;
+use crate::rules::naming::{expand, index_columns};
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// `{table}` and `{columns}` (the unique columns joined by `_`).
+    pub template: String,
+    /// Also flag unnamed `UNIQUE` constraints.
+    pub require_named: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            template: "uq_{table}_{columns}".to_string(),
+            require_named: false,
+        }
+    }
+}
+
+pub struct UniqueNaming {
+    options: Options,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "unique-naming",
+    default_severity: Some(Severity::Error),
+    summary: "unique indexes and named unique constraints follow `uq_{table}_{columns}`",
+    doc: include_str!("../../rules/unique-naming.md"),
+};
+
+impl Rule for UniqueNaming {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        UniqueNaming { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for index in cx.catalog.indexes.iter().filter(|i| i.unique) {
+            let expected = expand(
+                &self.options.template,
+                &index.table.name,
+                &index_columns(index),
+            );
+            out.extend(judge(index, &expected, META.name, "unique index"));
+        }
+        for table in cx.catalog.tables.values() {
+            for key in &table.uniques {
+                let expected = expand(&self.options.template, &table.name.name, &key.columns);
+                let object = ObjectRef::table(table.name.to_string())
+                    .with_columns(key.columns.clone())
+                    .with_name(key.name.clone());
+                match (&key.name, &key.name_origin) {
+                    (Some(name), _) if *name == expected => {}
+                    (Some(name), origin) => out.push(
+                        Diagnostic::new(
+                            META.name,
+                            origin.as_ref().unwrap_or(&key.origin),
+                            format!(
+                                "unique constraint `{name}` on `{}` should be named `{expected}`",
+                                table.name
+                            ),
+                        )
+                        .help(format!(
+                            "ALTER TABLE {} RENAME CONSTRAINT {name} TO {expected};",
+                            table.name
+                        ))
+                        .object(object),
+                    ),
+                    (None, _) if self.options.require_named => out.push(
+                        Diagnostic::new(
+                            META.name,
+                            &key.origin,
+                            format!(
+                                "unique constraint on `{}` ({}) has no name",
+                                table.name,
+                                key.columns.join(", ")
+                            ),
+                        )
+                        .help(format!(
+                            "name it: CONSTRAINT {expected} UNIQUE ({})",
+                            key.columns.join(", ")
+                        ))
+                        .object(object),
+                    ),
+                    (None, _) => {}
+                }
+            }
+        }
+    }
+}
