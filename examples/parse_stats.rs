@@ -27,13 +27,20 @@ fn main() {
                         // Group by the statement's first words and the parser's reason.
                         let text = file.source.slice(&statement.span);
                         let head: Vec<&str> = text.split_whitespace().take(2).collect();
-                        let key = format!("{} | {}", head.join(" ").to_uppercase(), failure.message);
+                        let key =
+                            format!("{} | {}", head.join(" ").to_uppercase(), failure.message);
                         *reasons.entry(key).or_default() += 1;
                     }
                 }
             }
         }
-        let share = |n: usize| if total == 0 { 100.0 } else { 100.0 * n as f64 / total as f64 };
+        let share = |n: usize| {
+            if total == 0 {
+                100.0
+            } else {
+                100.0 * n as f64 / total as f64
+            }
+        };
         println!(
             "{}: {} files, {total} statements: {parsed} parsed ({:.1}%), {opaque} opaque ({:.1}%), {} failed, {} unreadable files",
             path.display(),

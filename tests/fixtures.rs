@@ -65,7 +65,9 @@ fn expectations(path: &Path) -> Vec<Expected> {
             rest = rest[name_end..].trim_start();
             let mut expected_text = None;
             if let Some(quoted) = rest.strip_prefix('`') {
-                let close = quoted.find('`').expect("unterminated `text` in expectation");
+                let close = quoted
+                    .find('`')
+                    .expect("unterminated `text` in expectation");
                 expected_text = Some(quoted[..close].to_string());
                 rest = &quoted[close + 1..];
             }
@@ -98,7 +100,10 @@ fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
     if !outcome.input_errors.is_empty() {
         return Err(format!("input errors: {:?}", outcome.input_errors));
     }
-    let mut expected: Vec<Expected> = sql_files(case).iter().flat_map(|f| expectations(f)).collect();
+    let mut expected: Vec<Expected> = sql_files(case)
+        .iter()
+        .flat_map(|f| expectations(f))
+        .collect();
     expected.sort();
     let mut actual: Vec<(Expected, String)> = outcome
         .diagnostics
@@ -129,7 +134,10 @@ fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
                 && got.path == want.path
                 && got.line == want.line
                 && got.rule == want.rule
-                && want.text.as_ref().is_none_or(|t| got.text.as_ref() == Some(t))
+                && want
+                    .text
+                    .as_ref()
+                    .is_none_or(|t| got.text.as_ref() == Some(t))
         });
         match found {
             Some(i) => unmatched[i] = false,
@@ -138,7 +146,10 @@ fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
                 want.path,
                 want.line,
                 want.rule,
-                want.text.as_ref().map(|t| format!(" `{t}`")).unwrap_or_default()
+                want.text
+                    .as_ref()
+                    .map(|t| format!(" `{t}`"))
+                    .unwrap_or_default()
             )),
         }
     }

@@ -64,8 +64,7 @@ pub fn rewrite(tokens: &mut [TokenWithSpan]) {
                 let is_number = words
                     .get(n + 1)
                     .is_some_and(|w| matches!(tokens[w.0].token, Token::Number(..)));
-                if depth == 0 && matches!(kw(n), Some(Keyword::COST | Keyword::ROWS)) && is_number
-                {
+                if depth == 0 && matches!(kw(n), Some(Keyword::COST | Keyword::ROWS)) && is_number {
                     blank.extend([n, n + 1]);
                 }
             }

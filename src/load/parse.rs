@@ -68,9 +68,8 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
     let base = unit.tokens.start;
     let end = unit.tokens.end;
     // Significant tokens of the rewritten copy (blanked words are spaces).
-    let significant = |from: usize| {
-        (from..end).find(|&i| !matches!(slice[i - base].token, Token::Whitespace(_)))
-    };
+    let significant =
+        |from: usize| (from..end).find(|&i| !matches!(slice[i - base].token, Token::Whitespace(_)));
     let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice.clone());
     let mut statements = Vec::new();
     loop {
@@ -93,7 +92,12 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
                 if !matches!(following, Token::EOF | Token::SemiColon) {
                     if let Some(kind) = compat::opaque(&tokens.tokens[start..end]) {
                         statements.pop();
-                        statements.push(make(tokens, start..end, unit.direction, Parsed::Opaque(kind)));
+                        statements.push(make(
+                            tokens,
+                            start..end,
+                            unit.direction,
+                            Parsed::Opaque(kind),
+                        ));
                         break;
                     }
                     let at = significant(consumed_to + 1).map(|i| tokens.range(i));
@@ -118,12 +122,7 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
     statements
 }
 
-fn make(
-    tokens: &Tokens,
-    range: Range<usize>,
-    direction: Direction,
-    parsed: Parsed,
-) -> Statement {
+fn make(tokens: &Tokens, range: Range<usize>, direction: Direction, parsed: Parsed) -> Statement {
     let first = tokens
         .next_significant(range.start, range.end)
         .unwrap_or(range.start);
@@ -146,7 +145,12 @@ fn failure(
     message: String,
     at: Option<Range<usize>>,
 ) -> Statement {
-    make(tokens, range, direction, Parsed::Failed(ParseFailure { message, at }))
+    make(
+        tokens,
+        range,
+        direction,
+        Parsed::Failed(ParseFailure { message, at }),
+    )
 }
 
 /// The token the parser was looking at when it failed: the one at the

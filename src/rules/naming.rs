@@ -78,6 +78,47 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
     }
 }
 
+/// The names for an index's `{columns}`: its plain columns, and the columns
+/// an expression uses (`lower(email)` → `email`).
+pub fn index_columns(index: &crate::model::Index) -> Vec<String> {
+    index
+        .keys
+        .iter()
+        .flat_map(|key| match key {
+            crate::model::IndexKey::Column(name) => vec![name.clone()],
+            crate::model::IndexKey::Expression(text) => expression_words(text),
+        })
+        .collect()
+}
+
+/// Identifiers in an expression's text that are not function names or
+/// keywords: `lower(email)` → `email`, `(a || b)` → `a`, `b`.
+fn expression_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_alphabetic() || c == '_') {
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        let word = &tail[..end];
+        let after = tail[end..].trim_start();
+        let quoted = rest[..start].ends_with('\'');
+        if !after.starts_with('(') && !quoted && !is_sql_word(word) {
+            words.push(word.to_lowercase());
+        }
+        rest = &tail[end..];
+    }
+    words
+}
+
+fn is_sql_word(word: &str) -> bool {
+    matches!(
+        word.to_ascii_uppercase().as_str(),
+        "AND" | "OR" | "NOT" | "NULL" | "IS" | "AS" | "CAST" | "TEXT" | "COLLATE" | "DESC" | "ASC"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,45 +160,4 @@ mod tests {
         let columns = vec!["a".to_string(), "b".to_string()];
         assert_eq!(expand("idx_{table}_{columns}", "t", &columns), "idx_t_a_b");
     }
-}
-
-/// The names for an index's `{columns}`: its plain columns, and the columns
-/// an expression uses (`lower(email)` → `email`).
-pub fn index_columns(index: &crate::model::Index) -> Vec<String> {
-    index
-        .keys
-        .iter()
-        .flat_map(|key| match key {
-            crate::model::IndexKey::Column(name) => vec![name.clone()],
-            crate::model::IndexKey::Expression(text) => expression_words(text),
-        })
-        .collect()
-}
-
-/// Identifiers in an expression's text that are not function names or
-/// keywords: `lower(email)` → `email`, `(a || b)` → `a`, `b`.
-fn expression_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(|c: char| c.is_alphabetic() || c == '_') {
-        let tail = &rest[start..];
-        let end = tail
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(tail.len());
-        let word = &tail[..end];
-        let after = tail[end..].trim_start();
-        let quoted = rest[..start].ends_with('\'');
-        if !after.starts_with('(') && !quoted && !is_sql_word(word) {
-            words.push(word.to_lowercase());
-        }
-        rest = &tail[end..];
-    }
-    words
-}
-
-fn is_sql_word(word: &str) -> bool {
-    matches!(
-        word.to_ascii_uppercase().as_str(),
-        "AND" | "OR" | "NOT" | "NULL" | "IS" | "AS" | "CAST" | "TEXT" | "COLLATE" | "DESC" | "ASC"
-    )
 }
