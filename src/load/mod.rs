@@ -205,7 +205,7 @@ fn char_len_at(text: &str, at: usize) -> usize {
 /// Go template placeholders (`{{ index .Options "Namespace" }}`, used by
 /// golang-migrate projects such as supabase auth) are not SQL. Each is read
 /// as an identifier of the same length, so the statement parses and every
-/// position stays exact. `None` when the text has no placeholder.
+/// position stays exact. Names in messages show it as `{{…}}`. `None` when the text has no placeholder.
 fn mask_templates(text: &str) -> Option<String> {
     if !text.contains("{{") {
         return None;

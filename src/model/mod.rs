@@ -74,6 +74,8 @@ pub struct Column {
     pub default: Option<Expr>,
     /// `GENERATED … AS IDENTITY`.
     pub identity: bool,
+    /// `GENERATED ALWAYS AS (expr) STORED`: derived from other data.
+    pub generated: bool,
     /// The whole column definition (`ADD COLUMN …` or the line in `CREATE TABLE`).
     pub definition: Origin,
 }

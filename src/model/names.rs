@@ -66,6 +66,11 @@ impl fmt::Display for QualifiedName {
     /// `users`, or `auth.users` outside `public`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.schema {
+            // A Go template placeholder, masked as underscores when loading
+            // (see `load::mask_templates`).
+            Some(schema) if schema.len() >= 5 && schema.bytes().all(|b| b == b'_') => {
+                write!(f, "{{{{…}}}}.{}", self.name)
+            }
             Some(schema) => write!(f, "{schema}.{}", self.name),
             None => f.write_str(&self.name),
         }
@@ -95,5 +100,7 @@ mod tests {
             QualifiedName::new(Some("auth".into()), "users").to_string(),
             "auth.users"
         );
+        let templated = QualifiedName::new(Some("_".repeat(32)), "users");
+        assert_eq!(templated.to_string(), "{{…}}.users");
     }
 }

@@ -151,6 +151,7 @@ impl Replay<'_, '_> {
             not_null: false,
             default: None,
             identity: false,
+            generated: false,
             definition: self.at.column_definition(&def.name),
         };
         for option in &def.options {
@@ -177,6 +178,7 @@ impl Replay<'_, '_> {
                 ..
             }
             | ColumnOption::Identity(_) => column.identity = true,
+            ColumnOption::Generated { .. } => column.generated = true,
             ColumnOption::PrimaryKey(_) => {
                 column.not_null = true;
                 table.primary_key = Some(self.inline_key(ident, constraint_name, Keyword::PRIMARY));

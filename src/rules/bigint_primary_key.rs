@@ -49,7 +49,16 @@ impl Rule for BigintPrimaryKey {
             let Some(key) = &table.primary_key else {
                 continue;
             };
-            for column in key.columns.iter().filter_map(|c| table.column(c)) {
+            // A key column that is also a foreign key (join tables) is judged
+            // by `bigint-foreign-key`, against the key it references.
+            let is_fk = |name: &String| {
+                table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(name))
+            };
+            let columns = key.columns.iter().filter(|c| !is_fk(c));
+            for column in columns.filter_map(|c| table.column(c)) {
                 let kind = &column.kind;
                 if kind.is_bigint()
                     || self.allow.contains(kind)

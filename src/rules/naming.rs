@@ -1,11 +1,23 @@
 //! Naming helpers shared by the naming rules: name templates and English
 //! singulars.
 
-/// Expands `{table}` and `{columns}` (column names joined by `_`).
+/// PostgreSQL cuts identifiers to 63 bytes (NAMEDATALEN - 1).
+pub const MAX_IDENTIFIER: usize = 63;
+
+/// Expands `{table}` and `{columns}` (column names joined by `_`), cut to
+/// the length PostgreSQL would keep of it.
 pub fn expand(template: &str, table: &str, columns: &[String]) -> String {
-    template
+    let mut name = template
         .replace("{table}", table)
-        .replace("{columns}", &columns.join("_"))
+        .replace("{columns}", &columns.join("_"));
+    if name.len() > MAX_IDENTIFIER {
+        let mut cut = MAX_IDENTIFIER;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+    }
+    name
 }
 
 /// The singular of an English plural table name, by a small documented
@@ -159,5 +171,7 @@ mod tests {
     fn templates() {
         let columns = vec!["a".to_string(), "b".to_string()];
         assert_eq!(expand("idx_{table}_{columns}", "t", &columns), "idx_t_a_b");
+        let long = vec!["a_very_long_column_name_that_goes_on".to_string(); 2];
+        assert_eq!(expand("idx_{table}_{columns}", "t", &long).len(), 63);
     }
 }
