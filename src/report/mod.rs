@@ -5,7 +5,12 @@
 
 mod concise;
 mod full;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
+mod rdjson;
+mod sarif;
 
 use clap::ValueEnum;
 
@@ -21,6 +26,16 @@ pub enum Format {
     Concise,
     /// The JSON document described in the README.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`): annotations.
+    Github,
+    /// GitLab Code Quality report (JSON array of issues).
+    Gitlab,
+    /// JUnit XML: one test case per checked file.
+    Junit,
+    /// reviewdog's Diagnostic JSON format (rdjson).
+    Rdjson,
 }
 
 /// How output looks on this terminal.
@@ -34,6 +49,11 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
         Format::Full => full::render(outcome, style),
         Format::Concise => concise::render(outcome),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome),
+        Format::Github => github::render(outcome),
+        Format::Gitlab => gitlab::render(outcome),
+        Format::Junit => junit::render(outcome),
+        Format::Rdjson => rdjson::render(outcome),
     }
 }
 
@@ -122,4 +142,160 @@ pub fn summary(outcome: &Outcome) -> String {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The project's home page, named by the machine-readable formats.
+pub const HOMEPAGE: &str = "https://github.com/schema-lint/schema-lint";
+
+/// The web page documenting a rule (its `rules/<name>.md`). Every format
+/// links rules through this one function, so moving the documentation is a
+/// one-line change.
+pub fn rule_url(rule: &str) -> String {
+    format!("{HOMEPAGE}/blob/main/rules/{rule}.md")
+}
+
+/// The path as the CI formats print it: `path()` without leading `./`
+/// segments (see `ci_display`).
+pub fn ci_path(outcome: &Outcome, diagnostic: &Diagnostic) -> String {
+    ci_display(&path(outcome, diagnostic))
+}
+
+/// A display path without leading `./` segments. CI services match
+/// annotations against repository-relative paths exactly, and
+/// `./migrations/x.sql` names the same file as `migrations/x.sql`.
+pub fn ci_display(path: &str) -> String {
+    let mut rest = path;
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped.trim_start_matches('/');
+    }
+    rest.to_string()
+}
+
+/// The message followed by the help text on its own line, for formats that
+/// have a single text field per finding.
+pub fn message_with_help(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.help {
+        Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
+        None => diagnostic.message.clone(),
+    }
+}
+
+/// The worst severity among the findings, `None` when there are none.
+pub fn worst(diagnostics: &[Diagnostic]) -> Option<Severity> {
+    diagnostics.iter().map(|d| d.severity).max()
+}
+
+/// One fingerprint per finding (same order as `outcome.diagnostics`): a
+/// SHA-256 hex digest of the path, the rule and the schema object the finding
+/// concerns (its message when it concerns no object). Positions are left out
+/// on purpose, so a finding keeps its fingerprint when lines are added above
+/// it; that is what lets GitHub and GitLab tell a moved finding from a new
+/// one. The n-th finding with the same identity in one file also hashes `n`,
+/// so two alike findings stay distinct.
+pub fn fingerprints(outcome: &Outcome) -> Vec<String> {
+    let mut seen: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let identity = identity(&ci_path(outcome, d), d);
+            let occurrence = seen.entry(identity.clone()).or_insert(0);
+            let digest = fingerprint_of(&identity, *occurrence);
+            *occurrence += 1;
+            digest
+        })
+        .collect()
+}
+
+/// The position-free identity of a finding as unambiguous bytes: every field
+/// is length-prefixed, so no choice of names can make two different
+/// identities encode alike. The version tag lets a future change of the
+/// scheme start afresh rather than collide.
+fn identity(path: &str, diagnostic: &Diagnostic) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    push_field(&mut bytes, Some("schema-lint-fingerprint/v1"));
+    push_field(&mut bytes, Some(path));
+    push_field(&mut bytes, Some(diagnostic.rule));
+    match &diagnostic.object {
+        Some(object) => {
+            push_field(&mut bytes, Some("object"));
+            push_field(&mut bytes, object.table.as_deref());
+            push_field(&mut bytes, Some(&object.columns.len().to_string()));
+            for column in &object.columns {
+                push_field(&mut bytes, Some(column));
+            }
+            push_field(&mut bytes, object.name.as_deref());
+        }
+        None => {
+            push_field(&mut bytes, Some("message"));
+            push_field(&mut bytes, Some(&diagnostic.message));
+        }
+    }
+    bytes
+}
+
+/// Appends a field: a presence byte (so `None` differs from `""`), the
+/// length, the bytes.
+fn push_field(bytes: &mut Vec<u8>, value: Option<&str>) {
+    let value = match value {
+        Some(value) => {
+            bytes.push(1);
+            value
+        }
+        None => {
+            bytes.push(0);
+            ""
+        }
+    };
+    bytes.extend_from_slice(&(value.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(value.as_bytes());
+}
+
+fn fingerprint_of(identity: &[u8], occurrence: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(identity);
+    hasher.update((occurrence as u64).to_le_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_display_drops_leading_dot_segments_only() {
+        assert_eq!(ci_display("./migrations/x.sql"), "migrations/x.sql");
+        assert_eq!(ci_display(".//./m/x.sql"), "m/x.sql");
+        assert_eq!(ci_display("../m/./x.sql"), "../m/./x.sql");
+        assert_eq!(ci_display("/abs/x.sql"), "/abs/x.sql");
+    }
+
+    #[test]
+    fn identities_are_unambiguous() {
+        let mut a = Vec::new();
+        push_field(&mut a, None);
+        let mut b = Vec::new();
+        push_field(&mut b, Some(""));
+        assert_ne!(a, b);
+        // Length prefixes keep ("ab", "c") apart from ("a", "bc").
+        let (mut c, mut d) = (Vec::new(), Vec::new());
+        push_field(&mut c, Some("ab"));
+        push_field(&mut c, Some("c"));
+        push_field(&mut d, Some("a"));
+        push_field(&mut d, Some("bc"));
+        assert_ne!(c, d);
+    }
+
+    #[test]
+    fn occurrences_change_the_fingerprint() {
+        let first = fingerprint_of(b"same", 0);
+        assert_eq!(first.len(), 64);
+        assert_eq!(first, fingerprint_of(b"same", 0));
+        assert_ne!(first, fingerprint_of(b"same", 1));
+    }
 }

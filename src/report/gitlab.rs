@@ -1,0 +1,132 @@
+//! `--format gitlab`: a GitLab Code Quality report (the Code Climate issue
+//! format GitLab reads from `artifacts:reports:codequality`).
+//!
+//! Severity mapping: GitLab knows info, minor, major, critical and blocker.
+//! An `error` is a convention the project enforces (it fails the check), so
+//! it is `major`; a `warning` is advisory, `minor`; `info` stays `info`.
+//! `critical` and `blocker` are left for tools that find defects that break
+//! production (security, data loss), which a convention linter does not.
+//!
+//! Fingerprints are what GitLab compares between the base and the merge
+//! request to tell new findings from old ones, so they leave positions out
+//! (see `report::fingerprints`).
+
+use serde::Serialize;
+
+use super::{Position, ci_path, fingerprints, position};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::Outcome;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    /// Code Climate's fields, which GitLab ignores but other readers of the
+    /// format require.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    categories: [&'static str; 1],
+    check_name: &'a str,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content<'a>>,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+/// The help text, as the issue's longer description.
+#[derive(Serialize)]
+struct Content<'a> {
+    body: &'a str,
+}
+
+/// GitLab reads `lines.begin`; `positions` carries the columns for readers
+/// that show them.
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+    positions: Positions,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct Positions {
+    begin: LineColumn,
+    end: LineColumn,
+}
+
+#[derive(Serialize)]
+struct LineColumn {
+    line: usize,
+    column: usize,
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let issues: Vec<Issue<'_>> = outcome
+        .diagnostics
+        .iter()
+        .zip(fingerprints(outcome))
+        .map(|(d, fingerprint)| issue(outcome, d, fingerprint))
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn issue<'a>(outcome: &Outcome, d: &'a Diagnostic, fingerprint: String) -> Issue<'a> {
+    Issue {
+        kind: "issue",
+        categories: ["Style"],
+        check_name: d.rule,
+        description: &d.message,
+        content: d.help.as_deref().map(|body| Content { body }),
+        fingerprint,
+        severity: severity(d.severity),
+        location: location(ci_path(outcome, d), position(outcome, d)),
+    }
+}
+
+fn severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info => "info",
+    }
+}
+
+fn location(path: String, p: Position) -> Location {
+    Location {
+        path,
+        lines: Lines {
+            begin: p.line,
+            end: p.end_line,
+        },
+        positions: Positions {
+            begin: LineColumn {
+                line: p.line,
+                column: p.column,
+            },
+            end: LineColumn {
+                line: p.end_line,
+                column: p.end_column,
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_map_to_gitlab_names() {
+        assert_eq!(severity(Severity::Error), "major");
+        assert_eq!(severity(Severity::Warning), "minor");
+        assert_eq!(severity(Severity::Info), "info");
+    }
+}

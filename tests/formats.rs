@@ -1,0 +1,730 @@
+//! The CI output formats (`--format sarif|github|gitlab|junit|rdjson`),
+//! rendered through the library from a small diesel migration set written
+//! to a temporary folder.
+//!
+//! Most tests select only the rules the set is written for, so that rules
+//! added later do not change the counts asserted here; one test runs the
+//! default settings and checks what must hold whatever the rules find.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use schema_lint::config::{self, CommandLine, Settings};
+use schema_lint::lint::{Outcome, lint};
+use schema_lint::report::{self, Format, Style};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const POSTS: &str = "\
+-- posts
+CREATE TABLE posts (
+    id BIGSERIAL PRIMARY KEY,
+    title VARCHAR(255) NOT NULL,
+    published_at TIMESTAMP
+);
+";
+
+/// A folder name with a space (diesel allows it); a non-ASCII column name
+/// before a finding (characters and bytes differ); markup in a name.
+const USERS: &str = "\
+CREATE TABLE users (
+    id BIGSERIAL PRIMARY KEY,
+    \"naïve\" VARCHAR(10),
+    \"a<b&c\" VARCHAR
+);
+";
+
+/// Two identical findings in one file (same rule, same message, no object).
+const ODD: &str = "SELEC 1;\nSELEC 1;\n";
+
+const TAGS: &str = "\
+CREATE TABLE tags (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL
+);
+";
+
+const POSTS_DIR: &str = "2024-01-01-000000_create_posts";
+const USERS_DIR: &str = "2024-01-01-000001_add users";
+const ODD_DIR: &str = "2024-01-01-000002_odd,name:100%";
+const TAGS_DIR: &str = "2024-01-01-000003_create_tags";
+
+/// A migration set in a temporary folder, named by a path relative to the
+/// current directory (as a user in a repository would name it).
+struct Set {
+    dir: TempDir,
+    /// The relative path passed to `lint`, with forward slashes.
+    root: String,
+}
+
+impl Set {
+    fn new() -> Set {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let set = Set {
+            root: relative_from_cwd(dir.path()),
+            dir,
+        };
+        set.write(POSTS_DIR, POSTS, "DROP TABLE posts;\n");
+        set.write(USERS_DIR, USERS, "DROP TABLE users;\n");
+        set.write(ODD_DIR, ODD, "SELECT 1;\n");
+        set.write(TAGS_DIR, TAGS, "DROP TABLE tags;\n");
+        set
+    }
+
+    fn write(&self, folder: &str, up: &str, down: &str) {
+        let path = self.dir.path().join(folder);
+        fs::create_dir_all(&path).expect("mkdir");
+        fs::write(path.join("up.sql"), up).expect("write up.sql");
+        fs::write(path.join("down.sql"), down).expect("write down.sql");
+    }
+
+    fn path(&self, folder: &str, file: &str) -> String {
+        format!("{}/{folder}/{file}", self.root)
+    }
+
+    fn lint_with(&self, settings: &Settings) -> Outcome {
+        lint(&[PathBuf::from(&self.root)], settings)
+    }
+
+    fn lint(&self) -> Outcome {
+        self.lint_with(&selected())
+    }
+}
+
+/// `target` relative to the current directory (`../../tmp/.tmpX` and the
+/// like): the formats must print relative paths as given.
+fn relative_from_cwd(target: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .expect("cwd");
+    let target = fs::canonicalize(target).expect("canonical tempdir");
+    let cwd: Vec<Component> = cwd.components().collect();
+    let target: Vec<Component> = target.components().collect();
+    let common = cwd.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); cwd.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn selected() -> Settings {
+    let cli = CommandLine {
+        select: Some(
+            ["parse-error", "prefer-text", "prefer-timestamptz"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        ..CommandLine::default()
+    };
+    config::parse("", PathBuf::from("."), &cli).expect("settings")
+}
+
+fn render(outcome: &Outcome, format: Format) -> String {
+    report::render(outcome, format, Style::default())
+}
+
+fn json(outcome: &Outcome, format: Format) -> Value {
+    serde_json::from_str(&render(outcome, format)).expect("valid JSON")
+}
+
+/// The findings this set produces with the selected rules, in report order:
+/// (folder, rule, line, column, end line, end column).
+const EXPECTED: [(&str, &str, usize, usize, usize, usize); 6] = [
+    (POSTS_DIR, "prefer-text", 4, 11, 4, 23),
+    (POSTS_DIR, "prefer-timestamptz", 5, 18, 5, 27),
+    (USERS_DIR, "prefer-text", 3, 13, 3, 24),
+    (USERS_DIR, "prefer-text", 4, 13, 4, 20),
+    (ODD_DIR, "parse-error", 1, 1, 1, 8),
+    (ODD_DIR, "parse-error", 2, 1, 2, 8),
+];
+
+#[test]
+fn the_set_produces_the_expected_findings() {
+    let set = Set::new();
+    let outcome = set.lint();
+    let found: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = report::position(&outcome, d);
+            let path = report::path(&outcome, d);
+            (path, d.rule, p.line, p.column, p.end_line, p.end_column)
+        })
+        .collect();
+    let expected: Vec<_> = EXPECTED
+        .iter()
+        .map(|&(dir, rule, l, c, el, ec)| (set.path(dir, "up.sql"), rule, l, c, el, ec))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(outcome.files_checked(), 8);
+}
+
+// --- SARIF -----------------------------------------------------------------
+
+/// The official schema's `language` patterns end in a stray `]` (a known
+/// erratum of SARIF 2.1.0, oasis-tcs/sarif-spec#488), which is a literal `]`
+/// only under ECMA-262's web-compatibility rules; `jsonschema` checks every
+/// pattern of a schema strictly and rejects it. Escaping it keeps the
+/// meaning exactly and leaves the vendored file as published.
+const BROKEN_PATTERN: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+const ESCAPED_PATTERN: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#;
+
+fn sarif_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let text = fs::read_to_string(path).expect("schema file");
+    assert!(text.contains(BROKEN_PATTERN), "the erratum moved; revisit");
+    let schema: Value =
+        serde_json::from_str(&text.replace(BROKEN_PATTERN, ESCAPED_PATTERN)).expect("schema");
+    // The schema declares draft-07; say so rather than rely on detection,
+    // and check `format`s too (the artifact URIs are `uri-reference`s).
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+fn assert_valid_sarif(log: &Value) {
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+}
+
+#[test]
+fn sarif_is_valid_against_the_schema() {
+    let set = Set::new();
+    let log = json(&set.lint(), Format::Sarif);
+    assert_valid_sarif(&log);
+
+    // The validation has teeth: broken documents are rejected.
+    let validator = sarif_validator();
+    let mut bad_level = log.clone();
+    bad_level["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&bad_level));
+    let mut bad_region = log.clone();
+    bad_region["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Value::from(0);
+    assert!(!validator.is_valid(&bad_region));
+    let mut no_tool = log.clone();
+    if let Some(run) = no_tool["runs"][0].as_object_mut() {
+        run.remove("tool");
+    }
+    assert!(!validator.is_valid(&no_tool));
+    let mut bad_uri = log;
+    bad_uri["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        Value::from("a b/%zz");
+    assert!(!validator.is_valid(&bad_uri));
+}
+
+#[test]
+fn sarif_describes_every_rule() {
+    let set = Set::new();
+    let log = json(&set.lint(), Format::Sarif);
+    let run = &log["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "schema-lint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, schema_lint::rules::names());
+    for rule in rules {
+        let meta = schema_lint::rules::find(rule["id"].as_str().unwrap_or_default())
+            .expect("registered")
+            .meta;
+        assert_eq!(rule["shortDescription"]["text"], meta.summary);
+        assert_eq!(rule["help"]["markdown"], meta.doc);
+        assert_eq!(rule["helpUri"], report::rule_url(meta.name));
+        let level = match meta.default_severity.map(|s| s.name()) {
+            None => "none",
+            Some("info") => "note",
+            Some(other) => other,
+        };
+        assert_eq!(
+            rule["defaultConfiguration"]["level"], level,
+            "{}",
+            meta.name
+        );
+    }
+    let prefer_text = &rules[ids.iter().position(|&id| id == "prefer-text").unwrap_or(0)];
+    assert!(
+        prefer_text["fullDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Reports columns of type `VARCHAR(n)`")),
+        "{prefer_text}"
+    );
+}
+
+#[test]
+fn sarif_results_point_at_the_findings() {
+    let set = Set::new();
+    let log = json(&set.lint(), Format::Sarif);
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), EXPECTED.len());
+    for (result, &(dir, rule, l, c, el, ec)) in results.iter().zip(&EXPECTED) {
+        assert_eq!(result["ruleId"], rule);
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], rule);
+        let level = if rule == "parse-error" {
+            "warning"
+        } else {
+            "error"
+        };
+        assert_eq!(result["level"], level);
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = set
+            .path(dir, "up.sql")
+            .replace('%', "%25")
+            .replace(' ', "%20")
+            .replace(':', "%3A");
+        assert_eq!(location["artifactLocation"]["uri"], uri);
+        let region = &location["region"];
+        let got = [
+            &region["startLine"],
+            &region["startColumn"],
+            &region["endLine"],
+            &region["endColumn"],
+        ];
+        assert_eq!(
+            got,
+            [l, c, el, ec].map(Value::from).each_ref(),
+            "{rule} {dir}"
+        );
+    }
+    // The help text follows the message.
+    assert!(
+        results[0]["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("column `posts.title` is `VARCHAR(255)`")
+                && t.contains("\nhelp: PostgreSQL stores TEXT and VARCHAR alike"))
+    );
+    // The space in the diesel folder name is percent-encoded.
+    assert!(
+        results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/2024-01-01-000001_add%20users/up.sql"))
+    );
+    assert!(
+        results[4]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/2024-01-01-000002_odd,name%3A100%25/up.sql"))
+    );
+    // parse-error points at where the parser stopped.
+    assert_eq!(
+        results[4]["relatedLocations"][0]["message"]["text"],
+        "the parser stopped here"
+    );
+}
+
+fn sarif_fingerprints(outcome: &Outcome) -> Vec<String> {
+    json(outcome, Format::Sarif)["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["schemaLintObject/v1"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_fingerprints_are_distinct_and_survive_line_shifts() {
+    let set = Set::new();
+    let before = sarif_fingerprints(&set.lint());
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len(), "{before:?}");
+
+    set.write(POSTS_DIR, &format!("\n{POSTS}"), "DROP TABLE posts;\n");
+    let outcome = set.lint();
+    assert_eq!(report::position(&outcome, &outcome.diagnostics[0]).line, 5);
+    assert_eq!(sarif_fingerprints(&outcome), before);
+}
+
+#[test]
+fn sarif_reports_unreadable_files_as_notifications() {
+    let set = Set::new();
+    let missing = format!("{}/missing.sql", set.root);
+    let outcome = lint(
+        &[PathBuf::from(&set.root), PathBuf::from(&missing)],
+        &selected(),
+    );
+    assert_eq!(outcome.input_errors.len(), 1);
+    let log = json(&outcome, Format::Sarif);
+    assert_valid_sarif(&log);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "error");
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        missing
+    );
+}
+
+// --- GitHub Actions --------------------------------------------------------
+
+#[test]
+fn github_prints_one_escaped_command_per_finding() {
+    let set = Set::new();
+    let outcome = set.lint();
+    let text = render(&outcome, Format::Github);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), EXPECTED.len(), "{text}");
+
+    let d = &outcome.diagnostics[0];
+    let help = d.help.as_deref().expect("prefer-text has help");
+    assert_eq!(
+        lines[0],
+        format!(
+            "::error file={},line=4,col=11,endLine=4,endColumn=23,title=prefer-text::{}%0Ahelp: {help}",
+            set.path(POSTS_DIR, "up.sql"),
+            d.message
+        )
+    );
+    assert!(lines[1].starts_with(&format!(
+        "::error file={},line=5,col=18,endLine=5,endColumn=27,title=prefer-timestamptz::",
+        set.path(POSTS_DIR, "up.sql")
+    )));
+    // A space needs no escaping; `,` `:` `%` in a property do.
+    assert!(lines[2].contains("/2024-01-01-000001_add users/up.sql,line=3,col=13,"));
+    assert!(lines[4].starts_with(&format!(
+        "::warning file={}/2024-01-01-000002_odd%2Cname%3A100%25/up.sql,line=1,col=1,endLine=1,endColumn=8,title=parse-error::could not parse this statement: ",
+        set.root
+    )));
+    // The message part keeps `:` and `,` as they are.
+    assert!(lines[4].contains("could not parse this statement: "));
+}
+
+#[test]
+fn github_reports_unreadable_files() {
+    let set = Set::new();
+    let missing = format!("{}/missing.sql", set.root);
+    let outcome = lint(&[PathBuf::from(&missing)], &selected());
+    let text = render(&outcome, Format::Github);
+    assert!(
+        text.starts_with(&format!("::error file={missing},title=schema-lint::")),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1);
+}
+
+// --- GitLab Code Quality ---------------------------------------------------
+
+fn gitlab_fingerprints(outcome: &Outcome) -> Vec<String> {
+    json(outcome, Format::Gitlab)
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|issue| {
+            issue["fingerprint"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn gitlab_issues_carry_location_and_severity() {
+    let set = Set::new();
+    let outcome = set.lint();
+    let issues = json(&outcome, Format::Gitlab);
+    let issues = issues.as_array().expect("array");
+    assert_eq!(issues.len(), EXPECTED.len());
+    for ((issue, d), &(dir, rule, l, c, el, ec)) in
+        issues.iter().zip(&outcome.diagnostics).zip(&EXPECTED)
+    {
+        assert_eq!(issue["check_name"], rule);
+        assert_eq!(issue["description"], d.message.as_str());
+        let severity = if rule == "parse-error" {
+            "minor"
+        } else {
+            "major"
+        };
+        assert_eq!(issue["severity"], severity);
+        let location = &issue["location"];
+        assert_eq!(location["path"], set.path(dir, "up.sql"));
+        assert_eq!(location["lines"]["begin"], l);
+        assert_eq!(location["positions"]["begin"]["line"], l);
+        assert_eq!(location["positions"]["begin"]["column"], c);
+        assert_eq!(location["positions"]["end"]["line"], el);
+        assert_eq!(location["positions"]["end"]["column"], ec);
+        assert_eq!(
+            issue["content"]["body"],
+            d.help.as_deref().unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn gitlab_fingerprints_are_stable_distinct_and_position_free() {
+    let set = Set::new();
+    let first = gitlab_fingerprints(&set.lint());
+    assert_eq!(
+        gitlab_fingerprints(&set.lint()),
+        first,
+        "same input, same fingerprints"
+    );
+    assert!(
+        first
+            .iter()
+            .all(|f| f.len() == 64 && f.bytes().all(|b| b.is_ascii_hexdigit()))
+    );
+    let mut unique = first.clone();
+    unique.sort();
+    unique.dedup();
+    // Including the two identical parse errors in one file.
+    assert_eq!(unique.len(), first.len(), "{first:?}");
+
+    // A blank line above the findings moves them, but not their identity.
+    set.write(POSTS_DIR, &format!("\n{POSTS}"), "DROP TABLE posts;\n");
+    set.write(ODD_DIR, &format!("\n\n{ODD}"), "SELECT 1;\n");
+    let shifted = set.lint();
+    let issues = json(&shifted, Format::Gitlab);
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 5);
+    assert_eq!(issues[4]["location"]["lines"]["begin"], 3);
+    assert_eq!(gitlab_fingerprints(&shifted), first);
+
+    // A different object is a different finding.
+    set.write(
+        POSTS_DIR,
+        &POSTS.replace("title VARCHAR", "heading VARCHAR"),
+        "DROP TABLE posts;\n",
+    );
+    let renamed = gitlab_fingerprints(&set.lint());
+    assert_ne!(renamed[0], first[0]);
+    assert_eq!(renamed[1..], first[1..]);
+}
+
+#[test]
+fn gitlab_paths_and_fingerprints_ignore_a_leading_dot_slash() {
+    let set = Set::new();
+    let plain = set.lint();
+    let dotted = lint(&[PathBuf::from(format!("./{}", set.root))], &selected());
+    assert_eq!(
+        report::path(&dotted, &dotted.diagnostics[0]),
+        format!("./{}", set.path(POSTS_DIR, "up.sql")),
+        "the human formats keep the path as named"
+    );
+    let issues = json(&dotted, Format::Gitlab);
+    assert_eq!(issues[0]["location"]["path"], set.path(POSTS_DIR, "up.sql"));
+    assert_eq!(gitlab_fingerprints(&dotted), gitlab_fingerprints(&plain));
+}
+
+// --- JUnit -----------------------------------------------------------------
+
+#[test]
+fn junit_has_a_test_case_per_checked_file() {
+    let set = Set::new();
+    let outcome = set.lint();
+    let xml = render(&outcome, Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("testsuite");
+    assert_eq!(suite.attribute("name"), Some("schema-lint"));
+    assert_eq!(suite.attribute("tests"), Some("8"));
+    assert_eq!(suite.attribute("failures"), Some("3"));
+    assert_eq!(suite.attribute("errors"), Some("0"));
+
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let names: Vec<&str> = cases.iter().filter_map(|c| c.attribute("name")).collect();
+    let expected: Vec<String> = outcome
+        .project
+        .files
+        .iter()
+        .filter(|f| f.reported())
+        .map(|f| f.source.display_path())
+        .collect();
+    assert_eq!(names, expected);
+    let tags = set.path(TAGS_DIR, "up.sql");
+    let clean = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some(tags.as_str()))
+        .expect("the clean file is a test case");
+    assert_eq!(clean.children().filter(|n| n.is_element()).count(), 0);
+
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), EXPECTED.len());
+    for (failure, d) in failures.iter().zip(&outcome.diagnostics) {
+        assert_eq!(failure.attribute("type"), Some(d.rule));
+        // Markup in the message (`a<b&c`) survives the round trip.
+        assert_eq!(failure.attribute("message"), Some(d.message.as_str()));
+    }
+    let markup = failures[3].text().expect("body");
+    assert!(markup.contains("a<b&c"), "{markup}");
+    assert!(
+        markup.starts_with(&format!(
+            "{}:4:13: error[prefer-text] ",
+            set.path(USERS_DIR, "up.sql")
+        )),
+        "{markup}"
+    );
+    assert!(markup.contains("\nhelp: "), "{markup}");
+}
+
+#[test]
+fn junit_reports_unreadable_files_as_errors() {
+    let set = Set::new();
+    let missing = format!("{}/missing.sql", set.root);
+    let outcome = lint(
+        &[PathBuf::from(&set.root), PathBuf::from(&missing)],
+        &selected(),
+    );
+    let xml = render(&outcome, Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("testsuite");
+    assert_eq!(suite.attribute("tests"), Some("9"));
+    assert_eq!(suite.attribute("errors"), Some("1"));
+    let error = doc
+        .descendants()
+        .find(|n| n.has_tag_name("error"))
+        .expect("error");
+    assert_eq!(
+        error.parent().and_then(|p| p.attribute("name")),
+        Some(missing.as_str())
+    );
+}
+
+// --- reviewdog -------------------------------------------------------------
+
+#[test]
+fn rdjson_uses_byte_columns_and_rule_urls() {
+    let set = Set::new();
+    let outcome = set.lint();
+    let result = json(&outcome, Format::Rdjson);
+    assert_eq!(result["source"]["name"], "schema-lint");
+    assert_eq!(result["severity"], "ERROR");
+    let diagnostics = result["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), EXPECTED.len());
+    for (d, &(dir, rule, ..)) in diagnostics.iter().zip(&EXPECTED) {
+        assert_eq!(d["code"]["value"], rule);
+        assert_eq!(
+            d["code"]["url"],
+            format!("https://github.com/schema-lint/schema-lint/blob/main/rules/{rule}.md")
+        );
+        assert_eq!(d["location"]["path"], set.path(dir, "up.sql"));
+        let severity = if rule == "parse-error" {
+            "WARNING"
+        } else {
+            "ERROR"
+        };
+        assert_eq!(d["severity"], severity);
+    }
+    let range = |i: usize| {
+        let r = &diagnostics[i]["location"]["range"];
+        [
+            &r["start"]["line"],
+            &r["start"]["column"],
+            &r["end"]["line"],
+            &r["end"]["column"],
+        ]
+        .map(|v| v.as_u64().unwrap_or(0))
+    };
+    assert_eq!(range(0), [4, 11, 4, 23]);
+    // `"naïve" VARCHAR(10)`: `ï` is two bytes, so byte columns are one more
+    // than the character columns (3:13–3:24) the other formats print.
+    assert_eq!(range(2), [3, 14, 3, 25]);
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\nhelp: "))
+    );
+}
+
+// --- All formats -----------------------------------------------------------
+
+const CI_FORMATS: [Format; 5] = [
+    Format::Sarif,
+    Format::Github,
+    Format::Gitlab,
+    Format::Junit,
+    Format::Rdjson,
+];
+
+#[test]
+fn output_is_deterministic() {
+    let set = Set::new();
+    for format in CI_FORMATS {
+        let a = render(&set.lint(), format);
+        let b = render(&set.lint(), format);
+        assert_eq!(a, b, "{format:?}");
+    }
+}
+
+#[test]
+fn clean_runs_render_empty_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join(TAGS_DIR);
+    fs::create_dir_all(&folder).expect("mkdir");
+    fs::write(folder.join("up.sql"), TAGS).expect("write");
+    let outcome = lint(&[dir.path().to_path_buf()], &selected());
+    assert!(outcome.diagnostics.is_empty());
+    let log = json(&outcome, Format::Sarif);
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["results"], Value::Array(Vec::new()));
+    assert_eq!(render(&outcome, Format::Github), "");
+    assert_eq!(json(&outcome, Format::Gitlab), Value::Array(Vec::new()));
+    let rdjson = json(&outcome, Format::Rdjson);
+    assert!(rdjson.get("severity").is_none());
+    assert_eq!(rdjson["diagnostics"], Value::Array(Vec::new()));
+    let xml = render(&outcome, Format::Junit);
+    assert!(xml.contains(r#"tests="1" failures="0""#), "{xml}");
+}
+
+/// With every default rule on, whatever they find: SARIF stays valid and
+/// every format reports each finding once.
+#[test]
+fn default_settings_render_consistently() {
+    let set = Set::new();
+    let outcome = set.lint_with(&Settings::default_settings());
+    let count = outcome.diagnostics.len();
+    assert!(count >= EXPECTED.len());
+    let log = json(&outcome, Format::Sarif);
+    assert_valid_sarif(&log);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().map(Vec::len),
+        Some(count)
+    );
+    assert_eq!(render(&outcome, Format::Github).lines().count(), count);
+    assert_eq!(
+        json(&outcome, Format::Gitlab).as_array().map(Vec::len),
+        Some(count)
+    );
+    assert_eq!(
+        json(&outcome, Format::Rdjson)["diagnostics"]
+            .as_array()
+            .map(Vec::len),
+        Some(count)
+    );
+    let xml = render(&outcome, Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(failures, count);
+}
