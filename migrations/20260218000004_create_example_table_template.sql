@@ -1,0 +1,42 @@
+-- =============================================================
+-- TEMPLATE: Copy this when creating a new table migration
+-- =============================================================
+-- CREATE TABLE things (
+--     id BIGSERIAL PRIMARY KEY,
+--
+--     -- Required foreign keys (BIGINT NOT NULL, always indexed)
+--     project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE ON UPDATE CASCADE,
+--
+--     -- Optional foreign keys (BIGINT NULL)
+--     parent_thing_id BIGINT REFERENCES things(id) ON DELETE SET NULL ON UPDATE CASCADE,
+--
+--     -- Status via lookup table (BIGINT NOT NULL)
+--     status_id BIGINT NOT NULL REFERENCES thing_statuses(id) ON DELETE RESTRICT ON UPDATE CASCADE,
+--
+--     -- Data columns
+--     name TEXT NOT NULL,
+--     description TEXT,
+--     is_active BOOLEAN NOT NULL DEFAULT true,
+--     sort_order INTEGER NOT NULL DEFAULT 0,
+--
+--     -- Timestamps (mandatory on every table)
+--     created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+--     updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+-- );
+--
+-- -- Indexes: every FK column, plus any common query filters
+-- CREATE INDEX idx_things_project_id ON things(project_id);
+-- CREATE INDEX idx_things_parent_thing_id ON things(parent_thing_id);
+-- CREATE INDEX idx_things_status_id ON things(status_id);
+--
+-- -- Unique constraints where business logic requires
+-- CREATE UNIQUE INDEX uq_things_project_id_name ON things(project_id, name);
+--
+-- -- Updated_at trigger (mandatory on every table)
+-- CREATE TRIGGER set_updated_at BEFORE UPDATE ON things
+--     FOR EACH ROW EXECUTE FUNCTION trigger_set_updated_at();
+-- =============================================================
+
+-- This migration intentionally contains no executable SQL.
+-- It exists as a reference template for developers.
+SELECT 1;
