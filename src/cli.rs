@@ -105,9 +105,16 @@ fn run_lint(args: LintArgs) -> u8 {
     };
     let config_path = match &args.config {
         Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| config::find(&dir)),
+        None => std::env::current_dir().ok().and_then(|dir| {
+            // Shown relative to where the user is, when it is below.
+            let found = config::find(&dir)?;
+            Some(
+                found
+                    .strip_prefix(&dir)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(found),
+            )
+        }),
     };
     let settings = match config::load(config_path.as_deref(), &cli) {
         Ok(settings) => settings,

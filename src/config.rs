@@ -452,8 +452,17 @@ fn option_error(
     ConfigError::at(key.unwrap_or(span), format!("rules.{rule}: {message}")).help(help)
 }
 
-/// The span of `key = …` inside `span` of `text`.
+/// The span of `key = …` inside `span` of `text`. A table written as a
+/// `[header]` spans only its header, so the search runs on to the next
+/// header.
 fn find_key(text: &str, span: Range<usize>, key: &str) -> Option<Range<usize>> {
+    let after_header = text.get(span.end..).unwrap_or("");
+    let next_header = after_header
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| after_header[i..].trim_start().starts_with('['))
+        .unwrap_or(after_header.len());
+    let span = span.start..span.end + next_header;
     let region = text.get(span.clone())?;
     let mut offset = 0;
     for line in region.split_inclusive('\n') {
