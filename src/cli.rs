@@ -9,6 +9,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 
+use crate::baseline;
 use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
 use crate::lint::{self, Outcome};
 use crate::report::{self, Format, Style};
@@ -55,6 +56,16 @@ pub struct LintArgs {
     /// Exit with 1 when a finding is at least this severe.
     #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "info", "never"])]
     pub fail_on: Option<String>,
+    /// Report only on migration files added or changed since the merge base
+    /// with this git ref (and uncommitted ones); whole sets are still read.
+    #[arg(long, value_name = "REF")]
+    pub diff: Option<String>,
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report nothing).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,7 +141,35 @@ fn run_lint(args: LintArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let outcome = lint::lint(&paths, &settings);
+    let changes = match &args.diff {
+        Some(reference) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match crate::changes::since(reference, &here) {
+                Ok(changes) => Some(changes),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        None => None,
+    };
+    let mut outcome = lint::lint_changes(&paths, &settings, changes.as_ref());
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(&outcome, file);
+    }
+    if let Some(file) = &args.baseline {
+        match baseline::read(file) {
+            Ok(recorded) => {
+                let stale = baseline::apply(&mut outcome, &recorded, file);
+                report_stale(&stale, file);
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     let style = Style {
         color: std::io::stdout().is_terminal() && color_allowed(),
     };
@@ -144,6 +183,58 @@ fn run_lint(args: LintArgs) -> u8 {
         return exit_code(&outcome, &settings);
     }
     exit_code(&outcome, &settings)
+}
+
+fn write_baseline(outcome: &Outcome, file: &Path) -> u8 {
+    for error in &outcome.input_errors {
+        eprintln!("error: {error}");
+    }
+    let recorded = baseline::record(outcome, file);
+    if let Err(message) = baseline::write(&recorded, file) {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
+    eprintln!(
+        "wrote {} ({} findings)",
+        display_path(file),
+        outcome.diagnostics.len()
+    );
+    if outcome.input_errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    }
+}
+
+/// Baseline entries that no longer occur: the file can shrink.
+fn report_stale(stale: &[baseline::Entry], file: &Path) {
+    if stale.is_empty() {
+        return;
+    }
+    let count: usize = stale.iter().map(|e| e.count).sum();
+    eprintln!(
+        "note: {count} finding(s) recorded in {} no longer occur; run with --write-baseline to shrink it:",
+        display_path(file)
+    );
+    for entry in stale {
+        let what = match (&entry.object, &entry.message) {
+            (Some(object), _) => describe(object),
+            (None, Some(message)) => message.clone(),
+            (None, None) => String::new(),
+        };
+        eprintln!("  {} {} {what}", entry.path, entry.rule);
+    }
+}
+
+fn describe(object: &crate::diagnostic::ObjectRef) -> String {
+    let mut text = object.table.clone().unwrap_or_default();
+    if !object.columns.is_empty() {
+        text.push_str(&format!(" ({})", object.columns.join(", ")));
+    }
+    if let Some(name) = &object.name {
+        text.push_str(&format!(" {name}"));
+    }
+    text
 }
 
 /// The paths to lint: as given, else the config's roots, else `migrations/`.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{FileId, Origin};
 
@@ -44,7 +44,7 @@ impl fmt::Display for Severity {
 
 /// The schema object a finding concerns, named as in the final schema.
 /// Baselines and CI tools key on it, so it never contains positions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ObjectRef {
     /// Schema-qualified only outside `public`; quoted names as written.
     pub table: Option<String>,

@@ -10,6 +10,8 @@
 //!
 //! [`lint::lint`] runs steps 1–5; [`cli`] is the command line.
 
+pub mod baseline;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::changes::ChangeSet;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::discover::{self, Discovery};
@@ -31,13 +32,32 @@ impl Outcome {
 }
 
 pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    lint_changes(paths, settings, None)
+}
+
+/// Lints, reporting only on files `changes` names (`--diff`); the rest of
+/// their sets is still loaded as context.
+pub fn lint_changes(
+    paths: &[PathBuf],
+    settings: &Settings,
+    changes: Option<&ChangeSet>,
+) -> Outcome {
     let exclude = |path: &std::path::Path| settings.is_excluded(path);
     let options = discover::Options {
         layout: settings.layout,
         exclude: &exclude,
     };
     let Discovery { sets, errors } = discover::discover(paths, &options);
-    let (project, load_errors) = load::load(sets);
+    let (mut project, load_errors) = load::load(sets);
+    if let Some(changes) = changes {
+        for file in &mut project.files {
+            let path = file.source.path();
+            file.migration.reported &= changes.is_changed(path);
+            if changes.is_added(path) {
+                project.added.insert(file.id);
+            }
+        }
+    }
     let mut input_errors = errors;
     input_errors.extend(load_errors);
     input_errors.sort();

@@ -59,6 +59,9 @@ pub struct LoadedSet {
 pub struct Project {
     pub files: Vec<LoadedFile>,
     pub sets: Vec<LoadedSet>,
+    /// Files that are new on this branch (`--diff`): they did not exist at
+    /// the merge base.
+    pub added: std::collections::BTreeSet<FileId>,
 }
 
 impl Project {
@@ -85,6 +88,7 @@ pub fn load(sets: Vec<MigrationSet>) -> (Project, Vec<InputError>) {
         .collect();
 
     let mut project = Project {
+        added: Default::default(),
         files: Vec::new(),
         sets: sets
             .iter()
