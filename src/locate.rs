@@ -12,7 +12,7 @@ use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Spanned};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
-use crate::load::{LoadedFile, Statement};
+use crate::load::{LoadedFile, Statement, Tokens};
 use crate::source::Origin;
 
 pub struct Locator<'a> {
@@ -73,27 +73,34 @@ impl<'a> Locator<'a> {
         Some(self.origin(first.start..last.end))
     }
 
+    /// The tokens the statement's token indexes refer to: the file's, or
+    /// those of the `DO` block body it was found in.
+    fn tokens(&self) -> &'a Tokens {
+        match self.statement.nested {
+            Some(body) => self.file.nested.get(body).unwrap_or(&self.file.tokens),
+            None => &self.file.tokens,
+        }
+    }
+
     /// Token index of the token that starts where `ident` starts.
     fn token_of(&self, ident_span: sqlparser::tokenizer::Span) -> Option<usize> {
         let range = self.file.source.range_of(ident_span)?;
-        let index = self.file.tokens.index_at(range.start)?;
+        let index = self.tokens().index_at(range.start)?;
         self.statement.tokens.contains(&index).then_some(index)
     }
 
     fn next(&self, index: usize) -> Option<usize> {
-        self.file
-            .tokens
+        self.tokens()
             .next_significant(index, self.statement.tokens.end)
     }
 
     fn prev(&self, index: usize) -> Option<usize> {
-        self.file
-            .tokens
+        self.tokens()
             .prev_significant(index, self.statement.tokens.start)
     }
 
     fn token(&self, index: usize) -> Option<&Token> {
-        self.file.tokens.token(index)
+        self.tokens().token(index)
     }
 
     fn keyword(&self, index: usize) -> Option<Keyword> {
@@ -104,8 +111,8 @@ impl<'a> Locator<'a> {
     }
 
     fn span_of_tokens(&self, first: usize, last: usize) -> Origin {
-        let start = self.file.tokens.range(first).start;
-        let end = self.file.tokens.range(last).end;
+        let start = self.tokens().range(first).start;
+        let end = self.tokens().range(last).end;
         self.origin(start..end)
     }
 

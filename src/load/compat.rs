@@ -78,6 +78,9 @@ pub fn rewrite(tokens: &mut [TokenWithSpan]) {
     }
 }
 
+/// The kind of a `DO` statement (its body is read by `procedural`).
+pub const DO_BLOCK: &str = "DO block";
+
 /// Why a statement the parser rejected needs no parsing: `None` when it
 /// does (a real parse error).
 pub fn opaque(tokens: &[TokenWithSpan]) -> Option<&'static str> {
@@ -87,7 +90,7 @@ pub fn opaque(tokens: &[TokenWithSpan]) -> Option<&'static str> {
         .map(|t| keyword(&t.token));
     match (words.next()?, words.next()) {
         // Procedural code: not modelled, and not SQL the parser reads.
-        (Keyword::DO, _) => Some("DO block"),
+        (Keyword::DO, _) => Some(DO_BLOCK),
         // Comments and sequence ownership change nothing the rules check.
         (Keyword::COMMENT, Some(Keyword::ON)) => Some("COMMENT ON"),
         (Keyword::ALTER, Some(Keyword::SEQUENCE)) => Some("ALTER SEQUENCE"),
@@ -98,7 +101,8 @@ pub fn opaque(tokens: &[TokenWithSpan]) -> Option<&'static str> {
     }
 }
 
-fn keyword(token: &Token) -> Keyword {
+/// The keyword of an unquoted word (`NoKeyword` for anything else).
+pub fn keyword(token: &Token) -> Keyword {
     match token {
         Token::Word(word) if word.quote_style.is_none() => word.keyword,
         _ => Keyword::NoKeyword,

@@ -5,6 +5,7 @@
 
 pub mod compat;
 pub mod parse;
+pub mod procedural;
 pub mod split;
 pub mod tokens;
 
@@ -29,6 +30,9 @@ pub struct LoadedFile {
     pub tokens: Tokens,
     pub statements: Vec<Statement>,
     pub markers: Markers,
+    /// Token lists of `DO` block bodies whose DDL was read (see
+    /// `procedural`); statements found there point into them.
+    pub nested: Vec<Tokens>,
 }
 
 impl LoadedFile {
@@ -183,12 +187,14 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
             tokens: readable..readable,
             span: start..end,
             direction: units.last().map(|u| u.direction).unwrap_or(direction),
+            nested: None,
             parsed: Parsed::Failed(ParseFailure {
                 message: error.message,
                 at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
             }),
         });
     }
+    let (statements, nested) = procedural::expand(&source, &tokens, statements);
     LoadedFile {
         id,
         source,
@@ -196,6 +202,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         tokens,
         statements,
         markers,
+        nested,
     }
 }
 

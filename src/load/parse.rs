@@ -21,6 +21,9 @@ pub struct Statement {
     pub span: Range<usize>,
     pub direction: Direction,
     pub parsed: Parsed,
+    /// For a statement found inside a `DO` block: which of the file's
+    /// `nested` token lists `tokens` indexes (else the file's own tokens).
+    pub nested: Option<usize>,
 }
 
 /// What parsing made of a statement.
@@ -135,6 +138,7 @@ fn make(tokens: &Tokens, range: Range<usize>, direction: Direction, parsed: Pars
         span,
         direction,
         parsed,
+        nested: None,
     }
 }
 
