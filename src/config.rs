@@ -520,13 +520,20 @@ impl Settings {
         if self.overrides.is_empty() {
             return;
         }
+        // Each file's path is resolved once, not once per finding.
+        let mut matching: std::collections::HashMap<crate::source::FileId, Vec<&Override>> =
+            std::collections::HashMap::new();
         diagnostics.retain_mut(|diagnostic| {
-            let path = self.relative(project.file(diagnostic.file).source.path());
+            let overrides = matching.entry(diagnostic.file).or_insert_with(|| {
+                let path = self.relative(project.file(diagnostic.file).source.path());
+                self.overrides
+                    .iter()
+                    .filter(|o| o.paths.is_match(&path))
+                    .collect()
+            });
             let mut keep = true;
-            for o in self.overrides.iter().filter(|o| o.paths.is_match(&path)) {
-                if o.ignore.iter().any(|r| r == diagnostic.rule) {
-                    keep = false;
-                }
+            for o in overrides.iter() {
+                // Within one entry `ignore` wins over a severity for the same rule.
                 match o.severity.get(diagnostic.rule) {
                     Some(Some(severity)) => {
                         diagnostic.severity = *severity;
@@ -534,6 +541,9 @@ impl Settings {
                     }
                     Some(None) => keep = false,
                     None => {}
+                }
+                if o.ignore.iter().any(|r| r == diagnostic.rule) {
+                    keep = false;
                 }
             }
             keep

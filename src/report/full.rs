@@ -104,8 +104,10 @@ fn shown_span(
     if end - start < MAX_LINES {
         return span.clone();
     }
-    let line_end = source.text[span.start..]
-        .find('\n')
+    let line_end = source
+        .text
+        .get(span.start..)
+        .and_then(|rest| rest.find('\n'))
         .map(|i| span.start + i)
         .unwrap_or(span.end);
     span.start..line_end.min(span.end)
