@@ -172,6 +172,10 @@ fn seed_004_core_rules() {
         ("prefer-timestamptz", 2),
         ("foreign-key-index", 2),
         ("explicit-fk-actions", 3),
+        // One finding per table; none has `updated_at`, so no trigger findings.
+        ("timestamp-columns", 4),
+        ("updated-at-trigger", 0),
+        ("primary-key-id", 0),
     ];
     for (rule, count) in expected {
         assert_eq!(
@@ -187,6 +191,30 @@ fn seed_004_core_rules() {
         .map(|(_, l, c)| (l, c))
         .collect();
     assert_eq!(fk_index, [(19, 5), (26, 5)]);
+    // Each table's name in its CREATE TABLE, with everything missing or wrong.
+    let timestamps: Vec<String> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "timestamp-columns")
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        timestamps,
+        [
+            "1:14 table `users` has no `updated_at`; `created_at` is TIMESTAMP, not TIMESTAMPTZ",
+            "9:14 table `products` has no `created_at` and no `updated_at`",
+            "17:14 table `carts` has no `updated_at`; `created_at` is TIMESTAMP, not TIMESTAMPTZ",
+            "23:14 table `cart_items` has no `created_at` and no `updated_at`",
+        ]
+    );
 }
 
 #[test]
@@ -276,7 +304,14 @@ fn a_named_file_is_reported_with_its_set_as_context() {
         "m/0003_index.sql",
         "CREATE INDEX idx_carts_user_id ON carts (user_id);\n",
     );
-    let (_, document) = lint_json(scratch.path(), &["m/0002_carts.sql"]);
+    let (_, document) = lint_json(
+        scratch.path(),
+        &[
+            "--select",
+            "prefer-text,foreign-key-index",
+            "m/0002_carts.sql",
+        ],
+    );
     // Only the named file is reported; the index of 0003 covers the foreign key.
     let found: Vec<(String, String)> = document["diagnostics"]
         .as_array()

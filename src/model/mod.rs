@@ -41,6 +41,10 @@ pub struct Table {
     pub uniques: Vec<Key>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<Check>,
+    /// The partition key columns of a partitioned table (`PARTITION BY
+    /// RANGE (a)`); empty for other tables. PostgreSQL requires its primary
+    /// key to include them.
+    pub partition_key: Vec<String>,
 }
 
 impl Table {
@@ -177,6 +181,9 @@ pub struct Trigger {
     pub timing: Option<String>,
     /// `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`.
     pub events: Vec<String>,
+    /// `UPDATE OF a, b`: the trigger fires only when one of these columns
+    /// is in the UPDATE's SET list. Empty: on every UPDATE.
+    pub update_of: Vec<String>,
     pub for_each_row: bool,
     pub function: Option<QualifiedName>,
     pub origin: Origin,

@@ -74,6 +74,7 @@ impl Replay<'_, '_> {
                     self.catalog.functions.push(name);
                 }
             }
+            S::Query(query) => self.query(query),
             _ => {}
         }
     }
@@ -126,6 +127,11 @@ impl Replay<'_, '_> {
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            partition_key: create
+                .partition_by
+                .as_deref()
+                .map(partition_columns)
+                .unwrap_or_default(),
         };
         for column in &create.columns {
             self.add_column(&mut table, column);
@@ -680,6 +686,14 @@ impl Replay<'_, '_> {
                     text.split_whitespace().next().unwrap_or("").to_uppercase()
                 })
                 .collect(),
+            update_of: create
+                .events
+                .iter()
+                .flat_map(|e| match e {
+                    ast::TriggerEvent::Update(columns) => fold_all(columns),
+                    _ => Vec::new(),
+                })
+                .collect(),
             for_each_row,
             function: create
                 .exec_body
@@ -687,6 +701,48 @@ impl Replay<'_, '_> {
                 .and_then(|body| QualifiedName::from_object_name(&body.func_desc.name)),
             origin: self.at.statement(),
         });
+    }
+
+    /// `SELECT diesel_manage_updated_at('users');`: diesel's setup migration
+    /// defines this helper, which creates `set_updated_at BEFORE UPDATE …
+    /// FOR EACH ROW EXECUTE PROCEDURE diesel_set_updated_at()` on the table.
+    fn query(&mut self, query: &ast::Query) {
+        let ast::SetExpr::Select(select) = query.body.as_ref() else {
+            return;
+        };
+        for item in &select.projection {
+            let ast::SelectItem::UnnamedExpr(Expr::Function(call)) = item else {
+                continue;
+            };
+            if last_part(&call.name).as_deref() != Some("diesel_manage_updated_at") {
+                continue;
+            }
+            let ast::FunctionArguments::List(list) = &call.args else {
+                continue;
+            };
+            let [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(argument))] =
+                list.args.as_slice()
+            else {
+                continue;
+            };
+            let Some(table) = regclass(argument).and_then(|name| self.resolve(&name)) else {
+                continue;
+            };
+            let name = "set_updated_at".to_string();
+            self.catalog
+                .triggers
+                .retain(|t| !(t.table == table && t.name == name));
+            self.catalog.triggers.push(Trigger {
+                name,
+                table,
+                timing: Some("BEFORE".to_string()),
+                events: vec!["UPDATE".to_string()],
+                update_of: Vec::new(),
+                for_each_row: true,
+                function: Some(QualifiedName::new(None, "diesel_set_updated_at")),
+                origin: self.at.statement(),
+            });
+        }
     }
 
     fn drop_trigger(&mut self, drop: &ast::DropTrigger) {
@@ -698,6 +754,47 @@ impl Replay<'_, '_> {
             .triggers
             .retain(|t| !(t.name == name && table.as_ref().is_none_or(|table| t.table == *table)));
     }
+}
+
+/// The table named by a `regclass` argument: `'users'`, `'auth.users'`,
+/// `'"Users"'`, optionally cast (`'users'::regclass`).
+fn regclass(expr: &Expr) -> Option<ObjectName> {
+    match expr {
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => regclass(expr),
+        Expr::Value(value) => match &value.value {
+            ast::Value::SingleQuotedString(text) => {
+                let dialect = sqlparser::dialect::PostgreSqlDialect {};
+                let mut parser = sqlparser::parser::Parser::new(&dialect)
+                    .try_with_sql(text)
+                    .ok()?;
+                let name = parser.parse_object_name(false).ok()?;
+                (parser.peek_token().token == sqlparser::tokenizer::Token::EOF).then_some(name)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The columns of a `PARTITION BY RANGE|LIST|HASH (a, b)` key (the parser
+/// reads the method and its columns as a function call); expressions are
+/// left out.
+fn partition_columns(expr: &Expr) -> Vec<String> {
+    let Expr::Function(call) = expr else {
+        return Vec::new();
+    };
+    let ast::FunctionArguments::List(list) = &call.args else {
+        return Vec::new();
+    };
+    list.args
+        .iter()
+        .filter_map(|arg| match arg {
+            ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(Expr::Identifier(ident))) => {
+                Some(fold(ident))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The identifiers of an index column list; expressions are left out.

@@ -10,16 +10,22 @@
 
 mod bigint_foreign_key;
 mod bigint_primary_key;
+mod boolean_columns;
 mod explicit_fk_actions;
 mod foreign_key_index;
 mod index_naming;
+mod lookup_table_shape;
 pub mod naming;
 mod parse_error;
 mod prefer_text;
 mod prefer_timestamptz;
+mod primary_key_id;
+mod status_fk_restrict;
 mod status_lookup;
+mod timestamp_columns;
 mod unique_naming;
 pub mod unused_suppression;
+mod updated_at_trigger;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -173,6 +179,12 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<status_lookup::StatusLookup>(),
         Registered::of::<index_naming::IndexNaming>(),
         Registered::of::<unique_naming::UniqueNaming>(),
+        Registered::of::<timestamp_columns::TimestampColumns>(),
+        Registered::of::<updated_at_trigger::UpdatedAtTrigger>(),
+        Registered::of::<primary_key_id::PrimaryKeyId>(),
+        Registered::of::<boolean_columns::BooleanColumns>(),
+        Registered::of::<lookup_table_shape::LookupTableShape>(),
+        Registered::of::<status_fk_restrict::StatusFkRestrict>(),
     ]
 }
 

@@ -1,0 +1,172 @@
+//! `lookup-table-shape`: a `*_statuses` lookup table has `id` BIGSERIAL
+//! primary key, `name TEXT NOT NULL UNIQUE`, `description`, timestamps.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::{Catalog, IndexKey, Table, TypeKind};
+use crate::rules::timestamp_columns::join_and;
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Tables whose name ends with this are lookup tables.
+    pub suffix: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            suffix: "_statuses".to_string(),
+        }
+    }
+}
+
+pub struct LookupTableShape {
+    options: Options,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "lookup-table-shape",
+    default_severity: Some(Severity::Error),
+    summary: "a `*_statuses` table has `id` BIGSERIAL PK, `name TEXT NOT NULL UNIQUE`, `description`, timestamps",
+    doc: include_str!("../../rules/lookup-table-shape.md"),
+};
+
+/// The timestamp columns a lookup table must have (their exact type is
+/// `timestamp-columns`' to judge).
+const TIMESTAMPS: [&str; 2] = ["created_at", "updated_at"];
+
+impl Rule for LookupTableShape {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        LookupTableShape { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let suffix = &self.options.suffix;
+        for table in cx.catalog.tables.values() {
+            if suffix.is_empty() || !table.name.name.ends_with(suffix.as_str()) {
+                continue;
+            }
+            let (missing, wrong) = gaps(cx, table);
+            let message = match (missing.is_empty(), wrong.is_empty()) {
+                (true, true) => continue,
+                (false, _) => {
+                    let mut message =
+                        format!("lookup table `{}` has {}", table.name, join_and(&missing));
+                    for problem in &wrong {
+                        message.push_str("; ");
+                        message.push_str(problem);
+                    }
+                    message
+                }
+                (true, false) => format!("lookup table `{}`: {}", table.name, wrong.join("; ")),
+            };
+            out.push(
+                Diagnostic::new(META.name, &table.name_origin, message)
+                    .help(format!(
+                        "every lookup table has one shape, so code and admin screens treat them alike: `CREATE TABLE {} (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`",
+                        table.name
+                    ))
+                    .object(ObjectRef::table(table.name.to_string())),
+            );
+        }
+    }
+}
+
+/// The columns the table lacks (`no `description``) and what is wrong with
+/// the ones it has (`` `name` is nullable ``).
+fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    let mut column_wrong = |name: &str, problems: Vec<String>| {
+        if !problems.is_empty() {
+            wrong.push(format!("`{name}` {}", join_and(&problems)));
+        }
+    };
+
+    match table.column("id") {
+        None => missing.push("no `id`".to_string()),
+        Some(id) => {
+            let mut problems = Vec::new();
+            if !id.kind.is_bigint() {
+                problems.push(format!(
+                    "is {}, not BIGSERIAL or BIGINT",
+                    cx.text(&id.type_origin)
+                ));
+            }
+            let keyed = table
+                .primary_key
+                .as_ref()
+                .is_some_and(|key| key.columns == ["id"]);
+            if !keyed {
+                problems.push("is not the primary key".to_string());
+            }
+            column_wrong("id", problems);
+        }
+    }
+
+    match table.column("name") {
+        None => missing.push("no `name`".to_string()),
+        Some(name) => {
+            let mut problems = Vec::new();
+            if !is_text(&name.kind) {
+                problems.push(format!("is {}, not TEXT", cx.text(&name.type_origin)));
+            }
+            if !name.not_null {
+                problems.push("is nullable".to_string());
+            }
+            if !is_unique(cx.catalog, table, "name") {
+                problems.push("is not UNIQUE".to_string());
+            }
+            column_wrong("name", problems);
+        }
+    }
+
+    match table.column("description") {
+        None => missing.push("no `description`".to_string()),
+        Some(description) if !is_text(&description.kind) => column_wrong(
+            "description",
+            vec![format!(
+                "is {}, not TEXT",
+                cx.text(&description.type_origin)
+            )],
+        ),
+        Some(_) => {}
+    }
+
+    for name in TIMESTAMPS {
+        if table.column(name).is_none() {
+            missing.push(format!("no `{name}`"));
+        }
+    }
+    (missing, wrong)
+}
+
+/// `TEXT`, or `citext` (text compared without case).
+fn is_text(kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Text => true,
+        TypeKind::Other(name) => name == "citext",
+        _ => false,
+    }
+}
+
+/// Unique by a constraint on exactly (column), or by a unique index on
+/// exactly (column) that is not partial.
+fn is_unique(catalog: &Catalog, table: &Table, column: &str) -> bool {
+    table.is_unique_key(&[column.to_string()])
+        || catalog.indexes.iter().any(|index| {
+            index.table == table.name
+                && index.unique
+                && index.predicate.is_none()
+                && index.keys == [IndexKey::Column(column.to_string())]
+        })
+}

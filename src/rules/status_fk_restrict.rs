@@ -1,0 +1,104 @@
+//! `status-fk-restrict`: a foreign key to a `*_statuses` lookup table uses
+//! `ON DELETE RESTRICT`.
+
+use serde::{Deserialize, Serialize};
+use sqlparser::ast::ReferentialAction;
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Tables whose name ends with this are lookup tables.
+    pub suffix: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            suffix: "_statuses".to_string(),
+        }
+    }
+}
+
+pub struct StatusFkRestrict {
+    options: Options,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "status-fk-restrict",
+    default_severity: Some(Severity::Error),
+    summary: "an FK to a `*_statuses` table uses `ON DELETE RESTRICT`",
+    doc: include_str!("../../rules/status-fk-restrict.md"),
+};
+
+impl Rule for StatusFkRestrict {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        StatusFkRestrict { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let suffix = self.options.suffix.as_str();
+        if suffix.is_empty() {
+            return;
+        }
+        for table in cx.catalog.tables.values() {
+            for fk in &table.foreign_keys {
+                if !fk.referenced_table.name.ends_with(suffix) {
+                    continue;
+                }
+                let (what, why) = match fk.on_delete {
+                    Some(ReferentialAction::Restrict) => continue,
+                    None => (
+                        "has no ON DELETE action (so NO ACTION)".to_string(),
+                        "NO ACTION also refuses the delete, but only at the end of the statement (or the transaction, when deferred), and it is the default nobody chose; ",
+                    ),
+                    Some(ReferentialAction::NoAction) => (
+                        "is ON DELETE NO ACTION".to_string(),
+                        "NO ACTION refuses the delete only at the end of the statement (or the transaction, when deferred); ",
+                    ),
+                    Some(ReferentialAction::Cascade) => (
+                        "is ON DELETE CASCADE".to_string(),
+                        "deleting a status would silently delete every row in that status; ",
+                    ),
+                    Some(action) => (
+                        format!("is ON DELETE {action}"),
+                        "deleting a status would silently rewrite the status of every row in it; ",
+                    ),
+                };
+                let referenced = match fk.referenced_columns.as_slice() {
+                    [] => String::new(),
+                    columns => format!(" ({})", columns.join(", ")),
+                };
+                out.push(
+                    Diagnostic::new(
+                        META.name,
+                        &fk.clause,
+                        format!(
+                            "foreign key `{}` ({}) → lookup table `{}` {what}, not ON DELETE RESTRICT",
+                            table.name,
+                            fk.columns.join(", "),
+                            fk.referenced_table
+                        ),
+                    )
+                    .help(format!(
+                        "{why}a status still in use must not be deletable: write `REFERENCES {}{referenced} ON DELETE RESTRICT ON UPDATE CASCADE`",
+                        fk.referenced_table
+                    ))
+                    .object(
+                        ObjectRef::table(table.name.to_string())
+                            .with_columns(fk.columns.clone())
+                            .with_name(fk.name.clone()),
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `timestamp-columns`: every table has `created_at` and `updated_at` as
+//! `TIMESTAMPTZ NOT NULL DEFAULT now()`.
+
+use serde::{Deserialize, Serialize};
+use sqlparser::ast::{Expr, FunctionArguments, Value};
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::last_part;
+use crate::model::{Table, TypeKind};
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// The columns every table must have, each `TIMESTAMPTZ NOT NULL
+    /// DEFAULT now()`.
+    pub columns: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            columns: vec!["created_at".to_string(), "updated_at".to_string()],
+        }
+    }
+}
+
+pub struct TimestampColumns {
+    options: Options,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "timestamp-columns",
+    default_severity: Some(Severity::Error),
+    summary: "every table has `created_at` and `updated_at` `TIMESTAMPTZ NOT NULL DEFAULT now()`",
+    doc: include_str!("../../rules/timestamp-columns.md"),
+};
+
+impl Rule for TimestampColumns {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        TimestampColumns { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for table in cx.catalog.tables.values() {
+            let missing: Vec<String> = self
+                .options
+                .columns
+                .iter()
+                .filter(|name| table.column(name).is_none())
+                .map(|name| format!("no `{name}`"))
+                .collect();
+            let wrong: Vec<String> = self
+                .options
+                .columns
+                .iter()
+                .filter_map(|name| column_problem(cx, table, name))
+                .collect();
+            let message = match (missing.is_empty(), wrong.is_empty()) {
+                (true, true) => continue,
+                (false, _) => {
+                    let mut message = format!("table `{}` has {}", table.name, join_and(&missing));
+                    for problem in &wrong {
+                        message.push_str("; ");
+                        message.push_str(problem);
+                    }
+                    message
+                }
+                (true, false) => format!("table `{}`: {}", table.name, wrong.join("; ")),
+            };
+            let wanted: Vec<String> = self
+                .options
+                .columns
+                .iter()
+                .map(|c| format!("`{c} TIMESTAMPTZ NOT NULL DEFAULT now()`"))
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    &table.name_origin,
+                    message,
+                )
+                .help(format!(
+                    "every table records when its rows were created and last changed: {}; fix an existing column with `ALTER TABLE … ALTER COLUMN … TYPE TIMESTAMPTZ`, `SET DEFAULT now()`, `SET NOT NULL`",
+                    wanted.join(", ")
+                ))
+                .object(ObjectRef::table(table.name.to_string())),
+            );
+        }
+    }
+}
+
+/// What is wrong with the required column `name` of `table` when it
+/// exists (`` `created_at` is TIMESTAMP, not TIMESTAMPTZ ``).
+fn column_problem(cx: &Context<'_>, table: &Table, name: &str) -> Option<String> {
+    let column = table.column(name)?;
+    let mut wrong = Vec::new();
+    if column.kind != TypeKind::TimestampTz {
+        wrong.push(format!(
+            "is {}, not TIMESTAMPTZ",
+            cx.text(&column.type_origin)
+        ));
+    }
+    if !column.not_null {
+        wrong.push("is nullable".to_string());
+    }
+    match &column.default {
+        None => wrong.push("has no DEFAULT".to_string()),
+        Some(expr) if is_null(expr) => wrong.push("defaults to NULL".to_string()),
+        Some(expr) if !is_now(expr) => wrong.push(format!("defaults to `{expr}`, not now()")),
+        Some(_) => {}
+    }
+    if wrong.is_empty() {
+        return None;
+    }
+    Some(format!("`{}` {}", column.name, join_and(&wrong)))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `NULL`, also cast (`NULL::boolean`).
+pub(crate) fn is_null(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(value) => matches!(value.value, Value::Null),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_null(expr),
+        _ => false,
+    }
+}
+
+/// A default that is the time of the inserting transaction: `now()`,
+/// `CURRENT_TIMESTAMP`, `CURRENT_TIMESTAMP(3)`, `transaction_timestamp()`
+/// (also schema-qualified, and cast to `timestamptz`).
+///
+/// Not: `'now'` (evaluated once, when the table is created),
+/// `LOCALTIMESTAMP` and `timezone('utc', now())` (times without a zone),
+/// `clock_timestamp()` (differs between the rows of one statement).
+pub(crate) fn is_now(expr: &Expr) -> bool {
+    match expr {
+        Expr::Nested(inner) => is_now(inner),
+        Expr::Cast {
+            expr, data_type, ..
+        } => TypeKind::of(data_type) == TypeKind::TimestampTz && is_now(expr),
+        Expr::Function(call) => {
+            let name = last_part(&call.name).unwrap_or_default().to_lowercase();
+            match name.as_str() {
+                "now" | "transaction_timestamp" => {
+                    matches!(&call.args, FunctionArguments::List(list) if list.args.is_empty())
+                }
+                "current_timestamp" => true,
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
