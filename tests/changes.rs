@@ -94,7 +94,7 @@ fn diff_counts_uncommitted_and_untracked_files() {
 
 #[test]
 fn diff_errors_are_clear() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::outside_repository();
     scratch.write("migrations/0001_a.sql", "CREATE TABLE a (id BIGINT);\n");
     let output = schema_lint(scratch.path())
         .args(["--diff", "main", "migrations"])

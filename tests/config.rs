@@ -194,7 +194,10 @@ fn file_suppressions_and_stale_ones() {
          -- schema-lint: ignore prefer-txt\n\
          CREATE TABLE c (n TEXT);\n",
     );
-    let (_, document) = lint_json(scratch.path(), &["m"]);
+    let (_, document) = lint_json(
+        scratch.path(),
+        &["--select", "prefer-text,unused-suppression", "m"],
+    );
     let messages: Vec<String> = document["diagnostics"]
         .as_array()
         .unwrap()

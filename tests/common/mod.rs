@@ -17,6 +17,16 @@ pub struct Scratch {
 impl Scratch {
     pub fn new() -> Scratch {
         Scratch {
+            // Inside the build folder rather than /tmp, so a stray
+            // schema-lint.toml in /tmp cannot configure the tests.
+            dir: tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir"),
+        }
+    }
+
+    /// A scratch folder in the system's temporary folder: outside any git
+    /// repository (the build folder may be inside one).
+    pub fn outside_repository() -> Scratch {
+        Scratch {
             dir: tempfile::tempdir().expect("tempdir"),
         }
     }
