@@ -40,6 +40,18 @@ pub struct Baseline {
 /// The baseline key of a finding: an entry without its count.
 type Key = (String, String, Option<ObjectRef>, Option<String>);
 
+impl From<(Key, usize)> for Entry {
+    fn from(((path, rule, object, message), count): (Key, usize)) -> Self {
+        Entry {
+            path,
+            rule,
+            object,
+            message,
+            count,
+        }
+    }
+}
+
 fn key(outcome: &Outcome, base: &Path, diagnostic: &Diagnostic) -> Key {
     let path = outcome.project.file(diagnostic.file).source.path();
     (
@@ -80,16 +92,7 @@ pub fn record(outcome: &Outcome, file: &Path) -> Baseline {
     }
     Baseline {
         version: 1,
-        entries: counts
-            .into_iter()
-            .map(|((path, rule, object, message), count)| Entry {
-                path,
-                rule,
-                object,
-                message,
-                count,
-            })
-            .collect(),
+        entries: counts.into_iter().map(Entry::from).collect(),
     }
 }
 
@@ -146,12 +149,6 @@ pub fn apply(outcome: &mut Outcome, baseline: &Baseline, file: &Path) -> Vec<Ent
     remaining
         .into_iter()
         .filter(|(_, count)| *count > 0)
-        .map(|((path, rule, object, message), count)| Entry {
-            path,
-            rule,
-            object,
-            message,
-            count,
-        })
+        .map(Entry::from)
         .collect()
 }

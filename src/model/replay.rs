@@ -817,53 +817,48 @@ fn index_key(column: &IndexColumn) -> IndexKey {
 
 /// PostgreSQL's names for unnamed constraints, so that `DROP CONSTRAINT
 /// users_email_key` finds an inline `UNIQUE`.
-fn default_name(table: &Table, columns: &[String], suffix: &str) -> String {
+fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
     if columns.is_empty() {
-        format!("{}_{suffix}", table.name.name)
+        format!("{table}_{suffix}")
     } else {
-        format!("{}_{}_{suffix}", table.name.name, columns.join("_"))
+        format!("{table}_{}_{suffix}", columns.join("_"))
     }
 }
 
+/// Drops from `items` the constraint called `name`, explicitly or by
+/// PostgreSQL's default name (`{table}_{columns}_{suffix}`).
+fn drop_named<T>(
+    items: &mut Vec<T>,
+    table: &str,
+    name: &str,
+    suffix: &str,
+    key: impl Fn(&T) -> (Option<&str>, &[String]),
+) {
+    items.retain(|item| {
+        let (explicit, columns) = key(item);
+        match explicit {
+            Some(explicit) => explicit != name,
+            None => default_name(table, columns, suffix) != name,
+        }
+    });
+}
+
 fn drop_constraint(table: &mut Table, name: &str) {
-    let named = |explicit: &Option<String>, default: String| {
-        explicit.as_deref().map_or(default == name, |n| n == name)
-    };
-    let pkey = format!("{}_pkey", table.name.name);
-    if table
-        .primary_key
-        .as_ref()
-        .is_some_and(|k| named(&k.name, pkey.clone()))
-    {
-        table.primary_key = None;
-    }
-    let defaults: Vec<String> = table
-        .uniques
-        .iter()
-        .map(|k| default_name(table, &k.columns, "key"))
-        .collect();
-    let mut defaults = defaults.into_iter();
-    table
-        .uniques
-        .retain(|k| !named(&k.name, defaults.next().unwrap_or_default()));
-    let defaults: Vec<String> = table
-        .foreign_keys
-        .iter()
-        .map(|fk| default_name(table, &fk.columns, "fkey"))
-        .collect();
-    let mut defaults = defaults.into_iter();
-    table
-        .foreign_keys
-        .retain(|fk| !named(&fk.name, defaults.next().unwrap_or_default()));
-    let defaults: Vec<String> = table
-        .checks
-        .iter()
-        .map(|c| default_name(table, c.column.as_slice(), "check"))
-        .collect();
-    let mut defaults = defaults.into_iter();
-    table
-        .checks
-        .retain(|c| !named(&c.name, defaults.next().unwrap_or_default()));
+    let table_name = table.name.name.clone();
+    let mut primary: Vec<Key> = table.primary_key.take().into_iter().collect();
+    drop_named(&mut primary, &table_name, name, "pkey", |k| {
+        (k.name.as_deref(), &[])
+    });
+    table.primary_key = primary.pop();
+    drop_named(&mut table.uniques, &table_name, name, "key", |k| {
+        (k.name.as_deref(), &k.columns)
+    });
+    drop_named(&mut table.foreign_keys, &table_name, name, "fkey", |fk| {
+        (fk.name.as_deref(), &fk.columns)
+    });
+    drop_named(&mut table.checks, &table_name, name, "check", |c| {
+        (c.name.as_deref(), c.column.as_slice())
+    });
 }
 
 fn rename_constraint(table: &mut Table, old: &str, new: &str) {

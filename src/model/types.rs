@@ -95,6 +95,17 @@ impl TypeKind {
         Some(TypeKind::of(&data_type))
     }
 
+    /// The kinds of type names from configuration; a name the parser cannot
+    /// read stands for a user type of that name.
+    pub fn parse_all(names: &[String]) -> Vec<TypeKind> {
+        names
+            .iter()
+            .map(|name| {
+                TypeKind::parse(name).unwrap_or_else(|| TypeKind::Other(name.to_lowercase()))
+            })
+            .collect()
+    }
+
     /// Kinds of type names the parser leaves as custom types.
     fn from_name(name: &str) -> TypeKind {
         match name {

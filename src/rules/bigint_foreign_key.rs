@@ -35,13 +35,7 @@ impl Rule for BigintForeignKey {
 
     fn new(options: Options) -> Self {
         BigintForeignKey {
-            allow: options
-                .allow
-                .iter()
-                .map(|name| {
-                    TypeKind::parse(name).unwrap_or_else(|| TypeKind::Other(name.to_lowercase()))
-                })
-                .collect(),
+            allow: TypeKind::parse_all(&options.allow),
         }
     }
 

@@ -34,13 +34,7 @@ impl Rule for BigintPrimaryKey {
 
     fn new(options: Options) -> Self {
         BigintPrimaryKey {
-            allow: options
-                .allow
-                .iter()
-                .map(|name| {
-                    TypeKind::parse(name).unwrap_or_else(|| TypeKind::Other(name.to_lowercase()))
-                })
-                .collect(),
+            allow: TypeKind::parse_all(&options.allow),
         }
     }
 

@@ -1,27 +1,12 @@
 //! `lookup-table-shape`: a `*_statuses` lookup table has `id` BIGSERIAL
 //! primary key, `name TEXT NOT NULL UNIQUE`, `description`, timestamps.
 
-use serde::{Deserialize, Serialize};
-
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, IndexKey, Table, TypeKind};
 use crate::rules::timestamp_columns::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Options {
-    /// Tables whose name ends with this are lookup tables.
-    pub suffix: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            suffix: "_statuses".to_string(),
-        }
-    }
-}
+pub use crate::rules::naming::LookupOptions as Options;
 
 pub struct LookupTableShape {
     options: Options,

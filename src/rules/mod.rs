@@ -87,6 +87,35 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Findings on every column of the final schema whose type (or array
+/// element type) is `kind`, underlining the type where it was written.
+/// `message` gets the table, the column and the type as written.
+pub fn columns_of_kind(
+    cx: &Context<'_>,
+    rule: &'static str,
+    kind: &crate::model::TypeKind,
+    message: impl Fn(&Table, &Column, &str) -> String,
+    help: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::diagnostic::ObjectRef;
+    use crate::model::TypeKind;
+    for (table, column) in cx.columns() {
+        let matches = match &column.kind {
+            TypeKind::Array(inner) => **inner == *kind,
+            own => own == kind,
+        };
+        if matches {
+            let written = cx.text(&column.type_origin);
+            out.push(
+                Diagnostic::new(rule, &column.type_origin, message(table, column, written))
+                    .help(help)
+                    .object(ObjectRef::column(table.name.to_string(), &column.name)),
+            );
+        }
+    }
+}
+
 /// A rule with typed options.
 pub trait Rule: Send + Sync + Sized + 'static {
     /// `[rules.<name>]` options; `NoOptions` for rules without any.

@@ -1,6 +1,22 @@
 //! Naming helpers shared by the naming rules: name templates and English
 //! singulars.
 
+/// Options of the rules about lookup tables: which tables are lookups.
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LookupOptions {
+    /// Tables whose name ends with this are lookup tables.
+    pub suffix: String,
+}
+
+impl Default for LookupOptions {
+    fn default() -> Self {
+        LookupOptions {
+            suffix: "_statuses".to_string(),
+        }
+    }
+}
+
 /// PostgreSQL cuts identifiers to 63 bytes (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER: usize = 63;
 

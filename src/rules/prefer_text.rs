@@ -1,8 +1,8 @@
 //! `prefer-text`: VARCHAR(n), VARCHAR, CHARACTER VARYING instead of TEXT.
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::TypeKind;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
 
 pub struct PreferText;
 
@@ -25,31 +25,18 @@ impl Rule for PreferText {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (table, column) in cx.columns() {
-            {
-                let varchar = match &column.kind {
-                    TypeKind::Varchar => true,
-                    TypeKind::Array(inner) => **inner == TypeKind::Varchar,
-                    _ => false,
-                };
-                if !varchar {
-                    continue;
-                }
-                let written = cx
-                    .project
-                    .file(column.type_origin.file)
-                    .source
-                    .slice(&column.type_origin.span);
-                out.push(
-                    Diagnostic::new(
-                        META.name,
-                        &column.type_origin,
-                        format!("column `{}.{}` is `{written}`; use TEXT", table.name, column.name),
-                    )
-                    .help("PostgreSQL stores TEXT and VARCHAR alike; a length limit only adds failures. Use TEXT, with a CHECK (char_length(...) <= n) where a limit is a real rule")
-                    .object(ObjectRef::column(table.name.to_string(), &column.name)),
-                );
-            }
-        }
+        columns_of_kind(
+            cx,
+            META.name,
+            &TypeKind::Varchar,
+            |table, column, written| {
+                format!(
+                    "column `{}.{}` is `{written}`; use TEXT",
+                    table.name, column.name
+                )
+            },
+            "PostgreSQL stores TEXT and VARCHAR alike; a length limit only adds failures. Use TEXT, with a CHECK (char_length(...) <= n) where a limit is a real rule",
+            out,
+        );
     }
 }

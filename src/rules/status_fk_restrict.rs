@@ -1,26 +1,12 @@
 //! `status-fk-restrict`: a foreign key to a `*_statuses` lookup table uses
 //! `ON DELETE RESTRICT`.
 
-use serde::{Deserialize, Serialize};
 use sqlparser::ast::ReferentialAction;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Options {
-    /// Tables whose name ends with this are lookup tables.
-    pub suffix: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            suffix: "_statuses".to_string(),
-        }
-    }
-}
+pub use crate::rules::naming::LookupOptions as Options;
 
 pub struct StatusFkRestrict {
     options: Options,
