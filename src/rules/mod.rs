@@ -10,14 +10,19 @@
 
 mod bigint_foreign_key;
 mod bigint_primary_key;
+mod char_fixed_width;
+mod column_naming;
 mod explicit_fk_actions;
 mod foreign_key_index;
+mod foreign_key_naming;
 mod index_naming;
 pub mod naming;
 mod parse_error;
 mod prefer_text;
 mod prefer_timestamptz;
+mod repeating_columns;
 mod status_lookup;
+mod table_naming;
 mod unique_naming;
 pub mod unused_suppression;
 
@@ -173,6 +178,11 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<status_lookup::StatusLookup>(),
         Registered::of::<index_naming::IndexNaming>(),
         Registered::of::<unique_naming::UniqueNaming>(),
+        Registered::of::<foreign_key_naming::ForeignKeyNaming>(),
+        Registered::of::<table_naming::TableNaming>(),
+        Registered::of::<column_naming::ColumnNaming>(),
+        Registered::of::<char_fixed_width::CharFixedWidth>(),
+        Registered::of::<repeating_columns::RepeatingColumns>(),
     ]
 }
 
