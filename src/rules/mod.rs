@@ -11,8 +11,11 @@
 mod bigint_foreign_key;
 mod bigint_primary_key;
 mod boolean_columns;
+mod char_fixed_width;
+mod column_naming;
 mod explicit_fk_actions;
 mod foreign_key_index;
+mod foreign_key_naming;
 mod index_naming;
 mod lookup_table_shape;
 pub mod naming;
@@ -20,8 +23,10 @@ mod parse_error;
 mod prefer_text;
 mod prefer_timestamptz;
 mod primary_key_id;
+mod repeating_columns;
 mod status_fk_restrict;
 mod status_lookup;
+mod table_naming;
 mod timestamp_columns;
 mod unique_naming;
 pub mod unused_suppression;
@@ -211,9 +216,14 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<timestamp_columns::TimestampColumns>(),
         Registered::of::<updated_at_trigger::UpdatedAtTrigger>(),
         Registered::of::<primary_key_id::PrimaryKeyId>(),
+        Registered::of::<foreign_key_naming::ForeignKeyNaming>(),
+        Registered::of::<table_naming::TableNaming>(),
+        Registered::of::<column_naming::ColumnNaming>(),
         Registered::of::<boolean_columns::BooleanColumns>(),
+        Registered::of::<char_fixed_width::CharFixedWidth>(),
         Registered::of::<lookup_table_shape::LookupTableShape>(),
         Registered::of::<status_fk_restrict::StatusFkRestrict>(),
+        Registered::of::<repeating_columns::RepeatingColumns>(),
     ]
 }
 

@@ -1,5 +1,5 @@
-//! Naming helpers shared by the naming rules: name templates and English
-//! singulars.
+//! Naming helpers shared by the naming rules: name templates, snake_case,
+//! and English singulars and plurals.
 
 /// Options of the rules about lookup tables: which tables are lookups.
 #[derive(Debug, serde::Deserialize, serde::Serialize)]
@@ -26,6 +26,12 @@ pub fn expand(template: &str, table: &str, columns: &[String]) -> String {
     let mut name = template
         .replace("{table}", table)
         .replace("{columns}", &columns.join("_"));
+    cut_identifier(&mut name);
+    name
+}
+
+/// Cuts a name to the length PostgreSQL keeps of it.
+pub fn cut_identifier(name: &mut String) {
     if name.len() > MAX_IDENTIFIER {
         let mut cut = MAX_IDENTIFIER;
         while !name.is_char_boundary(cut) {
@@ -33,7 +39,6 @@ pub fn expand(template: &str, table: &str, columns: &[String]) -> String {
         }
         name.truncate(cut);
     }
-    name
 }
 
 /// The singular of an English plural table name, by a small documented
@@ -53,33 +58,143 @@ pub fn singular(name: &str) -> String {
     }
 }
 
+/// Words whose plural is not made with `s`/`es`, as (plural, singular).
+const IRREGULAR: [(&str, &str); 22] = [
+    ("people", "person"),
+    ("children", "child"),
+    ("men", "man"),
+    ("women", "woman"),
+    ("feet", "foot"),
+    ("teeth", "tooth"),
+    ("mice", "mouse"),
+    ("geese", "goose"),
+    ("oxen", "ox"),
+    ("criteria", "criterion"),
+    ("phenomena", "phenomenon"),
+    ("alumni", "alumnus"),
+    ("indices", "index"),
+    ("vertices", "vertex"),
+    ("matrices", "matrix"),
+    ("appendices", "appendix"),
+    ("caches", "cache"),
+    ("aliases", "alias"),
+    ("statuses", "status"),
+    ("quizzes", "quiz"),
+    ("leaves", "leaf"),
+    ("lives", "life"),
+];
+
+/// Words that are the same in the singular and the plural, or mass nouns
+/// that have no plural a table would use (`user_data`, `login_history`,
+/// `app_config`).
+/// `table-naming` accepts them as plural; `singular` keeps them.
+pub const UNCOUNTABLE: [&str; 27] = [
+    "data",
+    "metadata",
+    "media",
+    "information",
+    "info",
+    "news",
+    "series",
+    "species",
+    "equipment",
+    "feedback",
+    "software",
+    "hardware",
+    "firmware",
+    "history",
+    "analytics",
+    "statistics",
+    "stats",
+    "staff",
+    "personnel",
+    "evidence",
+    "knowledge",
+    "research",
+    "traffic",
+    "access",
+    "progress",
+    "inventory",
+    "config",
+];
+
+/// Singular words ending in `s` that the `-s` rule would take for plurals
+/// (besides the `-ss`, `-us` and `-is` endings, which are always singular).
+const SINGULAR_S: [&str; 10] = [
+    "alias", "atlas", "bias", "canvas", "gas", "lens", "chaos", "kudos", "ethos", "cosmos",
+];
+
+/// Singular words ending in `-is` that are not `-sis`/`-xis` (`analysis`,
+/// `axis`, always singular); other words ending in `-is` are plurals of
+/// words ending in `-i` (`apis`, `uris`, `jtis`, `emojis`).
+const SINGULAR_IS: [&str; 9] = [
+    "tennis",
+    "iris",
+    "debris",
+    "trellis",
+    "metropolis",
+    "pelvis",
+    "cannabis",
+    "mantis",
+    "aegis",
+];
+
+/// Plurals of words ending in `-u`, which the `-us` rule (`status`,
+/// `bonus`, `campus`: singular) would take for singulars.
+const U_PLURALS: [&str; 13] = [
+    "menus", "skus", "cpus", "gpus", "tpus", "emus", "gurus", "haikus", "tofus", "tutus", "imus",
+    "ecus", "mmus",
+];
+
+/// Whether a word ending in `s` is singular all the same: `address`,
+/// `status`, `analysis`, `alias` (but not `menus`, `apis`).
+fn singular_in_s(word: &str) -> bool {
+    if U_PLURALS.contains(&word) {
+        return false;
+    }
+    SINGULAR_S.contains(&word)
+        || SINGULAR_IS.contains(&word)
+        || word.ends_with("ss")
+        || word.ends_with("us")
+        || word.ends_with("sis")
+        || word.ends_with("xis")
+}
+
+/// Singulars ending in `-ie`, whose plural `-ies` is not `-y` → `-ies`.
+const IE_PLURALS: [&str; 14] = [
+    "movies",
+    "cookies",
+    "pies",
+    "ties",
+    "lies",
+    "calories",
+    "zombies",
+    "selfies",
+    "rookies",
+    "brownies",
+    "smoothies",
+    "goalies",
+    "freebies",
+    "newbies",
+];
+
 fn singular_word(word: &str) -> String {
-    const SAME: [&str; 6] = ["status", "news", "series", "species", "data", "metadata"];
-    const IRREGULAR: [(&str, &str); 10] = [
-        ("people", "person"),
-        ("children", "child"),
-        ("men", "man"),
-        ("women", "woman"),
-        ("indices", "index"),
-        ("vertices", "vertex"),
-        ("matrices", "matrix"),
-        ("caches", "cache"),
-        ("aliases", "alias"),
-        ("statuses", "status"),
-    ];
-    if SAME.contains(&word) || word.ends_with("ss") || word.ends_with("us") || word.ends_with("is")
-    {
+    if UNCOUNTABLE.contains(&word) || singular_in_s(word) {
         return word.to_string();
     }
     if let Some((_, single)) = IRREGULAR.iter().find(|(plural, _)| *plural == word) {
         return single.to_string();
+    }
+    if IE_PLURALS.contains(&word) {
+        return word[..word.len() - 1].to_string();
     }
     if let Some(stem) = word.strip_suffix("ies")
         && !stem.is_empty()
     {
         return format!("{stem}y");
     }
-    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
+    // `-zes` is mostly `-ze` + `s` (`sizes`, `prizes`); `-zzes` is `-zz` + `es`.
+    for suffix in ["sses", "shes", "ches", "xes", "zzes"] {
         if let Some(stem) = word.strip_suffix(suffix) {
             return format!("{stem}{}", &suffix[..suffix.len() - 2]);
         }
@@ -88,6 +203,112 @@ fn singular_word(word: &str) -> String {
         Some(stem) if !stem.is_empty() => stem.to_string(),
         _ => word.to_string(),
     }
+}
+
+/// Whether an English word (lower case) reads as a plural, by the heuristic
+/// `singular` uses: irregular plurals (`people`, `criteria`) and the
+/// uncountable words (`data`, `news`, `history`, `settings`, see
+/// `UNCOUNTABLE`) are plural; irregular singulars (`person`, `index`),
+/// words ending in `-ss`, `-us`, `-sis`, `-xis` (`address`, `status`,
+/// `analysis`, `axis`) and a few others (`alias`, `canvas`, `tennis`) are
+/// singular, except plurals of words in `-u` (`menus`, `skus`);
+/// otherwise a word is plural when it ends in `s` (`apis`, `jtis` too).
+pub fn is_plural_word(word: &str) -> bool {
+    if UNCOUNTABLE.contains(&word) || IRREGULAR.iter().any(|(plural, _)| *plural == word) {
+        return true;
+    }
+    if IRREGULAR.iter().any(|(_, single)| *single == word) || singular_in_s(word) {
+        return false;
+    }
+    word.len() > 1 && word.ends_with('s')
+}
+
+/// The English plural of a singular word, by the rules `singular` undoes.
+pub fn plural_of(word: &str) -> String {
+    if UNCOUNTABLE.contains(&word) {
+        return word.to_string();
+    }
+    if let Some((plural, _)) = IRREGULAR.iter().find(|(_, single)| *single == word) {
+        return plural.to_string();
+    }
+    // `analysis` → `analyses`
+    if let Some(stem) = word.strip_suffix("is")
+        && stem.len() > 1
+    {
+        return format!("{stem}es");
+    }
+    if let Some(stem) = word.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+        && !stem.is_empty()
+    {
+        return format!("{stem}ies");
+    }
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        return format!("{word}es");
+    }
+    format!("{word}s")
+}
+
+/// Whether a name is snake_case: lower-case ASCII letters, digits and `_`,
+/// not starting with a digit.
+pub fn is_snake_case(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The snake_case spelling of a name, for suggestions: `createdAt` →
+/// `created_at`, `UserOAuth` → `user_o_auth`, `Tenant ID` → `tenant_id`.
+/// Names that are already snake_case are returned as they are.
+pub fn to_snake_case(name: &str) -> String {
+    if is_snake_case(name) {
+        return name.to_string();
+    }
+    heck::ToSnakeCase::to_snake_case(name)
+}
+
+/// An identifier as SQL needs it written: snake_case names as they are,
+/// others in double quotes (`"UserOAuth"`).
+pub fn quote_ident(name: &str) -> String {
+    if is_snake_case(name) {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// A table's name as SQL needs it written (`"UserOAuth"`, `auth.users`).
+pub fn sql_table_name(name: &crate::model::QualifiedName) -> String {
+    let last = quote_ident(&name.name);
+    match &name.schema {
+        None => last,
+        Some(_) => {
+            // Keep the display of templated schemas (`{{…}}`).
+            let shown = name.to_string();
+            let schema = &shown[..shown.len() - name.name.len() - 1];
+            let schema = if schema.starts_with('{') {
+                schema.to_string()
+            } else {
+                quote_ident(schema)
+            };
+            format!("{schema}.{last}")
+        }
+    }
+}
+
+/// The lower-case words of a name in any case style: `parentStepId` →
+/// `parent`, `step`, `id`; `user_id` → `user`, `id`.
+pub fn words(name: &str) -> Vec<String> {
+    to_snake_case(name)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether `name` matches a pattern with `*` wildcards (`*_status`).
@@ -169,9 +390,79 @@ mod tests {
             ("caches", "cache"),
             ("people", "person"),
             ("batches", "batch"),
+            ("sizes", "size"),
+            ("buzzes", "buzz"),
+            ("movies", "movie"),
+            ("criteria", "criterion"),
+            ("aliases", "alias"),
+            ("user_settings", "user_setting"),
+            ("apis", "api"),
+            ("jtis", "jti"),
+            ("menus", "menu"),
+            ("skus", "sku"),
+            ("analysis", "analysis"),
+            ("axis", "axis"),
+            ("login_history", "login_history"),
         ] {
             assert_eq!(singular(plural), single, "{plural}");
         }
+    }
+
+    #[test]
+    fn plurals() {
+        for word in [
+            "users",
+            "types",
+            "settings",
+            "data",
+            "news",
+            "series",
+            "people",
+            "statuses",
+            "categories",
+            "history",
+            "indices",
+            "metadata",
+            "criteria",
+            "aliases",
+            "menus",
+            "skus",
+            "apis",
+            "jtis",
+            "uris",
+        ] {
+            assert!(is_plural_word(word), "{word}");
+        }
+        for word in [
+            "user", "log", "status", "address", "analysis", "person", "index", "alias", "s",
+            "campus", "canvas", "axis", "tennis", "bonus",
+        ] {
+            assert!(!is_plural_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn snake_case() {
+        for name in ["users", "user_id", "_private", "v1_tasks", "a2b"] {
+            assert!(is_snake_case(name), "{name}");
+        }
+        for name in [
+            "UserOAuth",
+            "createdAt",
+            "1st",
+            "",
+            "user-id",
+            "user id",
+            "naïve",
+        ] {
+            assert!(!is_snake_case(name), "{name}");
+        }
+        assert_eq!(to_snake_case("createdAt"), "created_at");
+        assert_eq!(to_snake_case("UserOAuth"), "user_o_auth");
+        assert_eq!(to_snake_case("tenantId"), "tenant_id");
+        assert_eq!(to_snake_case("user_id"), "user_id");
+        assert_eq!(words("parentStepId"), ["parent", "step", "id"]);
+        assert_eq!(words("user__id"), ["user", "id"]);
     }
 
     #[test]

@@ -1,0 +1,153 @@
+//! `char-fixed-width`: `CHAR(n)` only for values that really have a fixed
+//! width (ISO codes), by column name.
+
+use serde::{Deserialize, Serialize};
+use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType};
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::{Column, TypeKind};
+use crate::rules::naming::matches_pattern;
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Column names that hold fixed-width values (`*` matches any text).
+    /// Setting it replaces the defaults.
+    pub allow: Vec<String>,
+}
+
+/// ISO 3166 country codes, ISO 4217 currency codes, ISO 639 language codes.
+pub const DEFAULT_ALLOW: [&str; 12] = [
+    "country_code",
+    "*_country_code",
+    "currency_code",
+    "*_currency_code",
+    "language_code",
+    "*_language_code",
+    "iso2",
+    "*_iso2",
+    "iso3",
+    "*_iso3",
+    "iso_code",
+    "*_iso_code",
+];
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            allow: DEFAULT_ALLOW.map(String::from).to_vec(),
+        }
+    }
+}
+
+pub struct CharFixedWidth {
+    options: Options,
+}
+
+static META: RuleMeta = RuleMeta {
+    name: "char-fixed-width",
+    default_severity: Some(Severity::Warning),
+    summary: "`CHAR(n)` outside the configured fixed-width allowlist",
+    doc: include_str!("../../rules/char-fixed-width.md"),
+};
+
+impl Rule for CharFixedWidth {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        CharFixedWidth { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (table, column) in cx.columns() {
+            if !is_char(&column.kind) {
+                continue;
+            }
+            let width = width(column);
+            // A bare `CHAR` is CHAR(1), which no fixed-width code fits: the
+            // author meant a string, whatever the column is called.
+            if width != Width::Unwritten
+                && self
+                    .options
+                    .allow
+                    .iter()
+                    .any(|pattern| matches_pattern(pattern, &column.name))
+            {
+                continue;
+            }
+            let written = cx.text(&column.type_origin);
+            let what = match width {
+                Width::Unwritten => "which PostgreSQL reads as CHAR(1): one blank-padded character",
+                Width::One => "one blank-padded character",
+                Width::Fixed => "a blank-padded fixed-width string",
+                Width::Unlimited => "a blank-padded string",
+            };
+            let help = match width {
+                Width::Unwritten | Width::One => {
+                    "a one-character code is usually a BOOLEAN or a lookup table in disguise; for text use TEXT, with a CHECK (char_length(...) <= n) if the length is a real rule"
+                }
+                _ => {
+                    "use TEXT, with a CHECK (char_length(...) = n) if the width is a real rule: CHAR pads with blanks that comparisons ignore and `||`, LIKE and clients keep. If the value truly has a fixed width (an ISO code), add the column name to `allow`"
+                }
+            };
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    &column.type_origin,
+                    format!(
+                        "column `{}.{}` is `{written}`, {what}",
+                        table.name, column.name
+                    ),
+                )
+                .help(help)
+                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+            );
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Width {
+    /// `CHAR`, `CHARACTER`: CHAR(1).
+    Unwritten,
+    /// `CHAR(1)`.
+    One,
+    /// `CHAR(n)`.
+    Fixed,
+    /// `bpchar`, which without a length has none.
+    Unlimited,
+}
+
+fn is_char(kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Char => true,
+        TypeKind::Array(inner) => is_char(inner),
+        _ => false,
+    }
+}
+
+fn width(column: &Column) -> Width {
+    let mut data_type = &column.data_type;
+    while let DataType::Array(
+        ArrayElemTypeDef::SquareBracket(inner, _)
+        | ArrayElemTypeDef::AngleBracket(inner)
+        | ArrayElemTypeDef::Parenthesis(inner),
+    ) = data_type
+    {
+        data_type = inner;
+    }
+    match data_type {
+        DataType::Char(None) | DataType::Character(None) => Width::Unwritten,
+        DataType::Char(Some(CharacterLength::IntegerLength { length: 1, .. }))
+        | DataType::Character(Some(CharacterLength::IntegerLength { length: 1, .. })) => Width::One,
+        DataType::Char(_) | DataType::Character(_) => Width::Fixed,
+        DataType::Custom(_, args) if args.is_empty() => Width::Unlimited,
+        DataType::Custom(_, args) if args.len() == 1 && args[0].trim() == "1" => Width::One,
+        _ => Width::Fixed,
+    }
+}

@@ -1,0 +1,53 @@
+//! `column-naming`: column names are snake_case.
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::rules::naming::{is_snake_case, quote_ident, sql_table_name, to_snake_case};
+use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+
+pub struct ColumnNaming;
+
+static META: RuleMeta = RuleMeta {
+    name: "column-naming",
+    default_severity: Some(Severity::Warning),
+    summary: "column names are snake_case",
+    doc: include_str!("../../rules/column-naming.md"),
+};
+
+impl Rule for ColumnNaming {
+    type Options = NoOptions;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(_: NoOptions) -> Self {
+        ColumnNaming
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (table, column) in cx.columns() {
+            if is_snake_case(&column.name) {
+                continue;
+            }
+            let suggestion = to_snake_case(&column.name);
+            let help = if is_snake_case(&suggestion) {
+                format!(
+                    "rename it: ALTER TABLE {} RENAME COLUMN {} TO {suggestion}; a snake_case name needs no quotes in any query",
+                    sql_table_name(&table.name),
+                    quote_ident(&column.name)
+                )
+            } else {
+                "use lower-case ASCII letters, digits and `_`, starting with a letter or `_`, so the name needs no quotes".to_string()
+            };
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    &column.name_origin,
+                    format!("column `{}.{}` is not snake_case", table.name, column.name),
+                )
+                .help(help)
+                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+            );
+        }
+    }
+}
