@@ -105,6 +105,16 @@ impl Version {
     }
 }
 
+impl Version {
+    /// The same version number as `other`, however written: `0010` and
+    /// `10`, Flyway's `1.1` and `1_1`, diesel's `2024-01-01-000000` and
+    /// `20240101000000`. Migration tools compare versions as numbers, so
+    /// two such files collide.
+    pub fn same_number(&self, other: &Version) -> bool {
+        self.components == other.components
+    }
+}
+
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         let numeric = |a: &String, b: &String| a.len().cmp(&b.len()).then_with(|| a.cmp(b));

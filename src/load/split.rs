@@ -68,6 +68,17 @@ fn marker(comment: &str) -> Option<(Marker, bool)> {
     }
 }
 
+/// The section a goose or dbmate marker comment starts (`-- +goose Down`,
+/// `-- migrate:up`); `None` for other comments and for goose's
+/// `StatementBegin`/`StatementEnd`.
+pub fn section_marker(comment: &str) -> Option<Direction> {
+    match marker(comment)?.0 {
+        Marker::Up => Some(Direction::Up),
+        Marker::Down => Some(Direction::Down),
+        Marker::BlockBegin | Marker::BlockEnd => None,
+    }
+}
+
 /// Splits `tokens` (up to token index `end`) into statement units.
 /// `direction` is where the file starts: down for a down file, else up.
 pub fn split(tokens: &Tokens, end: usize, direction: Direction) -> (Vec<Unit>, Markers) {

@@ -14,11 +14,15 @@ mod boolean_columns;
 mod char_fixed_width;
 mod column_naming;
 mod explicit_fk_actions;
+mod extension_allowlist;
 mod foreign_key_index;
 mod foreign_key_naming;
+mod forward_only;
 mod index_naming;
 mod lookup_table_shape;
+pub mod migration_filename;
 pub mod naming;
+mod no_select_star;
 mod parse_error;
 mod prefer_text;
 mod prefer_timestamptz;
@@ -223,6 +227,10 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<char_fixed_width::CharFixedWidth>(),
         Registered::of::<lookup_table_shape::LookupTableShape>(),
         Registered::of::<status_fk_restrict::StatusFkRestrict>(),
+        Registered::of::<migration_filename::MigrationFilename>(),
+        Registered::of::<forward_only::ForwardOnly>(),
+        Registered::of::<extension_allowlist::ExtensionAllowlist>(),
+        Registered::of::<no_select_star::NoSelectStar>(),
         Registered::of::<repeating_columns::RepeatingColumns>(),
     ]
 }
@@ -239,4 +247,43 @@ pub fn find(name: &str) -> Option<Registered> {
 /// The closest rule name to a misspelt one, for "did you mean".
 pub fn suggest(name: &str) -> Option<&'static str> {
     crate::suggest::closest(name, names())
+}
+
+/// Where a finding about a whole file points (file names, down
+/// migrations): the first line of its first statement, up to its last
+/// token on that line (a trailing comment is not underlined). That is what
+/// a reader recognises the file by, and where an inline
+/// `-- schema-lint: ignore <rule>` before the first statement applies. A
+/// file without statements (only comments) points at its first non-blank
+/// line; a blank file at its start (`0..0`).
+pub fn file_origin(file: &LoadedFile) -> Origin {
+    let text = file.source.text.as_str();
+    let Some(statement) = file.statements.first() else {
+        let start = text.len() - text.trim_start().len();
+        let line = text[start..].lines().next().unwrap_or("");
+        return Origin::new(file.id, start..start + line.trim_end().len());
+    };
+    let start = statement.span.start;
+    let line_end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| start + i)
+        .min(statement.span.end);
+    let tokens = &file.tokens;
+    let end = statement
+        .tokens
+        .clone()
+        .filter(|&i| {
+            tokens
+                .token(i)
+                .is_some_and(|t| !crate::load::tokens::is_trivia(t))
+        })
+        .map(|i| tokens.range(i))
+        .filter(|range| range.start < line_end)
+        .map(|range| range.end.min(line_end))
+        .max()
+        .unwrap_or(line_end)
+        .max(start);
+    let shown = text.get(start..end).unwrap_or("").trim_end();
+    Origin::new(file.id, start..start + shown.len())
 }

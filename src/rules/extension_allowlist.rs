@@ -1,0 +1,90 @@
+//! `extension-allowlist`: `CREATE EXTENSION` only for allowlisted
+//! extensions.
+
+use serde::{Deserialize, Serialize};
+use sqlparser::ast::Statement;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::names::fold;
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Extension names as PostgreSQL stores them: unquoted names folded to
+    /// lower case, quoted ones as written between the quotes.
+    pub allow: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            allow: vec!["vector".to_string()],
+        }
+    }
+}
+
+pub struct ExtensionAllowlist {
+    options: Options,
+}
+
+pub static META: RuleMeta = RuleMeta {
+    name: "extension-allowlist",
+    default_severity: Some(Severity::Error),
+    summary: "`CREATE EXTENSION` only for allowlisted extensions (default: `vector`)",
+    doc: include_str!("../../rules/extension-allowlist.md"),
+};
+
+impl Rule for ExtensionAllowlist {
+    type Options = Options;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(options: Options) -> Self {
+        ExtensionAllowlist { options }
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (locator, statement) in cx.up_statements() {
+            let Statement::CreateExtension(create) = statement else {
+                continue;
+            };
+            let name = fold(&create.name);
+            if self.options.allow.contains(&name) {
+                continue;
+            }
+            let allowed = match self.options.allow.as_slice() {
+                [] => "no extension is allowed".to_string(),
+                list => format!(
+                    "allowed: {}",
+                    list.iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    &locator.ident(&create.name),
+                    format!("extension `{name}` is not in the allowlist ({allowed})"),
+                )
+                .help(help(&name)),
+            );
+        }
+    }
+}
+
+fn help(name: &str) -> String {
+    let instead = match name {
+        "uuid-ossp" => {
+            " (PostgreSQL 13 and later have gen_random_uuid() built in; the PRD's keys are BIGSERIAL anyway)"
+        }
+        _ => "",
+    };
+    format!(
+        "every extension is code to install, upgrade and trust on every database and replica: do without it{instead}, or add \"{name}\" to `allow` under [rules.extension-allowlist]"
+    )
+}
