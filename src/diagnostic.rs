@@ -100,6 +100,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub object: Option<ObjectRef>,
     pub related: Vec<Related>,
+    /// A rule may report some findings below its configured severity
+    /// (`migration-filename` reports a new migration that is older than
+    /// the newest existing one as a warning).
+    pub at_most: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -115,7 +119,14 @@ impl Diagnostic {
             help: None,
             object: None,
             related: Vec::new(),
+            at_most: None,
         }
+    }
+
+    /// Caps the severity this finding is reported at.
+    pub fn at_most(mut self, severity: Severity) -> Self {
+        self.at_most = Some(severity);
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {

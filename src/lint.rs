@@ -92,7 +92,10 @@ fn check(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
                 let mut found = Vec::new();
                 active.check.check(&cx, &mut found);
                 for diagnostic in &mut found {
-                    diagnostic.severity = active.severity;
+                    diagnostic.severity = match diagnostic.at_most {
+                        Some(cap) => active.severity.min(cap),
+                        None => active.severity,
+                    };
                 }
                 all.extend(found);
             }

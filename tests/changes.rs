@@ -205,3 +205,26 @@ fn stale_baseline_entries_are_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_new_migration_older_than_the_newest_is_a_warning() {
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    git(dir, &["init", "-q"]);
+    scratch.write("m/20240201000000_b.sql", "CREATE TABLE b (id BIGINT);\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "b"]);
+    scratch.write("m/20240101000000_a.sql", "CREATE TABLE a (id BIGINT);\n");
+    let (code, document) = lint_json(
+        dir,
+        &["--select", "migration-filename", "--diff", "HEAD", "m"],
+    );
+    assert_eq!(code, 0, "a warning does not fail the run: {document}");
+    let finding = &document["diagnostics"][0];
+    assert_eq!(finding["path"], "m/20240101000000_a.sql");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(finding["related"][0]["path"], "m/20240201000000_b.sql");
+    // Without --diff nothing is new.
+    let (_, document) = lint_json(dir, &["--select", "migration-filename", "m"]);
+    assert_eq!(document["diagnostics"].as_array().unwrap().len(), 0);
+}

@@ -162,8 +162,17 @@ pub fn diesel_folder(folder: &str) -> Option<(Version, String)> {
     if !valid {
         return None;
     }
+    // Diesel drops the dashes and compares the digits as text, so the
+    // `-NNNN` suffix it now generates (`2026-05-11-183755-0000`) orders
+    // after the timestamp, not as a larger number.
     let digits: String = version.chars().filter(char::is_ascii_digit).collect();
-    Some((Version::new(version, [digits]), name.to_string()))
+    let components = match digits.split_at_checked(14) {
+        Some((timestamp, suffix)) if !suffix.is_empty() => {
+            vec![timestamp.to_string(), suffix.to_string()]
+        }
+        _ => vec![digits],
+    };
+    Some((Version::new(version, components), name.to_string()))
 }
 
 /// Classifies a file in a diesel migration folder.
@@ -313,6 +322,11 @@ mod tests {
         let (b, _) = diesel_folder("20140924113530_dumped_migration_1").unwrap();
         let (zero, _) = diesel_folder("00000000000000_diesel_initial_setup").unwrap();
         assert!(a > b && b > zero);
+        let (suffixed, _) = diesel_folder("2026-05-11-183755-0000_use-pgcrypto").unwrap();
+        let (later, _) = diesel_folder("2026-06-05-120000_reverse_deps").unwrap();
+        let (same_second, _) = diesel_folder("2026-05-11-183755_x").unwrap();
+        assert!(suffixed < later, "the suffix does not make a version newer");
+        assert!(suffixed > same_second);
         assert!(diesel_folder("-1_x").is_none());
         assert!(diesel_folder("abc_x").is_none());
         assert_eq!(

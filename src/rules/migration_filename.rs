@@ -113,7 +113,8 @@ impl Rule for MigrationFilename {
             }
         }
         out.extend(pair_findings(layout, &files, self.options.require_down));
-        out.extend(version_findings(layout, &files, &BTreeSet::new()));
+        // With `--diff`, the files the branch adds are new.
+        out.extend(version_findings(layout, &files, &cx.project.added));
     }
 }
 
@@ -681,7 +682,8 @@ pub fn version_findings(
                         ),
                     )
                     .help("databases that already ran the newer migration skip an older one, or refuse to run; give it a version after every existing migration")
-                    .related(&file_origin(newest.file), "the newest existing migration"),
+                    .related(&file_origin(newest.file), "the newest existing migration")
+                    .at_most(Severity::Warning),
                 );
             }
         }
