@@ -7,8 +7,9 @@
 
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef,
-    CreateIndex, CreateTable, CreateTrigger, Expr, Ident, IndexColumn, ObjectName, ObjectType,
-    TableConstraint, TriggerObject, TriggerObjectKind, UserDefinedTypeRepresentation,
+    CreateIndex, CreateTable, CreateTrigger, Expr, ForeignKeyConstraint, Ident, IndexColumn,
+    ObjectName, ObjectType, TableConstraint, TriggerObject, TriggerObjectKind,
+    UserDefinedTypeRepresentation,
 };
 use sqlparser::keywords::Keyword;
 
@@ -18,6 +19,7 @@ use super::{
 };
 use crate::load::{LoadedSet, Project};
 use crate::locate::Locator;
+use crate::source::Origin;
 
 /// The schema a migration set produces.
 pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
@@ -196,21 +198,9 @@ impl Replay<'_, '_> {
             }
             ColumnOption::ForeignKey(fk) => {
                 let name = constraint_name.or(fk.name.as_ref());
-                table.foreign_keys.push(ForeignKey {
-                    name: name.map(fold),
-                    name_origin: name.map(|n| self.at.ident(n)),
-                    columns: vec![column.name.clone()],
-                    columns_origin: column.name_origin.clone(),
-                    referenced_table: self.referenced_table(&fk.foreign_table),
-                    referenced_columns: fold_all(&fk.referred_columns),
-                    on_delete: fk.on_delete,
-                    on_update: fk.on_update,
-                    clause: self
-                        .at
-                        .references_clause(&fk.foreign_table)
-                        .unwrap_or_else(|| column.definition.clone()),
-                    inline: true,
-                });
+                let columns = (vec![column.name.clone()], column.name_origin.clone());
+                let key = self.foreign_key(fk, name, columns, &column.definition, true);
+                table.foreign_keys.push(key);
             }
             ColumnOption::Check(check) => {
                 let name = constraint_name.or(check.name.as_ref());
@@ -222,6 +212,34 @@ impl Replay<'_, '_> {
                 });
             }
             _ => {}
+        }
+    }
+
+    /// A foreign key with its referencing `columns` (and where they are
+    /// written); `fallback` is underlined when the `REFERENCES` clause
+    /// cannot be found.
+    fn foreign_key(
+        &self,
+        fk: &ForeignKeyConstraint,
+        name: Option<&Ident>,
+        (columns, columns_origin): (Vec<String>, Origin),
+        fallback: &Origin,
+        inline: bool,
+    ) -> ForeignKey {
+        ForeignKey {
+            name: name.map(fold),
+            name_origin: name.map(|n| self.at.ident(n)),
+            columns,
+            columns_origin,
+            referenced_table: self.referenced_table(&fk.foreign_table),
+            referenced_columns: fold_all(&fk.referred_columns),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+            clause: self
+                .at
+                .references_clause(&fk.foreign_table)
+                .unwrap_or_else(|| fallback.clone()),
+            inline,
         }
     }
 
@@ -269,21 +287,9 @@ impl Replay<'_, '_> {
                     .at
                     .idents(&fk.columns)
                     .unwrap_or_else(|| self.at.statement());
-                table.foreign_keys.push(ForeignKey {
-                    name: fk.name.as_ref().map(fold),
-                    name_origin: fk.name.as_ref().map(|n| self.at.ident(n)),
-                    columns: fold_all(&fk.columns),
-                    columns_origin: columns_origin.clone(),
-                    referenced_table: self.referenced_table(&fk.foreign_table),
-                    referenced_columns: fold_all(&fk.referred_columns),
-                    on_delete: fk.on_delete,
-                    on_update: fk.on_update,
-                    clause: self
-                        .at
-                        .references_clause(&fk.foreign_table)
-                        .unwrap_or(columns_origin),
-                    inline: false,
-                });
+                let columns = (fold_all(&fk.columns), columns_origin.clone());
+                let key = self.foreign_key(fk, fk.name.as_ref(), columns, &columns_origin, false);
+                table.foreign_keys.push(key);
             }
             TableConstraint::Check(check) => table.checks.push(Check {
                 name: check.name.as_ref().map(fold),
