@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::lint::Outcome;
-use crate::source::display_path;
+use crate::source::{canonical, display_path, relative_below};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
@@ -65,22 +65,16 @@ fn key(outcome: &Outcome, base: &Path, diagnostic: &Diagnostic) -> Key {
     )
 }
 
-/// `path` relative to `base`, with forward slashes.
+/// `path` relative to the canonical folder `base` (else resolved), with
+/// forward slashes.
 fn relative_to(base: &Path, path: &Path) -> String {
-    let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let path = absolute(path);
-    let relative = path
-        .strip_prefix(absolute(base))
-        .map(Path::to_path_buf)
-        .unwrap_or(path);
+    let relative = relative_below(base, path).unwrap_or_else(|| canonical(path));
     display_path(&relative)
 }
 
+/// The baseline file's folder, resolved once: paths are stored relative to it.
 fn folder_of(file: &Path) -> PathBuf {
-    match file.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    canonical(&crate::source::folder_of(file))
 }
 
 /// The baseline of an outcome's findings, for a baseline file at `file`.

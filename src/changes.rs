@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::source::canonical;
+
 #[derive(Debug, Clone, Default)]
 pub struct ChangeSet {
     /// Canonical paths of added or modified files.
@@ -25,10 +27,6 @@ impl ChangeSet {
     pub fn is_added(&self, path: &Path) -> bool {
         self.added.contains(&canonical(path))
     }
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The files changed since the merge base of `reference` and `HEAD`, for the

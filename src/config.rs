@@ -64,6 +64,8 @@ pub struct Settings {
     pub roots: Vec<PathBuf>,
     /// The folder of the config file: globs and roots are relative to it.
     pub base: PathBuf,
+    /// `base`, resolved once for matching paths against globs.
+    canonical_base: PathBuf,
     exclude: GlobSet,
     overrides: Vec<Override>,
 }
@@ -161,10 +163,7 @@ pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigEr
             crate::source::display_path(path)
         ))
     })?;
-    let base = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let base = crate::source::folder_of(path);
     parse(&text, base, cli).map_err(|mut error| {
         error.path = Some(path.to_path_buf());
         error.text = text.clone();
@@ -304,6 +303,7 @@ fn build(
         layout,
         fail_on,
         roots: raw.roots.iter().map(PathBuf::from).collect(),
+        canonical_base: crate::source::canonical(&base),
         base,
         exclude,
         overrides,
@@ -503,12 +503,8 @@ impl Settings {
 
     /// The path relative to the config folder, for glob matching.
     fn relative(&self, path: &Path) -> PathBuf {
-        let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let base = absolute(&self.base);
-        let full = absolute(path);
-        full.strip_prefix(&base)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf())
+        crate::source::relative_below(&self.canonical_base, path)
+            .unwrap_or_else(|| path.to_path_buf())
     }
 
     pub fn is_excluded(&self, path: &Path) -> bool {

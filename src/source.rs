@@ -145,6 +145,29 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The path with links and `..` resolved, for comparing paths; the path as
+/// given when it cannot be resolved (it does not exist).
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The folder a file is in: its parent, or `.` for a bare file name.
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `path` relative to the canonical folder `canonical_base`, when it is
+/// below it.
+pub fn relative_below(canonical_base: &Path, path: &Path) -> Option<PathBuf> {
+    canonical(path)
+        .strip_prefix(canonical_base)
+        .ok()
+        .map(Path::to_path_buf)
+}
+
 /// Forward-slash form of a path, so that output is the same on every OS.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy();

@@ -16,6 +16,7 @@ use walkdir::WalkDir;
 pub use layout::{FileName, Layout, Role, Version};
 
 use crate::diagnostic::InputError;
+use crate::source::{canonical, folder_of};
 
 /// One migration file of a set.
 #[derive(Debug, Clone)]
@@ -142,7 +143,7 @@ fn is_sql(path: &Path) -> bool {
 /// The folder that holds a file's migration set: its parent, or for a
 /// diesel `<version>_<name>/up.sql` the folder above.
 fn migration_root(file: &Path) -> PathBuf {
-    let parent = parent_or_dot(file);
+    let parent = folder_of(file);
     let folder = canonical(&parent);
     let in_diesel_folder = file
         .file_name()
@@ -157,17 +158,6 @@ fn migration_root(file: &Path) -> PathBuf {
     } else {
         parent
     }
-}
-
-fn parent_or_dot(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Lists and orders every migration file of the set rooted at `root`.
