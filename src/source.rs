@@ -178,6 +178,104 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// The largest file read by default (64 MiB): far above any real
+/// migration, far below what would exhaust memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Not a regular file (a FIFO, a device, a socket, a folder): reading
+    /// it could block forever or never end.
+    NotRegular(&'static str),
+    /// Larger than the cap.
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    Io(std::io::ErrorKind, String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotRegular(kind) => write!(f, "not a regular file ({kind}); not read"),
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "file is {} bytes, over the {limit}-byte limit (`--max-file-size`); not read",
+                size
+            ),
+            ReadError::Io(std::io::ErrorKind::NotFound, _) => {
+                f.write_str("no such file or directory")
+            }
+            ReadError::Io(std::io::ErrorKind::PermissionDenied, _) => {
+                f.write_str("cannot read: permission denied")
+            }
+            ReadError::Io(_, message) => write!(f, "cannot read: {message}"),
+        }
+    }
+}
+
+/// What kind of non-regular file `file_type` is, for messages.
+pub fn file_kind(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a regular file (following links) of at most `limit` bytes.
+/// Never opens FIFOs or devices (opening a FIFO blocks until a writer
+/// comes; `/dev/zero` never ends), and never reads more than `limit + 1`
+/// bytes even if the file grows while it is read.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| ReadError::Io(e.kind(), e.to_string());
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(file_kind(metadata.file_type())));
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The path may have been swapped between the check and the open.
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(ReadError::NotRegular(file_kind(opened.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len().min(limit)).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +312,28 @@ mod tests {
         assert_eq!(f.line_text(2), "two");
         assert_eq!(f.line_text(3), "");
         assert_eq!(f.line_text(0), "");
+    }
+
+    #[test]
+    fn reads_only_regular_files_within_the_limit() {
+        let dir = std::env::temp_dir().join(format!("schema-lint-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.sql");
+        std::fs::write(&file, "SELECT 1;").unwrap();
+        assert_eq!(read_regular_file(&file, 100).unwrap(), b"SELECT 1;");
+        assert!(matches!(
+            read_regular_file(&file, 3),
+            Err(ReadError::TooLarge { size: 9, limit: 3 })
+        ));
+        assert!(matches!(
+            read_regular_file(&dir, 100),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_regular_file(Path::new("/dev/zero"), 100),
+            Err(ReadError::NotRegular("a device"))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
