@@ -1,0 +1,5 @@
+CREATE TABLE "authors" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"nickname" varchar(40)
+);

@@ -1,0 +1,10 @@
+-- +goose Up
+CREATE TABLE authors (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    -- Dropped again by the tidy-up migration: never reported.
+    nickname VARCHAR(40)
+);
+
+-- +goose Down
+DROP TABLE authors;

@@ -1,0 +1,6 @@
+DROP TABLE events;
+CREATE TABLE events (
+    id BIGSERIAL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    occurred_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -1,0 +1,5 @@
+-- `U` is refinery's *unversioned* prefix (may be applied out of order): an
+-- up migration, not an undo.
+CREATE INDEX idx_books_author_id ON books (author_id);
+ALTER TABLE books ALTER COLUMN subtitle TYPE TEXT;
+ALTER TABLE authors DROP COLUMN nickname;

@@ -1,0 +1,7 @@
+-- Revert bookshelf:authors from pg
+
+BEGIN;
+
+DROP TABLE authors;
+
+COMMIT;

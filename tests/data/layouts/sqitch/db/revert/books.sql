@@ -1,0 +1,7 @@
+-- Revert bookshelf:books from pg
+
+BEGIN;
+
+DROP TABLE books;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert bookshelf:reviews from pg
+
+BEGIN;
+
+DROP TABLE reviews;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Verify bookshelf:book_indexes on pg
+
+BEGIN;
+
+SELECT 1/count(*) FROM pg_indexes WHERE indexname = 'idx_books_title';
+
+ROLLBACK;
