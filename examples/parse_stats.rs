@@ -14,7 +14,7 @@ use schema_lint::load::{self, Parsed};
 fn main() {
     for path in std::env::args().skip(1).map(PathBuf::from) {
         let discovery = discover::discover(std::slice::from_ref(&path), &Options::default());
-        let (project, errors) = load::load(discovery.sets);
+        let (project, errors) = load::load(discovery, load::ReadOptions::default());
         let (mut total, mut parsed, mut opaque) = (0usize, 0usize, 0usize);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for file in &project.files {

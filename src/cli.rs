@@ -25,9 +25,12 @@ pub const EXIT_ERROR: u8 = 2;
     name = "schema-lint",
     version,
     about = "Lint PostgreSQL migrations against schema conventions",
-    long_about = "Reads PostgreSQL migration files (sqlx, diesel, golang-migrate, Flyway, dbmate, goose, \
-                  numbered), replays their DDL into a model of the schema they produce, and reports \
-                  where it breaks the conventions.\n\nWith no PATHS, lints the config's `roots`, else `migrations/`.",
+    long_about = "Reads PostgreSQL migration files (sqlx, diesel, golang-migrate, Flyway, refinery, dbmate, \
+                  goose, numbered files, Prisma, Hasura, numbered folders, tern, Drizzle, sqitch, Liquibase \
+                  formatted SQL, graphile-migrate, Atlas, Supabase), replays their DDL into a model of the \
+                  schema they produce, and reports where it breaks the conventions.\n\nWith no PATHS, lints \
+                  the config's `roots`, else `migrations/`. `schema-lint sets` shows how the migrations \
+                  were read.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -66,6 +69,35 @@ pub struct LintArgs {
     /// Record the current findings in this baseline file (and report nothing).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How input is read (shared by the commands that read migrations).
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Skip files larger than this (bytes, or with a unit: 64MiB, 512KiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub max_file_size: Option<u64>,
+}
+
+fn parse_size_arg(text: &str) -> Result<u64, String> {
+    config::parse_size(text)
+        .ok_or_else(|| "expected a size such as 64MiB, 512KiB or 1000".to_string())
+}
+
+/// `schema-lint sets`.
+#[derive(Debug, Args)]
+pub struct SetsArgs {
+    /// Migration files or folders (searched recursively).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +112,9 @@ pub enum Command {
         /// The rule's name, e.g. prefer-text.
         rule: String,
     },
+    /// Show the migration plan: each set's root, layout and files in the
+    /// order its tool applies them, up/down marked.
+    Sets(SetsArgs),
     /// Write a commented schema-lint.toml with every rule and option.
     Init {
         /// Where to write it.
@@ -104,6 +139,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Rules { format }) => crate::docs::list_rules(format),
         Some(Command::Explain { rule }) => crate::docs::explain(&rule),
         Some(Command::Init { path }) => crate::docs::init(&path),
+        Some(Command::Sets(args)) => run_sets(args),
         None => run_lint(cli.lint),
     }
 }
@@ -113,9 +149,20 @@ fn run_lint(args: LintArgs) -> u8 {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
+        max_file_size: args.read.max_file_size,
     };
-    let config_path = match &args.config {
-        Some(path) => Some(path.clone()),
+    let settings = match settings(args.config.as_deref(), &cli) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    lint_with(args, settings)
+}
+
+/// The config file named, or found here or above, with the command line
+/// applied over it; a config error is printed (exit code 2).
+fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
+    let config_path = match config {
+        Some(path) => Some(path.to_path_buf()),
         None => std::env::current_dir().ok().and_then(|dir| {
             // Shown relative to where the user is, when it is below.
             let found = config::find(&dir)?;
@@ -127,13 +174,46 @@ fn run_lint(args: LintArgs) -> u8 {
             )
         }),
     };
-    let settings = match config::load(config_path.as_deref(), &cli) {
+    config::load(config_path.as_deref(), cli).map_err(|error| {
+        eprint!("{}", render_config_error(&error));
+        EXIT_ERROR
+    })
+}
+
+/// `schema-lint sets`: discovery and loading only, then the plan.
+fn run_sets(args: SetsArgs) -> u8 {
+    let cli = CommandLine {
+        max_file_size: args.read.max_file_size,
+        ..CommandLine::default()
+    };
+    let settings = match settings(args.config.as_deref(), &cli) {
         Ok(settings) => settings,
-        Err(error) => {
-            eprint!("{}", render_config_error(&error));
+        Err(code) => return code,
+    };
+    let paths = match lint_paths(&args.paths, &settings) {
+        Ok(paths) => paths,
+        Err(message) => {
+            eprintln!("error: {message}");
             return EXIT_ERROR;
         }
     };
+    let (project, errors) = lint::read(&paths, &settings);
+    let rendered = match args.format {
+        ListFormat::Text => report::sets::render_text(&project),
+        ListFormat::Json => report::sets::render_json(&project, &errors),
+    };
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
+    if errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_ERROR
+    }
+}
+
+fn lint_with(args: LintArgs, settings: Settings) -> u8 {
     let paths = match lint_paths(&args.paths, &settings) {
         Ok(paths) => paths,
         Err(message) => {
@@ -155,6 +235,7 @@ fn run_lint(args: LintArgs) -> u8 {
         None => None,
     };
     let mut outcome = lint::lint_changes(&paths, &settings, changes.as_ref());
+    report_skipped(&outcome, &paths);
     if let Some(file) = &args.write_baseline {
         return write_baseline(&outcome, file);
     }
@@ -183,6 +264,20 @@ fn run_lint(args: LintArgs) -> u8 {
         return exit_code(&outcome, &settings);
     }
     exit_code(&outcome, &settings)
+}
+
+/// Files the user named that are not migrations: said on stderr, since
+/// nothing else in the report mentions them.
+fn report_skipped(outcome: &Outcome, paths: &[PathBuf]) {
+    for skipped in &outcome.project.skipped {
+        if paths.contains(&skipped.path) {
+            eprintln!(
+                "note: {}: not linted: {}",
+                display_path(&skipped.path),
+                skipped.reason
+            );
+        }
+    }
 }
 
 fn write_baseline(outcome: &Outcome, file: &Path) -> u8 {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::Layout;
+use crate::discover::{Layout, Order, SetConfig};
 use crate::load::Project;
 use crate::rules::{self, Check};
 
@@ -59,6 +59,10 @@ struct Override {
 pub struct Settings {
     pub rules: Vec<ActiveRule>,
     pub layout: Option<Layout>,
+    /// `[[sets]]` entries, their roots resolved against the config's folder.
+    pub sets: Vec<SetConfig>,
+    /// Files larger than this are not read.
+    pub max_file_size: u64,
     pub fail_on: FailOn,
     /// Migration sets to lint when no path is given (relative to `base`).
     pub roots: Vec<PathBuf>,
@@ -76,6 +80,7 @@ pub struct CommandLine {
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
     pub fail_on: Option<FailOn>,
+    pub max_file_size: Option<u64>,
 }
 
 /// A configuration problem, with the config text so it can be shown.
@@ -128,6 +133,21 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    sets: Vec<RawSet>,
+    max_file_size: Option<Spanned<toml::Value>>,
+}
+
+/// A `[[sets]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSet {
+    root: Spanned<String>,
+    layout: Option<Spanned<String>>,
+    order: Option<Spanned<String>>,
+    include: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,11 +210,28 @@ fn build(
     let layout = match &raw.layout {
         None => None,
         Some(name) if name.get_ref() == "auto" => None,
-        Some(name) => Some(Layout::from_name(name.get_ref()).ok_or_else(|| {
-            let names: Vec<&str> = Layout::CONFIGURABLE.iter().map(|l| l.name()).collect();
-            ConfigError::at(name.span(), format!("unknown layout `{}`", name.get_ref()))
-                .help(Some(format!("one of: auto, {}", names.join(", "))))
-        })?),
+        Some(name) => Some(layout_named(name)?),
+    };
+    let sets = raw
+        .sets
+        .iter()
+        .map(|set| set_config(set, &base))
+        .collect::<Result<Vec<_>, _>>()?;
+    let max_file_size = match &raw.max_file_size {
+        None => crate::source::DEFAULT_MAX_FILE_SIZE,
+        Some(value) => {
+            let parsed = match value.get_ref() {
+                toml::Value::Integer(n) => u64::try_from(*n).ok(),
+                toml::Value::String(text) => parse_size(text),
+                _ => None,
+            };
+            parsed.ok_or_else(|| {
+                ConfigError::at(
+                    value.span(),
+                    "`max-file-size` must be a size such as 64MiB or a number of bytes",
+                )
+            })?
+        }
     };
     let fail_on = match &raw.fail_on {
         None => FailOn::At(Severity::Error),
@@ -301,6 +338,8 @@ fn build(
     Ok(Settings {
         rules: active,
         layout,
+        sets,
+        max_file_size: cli.max_file_size.unwrap_or(max_file_size),
         fail_on,
         roots: raw.roots.iter().map(PathBuf::from).collect(),
         canonical_base: crate::source::canonical(&base),
@@ -411,6 +450,62 @@ fn parse_level(level: &str) -> Option<Option<Severity>> {
         "off" => Some(None),
         other => Severity::from_name(other).map(Some),
     }
+}
+
+fn layout_named(name: &Spanned<String>) -> Result<Layout, ConfigError> {
+    Layout::from_name(name.get_ref()).ok_or_else(|| {
+        ConfigError::at(name.span(), format!("unknown layout `{}`", name.get_ref()))
+            .help(Some(format!("one of: auto, {}", Layout::names())))
+    })
+}
+
+/// A `[[sets]]` entry, its root resolved against the config's folder.
+fn set_config(raw: &RawSet, base: &Path) -> Result<SetConfig, ConfigError> {
+    let layout = match &raw.layout {
+        Some(name) if name.get_ref() != "auto" => Some(layout_named(name)?),
+        _ => None,
+    };
+    let order = match &raw.order {
+        None => None,
+        Some(order) => Some(Order::from_name(order.get_ref()).ok_or_else(|| {
+            ConfigError::at(order.span(), format!("unknown order `{}`", order.get_ref())).help(
+                Some("one of: name (as text), numeric (by version number)".to_string()),
+            )
+        })?),
+    };
+    let root = PathBuf::from(raw.root.get_ref());
+    let root = if root.is_absolute() || base == Path::new(".") {
+        root
+    } else {
+        base.join(root)
+    };
+    Ok(SetConfig {
+        root,
+        layout,
+        order,
+        include: raw.include.as_deref().map(globs).transpose()?,
+        exclude: (!raw.exclude.is_empty())
+            .then(|| globs(&raw.exclude))
+            .transpose()?,
+    })
+}
+
+/// `64MiB`, `512KiB`, `1G`, `1000` (bytes).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor)
 }
 
 fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, ConfigError> {
@@ -600,6 +695,7 @@ mod tests {
             select: Some(vec!["prefer-text".into()]),
             ignore: vec![],
             fail_on: Some(FailOn::Never),
+            max_file_size: None,
         };
         let settings = parse("fail-on = \"warning\"\n", PathBuf::from("."), &cli).unwrap();
         assert_eq!(settings.rules.len(), 1);

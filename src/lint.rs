@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::changes::ChangeSet;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, InputError};
-use crate::discover::{self, Discovery};
+use crate::discover;
 use crate::load::{self, Project};
 use crate::model::replay::replay;
 use crate::rules::Context;
@@ -27,7 +27,7 @@ impl Outcome {
     /// Files that were reported on (named by the user or found under a
     /// folder they named).
     pub fn files_checked(&self) -> usize {
-        self.project.files.iter().filter(|f| f.reported()).count()
+        self.project.migrations().filter(|f| f.reported()).count()
     }
 }
 
@@ -42,13 +42,7 @@ pub fn lint_changes(
     settings: &Settings,
     changes: Option<&ChangeSet>,
 ) -> Outcome {
-    let exclude = |path: &std::path::Path| settings.is_excluded(path);
-    let options = discover::Options {
-        layout: settings.layout,
-        exclude: &exclude,
-    };
-    let Discovery { sets, errors } = discover::discover(paths, &options);
-    let (mut project, load_errors) = load::load(sets);
+    let (mut project, input_errors) = read(paths, settings);
     if let Some(changes) = changes {
         for file in &mut project.files {
             let path = file.source.path();
@@ -58,8 +52,7 @@ pub fn lint_changes(
             }
         }
     }
-    let mut input_errors = errors;
-    input_errors.extend(load_errors);
+    let mut input_errors = input_errors;
     input_errors.sort();
 
     let mut diagnostics = check(&project, settings);
@@ -72,6 +65,24 @@ pub fn lint_changes(
         diagnostics,
         input_errors,
     }
+}
+
+/// Discovers and loads the migration sets of `paths` (pipeline steps 1
+/// and 2).
+pub fn read(paths: &[PathBuf], settings: &Settings) -> (Project, Vec<InputError>) {
+    let exclude = |path: &std::path::Path| settings.is_excluded(path);
+    let options = discover::Options {
+        layout: settings.layout,
+        sets: &settings.sets,
+        exclude: &exclude,
+    };
+    let discovery = discover::discover(paths, &options);
+    let read = load::ReadOptions {
+        max_file_size: settings.max_file_size,
+    };
+    let (project, mut errors) = load::load(discovery, read);
+    errors.sort();
+    (project, errors)
 }
 
 /// Runs every active rule on every set (sets in parallel: they share

@@ -38,6 +38,10 @@ pub struct SourceFile {
     /// The path as the user named it (relative stays relative).
     pub path: PathBuf,
     pub text: String,
+    /// Bytes of a UTF-8 byte-order mark that preceded `text` in the file
+    /// (0 or 3). Lines and columns ignore it, as editors do; byte offsets
+    /// in output count it, as the file does.
+    pub bom: usize,
     /// Byte offset of the first byte of every line.
     line_starts: Vec<usize>,
 }
@@ -48,6 +52,7 @@ impl SourceFile {
         SourceFile {
             path,
             text,
+            bom: 0,
             line_starts,
         }
     }
@@ -59,6 +64,19 @@ impl SourceFile {
     /// The path as printed in every output: forward slashes, as named.
     pub fn display_path(&self) -> String {
         display_path(&self.path)
+    }
+
+    /// The byte offset in the file of an offset in `text`.
+    pub fn file_offset(&self, offset: usize) -> usize {
+        offset + self.bom
+    }
+
+    /// The byte range of a 1-based line, without its line break (the
+    /// last line when `line` is past the end).
+    pub fn line_span(&self, line: usize) -> Range<usize> {
+        let index = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[index];
+        start..start + self.line_text(index + 1).len()
     }
 
     /// Converts a byte offset to a 1-based line and character column.

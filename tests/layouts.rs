@@ -13,7 +13,7 @@ use schema_lint::load::{self, Direction};
 fn order(root: &Path) -> (Layout, Vec<String>) {
     let discovery = discover::discover(&[root.to_path_buf()], &discover::Options::default());
     assert!(discovery.errors.is_empty(), "{:?}", discovery.errors);
-    let (project, errors) = load::load(discovery.sets);
+    let (project, errors) = load::load(discovery, load::ReadOptions::default());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(project.sets.len(), 1, "one set expected");
     let set = &project.sets[0];
@@ -34,7 +34,7 @@ fn order(root: &Path) -> (Layout, Vec<String>) {
 /// `(file, direction)` of every statement, in migration order.
 fn directions(root: &Path) -> Vec<(String, Direction)> {
     let discovery = discover::discover(&[root.to_path_buf()], &discover::Options::default());
-    let (project, _) = load::load(discovery.sets);
+    let (project, _) = load::load(discovery, load::ReadOptions::default());
     project
         .files
         .iter()
@@ -276,4 +276,82 @@ fn hidden_and_build_folders_are_skipped() {
     );
     let (_, document) = lint_json(s.path(), &["--select", "prefer-text", "repo"]);
     assert_eq!(document["files_checked"], 1);
+}
+
+/// The plan `schema-lint sets --format json` prints, in the form of
+/// `expected-plan.txt` (see tests/data/layouts/README.md).
+fn plan_text(document: &serde_json::Value) -> String {
+    let mut blocks = Vec::new();
+    for set in document["sets"].as_array().expect("sets") {
+        let mut lines = vec![
+            format!("root: {}", set["root"].as_str().unwrap_or("")),
+            format!("layout: {}", set["layout"].as_str().unwrap_or("")),
+        ];
+        for file in set["files"].as_array().expect("files") {
+            lines.push(format!(
+                "{} {}",
+                file["direction"].as_str().unwrap_or(""),
+                file["path"].as_str().unwrap_or("")
+            ));
+        }
+        blocks.push(lines.join("\n"));
+    }
+    blocks.join("\n\n")
+}
+
+/// Every project under tests/data/layouts/: `schema-lint sets` shows the
+/// plan its tool applies (expected-plan.txt), and linting it reports
+/// exactly the findings annotated in its files: the set is replayed as one
+/// (a later drop, type change and index are honoured), in the tool's
+/// order, without its down parts.
+#[test]
+fn every_layout_fixture_has_its_plan_and_findings() {
+    let base = common::repo().join("tests/data/layouts");
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(&base)
+        .expect("tests/data/layouts")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "{} cases", cases.len());
+    let cli = schema_lint::config::CommandLine {
+        select: Some(
+            [
+                "prefer-text",
+                "foreign-key-index",
+                "parse-error",
+                "migration-layout",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        ..Default::default()
+    };
+    let settings = schema_lint::config::load(None, &cli).expect("settings");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let output = common::schema_lint(&base)
+            .args(["sets", "--format", "json", &name])
+            .output()
+            .expect("run");
+        let document: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("sets --format json");
+        let expected = std::fs::read_to_string(case.join("expected-plan.txt")).expect("plan");
+        let actual = plan_text(&document);
+        if actual.trim() != expected.trim() {
+            failures.push(format!(
+                "{name}: plan\n--- expected\n{}\n--- actual\n{actual}",
+                expected.trim()
+            ));
+        }
+        let outcome = schema_lint::lint::lint(std::slice::from_ref(case), &settings);
+        if !outcome.input_errors.is_empty() {
+            failures.push(format!("{name}: input errors {:?}", outcome.input_errors));
+        }
+        if let Err(problems) = common::expect::check(case, &outcome) {
+            failures.push(format!("{name}: findings\n{problems}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -271,7 +271,7 @@ fn assert_model_matches_postgres(dir: &Path) {
         server.apply("replay", &file);
     }
     let discovery = discover::discover(&[dir.to_path_buf()], &discover::Options::default());
-    let (project, errors) = load::load(discovery.sets);
+    let (project, errors) = load::load(discovery, load::ReadOptions::default());
     assert!(errors.is_empty(), "{errors:?}");
     let catalog = replay(&project, &project.sets[0]);
 

@@ -1,22 +1,34 @@
-//! Pipeline step 1: find the migration files under the paths the user named,
-//! group them into migration sets (one per migrations folder), recognise
-//! each set's layout and order its files by version.
+//! Pipeline step 1: find the migration files under the paths the user
+//! named, group them into migration sets the way each migration tool sees
+//! them, and order each set's files as the tool applies them.
+//!
+//! - [`walk`] finds the `.sql` files (regular files only);
+//! - [`place`] finds each file's set root (a `migration_lock.toml`, a
+//!   `sqitch.plan`, migration folders, …) or says why it is not a
+//!   migration;
+//! - [`list`] reads each set the way its layout says and orders it;
+//! - [`layout`] is the table of layout facts all of them read.
 //!
 //! A file the user named is reported on; the rest of its set is loaded as
 //! context, so that rules judge the schema the whole set produces.
 
 pub mod layout;
+mod list;
+mod place;
+mod plans;
+mod walk;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use walkdir::WalkDir;
-
-pub use layout::{FileName, Layout, Role, Version};
+pub use layout::{FileName, Layout, Order, Role, Version};
+pub use list::SetConfig;
+pub use walk::io_message;
 
 use crate::diagnostic::InputError;
-use crate::source::{canonical, folder_of};
+use crate::source::canonical;
+use list::{Listing, slashed};
+use place::{Anchor, Finder, Place};
 
 /// One migration file of a set.
 #[derive(Debug, Clone)]
@@ -28,24 +40,59 @@ pub struct MigrationFile {
     pub reported: bool,
 }
 
-/// The migrations of one folder, in the order the migration tool applies them.
+/// Something about a set's plan worth a warning (`migration-layout`): a
+/// file its tool would not apply, a plan entry without a script, a layout
+/// that is only a guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNote {
+    /// A migration of the set, or a plan file (`sqitch.plan`,
+    /// `meta/_journal.json`), or a file the tool does not apply.
+    pub path: PathBuf,
+    /// 1-based line, when the note is about one line of a plan file.
+    pub line: Option<usize>,
+    pub message: String,
+    pub help: String,
+    /// A guess at the layout from file names, void when the files' own
+    /// markers tell the layout.
+    pub guess: bool,
+}
+
+/// A `.sql` file that is not a migration, and what it is instead.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// The migrations of one set, in the order the migration tool applies them.
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
     pub root: PathBuf,
     pub layout: Layout,
+    /// What the layout was recognised by (`migration_lock.toml`, file
+    /// names, the config).
+    pub evidence: String,
+    /// The config said the layout.
+    pub configured: bool,
+    pub order: Order,
     pub files: Vec<MigrationFile>,
+    pub notes: Vec<PlanNote>,
 }
 
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub sets: Vec<MigrationSet>,
+    /// `.sql` files found or named that are not migrations.
+    pub skipped: Vec<Skipped>,
     pub errors: Vec<InputError>,
 }
 
 /// How discovery is tuned by configuration.
 pub struct Options<'a> {
-    /// A layout the user chose instead of recognising it.
+    /// A layout the user chose for every set instead of recognising it.
     pub layout: Option<Layout>,
+    /// `[[sets]]` entries: roots whose layout and files the user says.
+    pub sets: &'a [SetConfig],
     /// Paths to leave out (configuration `exclude`).
     pub exclude: &'a dyn Fn(&Path) -> bool,
 }
@@ -54,206 +101,277 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             layout: None,
+            sets: &[],
             exclude: &|_| false,
         }
     }
 }
 
+/// A set root found while placing files, and how to show it.
+struct Root {
+    shown: PathBuf,
+    anchor: Anchor,
+}
+
 /// Finds the migration sets for `paths`.
 pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
     let mut discovery = Discovery::default();
-    // Files to report, by canonical path, with the path as the user named it.
+    let configured: Vec<PathBuf> = options.sets.iter().map(|s| canonical(&s.root)).collect();
+    let mut finder = Finder::new(&configured);
+    // Files to report, by resolved path, with the path as the user named it.
     let mut reported: HashMap<PathBuf, PathBuf> = HashMap::new();
-    // Migration roots, by canonical path, with the path to show.
-    let mut roots: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut roots: BTreeMap<PathBuf, Root> = BTreeMap::new();
 
     for path in paths {
-        let files = match files_under(path, options) {
-            Ok(files) => files,
-            Err(error) => {
-                discovery.errors.push(error);
-                continue;
+        for found in walk::files_under(path, options.exclude, &mut discovery.errors) {
+            match finder.place(&found.canonical) {
+                Place::Set { root, anchor } => {
+                    let depth = found
+                        .canonical
+                        .strip_prefix(&root)
+                        .map_or(1, |r| r.components().count());
+                    roots.entry(root.clone()).or_insert_with(|| Root {
+                        shown: shown_ancestor(&found.shown, depth, &root),
+                        anchor,
+                    });
+                    reported.entry(found.canonical).or_insert(found.shown);
+                }
+                Place::Skip(reason) => discovery.skipped.push(Skipped {
+                    path: found.shown,
+                    reason,
+                }),
             }
-        };
-        for file in files {
-            let root = migration_root(&file);
-            roots.entry(canonical(&root)).or_insert(root);
-            reported.entry(canonical(&file)).or_insert(file);
         }
     }
+    merge_recursive_roots(&mut roots);
+    skip_files_beside_sets(&mut roots, &reported, &mut discovery.skipped);
 
-    for root in roots.into_values() {
-        match list_set(&root, &reported, options) {
-            Ok(set) if !set.files.is_empty() => discovery.sets.push(set),
-            Ok(_) => {}
-            Err(error) => discovery.errors.push(error),
+    for (root, found) in roots {
+        let config = match found.anchor {
+            Anchor::Configured(index) => options.sets.get(index),
+            _ => None,
+        };
+        let listing = list::list(&root, &found.anchor, config, options.layout);
+        let set = migration_set(
+            &root,
+            found.shown,
+            listing,
+            &reported,
+            options,
+            &mut discovery,
+        );
+        if !set.files.is_empty() || !set.notes.is_empty() {
+            discovery.sets.push(set);
         }
     }
+    // A file skipped while walking may be skipped again by its set's
+    // listing: say it once.
+    discovery.skipped.sort();
+    discovery.skipped.dedup_by(|a, b| a.path == b.path);
     discovery
 }
 
-/// The `.sql` files a path names: the file itself, or every `.sql` file
-/// under a directory (skipping hidden folders, `target/`, `node_modules/`).
-fn files_under(path: &Path, options: &Options<'_>) -> Result<Vec<PathBuf>, InputError> {
-    let metadata =
-        fs::metadata(path).map_err(|e| InputError::new(path, io_message(&e, "cannot read")))?;
-    if metadata.is_file() {
-        if !is_sql(path) {
-            return Err(InputError::new(path, "not a .sql file"));
-        }
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    let walker = WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_dir(entry));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let at = error.path().unwrap_or(path).to_path_buf();
-                return Err(InputError::new(
-                    at,
-                    format!("cannot read directory: {error}"),
-                ));
-            }
-        };
-        if entry.file_type().is_file() && is_sql(entry.path()) && !(options.exclude)(entry.path()) {
-            files.push(entry.into_path());
-        }
-    }
-    if files.is_empty() {
-        return Err(InputError::new(path, "no .sql migration files found here"));
-    }
-    Ok(files)
-}
-
-fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    entry.file_type().is_dir()
-        && (name.starts_with('.') || name == "target" || name == "node_modules")
-}
-
-fn is_sql(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("sql"))
-}
-
-/// The folder that holds a file's migration set: its parent, or for a
-/// diesel `<version>_<name>/up.sql` the folder above.
-fn migration_root(file: &Path) -> PathBuf {
-    let parent = folder_of(file);
-    let folder = canonical(&parent);
-    let in_diesel_folder = file
-        .file_name()
-        .and_then(|name| name.to_str())
-        .zip(folder.file_name().and_then(|name| name.to_str()))
-        .is_some_and(|(name, folder)| layout::diesel_file(folder, name).is_some());
-    if in_diesel_folder {
-        match parent.parent() {
-            Some(grand) if !grand.as_os_str().is_empty() => grand.to_path_buf(),
-            _ => parent.join(".."),
-        }
-    } else {
-        parent
-    }
-}
-
-/// Lists and orders every migration file of the set rooted at `root`.
-fn list_set(
+/// Turns a listing (paths relative to the root) into a set of shown paths,
+/// marking the files the user named.
+fn migration_set(
     root: &Path,
+    shown_root: PathBuf,
+    listing: Listing,
     reported: &HashMap<PathBuf, PathBuf>,
     options: &Options<'_>,
-) -> Result<MigrationSet, InputError> {
-    let mut files = Vec::new();
-    let mut add = |path: PathBuf, name: FileName| {
-        if (options.exclude)(&path) {
-            return;
-        }
-        let key = canonical(&path);
-        let (path, is_reported) = match reported.get(&key) {
+    discovery: &mut Discovery,
+) -> MigrationSet {
+    let shown = |relative: &Path| join_shown(&shown_root, relative);
+    let mut files = Vec::with_capacity(listing.files.len());
+    for listed in listing.files {
+        let resolved = root.join(&listed.relative);
+        let (path, is_reported) = match reported.get(&resolved) {
             Some(named) => (named.clone(), true),
-            None => (path, false),
+            None => (shown(&listed.relative), false),
         };
+        if (options.exclude)(&path) {
+            continue;
+        }
         files.push(MigrationFile {
             path,
-            name,
+            name: listed.name,
             reported: is_reported,
         });
-    };
-    for entry in read_dir_sorted(root)? {
-        let Some(entry_name) = entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        if entry.is_dir() {
-            if layout::diesel_folder(&entry_name).is_none() {
-                continue;
-            }
-            for file in ["up.sql", "down.sql"] {
-                let path = entry.join(file);
-                if path.is_file()
-                    && let Some(name) = layout::diesel_file(&entry_name, file)
-                {
-                    add(path, name);
-                }
-            }
-        } else if is_sql(&entry) {
-            add(entry.clone(), layout::classify(&entry_name));
+    }
+    for (path, message) in listing.unreadable {
+        let shown_path = path
+            .strip_prefix(root)
+            .map(&shown)
+            .unwrap_or(path);
+        discovery.errors.push(InputError::new(shown_path, message));
+    }
+    discovery
+        .skipped
+        .extend(listing.skipped.into_iter().map(|s| Skipped {
+            path: shown(&s.relative),
+            reason: s.reason,
+        }));
+    let notes = listing
+        .notes
+        .into_iter()
+        .map(|note| PlanNote {
+            path: shown(&note.relative),
+            line: note.line,
+            message: note.message,
+            help: note.help,
+            guess: note.guess,
+        })
+        .collect();
+    MigrationSet {
+        root: shown_root,
+        layout: listing.layout,
+        evidence: listing.evidence,
+        configured: listing.configured,
+        order: listing.order,
+        files,
+        notes,
+    }
+}
+
+/// The root of a file `depth` folders up, written the way the user wrote
+/// the file's path (relative stays relative); the resolved root when the
+/// written path cannot say it.
+fn shown_ancestor(shown: &Path, depth: usize, resolved: &Path) -> PathBuf {
+    let components: Vec<Component<'_>> = shown.components().collect();
+    if components.len() > depth {
+        let kept = &components[..components.len() - depth];
+        return kept.iter().collect();
+    }
+    let climbs = depth - components.len();
+    if components
+        .iter()
+        .any(|c| matches!(c, Component::ParentDir | Component::RootDir))
+    {
+        return resolved.to_path_buf();
+    }
+    let mut path = PathBuf::from(".");
+    for _ in 0..climbs {
+        path.push("..");
+    }
+    path
+}
+
+fn join_shown(root: &Path, relative: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+/// Flyway and refinery read their location folder recursively: a flat set
+/// below another flat set of versioned `V…__` files is part of it.
+fn merge_recursive_roots(roots: &mut BTreeMap<PathBuf, Root>) {
+    let flat: Vec<PathBuf> = roots
+        .iter()
+        .filter(|(_, r)| r.anchor == Anchor::Flat)
+        .map(|(path, _)| path.clone())
+        .collect();
+    for inner in &flat {
+        let outer = flat
+            .iter()
+            .filter(|outer| *outer != inner && inner.starts_with(outer))
+            .min_by_key(|outer| outer.components().count());
+        if let Some(outer) = outer
+            && holds_versioned_flyway(outer)
+            && holds_versioned_flyway(inner)
+        {
+            roots.remove(inner);
         }
     }
-    files.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-    let layout = options
-        .layout
-        .unwrap_or_else(|| layout::infer(files.iter().map(|f| f.name.hint)));
-    Ok(MigrationSet {
-        root: root.to_path_buf(),
-        layout,
-        files,
+}
+
+fn holds_versioned_flyway(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let parsed = layout::classify(&name);
+            parsed.hint == Layout::Flyway && parsed.version.is_some()
+        })
     })
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let entries =
-        fs::read_dir(dir).map_err(|e| InputError::new(dir, io_message(&e, "cannot list")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    paths.sort();
-    Ok(paths)
+/// A folder whose `.sql` files have no version, beside (above) a
+/// migration set, holds a schema dump or seed data (`db/schema.sql` next
+/// to `db/migrations/`), not migrations: those files are skipped, and said
+/// so.
+fn skip_files_beside_sets(
+    roots: &mut BTreeMap<PathBuf, Root>,
+    reported: &HashMap<PathBuf, PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let all: Vec<PathBuf> = roots.keys().cloned().collect();
+    for candidate in &all {
+        let Some(found) = roots.get(candidate) else {
+            continue;
+        };
+        if found.anchor != Anchor::Flat {
+            continue;
+        }
+        let Some(inner) = all
+            .iter()
+            .find(|other| *other != candidate && other.starts_with(candidate))
+        else {
+            continue;
+        };
+        let files: Vec<(&PathBuf, &PathBuf)> = reported
+            .iter()
+            .filter(|(resolved, _)| resolved.parent() == Some(candidate.as_path()))
+            .collect();
+        let unversioned = files.iter().all(|(resolved, _)| {
+            let name = place::name_of(resolved);
+            layout::classify(&name).version.is_none()
+        });
+        if files.is_empty() || !unversioned {
+            continue;
+        }
+        let inner_shown = roots
+            .get(inner)
+            .map(|r| slashed(&r.shown))
+            .unwrap_or_default();
+        for (_, shown) in files {
+            skipped.push(Skipped {
+                path: shown.clone(),
+                reason: format!(
+                    "beside the migration set `{inner_shown}`, without a version: a schema dump or seed data, not a migration (a `[[sets]]` entry can make it one)"
+                ),
+            });
+        }
+        roots.remove(candidate);
+    }
 }
 
-/// Versioned migrations first (up before down within a version), then
-/// Flyway's repeatable ones, then files without a version, by name.
-fn order_key(file: &MigrationFile) -> (u8, Option<&Version>, Role, &str, &Path) {
-    let group = match (&file.name.version, file.name.role) {
-        (Some(_), _) => 0,
-        (None, Role::Repeatable) => 1,
-        (None, _) => 2,
-    };
-    (
-        group,
-        file.name.version.as_ref(),
-        file.name.role,
-        &file.name.name,
-        &file.path,
-    )
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn io_message(error: &std::io::Error, action: &str) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => format!("{action}: permission denied"),
-        _ => format!("{action}: {error}"),
+    #[test]
+    fn shown_roots_keep_the_written_form() {
+        let resolved = Path::new("/abs/m");
+        assert_eq!(
+            shown_ancestor(Path::new("m/x.sql"), 1, resolved),
+            PathBuf::from("m")
+        );
+        assert_eq!(
+            shown_ancestor(Path::new("./m/1_a/up.sql"), 2, resolved),
+            PathBuf::from("./m")
+        );
+        assert_eq!(
+            shown_ancestor(Path::new("up.sql"), 2, resolved),
+            PathBuf::from("./..")
+        );
+        assert_eq!(
+            shown_ancestor(Path::new("x.sql"), 1, resolved),
+            PathBuf::from(".")
+        );
+        assert_eq!(
+            shown_ancestor(Path::new("../x.sql"), 2, resolved),
+            PathBuf::from("/abs/m")
+        );
     }
 }

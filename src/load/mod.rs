@@ -4,32 +4,52 @@
 //! Files are loaded independently of each other (in parallel).
 
 pub mod compat;
+mod mask;
 pub mod parse;
 pub mod procedural;
+mod read;
 pub mod split;
 pub mod tokens;
 
-use std::fs;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 pub use parse::{ParseFailure, Parsed, Statement};
-pub use split::{Direction, Markers};
+pub use split::{Direction, Markers, UnknownMarker};
 pub use tokens::Tokens;
 
 use crate::diagnostic::InputError;
-use crate::discover::{Layout, MigrationFile, MigrationSet, Role, io_message};
-use crate::source::{FileId, SourceFile};
+use crate::discover::{Discovery, Layout, MigrationFile, Order, PlanNote, Role, Skipped};
+use crate::source::{FileId, Origin, SourceFile, read_regular_file};
+
+/// What a file is to its set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A migration: split, parsed, replayed (up parts) and linted.
+    Migration,
+    /// A file the plan notes point into (`sqitch.plan`, a `.sql` file the
+    /// tool does not apply): read for its text only.
+    Plan,
+}
 
 /// A migration file, read and parsed.
 #[derive(Debug, Clone)]
 pub struct LoadedFile {
     pub id: FileId,
+    pub kind: FileKind,
     pub source: SourceFile,
     pub migration: MigrationFile,
     pub tokens: Tokens,
     pub statements: Vec<Statement>,
     pub markers: Markers,
+    /// Comment tokens that look like a tool's annotation but are not one.
+    pub unknown_markers: Vec<UnknownMarker>,
+    /// Comment tokens that start a section, with its direction.
+    pub sections: Vec<(usize, Direction)>,
+    /// The first byte that is not UTF-8 (offset in the text, the byte) and
+    /// how many there are; they were read as `_`.
+    pub invalid_utf8: Option<(usize, u8, usize)>,
     /// Token lists of `DO` block bodies whose DDL was read (see
     /// `procedural`); statements found there point into them.
     pub nested: Vec<Tokens>,
@@ -46,15 +66,46 @@ impl LoadedFile {
             .iter()
             .filter(|s| s.direction == Direction::Up)
     }
+
+    /// Whether the file holds nothing but comments and blanks.
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty() && self.invalid_utf8.is_none()
+    }
+
+    /// What a plan says about the file: `up`, `down`, `up+down` (sections
+    /// or rollback SQL in one file) or `repeatable`.
+    pub fn direction_label(&self) -> &'static str {
+        match self.migration.name.role {
+            Role::Down => "down",
+            Role::Repeatable => "repeatable",
+            Role::Up if self.markers.down => "up+down",
+            Role::Up => "up",
+        }
+    }
+}
+
+/// A plan note, placed in a loaded file.
+#[derive(Debug, Clone)]
+pub struct LoadedNote {
+    pub origin: Origin,
+    pub message: String,
+    pub help: String,
 }
 
 /// A migration set whose files were loaded: `files` index into
 /// `Project::files`, in migration order.
 #[derive(Debug, Clone)]
 pub struct LoadedSet {
-    pub root: std::path::PathBuf,
+    pub root: PathBuf,
     pub layout: Layout,
+    /// What the layout was recognised by.
+    pub evidence: String,
+    /// The config said the layout.
+    pub configured: bool,
+    pub order: Order,
     pub files: Vec<FileId>,
+    /// What the plan must say out loud (`migration-layout`).
+    pub notes: Vec<LoadedNote>,
 }
 
 /// Everything that was read: the files of every set, in set and migration
@@ -63,6 +114,8 @@ pub struct LoadedSet {
 pub struct Project {
     pub files: Vec<LoadedFile>,
     pub sets: Vec<LoadedSet>,
+    /// `.sql` files that are not migrations, and why.
+    pub skipped: Vec<Skipped>,
     /// Files that are new on this branch (`--diff`): they did not exist at
     /// the merge base.
     pub added: std::collections::BTreeSet<FileId>,
@@ -76,11 +129,36 @@ impl Project {
     pub fn set_files<'a>(&'a self, set: &'a LoadedSet) -> impl Iterator<Item = &'a LoadedFile> {
         set.files.iter().map(|&id| self.file(id))
     }
+
+    /// Migration files (not plan files).
+    pub fn migrations(&self) -> impl Iterator<Item = &LoadedFile> {
+        self.files.iter().filter(|f| f.kind == FileKind::Migration)
+    }
+}
+
+/// How files are read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Files larger than this are not read.
+    pub max_file_size: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 /// Loads every file of every set; files that cannot be read become input
 /// errors and drop out of their set.
-pub fn load(sets: Vec<MigrationSet>) -> (Project, Vec<InputError>) {
+pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputError>) {
+    let Discovery {
+        sets,
+        skipped,
+        errors,
+    } = discovery;
     let jobs: Vec<(usize, MigrationFile)> = sets
         .iter()
         .enumerate()
@@ -88,22 +166,26 @@ pub fn load(sets: Vec<MigrationSet>) -> (Project, Vec<InputError>) {
         .collect();
     let results: Vec<(usize, Result<LoadedFile, InputError>)> = jobs
         .into_par_iter()
-        .map(|(set, file)| (set, load_file(file)))
+        .map(|(set, file)| (set, load_file(file, options)))
         .collect();
 
     let mut project = Project {
-        added: Default::default(),
-        files: Vec::new(),
-        sets: sets
-            .iter()
-            .map(|s| LoadedSet {
-                root: s.root.clone(),
-                layout: s.layout,
-                files: Vec::new(),
-            })
-            .collect(),
+        skipped,
+        ..Project::default()
     };
-    let mut errors = Vec::new();
+    project.sets = sets
+        .iter()
+        .map(|s| LoadedSet {
+            root: s.root.clone(),
+            layout: s.layout,
+            evidence: s.evidence.clone(),
+            configured: s.configured,
+            order: s.order,
+            files: Vec::new(),
+            notes: Vec::new(),
+        })
+        .collect();
+    let mut errors = errors;
     for (set, result) in results {
         match result {
             Ok(mut file) => {
@@ -115,61 +197,144 @@ pub fn load(sets: Vec<MigrationSet>) -> (Project, Vec<InputError>) {
             Err(error) => errors.push(error),
         }
     }
-    for set in &mut project.sets {
-        refine_layout(set, &project.files);
+    for (index, set) in sets.iter().enumerate() {
+        let refined = refine_layout(&mut project.sets[index], &project.files);
+        let notes: Vec<PlanNote> = set
+            .notes
+            .iter()
+            .filter(|note| !(refined && note.guess))
+            .cloned()
+            .collect();
+        place_notes(&mut project, index, &notes, options);
     }
     (project, errors)
 }
 
-/// Section markers tell goose and dbmate sets apart from plain numbered ones.
-fn refine_layout(set: &mut LoadedSet, files: &[LoadedFile]) {
+/// Section markers tell goose, dbmate, tern and Liquibase sets apart from
+/// plain numbered ones; `true` when they did.
+fn refine_layout(set: &mut LoadedSet, files: &[LoadedFile]) -> bool {
     if !matches!(
         set.layout,
         Layout::Sqlx | Layout::Numbered | Layout::Unversioned
-    ) {
-        return;
+    ) || set.configured
+    {
+        return false;
     }
     let marked =
         |pick: fn(&Markers) -> bool| set.files.iter().any(|&id| pick(&files[id.0].markers));
-    if marked(|m| m.goose) {
-        set.layout = Layout::Goose;
+    let refined = if marked(|m| m.goose) {
+        Layout::Goose
     } else if marked(|m| m.dbmate) {
-        set.layout = Layout::Dbmate;
+        Layout::Dbmate
+    } else if marked(|m| m.tern) {
+        Layout::Tern
+    } else if marked(|m| m.liquibase) {
+        Layout::Liquibase
+    } else {
+        return false;
+    };
+    set.layout = refined;
+    set.evidence = "section markers in the files".to_string();
+    set.order = refined.facts().order;
+    true
+}
+
+/// Gives each plan note a place in a loaded file: the migration it names,
+/// else the plan file itself (loaded for its text).
+fn place_notes(project: &mut Project, set: usize, notes: &[PlanNote], options: ReadOptions) {
+    for note in notes {
+        let file = project.sets[set]
+            .files
+            .iter()
+            .copied()
+            .find(|&id| project.files[id.0].migration.path == note.path)
+            .or_else(|| plan_file(project, set, &note.path, options));
+        let Some(file) = file else {
+            continue;
+        };
+        let source = &project.files[file.0].source;
+        let span = match note.line {
+            Some(line) => source.line_span(line),
+            None => crate::rules::file_origin(&project.files[file.0]).span,
+        };
+        project.sets[set].notes.push(LoadedNote {
+            origin: Origin::new(file, span),
+            message: note.message.clone(),
+            help: note.help.clone(),
+        });
     }
 }
 
-/// Reads, splits and parses one file.
-pub fn load_file(migration: MigrationFile) -> Result<LoadedFile, InputError> {
-    let path = migration.path.clone();
-    let bytes =
-        fs::read(&path).map_err(|e| InputError::new(&path, io_message(&e, "cannot read")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        InputError::new(&path, format!("not valid UTF-8 at byte {at}"))
-    })?;
-    if text.trim().is_empty() && migration.name.role != Role::Down {
-        // An empty down migration is how diesel spells "irreversible"; an
-        // empty up migration is a mistake.
-        return Err(InputError::new(&path, "file is empty"));
+/// A plan file (or a file the tool does not apply) loaded for its text, so
+/// that a note can point into it; reported when its set is.
+fn plan_file(
+    project: &mut Project,
+    set: usize,
+    path: &std::path::Path,
+    options: ReadOptions,
+) -> Option<FileId> {
+    if let Some(existing) = project
+        .files
+        .iter()
+        .find(|f| f.kind == FileKind::Plan && f.migration.path == path)
+    {
+        return Some(existing.id);
     }
-    Ok(parse_source(
-        FileId(0),
+    let bytes = read_regular_file(path, options.max_file_size).ok()?;
+    let decoded = read::decode(bytes);
+    let reported = project.sets[set]
+        .files
+        .iter()
+        .any(|&id| project.files[id.0].reported());
+    let id = FileId(project.files.len());
+    let migration = MigrationFile {
+        path: path.to_path_buf(),
+        name: crate::discover::FileName::unversioned(&path.to_string_lossy()),
+        reported,
+    };
+    let mut file = parse_source(
+        id,
         migration,
-        SourceFile::new(path, text),
-    ))
+        SourceFile::new(path.to_path_buf(), decoded.text),
+    );
+    file.kind = FileKind::Plan;
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+    {
+        // `sqitch.plan`, a JSON journal: text to point into, not SQL.
+        file.statements.clear();
+    }
+    project.files.push(file);
+    Some(id)
+}
+
+/// Reads, splits and parses one file.
+pub fn load_file(migration: MigrationFile, options: ReadOptions) -> Result<LoadedFile, InputError> {
+    let path = migration.path.clone();
+    let bytes = read_regular_file(&path, options.max_file_size)
+        .map_err(|e| InputError::new(&path, e.to_string()))?;
+    let decoded = read::decode(bytes);
+    let mut source = SourceFile::new(path, decoded.text);
+    source.bom = decoded.bom;
+    let mut file = parse_source(FileId(0), migration, source);
+    file.invalid_utf8 = decoded.invalid;
+    Ok(file)
 }
 
 /// Splits and parses text that is already in memory.
 pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) -> LoadedFile {
-    let masked = mask_templates(&source.text);
-    let (tokens, tokenize_error) = Tokens::tokenize(masked.as_deref().unwrap_or(&source.text));
+    let masked = mask::mask_text(&source.text);
+    let (mut tokens, tokenize_error) = Tokens::tokenize(masked.as_deref().unwrap_or(&source.text));
+    mask::mask_tokens(&mut tokens);
     let direction = match migration.name.role {
         Role::Down => Direction::Down,
         Role::Up | Role::Repeatable => Direction::Up,
     };
     // Tokens after a tokenizer error are missing: split only what was read.
     let readable = tokens.len();
-    let (units, markers) = split::split(&tokens, readable, direction);
+    let split = split::split(&tokens, &source.text, readable, direction);
+    let units = split.units;
     let mut statements: Vec<Statement> = units
         .iter()
         .flat_map(|unit| parse::parse_unit(&tokens, unit))
@@ -197,11 +362,15 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
     let (statements, nested) = procedural::expand(&source, &tokens, statements);
     LoadedFile {
         id,
+        kind: FileKind::Migration,
         source,
         migration,
         tokens,
         statements,
-        markers,
+        markers: split.markers,
+        unknown_markers: split.unknown,
+        sections: split.sections,
+        invalid_utf8: None,
         nested,
     }
 }
@@ -211,37 +380,6 @@ fn char_len_at(text: &str, at: usize) -> usize {
         .and_then(|rest| rest.chars().next())
         .map(char::len_utf8)
         .unwrap_or(0)
-}
-
-/// Go template placeholders (`{{ index .Options "Namespace" }}`, used by
-/// golang-migrate projects such as supabase auth) are not SQL. Each is read
-/// as an identifier of the same length, so the statement parses and every
-/// position stays exact. Names in messages show it as `{{…}}`. `None` when the text has no placeholder.
-fn mask_templates(text: &str) -> Option<String> {
-    if !text.contains("{{") {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open..];
-        let close = after
-            .find("}}")
-            .filter(|&close| !after[..close].contains('\n') && after[..close].is_ascii());
-        out.push_str(&rest[..open]);
-        match close {
-            Some(close) => {
-                out.extend(std::iter::repeat_n('_', close + 2));
-                rest = &after[close + 2..];
-            }
-            None => {
-                out.push_str("{{");
-                rest = &after[2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 #[cfg(test)]
@@ -266,8 +404,6 @@ mod tests {
     #[test]
     fn templates_keep_positions() {
         let text = "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id int);";
-        let masked = mask_templates(text).unwrap();
-        assert_eq!(masked.len(), text.len());
         let file = load_text("1_a.up.sql", text);
         assert!(file.statements[0].ast().is_some());
     }

@@ -20,6 +20,7 @@ pub fn render(outcome: &Outcome) -> String {
             d.message
         );
     }
+    out.push_str(&super::sets::set_lines(&outcome.project));
     let _ = writeln!(out, "{}", summary(outcome));
     out
 }

@@ -43,6 +43,7 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&super::sets::set_lines(&outcome.project));
     let _ = writeln!(out, "{}", summary(outcome));
     out
 }

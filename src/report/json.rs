@@ -15,6 +15,8 @@ struct Document<'a> {
     summary: Summary,
     /// Paths that could not be read (exit code 2).
     errors: Vec<JsonError>,
+    /// The migration sets read, each with its files in migration order.
+    sets: Vec<super::sets::JsonSet>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +70,7 @@ pub fn render(outcome: &Outcome) -> String {
             .iter()
             .map(|d| {
                 let p = position(outcome, d);
+                let source = &outcome.project.file(d.file).source;
                 JsonDiagnostic {
                     path: path(outcome, d),
                     rule: d.rule,
@@ -78,8 +81,8 @@ pub fn render(outcome: &Outcome) -> String {
                     column: p.column,
                     end_line: p.end_line,
                     end_column: p.end_column,
-                    byte_start: d.span.start,
-                    byte_end: d.span.end,
+                    byte_start: source.file_offset(d.span.start),
+                    byte_end: source.file_offset(d.span.end),
                     object: d.object.as_ref(),
                     related: d
                         .related
@@ -113,6 +116,7 @@ pub fn render(outcome: &Outcome) -> String {
                 message: e.message.clone(),
             })
             .collect(),
+        sets: super::sets::json_sets(&outcome.project),
     };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

@@ -11,6 +11,7 @@ mod json;
 mod junit;
 mod rdjson;
 mod sarif;
+pub mod sets;
 
 use clap::ValueEnum;
 

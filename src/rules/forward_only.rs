@@ -8,7 +8,6 @@
 //! "irreversible", and is fine.
 
 use crate::diagnostic::Diagnostic;
-use crate::load::split::section_marker;
 use crate::load::tokens::comment_text;
 use crate::load::{Direction, LoadedFile};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
@@ -71,48 +70,55 @@ fn down_file_help(file: &LoadedFile) -> &'static str {
     }
 }
 
-/// The marker comment (`-- +goose Down`, `-- migrate:down`) of every down
-/// section of `file` that holds a statement.
+/// The marker comment (`-- +goose Down`, `-- migrate:down`, tern's
+/// separator) of every down section of `file` that holds a statement, and
+/// every Liquibase rollback comment that holds SQL.
 fn down_sections(file: &LoadedFile) -> Vec<Origin> {
-    if !file
-        .statements
-        .iter()
-        .any(|s| s.direction == Direction::Down)
-    {
-        return Vec::new();
-    }
-    // Section markers: (byte offset, byte range of the comment, direction).
-    let markers: Vec<(std::ops::Range<usize>, Direction)> = file
-        .tokens
-        .tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(index, token)| {
-            let direction = section_marker(comment_text(&token.token)?)?;
-            Some((file.tokens.range(index), direction))
-        })
-        .collect();
     let mut out = Vec::new();
-    for (i, (range, direction)) in markers.iter().enumerate() {
-        if *direction != Direction::Down {
+    for (i, &(token, direction)) in file.sections.iter().enumerate() {
+        if direction != Direction::Down {
             continue;
         }
-        let end = markers
-            .get(i + 1)
-            .map(|(next, _)| next.start)
-            .unwrap_or(usize::MAX);
-        let has_statement = file.statements.iter().any(|s| {
-            s.direction == Direction::Down && s.span.start >= range.end && s.span.start < end
-        });
-        if has_statement {
-            let text = file.source.slice(range);
+        let range = file.tokens.range(token);
+        let text = file.source.slice(&range);
+        let holds_sql = match rollback_sql(file.tokens.token(token)) {
+            Some(sql) => !sql.is_empty() && !sql.eq_ignore_ascii_case("not required"),
+            None => {
+                let end = file
+                    .sections
+                    .get(i + 1)
+                    .map(|&(next, _)| file.tokens.range(next).start)
+                    .unwrap_or(usize::MAX);
+                file.statements.iter().any(|s| {
+                    s.direction == Direction::Down
+                        && s.span.start >= range.end
+                        && s.span.start < end
+                })
+            }
+        };
+        if holds_sql {
             let shown = range.start..range.start + text.trim_end().len();
             out.push(Origin::new(file.id, shown));
         }
     }
-    if out.is_empty() {
+    if out.is_empty()
+        && file
+            .statements
+            .iter()
+            .any(|s| s.direction == Direction::Down)
+    {
         // Down statements without a marker we can point at.
         out.push(file_origin(file));
     }
     out
+}
+
+/// The SQL of a Liquibase rollback comment (`--rollback DROP TABLE t;`,
+/// `/* liquibase rollback … */`); `None` for other comments.
+fn rollback_sql(token: Option<&sqlparser::tokenizer::Token>) -> Option<String> {
+    let text = comment_text(token?)?.trim();
+    let sql = text
+        .strip_prefix("liquibase rollback")
+        .or_else(|| text.strip_prefix("rollback"))?;
+    Some(sql.trim().to_string())
 }

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::layout::Shape;
 use crate::discover::{Layout, Role, Version};
 use crate::load::LoadedFile;
 use crate::rules::{Context, Rule, RuleMeta, file_origin};
@@ -89,14 +90,15 @@ impl Rule for MigrationFilename {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let layout = cx.set.layout;
-        if layout == Layout::Unversioned {
-            // No convention to hold the names to.
+        if !names_judged(layout) {
+            // No convention to hold the names to, or the tool's own plan
+            // names the files (sqitch, Drizzle, Liquibase).
             return;
         }
         let files: Vec<&LoadedFile> = cx.files().collect();
         let mut judged_folders = BTreeSet::new();
         for file in &files {
-            if layout == Layout::Diesel && file.migration.name.hint == Layout::Diesel {
+            if is_folder_layout(layout) && file.migration.name.hint == layout {
                 // One finding per migration folder, on the first of its
                 // files that is reported (up.sql unless only down.sql was
                 // named).
@@ -151,7 +153,7 @@ fn written(file: &LoadedFile) -> Written {
             .unwrap_or_default()
     };
     let name = &file.migration.name;
-    if name.hint == Layout::Diesel {
+    if is_folder_layout(name.hint) {
         let folder = name_of(path.parent());
         let name_at = name.version.as_ref().map(|v| v.text.len() + 1);
         return Written {
@@ -256,6 +258,26 @@ impl MigrationFilename {
     }
 }
 
+/// Layouts whose file names this rule judges: not the unversioned
+/// fallback, and not the layouts whose plan names the files (sqitch,
+/// Drizzle, Liquibase) or whose names the tool generates in its own style
+/// (graphile-migrate's `000001-message`, numbered folders' bare ids).
+fn names_judged(layout: Layout) -> bool {
+    !matches!(
+        layout,
+        Layout::Unversioned
+            | Layout::Sqitch
+            | Layout::Drizzle
+            | Layout::Liquibase
+            | Layout::GraphileMigrate
+            | Layout::NumberedFolders
+    )
+}
+
+fn is_folder_layout(layout: Layout) -> bool {
+    matches!(layout.facts().shape, Shape::Folders { .. })
+}
+
 /// Whether a file whose name is typical of `hint` is applied by the tool
 /// of `layout`.
 fn recognised(layout: Layout, hint: Layout) -> bool {
@@ -265,27 +287,22 @@ fn recognised(layout: Layout, hint: Layout) -> bool {
             hint,
             Layout::Sqlx | Layout::Numbered | Layout::GolangMigrate
         ),
-        Layout::GolangMigrate => hint == Layout::GolangMigrate,
-        Layout::Flyway => hint == Layout::Flyway,
-        Layout::Diesel => hint == Layout::Diesel,
+        // Atlas reads golang-migrate folders too (`format = "golang-migrate"`).
+        Layout::Atlas => matches!(
+            hint,
+            Layout::Sqlx | Layout::Numbered | Layout::GolangMigrate
+        ),
         // One file per version, sections inside.
-        Layout::Dbmate | Layout::Goose | Layout::Numbered => {
+        Layout::Dbmate | Layout::Goose | Layout::Numbered | Layout::Tern | Layout::Supabase => {
             matches!(hint, Layout::Sqlx | Layout::Numbered)
         }
-        Layout::Unversioned => true,
+        _ if !names_judged(layout) => true,
+        _ => hint == layout,
     }
 }
 
 fn tool(layout: Layout) -> &'static str {
-    match layout {
-        Layout::Sqlx => "sqlx",
-        Layout::Diesel => "diesel",
-        Layout::GolangMigrate => "golang-migrate",
-        Layout::Flyway => "Flyway",
-        Layout::Dbmate => "dbmate",
-        Layout::Goose => "goose",
-        Layout::Numbered | Layout::Unversioned => "this migration set",
-    }
+    layout.facts().tool
 }
 
 /// The file names a layout's tool applies, for help texts.
@@ -294,16 +311,11 @@ fn pattern(layout: Layout, timestamps: bool) -> &'static str {
         (Layout::Sqlx, true) => {
             "`{YYYYMMDDHHMMSS}_{name}.sql` (reversible: `.up.sql` and `.down.sql`)"
         }
-        (Layout::Sqlx, false) => "`{version}_{name}.sql` (reversible: `.up.sql` and `.down.sql`)",
-        (Layout::GolangMigrate, _) => "`{version}_{name}.up.sql` and `{version}_{name}.down.sql`",
-        (Layout::Flyway, _) => {
-            "`V{version}__{description}.sql`, `U{version}__{description}.sql` or `R__{description}.sql`"
-        }
         (Layout::Diesel, true) => {
             "`up.sql` and `down.sql` in a `{YYYY-MM-DD-HHMMSS}_{name}` folder"
         }
         (Layout::Diesel, false) => "`up.sql` and `down.sql` in a `{version}_{name}` folder",
-        _ => "`{version}_{name}.sql`",
+        _ => layout.facts().files,
     }
 }
 
@@ -545,10 +557,10 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
         let name = display(entry.file);
         match entry.role {
             Role::Down if !has_up => {
-                let (message, help) = if layout == Layout::Diesel {
+                let (message, help) = if is_folder_layout(layout) {
                     (
                         format!("`{name}` has no `up.sql` beside it"),
-                        "diesel applies a migration folder's `up.sql`; add it, or delete the folder",
+                        "the tool applies a migration folder's `up.sql`; add it, or delete the folder",
                     )
                 } else {
                     (
@@ -562,7 +574,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
                 out.push(Diagnostic::new(META.name, &file_origin(entry.file), message).help(help));
             }
             Role::Up if require_down && !has_down && needs_down(layout, entry.file) => {
-                let help = if layout == Layout::Diesel {
+                let help = if is_folder_layout(layout) {
                     "add a `down.sql` that undoes `up.sql` (`require-down = true`)".to_string()
                 } else {
                     let stem = name.rsplit('/').next().unwrap_or(&name);
@@ -590,7 +602,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
 /// Layouts whose up migrations come with a down file.
 fn needs_down(layout: Layout, file: &LoadedFile) -> bool {
     match layout {
-        Layout::Diesel | Layout::GolangMigrate => true,
+        Layout::Diesel | Layout::Hasura | Layout::NumberedFolders | Layout::GolangMigrate => true,
         // Simple sqlx migrations are irreversible by design.
         Layout::Sqlx => file.migration.name.hint == Layout::GolangMigrate,
         _ => false,

@@ -21,6 +21,7 @@ mod forward_only;
 mod index_naming;
 mod lookup_table_shape;
 pub mod migration_filename;
+mod migration_layout;
 pub mod naming;
 mod no_select_star;
 mod parse_error;
@@ -228,6 +229,7 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<lookup_table_shape::LookupTableShape>(),
         Registered::of::<status_fk_restrict::StatusFkRestrict>(),
         Registered::of::<migration_filename::MigrationFilename>(),
+        Registered::of::<migration_layout::MigrationLayout>(),
         Registered::of::<forward_only::ForwardOnly>(),
         Registered::of::<extension_allowlist::ExtensionAllowlist>(),
         Registered::of::<no_select_star::NoSelectStar>(),

@@ -28,6 +28,9 @@ impl Rule for ParseError {
     /// for this.
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for file in cx.files() {
+            if let Some((at, byte, count)) = file.invalid_utf8 {
+                out.push(invalid_utf8(file, at, byte, count));
+            }
             for statement in &file.statements {
                 let Some(failure) = statement.failure() else {
                     continue;
@@ -47,4 +50,19 @@ impl Rule for ParseError {
             }
         }
     }
+}
+
+/// A byte that is not UTF-8, read as `_` so that the file's statements are
+/// still linted.
+fn invalid_utf8(file: &crate::load::LoadedFile, at: usize, byte: u8, count: usize) -> Diagnostic {
+    let more = match count {
+        1 => String::new(),
+        n => format!(" ({} more in this file)", n - 1),
+    };
+    Diagnostic::new(
+        META.name,
+        &Origin::new(file.id, at..at + 1),
+        format!("byte 0x{byte:02X} is not UTF-8{more}; read as `_`"),
+    )
+    .help("save the file as UTF-8: PostgreSQL and the migration tools read it as UTF-8, and the statement holding this byte may not mean what it shows")
 }

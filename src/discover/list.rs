@@ -1,0 +1,732 @@
+//! The files of one set, in the order its tool applies them.
+//!
+//! A set root was found by `place`; here its folder is read the way the
+//! layout says (flat, recursive, one folder per migration, a plan), file
+//! names are classified, and the files are ordered. Whatever looks like a
+//! migration but is not applied is kept as a note or a skipped file, so the
+//! plan can say it out loud.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+use super::layout::{
+    self, FileName, Layout, Order, Role, Shape, classify, classify_graphile, classify_refinery,
+    folder_file, folder_name,
+};
+use super::place::{Anchor, name_of};
+use super::plans;
+use super::walk::{is_skipped_dir, is_sql};
+
+/// A `[[sets]]` entry of the config, with its root resolved.
+#[derive(Debug, Clone)]
+pub struct SetConfig {
+    pub root: PathBuf,
+    pub layout: Option<Layout>,
+    pub order: Option<Order>,
+    /// Globs relative to the root: the set is exactly the `.sql` files
+    /// below it that match.
+    pub include: Option<GlobSet>,
+    /// Globs relative to the root: files left out.
+    pub exclude: Option<GlobSet>,
+}
+
+/// A file of the set, relative to its root.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub relative: PathBuf,
+    pub name: FileName,
+}
+
+/// Something the plan must say: a file a tool would not apply, a plan
+/// entry without its script, a layout that is a guess. Becomes a
+/// `migration-layout` finding at `relative` (a file of the set, or a plan
+/// file such as `sqitch.plan`), at `line` when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub relative: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+    pub help: String,
+    /// A guess at the layout from file names, void when the files' own
+    /// markers (goose, dbmate, tern, Liquibase) tell the layout.
+    pub guess: bool,
+}
+
+/// A `.sql` file near the set that is not one of its migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub relative: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub layout: Layout,
+    /// What the layout was recognised by.
+    pub evidence: String,
+    /// The config said the layout; the files' markers do not change it.
+    pub configured: bool,
+    pub order: Order,
+    pub files: Vec<Listed>,
+    pub notes: Vec<Note>,
+    pub skipped: Vec<Skipped>,
+    /// Folders and files that could not be read.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+impl Listing {
+    fn new(layout: Layout, evidence: impl Into<String>) -> Self {
+        Listing {
+            layout,
+            evidence: evidence.into(),
+            configured: false,
+            order: layout.facts().order,
+            files: Vec::new(),
+            notes: Vec::new(),
+            skipped: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    fn note(
+        &mut self,
+        relative: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: String,
+        help: String,
+    ) {
+        self.notes.push(Note {
+            relative: relative.into(),
+            line,
+            message,
+            help,
+            guess: false,
+        });
+    }
+}
+
+/// Lists the set rooted at `root` (a resolved path).
+pub fn list(
+    root: &Path,
+    anchor: &Anchor,
+    config: Option<&SetConfig>,
+    forced: Option<Layout>,
+) -> Listing {
+    let mut listing = match (anchor, config) {
+        (Anchor::Configured(_), Some(config)) => configured(root, config),
+        (Anchor::Marker(layout, evidence), _) => marked(root, forced.unwrap_or(*layout), evidence),
+        (Anchor::Folders, _) => folders(root, forced),
+        _ => flat(root, forced),
+    };
+    if let Some(order) = config.and_then(|c| c.order) {
+        listing.order = order;
+    }
+    listing.configured = forced.is_some() || config.is_some_and(|c| c.layout.is_some());
+    sort(&mut listing);
+    listing
+}
+
+// ----- reading folders ------------------------------------------------------
+
+/// The entries of a folder, sorted by name, without hidden ones.
+fn entries(dir: &Path, listing: &mut Listing) -> Vec<(String, std::fs::FileType)> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(error) => {
+            listing.unreadable.push((
+                dir.to_path_buf(),
+                super::walk::io_message(&error, "cannot read folder"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut found: Vec<(String, std::fs::FileType)> = read
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let file_type = entry.file_type().ok()?;
+            (!name.starts_with('.')).then_some((name, file_type))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+/// The `.sql` files of a folder (and, `recursive`, of the folders below
+/// it, without hidden and build folders), relative to `root`.
+fn sql_files(root: &Path, dir: &Path, recursive: bool, listing: &mut Listing) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for (name, file_type) in entries(dir, listing) {
+        let path = dir.join(&name);
+        if file_type.is_dir() || (file_type.is_symlink() && path.is_dir()) {
+            if recursive && !is_skipped_dir(&name) {
+                out.extend(sql_files(root, &path, true, listing));
+            }
+        } else if is_sql(&path)
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            out.push(relative.to_path_buf());
+        }
+    }
+    out
+}
+
+fn file_name_of(relative: &Path) -> String {
+    name_of(relative)
+}
+
+// ----- flat layouts ---------------------------------------------------------
+
+/// A folder of files whose names say the layout (sqlx, golang-migrate,
+/// Flyway, refinery, numbered, …). Section layouts (goose, dbmate, tern,
+/// Liquibase) are told apart when the files are read.
+fn flat(root: &Path, forced: Option<Layout>) -> Listing {
+    let mut probe = Listing::new(Layout::Unversioned, "");
+    let names: Vec<PathBuf> = sql_files(root, root, false, &mut probe);
+    let (layout, evidence) = match forced {
+        Some(layout) => (layout, "`layout` in the config".to_string()),
+        None => {
+            let hinted = layout::infer(names.iter().map(|n| classify(&file_name_of(n)).hint));
+            match hinted {
+                Layout::Flyway => match project_file(root, FLYWAY_FILES, "flyway") {
+                    Some(file) => (Layout::Flyway, format!("`{file}`")),
+                    None if project_file(root, &["Cargo.toml", "refinery.toml"], "refinery")
+                        .is_some() =>
+                    {
+                        (Layout::Refinery, "refinery in the project".to_string())
+                    }
+                    None => (Layout::Flyway, BY_NAMES.to_string()),
+                },
+                // sqlx's reversible migrations are named as golang-migrate's.
+                Layout::GolangMigrate if project_file(root, &["Cargo.toml"], "sqlx").is_some() => {
+                    (Layout::Sqlx, "sqlx in `Cargo.toml`".to_string())
+                }
+                _ => (hinted, BY_NAMES.to_string()),
+            }
+        }
+    };
+    let mut listing = Listing::new(layout, evidence);
+    listing.unreadable = probe.unreadable;
+    let recursive = layout.facts().shape == Shape::Recursive;
+    let names = if recursive {
+        sql_files(root, root, true, &mut listing)
+    } else {
+        names
+    };
+    for relative in names {
+        let name = classify_for(layout, &file_name_of(&relative));
+        if layout == Layout::Flyway && is_flyway_callback(&file_name_of(&relative)) {
+            listing.skipped.push(Skipped {
+                relative,
+                reason: "a Flyway callback (run around migrations), not a migration".to_string(),
+            });
+            continue;
+        }
+        listing.files.push(Listed { relative, name });
+    }
+    if layout == Layout::Unversioned
+        && forced.is_none()
+        && let Some(first) = listing.files.first()
+    {
+        let relative = first.relative.clone();
+        listing.note(
+            relative,
+            None,
+            "no file name in this folder has a version, so the files are read in name order: a guess".to_string(),
+            "say which tool applies them: `layout = \"…\"` in schema-lint.toml, or a `[[sets]]` entry with `root`, `layout` and `order`".to_string(),
+        );
+        if let Some(note) = listing.notes.last_mut() {
+            note.guess = true;
+        }
+    }
+    if layout == Layout::Flyway
+        && forced.is_none()
+        && listing.evidence == BY_NAMES
+        && let Some(undo) = listing.files.iter().find(|f| f.name.role == Role::Down)
+    {
+        let relative = undo.relative.clone();
+        listing.note(
+            relative,
+            None,
+            "`U…__` files are read as Flyway undo migrations (down, never replayed); refinery reads them as up migrations".to_string(),
+            "if this is a refinery project, set `layout = \"refinery\"` in schema-lint.toml".to_string(),
+        );
+    }
+    listing
+}
+
+/// How a file name of a flat set is read in `layout`.
+fn classify_for(layout: Layout, file: &str) -> FileName {
+    match layout {
+        Layout::Refinery => classify_refinery(file),
+        Layout::GraphileMigrate => classify_graphile(file),
+        _ => classify(file),
+    }
+}
+
+/// Flyway runs `beforeMigrate.sql`, `afterEachMigrate.sql`, … around
+/// migrations; they sit among them but are not migrations.
+fn is_flyway_callback(file: &str) -> bool {
+    let stem = file.strip_suffix(".sql").unwrap_or(file);
+    let stem = stem.split_once("__").map_or(stem, |(event, _)| event);
+    ["before", "after"].iter().any(|prefix| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+/// Files that configure Flyway (or build a project that runs it).
+const FLYWAY_FILES: &[&str] = &[
+    "flyway.toml",
+    "flyway.conf",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+];
+
+/// The first of `names` in the set's folder or up to three folders above
+/// it whose text mentions `tool` (a tool's own config file, or a build
+/// file that depends on it).
+fn project_file(root: &Path, names: &[&'static str], tool: &str) -> Option<&'static str> {
+    root.ancestors().take(4).find_map(|dir| {
+        names.iter().copied().find(|name| {
+            plans::read_text(&dir.join(name)).is_some_and(|text| {
+                name.starts_with(tool) || text.to_ascii_lowercase().contains(tool)
+            })
+        })
+    })
+}
+
+/// The evidence of a layout told by file names alone.
+const BY_NAMES: &str = "file names";
+
+// ----- sets found by a marker file -------------------------------------------
+
+fn marked(root: &Path, layout: Layout, evidence: &str) -> Listing {
+    match layout {
+        Layout::Sqitch => sqitch(root),
+        Layout::Drizzle => drizzle(root),
+        Layout::Atlas => atlas(root),
+        Layout::Prisma => prisma(root),
+        Layout::GraphileMigrate => graphile(root),
+        _ => {
+            let mut listing = flat(root, Some(layout));
+            listing.evidence = format!("`{evidence}`");
+            listing
+        }
+    }
+}
+
+fn sqitch(root: &Path) -> Listing {
+    let mut listing = Listing::new(Layout::Sqitch, "`sqitch.plan`");
+    let plan_text = plans::read_text(&root.join("sqitch.plan")).unwrap_or_default();
+    let changes = plans::sqitch_plan(&plan_text);
+    let mut planned = std::collections::BTreeSet::new();
+    for change in &changes {
+        let stem = change
+            .rework_tags
+            .iter()
+            .map(|tag| format!("{}@{tag}", change.name))
+            .find(|stem| root.join("deploy").join(format!("{stem}.sql")).is_file())
+            .or_else(|| {
+                change
+                    .rework_tags
+                    .first()
+                    .map(|tag| format!("{}@{tag}", change.name))
+            })
+            .unwrap_or_else(|| change.name.clone());
+        let deploy = PathBuf::from("deploy").join(format!("{stem}.sql"));
+        let revert = PathBuf::from("revert").join(format!("{stem}.sql"));
+        if !root.join(&deploy).is_file() {
+            listing.note(
+                "sqitch.plan",
+                Some(change.line),
+                format!(
+                    "change `{}` has no deploy script `{}`",
+                    change.name,
+                    slashed(&deploy)
+                ),
+                "sqitch cannot deploy it; add the script or remove the change from the plan"
+                    .to_string(),
+            );
+            continue;
+        }
+        for (path, role) in [(deploy, Role::Up), (revert, Role::Down)] {
+            if root.join(&path).is_file() {
+                planned.insert(path.clone());
+                listing.files.push(Listed {
+                    relative: path,
+                    name: FileName {
+                        version: None,
+                        name: stem.clone(),
+                        role,
+                        hint: Layout::Sqitch,
+                    },
+                });
+            }
+        }
+    }
+    for folder in ["deploy", "revert"] {
+        for relative in sql_files(root, &root.join(folder), true, &mut listing) {
+            if !planned.contains(&relative) {
+                listing.note(
+                    relative.clone(),
+                    None,
+                    format!(
+                        "`{}` is not in `sqitch.plan`: sqitch never runs it",
+                        slashed(&relative)
+                    ),
+                    "add the change with `sqitch add`, or delete the script".to_string(),
+                );
+            }
+        }
+    }
+    listing
+}
+
+fn drizzle(root: &Path) -> Listing {
+    let mut listing = Listing::new(Layout::Drizzle, "`meta/_journal.json`");
+    let journal_path = PathBuf::from("meta").join("_journal.json");
+    let text = plans::read_text(&root.join(&journal_path)).unwrap_or_default();
+    let on_disk = sql_files(root, root, false, &mut listing);
+    let tags = match plans::drizzle_journal(&text) {
+        Ok(tags) => tags,
+        Err(reason) => {
+            listing.note(
+                journal_path,
+                None,
+                format!(
+                    "`meta/_journal.json` cannot be read ({reason}); files are read in name order"
+                ),
+                "drizzle-kit writes this file; regenerate it with `drizzle-kit generate`"
+                    .to_string(),
+            );
+            listing.order = Order::Name;
+            listing.files = on_disk
+                .into_iter()
+                .map(|relative| Listed {
+                    name: classify(&file_name_of(&relative)),
+                    relative,
+                })
+                .collect();
+            return listing;
+        }
+    };
+    for (tag, line) in &tags {
+        let relative = PathBuf::from(format!("{tag}.sql"));
+        if !on_disk.contains(&relative) {
+            listing.note(
+                journal_path.clone(),
+                Some(*line),
+                format!("journal entry `{tag}` has no file `{tag}.sql`"),
+                "drizzle's migrator fails on it; restore the file or regenerate the journal"
+                    .to_string(),
+            );
+            continue;
+        }
+        let mut name = classify(&file_name_of(&relative));
+        name.hint = Layout::Drizzle;
+        listing.files.push(Listed { relative, name });
+    }
+    for relative in on_disk {
+        if !tags
+            .iter()
+            .any(|(tag, _)| file_name_of(&relative) == format!("{tag}.sql"))
+        {
+            listing.note(
+                relative.clone(),
+                None,
+                format!("`{}` is not in `meta/_journal.json`: drizzle never applies it", slashed(&relative)),
+                "generate migrations with `drizzle-kit generate` (which records them in the journal), or move the file out of the migrations folder".to_string(),
+            );
+        }
+    }
+    listing
+}
+
+fn atlas(root: &Path) -> Listing {
+    let mut listing = flat(root, Some(Layout::Atlas));
+    listing.evidence = "`atlas.sum`".to_string();
+    let text = plans::read_text(&root.join("atlas.sum")).unwrap_or_default();
+    let summed = plans::atlas_sum(&text);
+    let mut notes = Vec::new();
+    for file in &listing.files {
+        let name = file_name_of(&file.relative);
+        // With `format = "golang-migrate"`, only up files are summed.
+        if file.name.role != Role::Down && !summed.iter().any(|(n, _)| *n == name) {
+            notes.push(Note {
+                relative: file.relative.clone(),
+                line: None,
+                message: format!(
+                    "`{name}` is not in `atlas.sum`: Atlas refuses to run until the sum is updated"
+                ),
+                help: "run `atlas migrate hash` after adding a migration".to_string(),
+                guess: false,
+            });
+        }
+    }
+    for (name, line) in summed {
+        if !listing
+            .files
+            .iter()
+            .any(|f| file_name_of(&f.relative) == name)
+        {
+            notes.push(Note {
+                relative: PathBuf::from("atlas.sum"),
+                line: Some(line),
+                message: format!("`atlas.sum` lists `{name}`, which is not in the folder"),
+                help: "restore the file, or run `atlas migrate hash`".to_string(),
+                guess: false,
+            });
+        }
+    }
+    listing.notes.extend(notes);
+    listing
+}
+
+fn prisma(root: &Path) -> Listing {
+    let mut listing = folders(root, Some(Layout::Prisma));
+    listing.evidence = "`migration_lock.toml`".to_string();
+    let lock = plans::read_text(&root.join("migration_lock.toml")).unwrap_or_default();
+    if let Some((provider, line)) = plans::prisma_provider(&lock)
+        && provider != "postgresql"
+        && provider != "cockroachdb"
+    {
+        listing.note(
+            "migration_lock.toml",
+            Some(line),
+            format!("these Prisma migrations are for `{provider}`, not PostgreSQL: not linted"),
+            "schema-lint reads PostgreSQL migrations only; exclude this folder (`exclude` in schema-lint.toml) to silence this".to_string(),
+        );
+        for file in listing.files.drain(..) {
+            listing.skipped.push(Skipped {
+                relative: file.relative,
+                reason: format!("a Prisma migration for `{provider}`"),
+            });
+        }
+    }
+    listing
+}
+
+fn graphile(root: &Path) -> Listing {
+    let mut listing = Listing::new(Layout::GraphileMigrate, "`committed/`");
+    for relative in sql_files(root, &root.join("committed"), false, &mut listing) {
+        let name = classify_graphile(&file_name_of(&relative));
+        listing.files.push(Listed { relative, name });
+    }
+    for current in ["current.sql", "current"] {
+        if root.join(current).exists() {
+            listing.skipped.push(Skipped {
+                relative: PathBuf::from(current),
+                reason: "graphile-migrate work in progress, not a committed migration".to_string(),
+            });
+        }
+    }
+    listing
+}
+
+// ----- one folder per migration ----------------------------------------------
+
+/// A folder of migration folders: diesel, Hasura, numbered folders, or
+/// Prisma without its lock file. Which one is decided by the project's
+/// files (`diesel.toml`, Hasura's `config.yaml`) or by the folder names.
+fn folders(root: &Path, forced: Option<Layout>) -> Listing {
+    let mut probe = Listing::new(Layout::Unversioned, "");
+    let found = entries(root, &mut probe);
+    let folders: Vec<(String, layout::FolderName)> = found
+        .iter()
+        .filter(|(_, t)| t.is_dir() || t.is_symlink())
+        .filter_map(|(name, _)| Some((name.clone(), folder_name(name)?)))
+        .collect();
+    let (layout, evidence, weak) = match forced {
+        Some(layout) => (layout, "`layout` in the config".to_string(), None),
+        None => folder_layout(root, &folders),
+    };
+    let mut listing = Listing::new(layout, evidence);
+    listing.unreadable = probe.unreadable;
+    let (up, down) = match layout.facts().shape {
+        Shape::Folders { up, down } => (up, down),
+        _ => ("up.sql", Some("down.sql")),
+    };
+    for (folder, parsed) in &folders {
+        for (file, file_type) in entries(&root.join(folder), &mut listing) {
+            if !file.ends_with(".sql") || file_type.is_dir() {
+                continue;
+            }
+            let relative = PathBuf::from(folder).join(&file);
+            match folder_file(parsed, &file, up, down, layout) {
+                Some(name) => listing.files.push(Listed { relative, name }),
+                None => listing.skipped.push(Skipped {
+                    relative,
+                    reason: format!(
+                        "{} applies only `{up}`{} in a migration folder",
+                        layout.facts().tool,
+                        down.map(|d| format!(" and `{d}`")).unwrap_or_default()
+                    ),
+                }),
+            }
+        }
+    }
+    // Files beside the folders: not migrations of this tool, reported by
+    // `migration-filename`.
+    for (name, file_type) in &found {
+        if !file_type.is_dir() && name.ends_with(".sql") {
+            listing.files.push(Listed {
+                relative: PathBuf::from(name),
+                name: FileName::unversioned(name),
+            });
+        }
+    }
+    if let (Some(reason), Some(first)) = (weak, listing.files.first()) {
+        let relative = first.relative.clone();
+        listing.note(
+            relative,
+            None,
+            format!("the layout of this folder is a guess: {reason}"),
+            format!("say which tool applies it: `layout = \"{layout}\"` in schema-lint.toml, or a `[[sets]]` entry with its `root` and `layout`"),
+        );
+    }
+    listing
+}
+
+/// Which folder layout `root` is: from the project's files first, else
+/// from the folder names. The third value says why the answer is weak.
+fn folder_layout(
+    root: &Path,
+    folders: &[(String, layout::FolderName)],
+) -> (Layout, String, Option<String>) {
+    for dir in root.ancestors().take(4) {
+        if dir.join("diesel.toml").is_file() {
+            return (Layout::Diesel, "`diesel.toml`".to_string(), None);
+        }
+        if plans::read_text(&dir.join("config.yaml")).is_some_and(|t| plans::is_hasura_config(&t)) {
+            return (Layout::Hasura, "Hasura `config.yaml`".to_string(), None);
+        }
+    }
+    let has = |file: &str| {
+        folders
+            .iter()
+            .any(|(folder, _)| root.join(folder).join(file).is_file())
+    };
+    if has("migration.sql") && !has("up.sql") {
+        return (
+            Layout::Prisma,
+            "`migration.sql` folders".to_string(),
+            Some("folders hold `migration.sql` as Prisma writes them, but there is no `migration_lock.toml`".to_string()),
+        );
+    }
+    if has("metadata.yaml") {
+        return (
+            Layout::NumberedFolders,
+            "`metadata.yaml` folders".to_string(),
+            None,
+        );
+    }
+    let hints: std::collections::BTreeSet<Layout> = folders.iter().map(|(_, f)| f.hint).collect();
+    let layout = [Layout::Hasura, Layout::NumberedFolders, Layout::Diesel]
+        .into_iter()
+        .find(|l| hints.contains(l))
+        .unwrap_or(Layout::Diesel);
+    let weak = (hints.len() > 1).then(|| {
+        let names: Vec<&str> = hints.iter().map(|l| l.name()).collect();
+        format!(
+            "folder names follow more than one convention ({})",
+            names.join(", ")
+        )
+    });
+    (layout, "folder names".to_string(), weak)
+}
+
+// ----- [[sets]] entries --------------------------------------------------------
+
+fn configured(root: &Path, config: &SetConfig) -> Listing {
+    let Some(include) = &config.include else {
+        let layout = config.layout;
+        let is_folders = layout.is_some_and(|l| matches!(l.facts().shape, Shape::Folders { .. }));
+        let mut listing = match layout {
+            Some(
+                layout @ (Layout::Sqitch
+                | Layout::Drizzle
+                | Layout::Atlas
+                | Layout::Prisma
+                | Layout::GraphileMigrate),
+            ) => marked(root, layout, "[[sets]]"),
+            _ if is_folders => folders(root, layout),
+            _ => flat(root, layout),
+        };
+        listing.evidence = "a `[[sets]]` entry".to_string();
+        exclude(&mut listing, config.exclude.as_ref());
+        return listing;
+    };
+    let layout = config.layout.unwrap_or(Layout::Unversioned);
+    let mut listing = Listing::new(layout, "a `[[sets]]` entry");
+    for relative in sql_files(root, root, true, &mut listing) {
+        if !include.is_match(&relative) {
+            continue;
+        }
+        let file = file_name_of(&relative);
+        let name = match (layout.facts().shape, relative.parent().map(name_of)) {
+            (Shape::Folders { up, down }, Some(folder)) => folder_name(&folder)
+                .and_then(|parsed| folder_file(&parsed, &file, up, down, layout))
+                .unwrap_or_else(|| FileName::unversioned(&file)),
+            _ => classify_for(layout, &file),
+        };
+        listing.files.push(Listed { relative, name });
+    }
+    exclude(&mut listing, config.exclude.as_ref());
+    listing
+}
+
+fn exclude(listing: &mut Listing, globs: Option<&GlobSet>) {
+    if let Some(globs) = globs {
+        listing.files.retain(|f| !globs.is_match(&f.relative));
+    }
+}
+
+// ----- order -------------------------------------------------------------------
+
+/// Puts the files in the order the tool applies them. Plans keep their
+/// own order.
+fn sort(listing: &mut Listing) {
+    match listing.order {
+        Order::Plan => {}
+        Order::Version => listing
+            .files
+            .sort_by(|a, b| version_key(a).cmp(&version_key(b))),
+        Order::Name => listing.files.sort_by(|a, b| name_key(a).cmp(&name_key(b))),
+    }
+}
+
+/// Versioned migrations first (up before down within a version), then
+/// Flyway's repeatable ones by description, then files without a version,
+/// by name.
+fn version_key(file: &Listed) -> (u8, Option<&layout::Version>, Role, &str, &Path) {
+    let group = match (&file.name.version, file.name.role) {
+        (Some(_), _) => 0,
+        (None, Role::Repeatable) => 1,
+        (None, _) => 2,
+    };
+    (
+        group,
+        file.name.version.as_ref(),
+        file.name.role,
+        &file.name.name,
+        &file.relative,
+    )
+}
+
+/// By the name the tool sorts (the folder's, for folder layouts), up
+/// before down.
+fn name_key(file: &Listed) -> (String, Role, &Path) {
+    let sorted_by = match file.relative.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => slashed(parent),
+        _ => slashed(&file.relative),
+    };
+    (sorted_by, file.name.role, &file.relative)
+}
+
+/// A relative path with forward slashes.
+pub fn slashed(path: &Path) -> String {
+    crate::source::display_path(path)
+}
