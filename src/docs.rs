@@ -160,3 +160,30 @@ pub fn init_text() -> String {
     );
     out
 }
+
+/// The README's table of layouts, from the table of layout facts (a test
+/// keeps the README in step).
+pub fn layout_table() -> String {
+    let mut out = String::from(
+        "| layout | migration files | set root | order | down SQL |\n|---|---|---|---|---|\n",
+    );
+    for facts in crate::discover::layout::LAYOUTS.iter() {
+        let mut files = facts.files.to_string();
+        if let Some(markers) = facts.markers {
+            let _ = write!(files, "; markers: {markers}");
+        }
+        if let Some(not) = facts.not_migrations {
+            let _ = write!(files, "; not migrations: {not}");
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            facts.name,
+            files,
+            facts.root,
+            facts.order_text,
+            facts.downs.unwrap_or("none")
+        );
+    }
+    out
+}

@@ -88,3 +88,14 @@ fn init_output_parses_back_into_the_defaults() {
         });
     assert_eq!(summary(&parsed), summary(&Settings::default_settings()));
 }
+
+/// The README's layout table is the table of layout facts.
+#[test]
+fn the_readme_layout_table_is_the_layout_facts() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let table = schema_lint::docs::layout_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's layout table is out of date; it should read:\n{table}"
+    );
+}

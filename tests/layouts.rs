@@ -355,3 +355,142 @@ fn every_layout_fixture_has_its_plan_and_findings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn a_sets_entry_says_what_detection_cannot() {
+    let s = Scratch::new();
+    // Folders named by date, without a version the tools would recognise.
+    s.write(
+        "db/b_second/up.sql",
+        "ALTER TABLE t ALTER COLUMN n TYPE TEXT;\n",
+    );
+    s.write("db/a_first/up.sql", "CREATE TABLE t (n VARCHAR(3));\n");
+    s.write("db/a_first/notes.sql", "CREATE TABLE x (n VARCHAR(3));\n");
+    s.write(
+        "schema-lint.toml",
+        "[[sets]]\nroot = \"db\"\nlayout = \"numbered-folders\"\norder = \"name\"\ninclude = [\"*/up.sql\"]\n",
+    );
+    let output = common::schema_lint(s.path())
+        .args(["sets", "--format", "json", "db"])
+        .output()
+        .expect("run");
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        plan_text(&document),
+        "root: db\nlayout: numbered-folders\nup db/a_first/up.sql\nup db/b_second/up.sql"
+    );
+    assert_eq!(document["sets"][0]["evidence"], "a `[[sets]]` entry");
+    // One set: the later ALTER fixes the VARCHAR.
+    let (_, report) = lint_json(s.path(), &["--select", "prefer-text", "db"]);
+    assert_eq!(positions(&report), []);
+}
+
+#[test]
+fn sets_entries_are_checked() {
+    let s = Scratch::new();
+    s.write("m/1_a.sql", TABLE);
+    s.write(
+        "schema-lint.toml",
+        "[[sets]]\nroot = \"m\"\norder = \"random\"\n",
+    );
+    let output = common::schema_lint(s.path())
+        .args(["sets", "m"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown order `random`"), "{stderr}");
+    s.write(
+        "schema-lint.toml",
+        "[[sets]]\nroot = \"m\"\nlayout = \"flywey\"\n",
+    );
+    let output = common::schema_lint(s.path())
+        .args(["m"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown layout `flywey`") && stderr.contains("numbered-folders"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_plan_in_text() {
+    let s = Scratch::new();
+    s.write(
+        "db/migrations/1_a.sql",
+        "-- migrate:up\nCREATE TABLE t (id BIGINT);\n-- migrate:down\nDROP TABLE t;\n",
+    );
+    s.write(
+        "db/migrations/2_b.sql",
+        "-- migrate:up\nALTER TABLE t ADD COLUMN n TEXT;\n-- migrate:down\n",
+    );
+    s.write("db/schema.sql", "CREATE TABLE t (id BIGINT, n TEXT);\n");
+    let output = common::schema_lint(s.path())
+        .args(["sets", "db"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn a_prisma_set_for_another_database_is_said_and_not_linted() {
+    let s = Scratch::new();
+    s.write(
+        "prisma/migrations/migration_lock.toml",
+        "provider = \"mysql\"\n",
+    );
+    s.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE `t` (`n` VARCHAR(3));\n",
+    );
+    let (code, report) = lint_json(s.path(), &["prisma"]);
+    assert_eq!(code, 0);
+    assert_eq!(positions(&report), [("migration-layout".to_string(), 1, 1)]);
+    assert_eq!(
+        report["diagnostics"][0]["path"],
+        "prisma/migrations/migration_lock.toml"
+    );
+}
+
+#[test]
+fn a_named_file_that_is_not_a_migration_is_said() {
+    let s = Scratch::new();
+    s.write("supabase/migrations/20240101000000_init.sql", TABLE);
+    s.write("supabase/seed.sql", "INSERT INTO t VALUES (1);\n");
+    let output = common::schema_lint(s.path())
+        .args([
+            "--select",
+            "prefer-text",
+            "supabase/seed.sql",
+            "supabase/migrations/20240101000000_init.sql",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note: supabase/seed.sql: not linted: Supabase seed data"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn several_sets_end_the_report_with_one_line_each() {
+    let s = Scratch::new();
+    s.write("a/1_a.sql", TABLE);
+    s.write("b/1_a.sql", TABLE);
+    let output = common::schema_lint(s.path())
+        .args(["--format", "concise", "--select", "prefer-text", "a", "b"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "set a: numbered, 1 file\nset b: numbered, 1 file\nno problems found in 2 files"
+        ),
+        "{stdout}"
+    );
+}

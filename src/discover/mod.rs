@@ -77,6 +77,9 @@ pub struct MigrationSet {
     pub order: Order,
     pub files: Vec<MigrationFile>,
     pub notes: Vec<PlanNote>,
+    /// The user named a folder holding the set (not only files of it):
+    /// findings about the set as a whole are reported.
+    pub walked: bool,
 }
 
 #[derive(Debug, Default)]
@@ -111,6 +114,7 @@ impl Default for Options<'_> {
 struct Root {
     shown: PathBuf,
     anchor: Anchor,
+    walked: bool,
 }
 
 /// Finds the migration sets for `paths`.
@@ -130,10 +134,12 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
                         .canonical
                         .strip_prefix(&root)
                         .map_or(1, |r| r.components().count());
-                    roots.entry(root.clone()).or_insert_with(|| Root {
+                    let entry = roots.entry(root.clone()).or_insert_with(|| Root {
                         shown: shown_ancestor(&found.shown, depth, &root),
                         anchor,
+                        walked: false,
                     });
+                    entry.walked |= found.walked;
                     reported.entry(found.canonical).or_insert(found.shown);
                 }
                 Place::Skip(reason) => discovery.skipped.push(Skipped {
@@ -152,7 +158,7 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
             _ => None,
         };
         let listing = list::list(&root, &found.anchor, config, options.layout);
-        let set = migration_set(
+        let mut set = migration_set(
             &root,
             found.shown,
             listing,
@@ -160,6 +166,7 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
             options,
             &mut discovery,
         );
+        set.walked = found.walked;
         if !set.files.is_empty() || !set.notes.is_empty() {
             discovery.sets.push(set);
         }
@@ -199,10 +206,7 @@ fn migration_set(
         });
     }
     for (path, message) in listing.unreadable {
-        let shown_path = path
-            .strip_prefix(root)
-            .map(&shown)
-            .unwrap_or(path);
+        let shown_path = path.strip_prefix(root).map(&shown).unwrap_or(path);
         discovery.errors.push(InputError::new(shown_path, message));
     }
     discovery
@@ -230,6 +234,7 @@ fn migration_set(
         order: listing.order,
         files,
         notes,
+        walked: false,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Found {
     pub shown: PathBuf,
     /// The path with links and `..` resolved.
     pub canonical: PathBuf,
+    /// Found under a folder the user named (not named itself).
+    pub walked: bool,
 }
 
 /// Folders never searched: hidden ones (`.git`), build output and
@@ -54,6 +56,7 @@ pub fn files_under(
         return vec![Found {
             shown: path.to_path_buf(),
             canonical: located(path),
+            walked: false,
         }];
     }
     if !metadata.is_dir() {
@@ -148,6 +151,7 @@ fn regular_file(
     Some(Found {
         shown: entry.path().to_path_buf(),
         canonical: canonical_path,
+        walked: true,
     })
 }
 

@@ -106,6 +106,8 @@ pub struct LoadedSet {
     pub files: Vec<FileId>,
     /// What the plan must say out loud (`migration-layout`).
     pub notes: Vec<LoadedNote>,
+    /// The user named a folder holding the set.
+    pub walked: bool,
 }
 
 /// Everything that was read: the files of every set, in set and migration
@@ -183,6 +185,7 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
             order: s.order,
             files: Vec::new(),
             notes: Vec::new(),
+            walked: s.walked,
         })
         .collect();
     let mut errors = errors;
@@ -282,10 +285,9 @@ fn plan_file(
     }
     let bytes = read_regular_file(path, options.max_file_size).ok()?;
     let decoded = read::decode(bytes);
-    let reported = project.sets[set]
-        .files
-        .iter()
-        .any(|&id| project.files[id.0].reported());
+    // A plan file is reported when the user named the set's folder; a
+    // pre-commit run naming one migration hears about that file only.
+    let reported = project.sets[set].walked;
     let id = FileId(project.files.len());
     let migration = MigrationFile {
         path: path.to_path_buf(),
