@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use sqlparser::ast::{BinaryOperator, Expr};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::names::fold;
+use crate::model::names::{fold, quote, quote_list};
 use crate::model::{Catalog, ForeignKey, Index, Table};
 use crate::rules::naming::expand;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
@@ -38,6 +38,12 @@ impl Rule for ForeignKeyIndex {
                 }
                 let columns = fk.columns.join(", ");
                 let index = expand("idx_{table}_{columns}", &table.name.name, &fk.columns);
+                let create = format!(
+                    "CREATE INDEX {} ON {} ({});",
+                    quote(&index),
+                    table.name.sql(),
+                    quote_list(&fk.columns)
+                );
                 out.push(
                     Diagnostic::new(
                         META.name,
@@ -48,11 +54,11 @@ impl Rule for ForeignKeyIndex {
                         ),
                     )
                     .help(format!(
-                        "PostgreSQL does not index foreign keys: every delete of a `{}` row scans `{}`. Add: CREATE INDEX {index} ON {} ({columns});",
-                        fk.referenced_table, table.name, table.name
+                        "PostgreSQL does not index foreign keys: every delete of a `{}` row scans `{}`. Add: {create}",
+                        fk.referenced_table, table.name
                     ))
                     .object(
-                        ObjectRef::table(table.name.to_string())
+                        ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     ),

@@ -140,7 +140,7 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
             ),
         )
         .help(help)
-        .object(ObjectRef::column(table.name.to_string(), column_name).with_name(fk.name.clone())),
+        .object(ObjectRef::column(&table.name, column_name).with_name(fk.name.clone())),
     )
 }
 

@@ -119,7 +119,7 @@ pub fn columns_of_kind(
             out.push(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)
-                    .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                    .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }

@@ -272,35 +272,6 @@ pub fn to_snake_case(name: &str) -> String {
     heck::ToSnakeCase::to_snake_case(name)
 }
 
-/// An identifier as SQL needs it written: snake_case names as they are,
-/// others in double quotes (`"UserOAuth"`).
-pub fn quote_ident(name: &str) -> String {
-    if is_snake_case(name) {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
-/// A table's name as SQL needs it written (`"UserOAuth"`, `auth.users`).
-pub fn sql_table_name(name: &crate::model::QualifiedName) -> String {
-    let last = quote_ident(&name.name);
-    match &name.schema {
-        None => last,
-        Some(_) => {
-            // Keep the display of templated schemas (`{{…}}`).
-            let shown = name.to_string();
-            let schema = &shown[..shown.len() - name.name.len() - 1];
-            let schema = if schema.starts_with('{') {
-                schema.to_string()
-            } else {
-                quote_ident(schema)
-            };
-            format!("{schema}.{last}")
-        }
-    }
-}
-
 /// The lower-case words of a name in any case style: `parentStepId` →
 /// `parent`, `step`, `id`; `user_id` → `user`, `id`.
 pub fn words(name: &str) -> Vec<String> {

@@ -48,7 +48,7 @@ impl Rule for NoSelectStar {
                 format!("{kind} `{}` selects `*`{count}; list its columns", view.name),
             )
             .help("PostgreSQL expands `*` once, when the view is created: columns added to the table later never appear, and the view's columns depend on the table's column order. Name the columns the view promises")
-            .object(ObjectRef::table(view.name.to_string()));
+            .object(ObjectRef::table(&view.name));
             for other in rest {
                 diagnostic = diagnostic.related(other, "another `*`");
             }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlparser::ast::{BinaryOperator, Expr, Value};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::names::fold;
+use crate::model::names::{fold, quote};
 use crate::model::{Column, IndexKey, Table, TypeKind};
 use crate::rules::naming::{matches_pattern, singular};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -73,11 +73,11 @@ impl Rule for StatusLookup {
             let Some(how) = stored_as(cx, table, column) else {
                 continue;
             };
-            let lookup = format!(
+            let lookup = quote(&format!(
                 "{}{}",
                 self.domain(table, &column.name),
                 self.options.lookup_suffix
-            );
+            ));
             out.push(
                 Diagnostic::new(
                     META.name,
@@ -85,10 +85,10 @@ impl Rule for StatusLookup {
                     format!("status column `{}.{}` is {how}; statuses belong in a lookup table", table.name, column.name),
                 )
                 .help(format!(
-                    "create `{lookup}` (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, …) and store `{}_id BIGINT NOT NULL REFERENCES {lookup} (id) ON DELETE RESTRICT ON UPDATE CASCADE`; a new status is then an INSERT, not a migration",
-                    column.name
+                    "create `{lookup}` (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, …) and store `{} BIGINT NOT NULL REFERENCES {lookup} (id) ON DELETE RESTRICT ON UPDATE CASCADE`; a new status is then an INSERT, not a migration",
+                    quote(&format!("{}_id", column.name))
                 ))
-                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }

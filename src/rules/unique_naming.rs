@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::{quote, quote_list};
 use crate::rules::index_naming::judge;
 use crate::rules::naming::{expand, index_columns};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -60,7 +61,7 @@ impl Rule for UniqueNaming {
         for table in cx.catalog.tables.values() {
             for key in &table.uniques {
                 let expected = expand(&self.options.template, &table.name.name, &key.columns);
-                let object = ObjectRef::table(table.name.to_string())
+                let object = ObjectRef::table(&table.name)
                     .with_columns(key.columns.clone())
                     .with_name(key.name.clone());
                 match (&key.name, &key.name_origin) {
@@ -75,8 +76,10 @@ impl Rule for UniqueNaming {
                             ),
                         )
                         .help(format!(
-                            "ALTER TABLE {} RENAME CONSTRAINT {name} TO {expected};",
-                            table.name
+                            "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                            table.name.sql(),
+                            quote(name),
+                            quote(&expected)
                         ))
                         .object(object),
                     ),
@@ -91,8 +94,9 @@ impl Rule for UniqueNaming {
                             ),
                         )
                         .help(format!(
-                            "name it: CONSTRAINT {expected} UNIQUE ({})",
-                            key.columns.join(", ")
+                            "name it: CONSTRAINT {} UNIQUE ({})",
+                            quote(&expected),
+                            quote_list(&key.columns)
                         ))
                         .object(object),
                     ),
