@@ -5,20 +5,20 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Index;
 use crate::model::names::quote;
-use crate::rules::naming::{expand, index_columns};
+use crate::rules::naming::{NameTemplate, index_columns};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Options {
     /// `{table}` and `{columns}` (the indexed columns joined by `_`).
-    pub template: String,
+    pub template: NameTemplate,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            template: "idx_{table}_{columns}".to_string(),
+            template: NameTemplate::fixed("idx_{table}_{columns}"),
         }
     }
 }
@@ -51,7 +51,7 @@ impl Rule for IndexNaming {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
             let columns = index_columns(index);
-            let expected = expand(&self.options.template, &index.table.name, &columns);
+            let expected = self.options.template.expand(&index.table.name, &columns);
             if let Some(diagnostic) = judge(index, &expected, META.name, "index") {
                 out.push(diagnostic);
             }
