@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::QualifiedName;
 use crate::source::{FileId, Origin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -44,29 +45,32 @@ impl fmt::Display for Severity {
 
 /// The schema object a finding concerns, named as in the final schema.
 /// Baselines and CI tools key on it, so it never contains positions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ObjectRef {
-    /// Schema-qualified only outside `public`; quoted names as written.
+    /// Schema-qualified only outside `public`; quoted names as written; a
+    /// templated schema is left out.
     pub table: Option<String>,
     pub columns: Vec<String>,
     /// Index or constraint name; `None` when unnamed.
     pub name: Option<String>,
+    /// The table's schema is a template placeholder (`{{ … }}`), left out
+    /// of `table`: the finding's message says so. Not part of the object's
+    /// identity, and not written out.
+    #[serde(skip)]
+    pub templated_schema: bool,
 }
 
 impl ObjectRef {
-    pub fn table(table: impl Into<String>) -> Self {
+    pub fn table(table: &QualifiedName) -> Self {
         ObjectRef {
-            table: Some(table.into()),
+            table: Some(table.to_string()),
+            templated_schema: table.is_templated(),
             ..ObjectRef::default()
         }
     }
 
-    pub fn column(table: impl Into<String>, column: impl Into<String>) -> Self {
-        ObjectRef {
-            table: Some(table.into()),
-            columns: vec![column.into()],
-            name: None,
-        }
+    pub fn column(table: &QualifiedName, column: impl Into<String>) -> Self {
+        ObjectRef::table(table).with_columns(vec![column.into()])
     }
 
     pub fn with_columns(mut self, columns: Vec<String>) -> Self {
@@ -77,6 +81,37 @@ impl ObjectRef {
     pub fn with_name(mut self, name: Option<String>) -> Self {
         self.name = name;
         self
+    }
+
+    /// What identifies the object: table, columns and name.
+    fn identity(&self) -> (&Option<String>, &[String], &Option<String>) {
+        (&self.table, &self.columns, &self.name)
+    }
+}
+
+impl PartialEq for ObjectRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity() == other.identity()
+    }
+}
+
+impl Eq for ObjectRef {}
+
+impl PartialOrd for ObjectRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ObjectRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.identity().cmp(&other.identity())
+    }
+}
+
+impl std::hash::Hash for ObjectRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity().hash(state);
     }
 }
 
@@ -134,7 +169,16 @@ impl Diagnostic {
         self
     }
 
+    /// The object the finding concerns. When its table's schema is a
+    /// template placeholder, the message says so (names leave it out).
     pub fn object(mut self, object: ObjectRef) -> Self {
+        if object.templated_schema
+            && let Some(table) = &object.table
+        {
+            self.message.push_str(&format!(
+                " (the schema of `{table}` is a template placeholder, left out of names and SQL here)"
+            ));
+        }
         self.object = Some(object);
         self
     }

@@ -102,6 +102,10 @@ fn check(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
             for active in &settings.rules {
                 let mut found = Vec::new();
                 active.check.check(&cx, &mut found);
+                // Down migrations are checked for parse errors only.
+                if !active.check.judges_down_migrations() {
+                    found.retain(|d| !crate::rules::in_down_migration(project, d));
+                }
                 for diagnostic in &mut found {
                     diagnostic.severity = match diagnostic.at_most {
                         Some(cap) => active.severity.min(cap),

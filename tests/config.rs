@@ -119,6 +119,37 @@ fn config_errors_exit_2_and_point_at_the_value() {
 }
 
 #[test]
+fn a_name_template_that_cannot_name_anything_is_a_config_error() {
+    for (config, problem) in [
+        (
+            "[rules.index-naming]\ntemplate = \"{nonsense}{\"\n",
+            "`{nonsense}` is not a placeholder",
+        ),
+        ("[rules.unique-naming]\ntemplate = \"\"\n", "it is empty"),
+        (
+            "[rules.unique-naming]\ntemplate = \"uq_{table\"\n",
+            "a `{` is not closed",
+        ),
+    ] {
+        let scratch = seed_003_with_config(config);
+        let output = schema_lint(scratch.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{config}: {stderr}");
+        assert!(stderr.contains(problem), "{config}: {stderr}");
+        assert!(
+            stderr.contains("the placeholders `{table}` and `{columns}`"),
+            "{config}: {stderr}"
+        );
+        assert!(
+            stderr.contains("[schema-lint.toml:2:1]"),
+            "{config}: {stderr}"
+        );
+        assert!(stderr.contains("template = \""), "{config}: {stderr}");
+        assert!(output.stdout.is_empty(), "{config}");
+    }
+}
+
+#[test]
 fn overrides_and_severity() {
     let scratch = seed_003_with_config(
         "[rules]\nselect = [\"status-lookup\", \"explicit-fk-actions\"]\n[rules.severity]\nexplicit-fk-actions = \"info\"\n\

@@ -7,6 +7,7 @@
 pub mod names;
 pub mod replay;
 pub mod types;
+pub mod views;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,8 @@ pub struct Catalog {
     pub triggers: Vec<Trigger>,
     /// Functions created by the set (for triggers that call them).
     pub functions: Vec<QualifiedName>,
+    /// Views and materialized views that exist at the end.
+    pub views: BTreeMap<QualifiedName, View>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,4 +190,23 @@ pub struct Trigger {
     pub for_each_row: bool,
     pub function: Option<QualifiedName>,
     pub origin: Origin,
+}
+
+/// A view or materialized view, as its last `CREATE [OR REPLACE] VIEW`
+/// defined it.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub name: QualifiedName,
+    pub materialized: bool,
+    /// The `CREATE VIEW` statement of the version that exists at the end.
+    pub created: Origin,
+    /// The name in that statement, or in the rename that gave the view its
+    /// final name.
+    pub name_origin: Origin,
+    /// Every `*` and `t.*` its query selects (see `views::wildcards`), in
+    /// source order; empty when the query lists its columns.
+    pub wildcards: Vec<Origin>,
+    /// The tables and views its query reads: a `DROP … CASCADE` of one of
+    /// them drops the view too.
+    pub reads: Vec<QualifiedName>,
 }

@@ -60,22 +60,184 @@ impl QualifiedName {
             name: name.into(),
         }
     }
+
+    /// Whether the schema is a Go template placeholder (`{{ index .Options
+    /// "Namespace" }}.users`), masked as underscores when loading (see
+    /// `load::mask_templates`): the schema is chosen when the migrations
+    /// run, and has no name here.
+    pub fn is_templated(&self) -> bool {
+        self.schema
+            .as_ref()
+            .is_some_and(|schema| schema.len() >= 5 && schema.bytes().all(|b| b == b'_'))
+    }
+
+    /// The schema to write, if any: not `public`, not a template placeholder.
+    fn written_schema(&self) -> Option<&str> {
+        self.schema.as_deref().filter(|_| !self.is_templated())
+    }
+
+    /// The name as SQL needs it written: `users`, `auth.users`,
+    /// `"Tenant"`, `"user"`. A templated schema is left out.
+    pub fn sql(&self) -> String {
+        match self.written_schema() {
+            Some(schema) => format!("{}.{}", quote(schema), quote(&self.name)),
+            None => quote(&self.name),
+        }
+    }
 }
 
 impl fmt::Display for QualifiedName {
-    /// `users`, or `auth.users` outside `public`.
+    /// `users`, or `auth.users` outside `public`; a templated schema is left
+    /// out (findings about the object say it is templated, see
+    /// `ObjectRef::table`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.schema {
-            // A Go template placeholder, masked as underscores when loading
-            // (see `load::mask_templates`).
-            Some(schema) if schema.len() >= 5 && schema.bytes().all(|b| b == b'_') => {
-                write!(f, "{{{{…}}}}.{}", self.name)
-            }
+        match self.written_schema() {
             Some(schema) => write!(f, "{schema}.{}", self.name),
             None => f.write_str(&self.name),
         }
     }
 }
+
+/// An identifier (as PostgreSQL stores it) as SQL needs it written: as it
+/// is when it reads back the same unquoted, else in double quotes
+/// (`"Tenant"`, `"user"`, `"my-table"`), as PostgreSQL's `quote_ident`
+/// does.
+pub fn quote(name: &str) -> String {
+    if needs_quotes(name) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
+    }
+}
+
+/// Identifiers as an SQL list needs them: `a, "B", c`.
+pub fn quote_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether an identifier must be quoted: anything but lower-case ASCII
+/// letters, digits and `_` (not starting with a digit), or a reserved word.
+pub fn needs_quotes(name: &str) -> bool {
+    let plain = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    !plain || RESERVED.binary_search(&name).is_ok()
+}
+
+/// PostgreSQL's keywords that cannot name a table or column unquoted
+/// (Appendix C: "reserved", and "reserved (can be function or type)"), in
+/// lower case and sorted for `binary_search`.
+const RESERVED: [&str; 101] = [
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
 
 /// The last identifier of an object name, folded.
 pub fn last_part(name: &ObjectName) -> Option<String> {
@@ -101,6 +263,35 @@ mod tests {
             "auth.users"
         );
         let templated = QualifiedName::new(Some("_".repeat(32)), "users");
-        assert_eq!(templated.to_string(), "{{…}}.users");
+        assert!(templated.is_templated());
+        assert_eq!(templated.to_string(), "users");
+        assert_eq!(templated.sql(), "users");
+    }
+
+    #[test]
+    fn quoting() {
+        assert!(RESERVED.is_sorted());
+        for (name, written) in [
+            ("users", "users"),
+            ("_private", "_private"),
+            ("v2_tasks", "v2_tasks"),
+            ("Tenant", "\"Tenant\""),
+            (
+                "idx_Tenant_controllerPartitionId",
+                "\"idx_Tenant_controllerPartitionId\"",
+            ),
+            ("user", "\"user\""),
+            ("order", "\"order\""),
+            ("left", "\"left\""),
+            ("2fa", "\"2fa\""),
+            ("my-table", "\"my-table\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("naïve", "\"naïve\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(quote(name), written, "{name}");
+        }
+        let qualified = QualifiedName::new(Some("Auth".into()), "user");
+        assert_eq!(qualified.sql(), "\"Auth\".\"user\"");
     }
 }

@@ -26,13 +26,19 @@ pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
     let mut catalog = Catalog::default();
     for file in project.set_files(set) {
         for statement in file.up_statements() {
-            if let Some(ast) = statement.ast() {
-                let at = Locator::new(file, statement);
-                Replay {
-                    catalog: &mut catalog,
-                    at: &at,
+            let at = Locator::new(file, statement);
+            let mut replay = Replay {
+                catalog: &mut catalog,
+                at: &at,
+            };
+            match statement.ast() {
+                Some(ast) => replay.statement(ast),
+                // The parser does not read `ALTER VIEW … RENAME TO …`.
+                None => {
+                    if let Some((old, new)) = super::views::unparsed_rename(file, statement) {
+                        replay.rename_view(&old, &new);
+                    }
                 }
-                .statement(ast);
             }
         }
     }
@@ -49,6 +55,9 @@ impl Replay<'_, '_> {
         use ast::Statement as S;
         match statement {
             S::CreateTable(create) => self.create_table(create),
+            S::CreateView(create) => self.create_view(create),
+            // `ALTER TABLE` renames views too.
+            S::AlterTable(alter) if self.resolve(&alter.name).is_none() => self.alter_view(alter),
             S::AlterTable(alter) => {
                 if let Some(table) = self.resolve(&alter.name) {
                     for operation in &alter.operations {
@@ -62,8 +71,14 @@ impl Replay<'_, '_> {
                 operation: ast::AlterIndexOperation::RenameIndex { index_name },
             } => self.rename_index(name, index_name),
             S::Drop {
-                object_type, names, ..
-            } => self.drop(*object_type, names),
+                object_type,
+                names,
+                cascade,
+                ..
+            } => {
+                self.drop_views(*object_type, names, *cascade);
+                self.drop(*object_type, names);
+            }
             S::CreateType {
                 name,
                 representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
@@ -759,6 +774,131 @@ impl Replay<'_, '_> {
         self.catalog
             .triggers
             .retain(|t| !(t.name == name && table.as_ref().is_none_or(|table| t.table == *table)));
+    }
+
+    // ----- views --------------------------------------------------------
+
+    fn create_view(&mut self, create: &ast::CreateView) {
+        // A temporary view ends with the migration's session.
+        if create.temporary {
+            return;
+        }
+        let Some(name) = QualifiedName::from_object_name(&create.name) else {
+            return;
+        };
+        if create.if_not_exists && self.catalog.views.contains_key(&name) {
+            return;
+        }
+        let mut wildcards: Vec<Origin> = super::views::wildcards(&create.query)
+            .into_iter()
+            .map(|span| self.at.span(span))
+            .collect();
+        wildcards.sort_by_key(|o| (o.span.start, o.span.end));
+        wildcards.dedup();
+        let reads = super::views::relations(&create.query)
+            .iter()
+            .filter_map(|relation| self.resolve_relation(relation))
+            .collect();
+        let view = super::View {
+            name: name.clone(),
+            materialized: create.materialized,
+            created: self.at.statement(),
+            name_origin: self.at.object_name(&create.name),
+            wildcards,
+            reads,
+        };
+        self.catalog.views.insert(name, view);
+    }
+
+    /// The catalog key of an existing view, found like a table's (see
+    /// `resolve_name`).
+    fn resolve_view(&self, name: &ObjectName) -> Option<QualifiedName> {
+        let name = QualifiedName::from_object_name(name)?;
+        if self.catalog.views.contains_key(&name) {
+            return Some(name);
+        }
+        if name.schema.is_some() {
+            return None;
+        }
+        let mut matches = self.catalog.views.keys().filter(|k| k.name == name.name);
+        match (matches.next(), matches.next()) {
+            (Some(only), None) => Some(only.clone()),
+            _ => None,
+        }
+    }
+
+    /// A relation a view reads: a known table or view, else as written.
+    fn resolve_relation(&self, name: &ObjectName) -> Option<QualifiedName> {
+        self.resolve(name)
+            .or_else(|| self.resolve_view(name))
+            .or_else(|| QualifiedName::from_object_name(name))
+    }
+
+    /// `ALTER TABLE v RENAME TO w` on a view.
+    fn alter_view(&mut self, alter: &ast::AlterTable) {
+        for operation in &alter.operations {
+            if let AlterTableOperation::RenameTable { table_name } = operation {
+                let (ast::RenameTableNameKind::As(new) | ast::RenameTableNameKind::To(new)) =
+                    table_name;
+                self.rename_view(&alter.name, new);
+            }
+        }
+    }
+
+    fn rename_view(&mut self, old: &ObjectName, new_name: &ObjectName) {
+        let (Some(old), Some(new_part)) = (self.resolve_view(old), last_part(new_name)) else {
+            return;
+        };
+        let Some(mut view) = self.catalog.views.remove(&old) else {
+            return;
+        };
+        // `RENAME TO` keeps the schema.
+        let new = old.sibling(new_part);
+        view.name = new.clone();
+        view.name_origin = self.at.object_name(new_name);
+        self.catalog.views.insert(new.clone(), view);
+        for other in self.catalog.views.values_mut() {
+            for read in other.reads.iter_mut().filter(|r| **r == old) {
+                *read = new.clone();
+            }
+        }
+    }
+
+    /// `DROP [MATERIALIZED] VIEW`, and the views a `DROP … CASCADE` of a
+    /// table or view takes with it. Runs before the table is dropped.
+    fn drop_views(&mut self, object_type: ObjectType, names: &[ObjectName], cascade: bool) {
+        let dropped: Vec<QualifiedName> = names
+            .iter()
+            .filter_map(|name| match object_type {
+                ObjectType::View | ObjectType::MaterializedView => self.resolve_view(name),
+                ObjectType::Table if cascade => self.resolve_relation(name),
+                _ => None,
+            })
+            .collect();
+        for name in &dropped {
+            self.catalog.views.remove(name);
+        }
+        if cascade {
+            self.drop_readers(dropped);
+        }
+    }
+
+    /// Drops every view that reads one of `gone`, and the views that read
+    /// those, and so on.
+    fn drop_readers(&mut self, mut gone: Vec<QualifiedName>) {
+        while let Some(name) = gone.pop() {
+            let readers: Vec<QualifiedName> = self
+                .catalog
+                .views
+                .values()
+                .filter(|view| view.reads.contains(&name))
+                .map(|view| view.name.clone())
+                .collect();
+            for reader in readers {
+                self.catalog.views.remove(&reader);
+                gone.push(reader);
+            }
+        }
     }
 }
 

@@ -71,7 +71,7 @@ impl Rule for BigintPrimaryKey {
                         ),
                     )
                     .help(help(kind))
-                    .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                    .object(ObjectRef::column(&table.name, &column.name)),
                 );
             }
         }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
 use crate::rules::naming::matches_pattern;
 use crate::rules::timestamp_columns::{is_null, join_and};
@@ -81,9 +82,7 @@ impl Rule for BooleanColumns {
                 _ => None,
             };
             if let Some(diagnostic) = diagnostic {
-                out.push(
-                    diagnostic.object(ObjectRef::column(table.name.to_string(), &column.name)),
-                );
+                out.push(diagnostic.object(ObjectRef::column(&table.name, &column.name)));
             }
         }
     }
@@ -108,12 +107,13 @@ fn stores_flag(kind: &TypeKind) -> bool {
 
 fn wrong_type(cx: &Context<'_>, table: &Table, column: &Column) -> Diagnostic {
     let written = cx.text(&column.type_origin);
+    let c = quote(&column.name);
     let using = if column.kind.is_integer() {
-        format!("{} <> 0", column.name)
+        format!("{c} <> 0")
     } else if column.kind.is_textual() {
-        format!("lower({}) IN ('1', 't', 'true', 'y', 'yes')", column.name)
+        format!("lower({c}) IN ('1', 't', 'true', 'y', 'yes')")
     } else {
-        format!("{} = B'1'", column.name)
+        format!("{c} = B'1'")
     };
     Diagnostic::new(
         META.name,
@@ -124,8 +124,8 @@ fn wrong_type(cx: &Context<'_>, table: &Table, column: &Column) -> Diagnostic {
         ),
     )
     .help(format!(
-        "a flag stored as a number or text accepts 2, 'Y', 'yes' and 'true' side by side, and every query must know which; write `{} BOOLEAN NOT NULL DEFAULT false`, or convert with `ALTER TABLE {} ALTER COLUMN {} TYPE BOOLEAN USING {using}`",
-        column.name, table.name, column.name
+        "a flag stored as a number or text accepts 2, 'Y', 'yes' and 'true' side by side, and every query must know which; write `{c} BOOLEAN NOT NULL DEFAULT false`, or convert with `ALTER TABLE {} ALTER COLUMN {c} TYPE BOOLEAN USING {using}`",
+        table.name.sql()
     ))
 }
 
@@ -148,17 +148,14 @@ fn nullable_or_no_default(table: &Table, column: &Column) -> Option<Diagnostic> 
         _ => "false".to_string(),
     };
     let mut fix = Vec::new();
+    let (t, c) = (table.name.sql(), quote(&column.name));
     if !column.not_null {
         fix.push(format!(
-            "`UPDATE {} SET {c} = {default} WHERE {c} IS NULL;`",
-            table.name,
-            c = column.name
+            "`UPDATE {t} SET {c} = {default} WHERE {c} IS NULL;`"
         ));
     }
     fix.push(format!(
-        "`ALTER TABLE {} ALTER COLUMN {c} SET DEFAULT {default}, ALTER COLUMN {c} SET NOT NULL;`",
-        table.name,
-        c = column.name
+        "`ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {default}, ALTER COLUMN {c} SET NOT NULL;`"
     ));
     let why = if column.not_null {
         "without a DEFAULT every INSERT must name the flag"
@@ -177,8 +174,7 @@ fn nullable_or_no_default(table: &Table, column: &Column) -> Option<Diagnostic> 
             ),
         )
         .help(format!(
-            "{why}; write `{} BOOLEAN NOT NULL DEFAULT {default}`, or fix the column with {}",
-            column.name,
+            "{why}; write `{c} BOOLEAN NOT NULL DEFAULT {default}`, or fix the column with {}",
             fix.join(" ")
         )),
     )

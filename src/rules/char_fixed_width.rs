@@ -105,7 +105,7 @@ impl Rule for CharFixedWidth {
                     ),
                 )
                 .help(help)
-                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }

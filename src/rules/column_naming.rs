@@ -1,7 +1,8 @@
 //! `column-naming`: column names are snake_case.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::rules::naming::{is_snake_case, quote_ident, sql_table_name, to_snake_case};
+use crate::model::names::{needs_quotes, quote};
+use crate::rules::naming::{is_snake_case, to_snake_case};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct ColumnNaming;
@@ -30,11 +31,11 @@ impl Rule for ColumnNaming {
                 continue;
             }
             let suggestion = to_snake_case(&column.name);
-            let help = if is_snake_case(&suggestion) {
+            let help = if !needs_quotes(&suggestion) {
                 format!(
                     "rename it: ALTER TABLE {} RENAME COLUMN {} TO {suggestion}; a snake_case name needs no quotes in any query",
-                    sql_table_name(&table.name),
-                    quote_ident(&column.name)
+                    table.name.sql(),
+                    quote(&column.name)
                 )
             } else {
                 "use lower-case ASCII letters, digits and `_`, starting with a letter or `_`, so the name needs no quotes".to_string()
@@ -46,7 +47,7 @@ impl Rule for ColumnNaming {
                     format!("column `{}.{}` is not snake_case", table.name, column.name),
                 )
                 .help(help)
-                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }

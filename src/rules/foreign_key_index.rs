@@ -2,7 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use sqlparser::ast::{BinaryOperator, Expr};
+
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::{fold, quote, quote_list};
 use crate::model::{Catalog, ForeignKey, Index, Table};
 use crate::rules::naming::expand;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
@@ -35,6 +38,12 @@ impl Rule for ForeignKeyIndex {
                 }
                 let columns = fk.columns.join(", ");
                 let index = expand("idx_{table}_{columns}", &table.name.name, &fk.columns);
+                let create = format!(
+                    "CREATE INDEX {} ON {} ({});",
+                    quote(&index),
+                    table.name.sql(),
+                    quote_list(&fk.columns)
+                );
                 out.push(
                     Diagnostic::new(
                         META.name,
@@ -45,11 +54,11 @@ impl Rule for ForeignKeyIndex {
                         ),
                     )
                     .help(format!(
-                        "PostgreSQL does not index foreign keys: every delete of a `{}` row scans `{}`. Add: CREATE INDEX {index} ON {} ({columns});",
-                        fk.referenced_table, table.name, table.name
+                        "PostgreSQL does not index foreign keys: every delete of a `{}` row scans `{}`. Add: {create}",
+                        fk.referenced_table, table.name
                     ))
                     .object(
-                        ObjectRef::table(table.name.to_string())
+                        ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     ),
@@ -77,8 +86,43 @@ fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
     catalog
         .indexes
         .iter()
-        .filter(|index| index.table == table.name && index.predicate.is_none())
+        .filter(|index| index.table == table.name)
+        .filter(|index| {
+            index
+                .predicate
+                .as_ref()
+                .is_none_or(|predicate| only_not_null(predicate, &wanted))
+        })
         .any(|index| usable(index, wanted.len()) && leads(&mut index.leading_columns()))
+}
+
+/// Whether a partial index's predicate only requires some of the foreign
+/// key's `columns` to be NOT NULL (`WHERE a IS NOT NULL AND b IS NOT
+/// NULL`). The referential check looks rows up by `fk = $1`, which implies
+/// `fk IS NOT NULL`, so PostgreSQL uses such an index for it; it is the
+/// usual index for a nullable foreign key. Any other condition leaves rows
+/// out that the check must find.
+fn only_not_null(predicate: &Expr, columns: &BTreeSet<&str>) -> bool {
+    match predicate {
+        Expr::Nested(inner) => only_not_null(inner, columns),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => only_not_null(left, columns) && only_not_null(right, columns),
+        Expr::IsNotNull(operand) => {
+            column_of(operand).is_some_and(|c| columns.contains(c.as_str()))
+        }
+        _ => false,
+    }
+}
+
+fn column_of(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Identifier(ident) => Some(fold(ident)),
+        Expr::Nested(inner) => column_of(inner),
+        _ => None,
+    }
 }
 
 /// B-tree indexes serve any leading-column lookup; a hash index serves only

@@ -54,6 +54,12 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
         return None;
     }
     let referenced = referenced_column(cx.catalog, fk)?;
+    // `oidc_user.user_id REFERENCES harbor_user (user_id)`: both sides say
+    // `user_id`, so `USING (user_id)` joins them, which is what the
+    // convention is for.
+    if *column_name == referenced && is_id_name(&referenced) {
+        return None;
+    }
     let target = singular(&to_snake_case(&fk.referenced_table.name));
     let target_words = words(&target);
     let referenced_words = words(&referenced);
@@ -61,16 +67,17 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
         return None;
     }
     // `REFERENCES users (user_id)`: the referenced column already names
-    // the table.
-    let expected: Vec<String> = if referenced_words.starts_with(&target_words) {
-        referenced_words.clone()
-    } else {
-        target_words
-            .iter()
-            .chain(&referenced_words)
-            .cloned()
-            .collect()
-    };
+    // the table, or its last words (`REFERENCES partial_state_rooms
+    // (room_id)` → `partial_state_room_id`).
+    let overlap = (1..=target_words.len())
+        .rev()
+        .find(|&n| referenced_words.starts_with(&target_words[target_words.len() - n..]))
+        .unwrap_or(0);
+    let expected: Vec<String> = target_words[..target_words.len() - overlap]
+        .iter()
+        .chain(&referenced_words)
+        .cloned()
+        .collect();
     let column_words = words(column_name);
     // The referencing table's own name may be left out:
     // `projects.status_id REFERENCES project_statuses`,
@@ -90,16 +97,19 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
         return None;
     }
 
-    let mut plain = expected.join("_");
+    // The suggestion leaves out the shared leading words too.
+    let mut plain = shortened.join("_");
     cut_identifier(&mut plain);
     // Keep the column's role as a prefix: `owner_id` → `owner_user_id`.
     let mut role_words = match column_words.strip_suffix(referenced_words.as_slice()) {
         Some(role) => role.to_vec(),
         None => column_words.clone(),
     };
-    // `category` → `categories` or `status_id` → `job_statuses` name no
-    // role, only part of the table.
-    if target_words.ends_with(&role_words) {
+    // `category` → `categories`, `status_id` → `job_statuses` or
+    // `lang_name_id` → `…_lang_names_private` name no role, only words of
+    // the table.
+    let in_target = |word: &String| target_words.iter().any(|t| singular(t) == singular(word));
+    if role_words.iter().all(in_target) {
         role_words.clear();
     }
     let help = if role_words.is_empty() {
@@ -130,7 +140,7 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
             ),
         )
         .help(help)
-        .object(ObjectRef::column(table.name.to_string(), column_name).with_name(fk.name.clone())),
+        .object(ObjectRef::column(&table.name, column_name).with_name(fk.name.clone())),
     )
 }
 
@@ -153,6 +163,13 @@ fn referenced_column(catalog: &Catalog, fk: &ForeignKey) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// A name that ends with the word `id` after some other word (`user_id`,
+/// `"userId"`).
+fn is_id_name(name: &str) -> bool {
+    let words = words(name);
+    words.len() > 1 && words.last().is_some_and(|w| w == "id")
 }
 
 /// How many leading words two table names share, comparing singulars

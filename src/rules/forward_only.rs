@@ -33,6 +33,11 @@ impl Rule for ForwardOnly {
         ForwardOnly
     }
 
+    /// Its findings are about down migrations.
+    fn judges_down_migrations() -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for file in cx.files() {
             if file.migration.name.role == crate::discover::Role::Down {

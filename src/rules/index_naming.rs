@@ -4,20 +4,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Index;
-use crate::rules::naming::{expand, index_columns};
+use crate::model::names::quote;
+use crate::rules::naming::{NameTemplate, index_columns};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Options {
     /// `{table}` and `{columns}` (the indexed columns joined by `_`).
-    pub template: String,
+    pub template: NameTemplate,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            template: "idx_{table}_{columns}".to_string(),
+            template: NameTemplate::fixed("idx_{table}_{columns}"),
         }
     }
 }
@@ -50,7 +51,7 @@ impl Rule for IndexNaming {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
             let columns = index_columns(index);
-            let expected = expand(&self.options.template, &index.table.name, &columns);
+            let expected = self.options.template.expand(&index.table.name, &columns);
             if let Some(diagnostic) = judge(index, &expected, META.name, "index") {
                 out.push(diagnostic);
             }
@@ -62,13 +63,13 @@ impl Rule for IndexNaming {
 /// `unique-naming`).
 pub fn judge(index: &Index, expected: &str, rule: &'static str, what: &str) -> Option<Diagnostic> {
     let vector = VECTOR_METHODS.contains(&index.method());
-    let object = ObjectRef::table(index.table.to_string())
+    let object = ObjectRef::table(&index.table)
         .with_columns(index_columns(index))
         .with_name(index.name.as_ref().map(|n| n.name.clone()));
     let Some(name) = &index.name else {
         return Some(
             Diagnostic::new(rule, &index.origin, format!("{what} on `{}` has no name", index.table))
-                .help(format!("name it: CREATE {}INDEX {expected} ON …; PostgreSQL's generated names differ between versions and say nothing", if index.unique { "UNIQUE " } else { "" }))
+                .help(format!("name it: CREATE {}INDEX {} ON …; PostgreSQL's generated names differ between versions and say nothing", if index.unique { "UNIQUE " } else { "" }, quote(expected)))
                 .object(object),
         );
     };
@@ -86,7 +87,11 @@ pub fn judge(index: &Index, expected: &str, rule: &'static str, what: &str) -> O
                 name.name, index.table
             ),
         )
-        .help(format!("ALTER INDEX {} RENAME TO {expected};", name))
+        .help(format!(
+            "ALTER INDEX {} RENAME TO {};",
+            name.sql(),
+            quote(expected)
+        ))
         .object(object),
     )
 }

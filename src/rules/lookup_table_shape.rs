@@ -58,9 +58,9 @@ impl Rule for LookupTableShape {
                 Diagnostic::new(META.name, &table.name_origin, message)
                     .help(format!(
                         "every lookup table has one shape, so code and admin screens treat them alike: `CREATE TABLE {} (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`",
-                        table.name
+                        table.name.sql()
                     ))
-                    .object(ObjectRef::table(table.name.to_string())),
+                    .object(ObjectRef::table(&table.name)),
             );
         }
     }

@@ -88,6 +88,11 @@ impl Rule for MigrationFilename {
         MigrationFilename { options }
     }
 
+    /// Down files have names to judge too.
+    fn judges_down_migrations() -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let layout = cx.set.layout;
         if !names_judged(layout) {

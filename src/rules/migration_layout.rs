@@ -30,6 +30,12 @@ impl Rule for MigrationLayout {
         MigrationLayout
     }
 
+    /// A plan note may be about a down file (a sqitch `revert/` script
+    /// the plan does not name).
+    fn judges_down_migrations() -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for note in &cx.set.notes {
             out.push(

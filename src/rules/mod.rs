@@ -120,7 +120,7 @@ pub fn columns_of_kind(
             out.push(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)
-                    .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                    .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }
@@ -136,6 +136,15 @@ pub trait Rule: Send + Sync + Sized + 'static {
     fn new(options: Self::Options) -> Self;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+
+    /// Whether the rule's findings may point into down migrations. Down
+    /// migrations are checked for parse errors only: besides
+    /// `parse-error`, only rules about the files themselves (their names,
+    /// whether they exist) say yes. Other findings there are dropped (see
+    /// `in_down_migration`), whatever a rule reads.
+    fn judges_down_migrations() -> bool {
+        false
+    }
 }
 
 /// For rules that take no options: an empty table.
@@ -147,11 +156,16 @@ pub struct NoOptions {}
 pub trait Check: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    fn judges_down_migrations(&self) -> bool;
 }
 
 impl<R: Rule> Check for R {
     fn meta(&self) -> &'static RuleMeta {
         R::meta()
+    }
+
+    fn judges_down_migrations(&self) -> bool {
+        R::judges_down_migrations()
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -249,6 +263,17 @@ pub fn find(name: &str) -> Option<Registered> {
 /// The closest rule name to a misspelt one, for "did you mean".
 pub fn suggest(name: &str) -> Option<&'static str> {
     crate::suggest::closest(name, names())
+}
+
+/// Whether a finding points into a down migration: a down file, or a down
+/// section (goose, dbmate, …) of an up file.
+pub fn in_down_migration(project: &Project, diagnostic: &Diagnostic) -> bool {
+    let file = project.file(diagnostic.file);
+    file.migration.name.role == crate::discover::Role::Down
+        || file.statements.iter().any(|statement| {
+            statement.direction == crate::load::Direction::Down
+                && statement.span.contains(&diagnostic.span.start)
+        })
 }
 
 /// Where a finding about a whole file points (file names, down

@@ -17,6 +17,77 @@ impl Default for LookupOptions {
     }
 }
 
+/// The `template` option of the naming rules: a name made of text and the
+/// placeholders `{table}` and `{columns}` (`idx_{table}_{columns}`).
+/// Checked when the config is read, so that a template that cannot name
+/// anything (`""`, `"{nonsense}{"`) is a config error, not a finding on
+/// every index.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NameTemplate(String);
+
+/// The placeholders a name template may use.
+const PLACEHOLDERS: [&str; 2] = ["{table}", "{columns}"];
+
+impl NameTemplate {
+    /// A default written in the code (`template_checks` tests the defaults).
+    pub fn fixed(text: &'static str) -> NameTemplate {
+        NameTemplate(text.to_string())
+    }
+
+    /// The name for a table and columns (see `expand`).
+    pub fn expand(&self, table: &str, columns: &[String]) -> String {
+        expand(&self.0, table, columns)
+    }
+}
+
+impl TryFrom<String> for NameTemplate {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        match template_problem(&text) {
+            None => Ok(NameTemplate(text)),
+            // The first backquoted word names the option (see
+            // `config::option_error`, which shows its line).
+            Some(problem) => Err(format!(
+                "`template` {text:?} is not a name template: {problem}; write text and the placeholders `{{table}}` and `{{columns}}`, such as \"idx_{{table}}_{{columns}}\""
+            )),
+        }
+    }
+}
+
+impl From<NameTemplate> for String {
+    fn from(template: NameTemplate) -> String {
+        template.0
+    }
+}
+
+/// What is wrong with a name template, if anything.
+fn template_problem(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("it is empty".to_string());
+    }
+    let mut rest = text;
+    let mut placeholders = 0;
+    while let Some(at) = rest.find(['{', '}']) {
+        let tail = &rest[at..];
+        if tail.starts_with('}') {
+            return Some("a `}` closes no placeholder".to_string());
+        }
+        let Some(end) = tail.find('}') else {
+            return Some("a `{` is not closed".to_string());
+        };
+        let placeholder = &tail[..=end];
+        if !PLACEHOLDERS.contains(&placeholder) {
+            return Some(format!("`{placeholder}` is not a placeholder"));
+        }
+        placeholders += 1;
+        rest = &tail[end + 1..];
+    }
+    (placeholders == 0)
+        .then(|| "it has no placeholder, so every name would be the same".to_string())
+}
+
 /// PostgreSQL cuts identifiers to 63 bytes (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER: usize = 63;
 
@@ -272,35 +343,6 @@ pub fn to_snake_case(name: &str) -> String {
     heck::ToSnakeCase::to_snake_case(name)
 }
 
-/// An identifier as SQL needs it written: snake_case names as they are,
-/// others in double quotes (`"UserOAuth"`).
-pub fn quote_ident(name: &str) -> String {
-    if is_snake_case(name) {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
-/// A table's name as SQL needs it written (`"UserOAuth"`, `auth.users`).
-pub fn sql_table_name(name: &crate::model::QualifiedName) -> String {
-    let last = quote_ident(&name.name);
-    match &name.schema {
-        None => last,
-        Some(_) => {
-            // Keep the display of templated schemas (`{{…}}`).
-            let shown = name.to_string();
-            let schema = &shown[..shown.len() - name.name.len() - 1];
-            let schema = if schema.starts_with('{') {
-                schema.to_string()
-            } else {
-                quote_ident(schema)
-            };
-            format!("{schema}.{last}")
-        }
-    }
-}
-
 /// The lower-case words of a name in any case style: `parentStepId` →
 /// `parent`, `step`, `id`; `user_id` → `user`, `id`.
 pub fn words(name: &str) -> Vec<String> {
@@ -472,6 +514,38 @@ mod tests {
         assert!(matches_pattern("status", "status"));
         assert!(!matches_pattern("*_status", "status_id"));
         assert!(matches_pattern("*_state*", "my_state_x"));
+    }
+
+    #[test]
+    fn template_checks() {
+        let defaults = crate::rules::registry()
+            .iter()
+            .filter_map(|rule| rule.default_options().get("template").cloned())
+            .filter_map(|value| value.as_str().map(str::to_string))
+            .collect::<Vec<_>>();
+        assert_eq!(defaults, ["idx_{table}_{columns}", "uq_{table}_{columns}"]);
+        for good in defaults
+            .iter()
+            .map(String::as_str)
+            .chain(["{table}_{columns}_idx", "uq_{columns}"])
+        {
+            assert!(NameTemplate::try_from(good.to_string()).is_ok(), "{good}");
+        }
+        for (bad, problem) in [
+            ("", "it is empty"),
+            ("  ", "it is empty"),
+            ("{nonsense}{", "`{nonsense}` is not a placeholder"),
+            ("idx_{table", "a `{` is not closed"),
+            ("idx_table}", "a `}` closes no placeholder"),
+            ("idx_{Table}", "`{Table}` is not a placeholder"),
+            ("idx", "it has no placeholder"),
+        ] {
+            let error = NameTemplate::try_from(bad.to_string())
+                .err()
+                .unwrap_or_default();
+            assert!(error.starts_with("`template`"), "{bad}: {error}");
+            assert!(error.contains(problem), "{bad}: {error}");
+        }
     }
 
     #[test]

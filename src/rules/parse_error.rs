@@ -24,8 +24,12 @@ impl Rule for ParseError {
         ParseError
     }
 
-    /// Up and down statements alike: a down migration is only ever checked
-    /// for this.
+    /// A down migration is only ever checked for this.
+    fn judges_down_migrations() -> bool {
+        true
+    }
+
+    /// Up and down statements alike.
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for file in cx.files() {
             if let Some((at, byte, count)) = file.invalid_utf8 {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
+use crate::model::names::{quote, quote_list};
 use crate::rules::naming::expand;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -61,11 +62,11 @@ impl Rule for PrimaryKeyId {
                     .help(format!(
                         "without a key, rows cannot be told apart, updated one at a time or referenced; add `{id} BIGSERIAL PRIMARY KEY`"
                     ))
-                    .object(ObjectRef::table(table.name.to_string())),
+                    .object(ObjectRef::table(&table.name)),
                 );
                 continue;
             };
-            let object = ObjectRef::table(table.name.to_string())
+            let object = ObjectRef::table(&table.name)
                 .with_columns(key.columns.clone())
                 .with_name(key.name.clone());
             match key.columns.as_slice() {
@@ -88,8 +89,10 @@ impl Rule for PrimaryKeyId {
                             ),
                         )
                         .help(format!(
-                            "every table's key is called `{id}`, so every foreign key reads `{{table}}_id` → `{id}`; rename the column (`ALTER TABLE {} RENAME COLUMN {only} TO {id}`), or key the table by a new `{id} BIGSERIAL PRIMARY KEY` and keep `{only}` UNIQUE",
-                            table.name
+                            "every table's key is called `{id}`, so every foreign key reads `{{table}}_id` → `{id}`; rename the column (`ALTER TABLE {} RENAME COLUMN {} TO {}`), or key the table by a new `{id} BIGSERIAL PRIMARY KEY` and keep `{only}` UNIQUE",
+                            table.name.sql(),
+                            quote(only),
+                            quote(id)
                         ))
                         .object(object),
                     );
@@ -125,7 +128,10 @@ impl Rule for PrimaryKeyId {
                             format!("{what}, not a single `{id}` column"),
                         )
                         .help(format!(
-                            "the convention is a surrogate key plus a unique constraint over the pair: `{id} BIGSERIAL PRIMARY KEY` and `CONSTRAINT {unique} UNIQUE ({list})`; the pair stays unique and the row gets an `{id}` like every other{}",
+                            "the convention is a surrogate key plus a unique constraint over the pair: `{} BIGSERIAL PRIMARY KEY` and `CONSTRAINT {} UNIQUE ({})`; the pair stays unique and the row gets an `{id}` like every other{}",
+                            quote(id),
+                            quote(&unique),
+                            quote_list(columns),
                             if join {
                                 " (or set `allow-join-tables = true` to accept join tables keyed by their foreign keys)"
                             } else {

@@ -100,7 +100,7 @@ impl Rule for RepeatingColumns {
                         "move the family to its own table (e.g. `{child}` with `{}_id`, a position and the value, one row each): numbered columns cap how many there can be, leave empty columns, and make every query look in each one",
                         owner
                     ))
-                    .object(ObjectRef::table(table.name.to_string()).with_columns(names)),
+                    .object(ObjectRef::table(&table.name).with_columns(names)),
                 );
             }
         }

@@ -4,6 +4,7 @@
 use sqlparser::ast::ReferentialAction;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::quote_list;
 use crate::rules::{Context, Rule, RuleMeta};
 
 pub use crate::rules::naming::LookupOptions as Options;
@@ -61,7 +62,7 @@ impl Rule for StatusFkRestrict {
                 };
                 let referenced = match fk.referenced_columns.as_slice() {
                     [] => String::new(),
-                    columns => format!(" ({})", columns.join(", ")),
+                    columns => format!(" ({})", quote_list(columns)),
                 };
                 out.push(
                     Diagnostic::new(
@@ -76,10 +77,10 @@ impl Rule for StatusFkRestrict {
                     )
                     .help(format!(
                         "{why}a status still in use must not be deletable: write `REFERENCES {}{referenced} ON DELETE RESTRICT ON UPDATE CASCADE`",
-                        fk.referenced_table
+                        fk.referenced_table.sql()
                     ))
                     .object(
-                        ObjectRef::table(table.name.to_string())
+                        ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     ),

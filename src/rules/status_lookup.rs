@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use sqlparser::ast::{BinaryOperator, Expr, Value};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::names::fold;
-use crate::model::{Column, Table, TypeKind};
+use crate::model::names::{fold, quote};
+use crate::model::{Column, IndexKey, Table, TypeKind};
 use crate::rules::naming::{matches_pattern, singular};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -17,6 +17,9 @@ pub struct Options {
     pub column_patterns: Vec<String>,
     /// How lookup tables are named: `{domain}` + this suffix.
     pub lookup_suffix: String,
+    /// Also judge columns that are the table's primary key or a whole
+    /// unique key (by default they identify rows: tokens, not statuses).
+    pub include_keys: bool,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
                 .map(String::from)
                 .to_vec(),
             lookup_suffix: "_statuses".to_string(),
+            include_keys: false,
         }
     }
 }
@@ -62,17 +66,18 @@ impl Rule for StatusLookup {
                     .foreign_keys
                     .iter()
                     .any(|fk| fk.columns.contains(&column.name))
+                || (!self.options.include_keys && identifies_rows(cx, table, &column.name))
             {
                 continue;
             }
             let Some(how) = stored_as(cx, table, column) else {
                 continue;
             };
-            let lookup = format!(
+            let lookup = quote(&format!(
                 "{}{}",
                 self.domain(table, &column.name),
                 self.options.lookup_suffix
-            );
+            ));
             out.push(
                 Diagnostic::new(
                     META.name,
@@ -80,10 +85,10 @@ impl Rule for StatusLookup {
                     format!("status column `{}.{}` is {how}; statuses belong in a lookup table", table.name, column.name),
                 )
                 .help(format!(
-                    "create `{lookup}` (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, …) and store `{}_id BIGINT NOT NULL REFERENCES {lookup} (id) ON DELETE RESTRICT ON UPDATE CASCADE`; a new status is then an INSERT, not a migration",
-                    column.name
+                    "create `{lookup}` (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, …) and store `{} BIGINT NOT NULL REFERENCES {lookup} (id) ON DELETE RESTRICT ON UPDATE CASCADE`; a new status is then an INSERT, not a migration",
+                    quote(&format!("{}_id", column.name))
                 ))
-                .object(ObjectRef::column(table.name.to_string(), &column.name)),
+                .object(ObjectRef::column(&table.name, &column.name)),
             );
         }
     }
@@ -106,14 +111,28 @@ impl StatusLookup {
     }
 }
 
+/// Whether the column alone is the table's primary key or a whole unique
+/// key (constraint or non-partial unique index): an OAuth `state` nonce
+/// that identifies its row, not a status.
+fn identifies_rows(cx: &Context<'_>, table: &Table, column: &str) -> bool {
+    let alone = [column.to_string()];
+    table.is_unique_key(&alone)
+        || cx.catalog.indexes.iter().any(|index| {
+            index.table == table.name
+                && index.unique
+                && index.predicate.is_none()
+                && index.keys == [IndexKey::Column(column.to_string())]
+        })
+}
+
 /// How the column stores its status, when that is what the rule flags.
 fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String> {
     let written = cx.text(&column.type_origin);
-    let checked = table
+    let listed = table
         .checks
         .iter()
-        .any(|check| listed_columns(&check.expr).contains(&column.name));
-    if checked {
+        .any(|check| allowed(&check.expr, &column.name) == Allowed::List);
+    if listed {
         return Some(format!("`{written}` limited by a CHECK list of values"));
     }
     match &column.kind {
@@ -125,36 +144,63 @@ fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String>
     }
 }
 
-/// Columns a CHECK expression limits to a list of values:
-/// `c IN ('a', 'b')`, `c = ANY (ARRAY[…])`, `c = 'a' OR c = 'b'`.
-fn listed_columns(expr: &Expr) -> Vec<String> {
+/// What a CHECK expression lets one column hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    /// The expression does not limit the column on its own.
+    Anything,
+    /// `c IS NULL`.
+    Null,
+    /// A list of values (and maybe NULL): `c IN ('a', 'b')`,
+    /// `c = ANY (ARRAY[…])`, `c = 'a' OR c = 'b'`, `c IS NULL OR c IN (…)`.
+    List,
+}
+
+/// What `expr` lets `column` hold. Only a CHECK that limits the column on
+/// its own is a CHECK list: in `(state IN ('done') AND finalized_at IS NOT
+/// NULL) OR finalized_at IS NULL` the state is free whenever
+/// `finalized_at` is NULL.
+fn allowed(expr: &Expr, column: &str) -> Allowed {
+    let is_column = |e: &Expr| column_of(e).as_deref() == Some(column);
     match expr {
+        Expr::Nested(inner) => allowed(inner, column),
         Expr::InList {
             expr,
             negated: false,
             ..
-        } => column_of(expr).into_iter().collect(),
+        } if is_column(expr) => Allowed::List,
         Expr::AnyOp {
             left,
             compare_op: BinaryOperator::Eq,
             ..
-        } => column_of(left).into_iter().collect(),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Or | BinaryOperator::And,
-            right,
-        } => {
-            let mut columns = listed_columns(left);
-            columns.extend(listed_columns(right));
-            columns
-        }
+        } if is_column(left) => Allowed::List,
         Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
             right,
-        } if is_literal(right) => column_of(left).into_iter().collect(),
-        Expr::Nested(inner) => listed_columns(inner),
-        _ => Vec::new(),
+        } if is_column(left) && is_literal(right) => Allowed::List,
+        Expr::IsNull(operand) if is_column(operand) => Allowed::Null,
+        // Both sides hold: the stricter one limits the column.
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => match (allowed(left, column), allowed(right, column)) {
+            (Allowed::List, _) | (_, Allowed::List) => Allowed::List,
+            (Allowed::Null, _) | (_, Allowed::Null) => Allowed::Null,
+            _ => Allowed::Anything,
+        },
+        // Either side may hold: the column is limited only if both limit it.
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => match (allowed(left, column), allowed(right, column)) {
+            (Allowed::Anything, _) | (_, Allowed::Anything) => Allowed::Anything,
+            (Allowed::Null, Allowed::Null) => Allowed::Null,
+            _ => Allowed::List,
+        },
+        _ => Allowed::Anything,
     }
 }
 
@@ -175,5 +221,39 @@ fn is_literal(expr: &Expr) -> bool {
         ),
         Expr::Cast { expr, .. } | Expr::Nested(expr) => is_literal(expr),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(sql: &str) -> Expr {
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        sqlparser::parser::Parser::new(&dialect)
+            .try_with_sql(sql)
+            .and_then(|mut p| p.parse_expr())
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    #[test]
+    fn only_a_check_that_limits_the_column_alone_is_a_list() {
+        for (sql, expected) in [
+            ("state IN ('a', 'b')", Allowed::List),
+            ("state = ANY (ARRAY['a', 'b'])", Allowed::List),
+            ("state = 'a' OR state = 'b'", Allowed::List),
+            ("state IS NULL OR state IN ('a')", Allowed::List),
+            ("(state IN ('a') AND x > 0)", Allowed::List),
+            (
+                "(state IN ('cancelled', 'completed') AND finalized_at IS NOT NULL) OR finalized_at IS NULL",
+                Allowed::Anything,
+            ),
+            ("state IN ('a') OR x > 0", Allowed::Anything),
+            ("other IN ('a')", Allowed::Anything),
+            ("state NOT IN ('a')", Allowed::Anything),
+            ("state IS NULL", Allowed::Null),
+        ] {
+            assert_eq!(allowed(&check(sql), "state"), expected, "{sql}");
+        }
     }
 }

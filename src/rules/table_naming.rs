@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
+use crate::model::names::needs_quotes;
 use crate::rules::naming::{
-    UNCOUNTABLE, is_plural_word, is_snake_case, matches_pattern, plural_of, sql_table_name,
-    to_snake_case,
+    UNCOUNTABLE, is_plural_word, is_snake_case, matches_pattern, plural_of, to_snake_case,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -57,7 +57,7 @@ impl Rule for TableNaming {
                 (false, true) => format!("table `{}` is not snake_case", table.name),
                 _ => format!("table `{}` is singular; table names are plural", table.name),
             };
-            let help = if is_snake_case(&suggestion) && suggestion != *name {
+            let help = if !needs_quotes(&suggestion) && suggestion != *name {
                 let why = match (snake, plural) {
                     (false, false) => {
                         "a table holds many rows of one kind, and a snake_case name needs no quotes"
@@ -67,7 +67,7 @@ impl Rule for TableNaming {
                 };
                 format!(
                     "rename it: ALTER TABLE {} RENAME TO {suggestion}; {why}",
-                    sql_table_name(&table.name)
+                    table.name.sql()
                 )
             } else {
                 "name tables in snake_case (lower-case ASCII letters, digits, `_`), with a plural last word; add the name to `allow` if it is right as it is".to_string()
@@ -75,7 +75,7 @@ impl Rule for TableNaming {
             out.push(
                 Diagnostic::new(META.name, &table.name_origin, message)
                     .help(help)
-                    .object(ObjectRef::table(table.name.to_string())),
+                    .object(ObjectRef::table(&table.name)),
             );
         }
     }

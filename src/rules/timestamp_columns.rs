@@ -90,7 +90,7 @@ impl Rule for TimestampColumns {
                     "every table records when its rows were created and last changed: {}; fix an existing column with `ALTER TABLE … ALTER COLUMN … TYPE TIMESTAMPTZ`, `SET DEFAULT now()`, `SET NOT NULL`",
                     wanted.join(", ")
                 ))
-                .object(ObjectRef::table(table.name.to_string())),
+                .object(ObjectRef::table(&table.name)),
             );
         }
     }

@@ -4,15 +4,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::names::{quote, quote_list};
 use crate::rules::index_naming::judge;
-use crate::rules::naming::{expand, index_columns};
+use crate::rules::naming::{NameTemplate, index_columns};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Options {
     /// `{table}` and `{columns}` (the unique columns joined by `_`).
-    pub template: String,
+    pub template: NameTemplate,
     /// Also flag unnamed `UNIQUE` constraints.
     pub require_named: bool,
 }
@@ -20,7 +21,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            template: "uq_{table}_{columns}".to_string(),
+            template: NameTemplate::fixed("uq_{table}_{columns}"),
             require_named: false,
         }
     }
@@ -50,17 +51,16 @@ impl Rule for UniqueNaming {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for index in cx.catalog.indexes.iter().filter(|i| i.unique) {
-            let expected = expand(
-                &self.options.template,
-                &index.table.name,
-                &index_columns(index),
-            );
+            let expected = self
+                .options
+                .template
+                .expand(&index.table.name, &index_columns(index));
             out.extend(judge(index, &expected, META.name, "unique index"));
         }
         for table in cx.catalog.tables.values() {
             for key in &table.uniques {
-                let expected = expand(&self.options.template, &table.name.name, &key.columns);
-                let object = ObjectRef::table(table.name.to_string())
+                let expected = self.options.template.expand(&table.name.name, &key.columns);
+                let object = ObjectRef::table(&table.name)
                     .with_columns(key.columns.clone())
                     .with_name(key.name.clone());
                 match (&key.name, &key.name_origin) {
@@ -75,8 +75,10 @@ impl Rule for UniqueNaming {
                             ),
                         )
                         .help(format!(
-                            "ALTER TABLE {} RENAME CONSTRAINT {name} TO {expected};",
-                            table.name
+                            "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                            table.name.sql(),
+                            quote(name),
+                            quote(&expected)
                         ))
                         .object(object),
                     ),
@@ -91,8 +93,9 @@ impl Rule for UniqueNaming {
                             ),
                         )
                         .help(format!(
-                            "name it: CONSTRAINT {expected} UNIQUE ({})",
-                            key.columns.join(", ")
+                            "name it: CONSTRAINT {} UNIQUE ({})",
+                            quote(&expected),
+                            quote_list(&key.columns)
                         ))
                         .object(object),
                     ),

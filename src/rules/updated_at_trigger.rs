@@ -81,9 +81,10 @@ impl Rule for UpdatedAtTrigger {
             } else {
                 self.misfiring(table, &calling)
             };
-            out.push(diagnostic.object(
-                ObjectRef::table(table.name.to_string()).with_columns(vec![self.column.clone()]),
-            ));
+            out.push(
+                diagnostic
+                    .object(ObjectRef::table(&table.name).with_columns(vec![self.column.clone()])),
+            );
         }
     }
 }
@@ -148,7 +149,9 @@ impl UpdatedAtTrigger {
     fn help(&self, table: &Table) -> String {
         format!(
             "`CREATE TRIGGER set_updated_at BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}();` keeps `{}` current whatever code writes the row (the trigger may be created in a later migration)",
-            table.name, self.options.function, self.column
+            table.name.sql(),
+            self.options.function,
+            self.column
         )
     }
 
