@@ -206,6 +206,14 @@ fn flat(root: &Path, forced: Option<Layout>) -> Listing {
             }
         }
     };
+    if forced.is_none()
+        && matches!(layout, Layout::Unversioned | Layout::Numbered)
+        && names
+            .iter()
+            .any(|name| has_liquibase_header(&root.join(name)))
+    {
+        return liquibase(root, names);
+    }
     let mut listing = Listing::new(layout, evidence);
     listing.unreadable = probe.unreadable;
     let recursive = layout.facts().shape == Shape::Recursive;
@@ -300,6 +308,205 @@ fn project_file(root: &Path, names: &[&'static str], tool: &str) -> Option<&'sta
 
 /// The evidence of a layout told by file names alone.
 const BY_NAMES: &str = "file names";
+
+// ----- Liquibase formatted SQL -------------------------------------------------
+
+/// Whether a file starts with `--liquibase formatted sql` (only its first
+/// bytes are read).
+fn has_liquibase_header(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(256);
+    if file.take(256).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty());
+    first
+        .and_then(|line| line.strip_prefix("--"))
+        .is_some_and(crate::load::split::is_liquibase_header)
+}
+
+/// Formatted SQL changelogs: in the order a master changelog (YAML, XML or
+/// JSON, which Liquibase projects use as their root) includes them, else
+/// by name.
+fn liquibase(root: &Path, names: Vec<PathBuf>) -> Listing {
+    let mut listing = Listing::new(Layout::Liquibase, "`--liquibase formatted sql` headers");
+    let classified = |relative: PathBuf| Listed {
+        name: FileName::unversioned(&file_name_of(&relative)),
+        relative,
+    };
+    let Some(master) = liquibase_master(root) else {
+        listing.files = names.into_iter().map(classified).collect();
+        return listing;
+    };
+    let master_name = name_of(&master);
+    listing.evidence = format!("`{master_name}`");
+    listing.order = Order::Plan;
+    let text = plans::read_text(&master).unwrap_or_default();
+    let (includes, inline) = plans::liquibase_master(&text);
+    let master_dir = master.parent().unwrap_or(root);
+    let mut ordered: Vec<PathBuf> = Vec::new();
+    let mut unread: Vec<(String, usize)> = Vec::new();
+    let mut missing: Vec<(String, usize)> = Vec::new();
+    for include in includes {
+        let resolved = resolve_include(master_dir, &include);
+        if resolved.is_empty() {
+            let (plans::Include::File(path, line) | plans::Include::Folder(path, line)) = &include;
+            missing.push((path.clone(), *line));
+        }
+        for (path, line) in resolved {
+            match path.strip_prefix(root) {
+                Ok(relative) if is_sql(&path) => {
+                    if !ordered.iter().any(|o| o == relative) {
+                        ordered.push(relative.to_path_buf());
+                    }
+                }
+                Err(_) if is_sql(&path) => {}
+                _ => unread.push((name_of(&path), line)),
+            }
+        }
+    }
+    unread.extend(
+        inline
+            .into_iter()
+            .map(|line| ("a changeset in the master itself".to_string(), line)),
+    );
+    let master_relative = relative_to(root, &master);
+    for relative in &names {
+        if !ordered.contains(relative) {
+            listing.note(
+                relative.clone(),
+                None,
+                format!(
+                    "`{}` is not included by `{master_name}`: Liquibase never runs it",
+                    slashed(relative)
+                ),
+                format!("include it in `{master_name}`, or move it out of the changelog folder"),
+            );
+        }
+    }
+    listing.files = ordered
+        .into_iter()
+        .filter(|r| names.contains(r))
+        .map(classified)
+        .collect();
+    if let Some(&(_, line)) = unread.first() {
+        let shown: Vec<&str> = unread
+            .iter()
+            .take(5)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        listing.note(
+            master_relative,
+            Some(line),
+            format!(
+                "`{master_name}` includes {} changelog(s) in YAML, XML or JSON that were not read ({}{}): the schema model may be missing what they create",
+                unread.len(),
+                shown.join(", "),
+                if unread.len() > shown.len() { ", …" } else { "" }
+            ),
+            "schema-lint reads SQL; write these changesets as formatted SQL to have them linted".to_string(),
+        );
+    }
+    if let Some((path, line)) = missing.first() {
+        listing.note(
+            relative_to(root, &master),
+            Some(*line),
+            format!(
+                "`{master_name}` includes {} file(s) that were not found, starting with `{path}`: the schema model may be missing what they create",
+                missing.len()
+            ),
+            "check the paths (relative to the master changelog's folder or the classpath root)".to_string(),
+        );
+    }
+    listing
+}
+
+/// A master changelog in the set's folder or up to three folders above it:
+/// a YAML, XML or JSON file named `*changelog*` that declares a
+/// `databaseChangeLog`.
+fn liquibase_master(root: &Path) -> Option<PathBuf> {
+    root.ancestors().take(4).find_map(|dir| {
+        let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = name_of(p).to_ascii_lowercase();
+                name.contains("changelog")
+                    && [".yaml", ".yml", ".xml", ".json"]
+                        .iter()
+                        .any(|ext| name.ends_with(ext))
+            })
+            .collect();
+        candidates.sort();
+        candidates
+            .into_iter()
+            .find(|p| plans::read_text(p).is_some_and(|t| t.contains("databaseChangeLog")))
+    })
+}
+
+/// The files an include names: paths are relative to the master's folder
+/// or to a folder above it (the classpath root), whichever holds them.
+fn resolve_include(master_dir: &Path, include: &plans::Include) -> Vec<(PathBuf, usize)> {
+    let (path, line, folder) = match include {
+        plans::Include::File(path, line) => (path, *line, false),
+        plans::Include::Folder(path, line) => (path, *line, true),
+    };
+    let path = path
+        .trim_start_matches("classpath:")
+        .trim_start_matches('/');
+    let Some(found) = master_dir
+        .ancestors()
+        .take(6)
+        .map(|base| base.join(path))
+        .find(|p| if folder { p.is_dir() } else { p.is_file() })
+    else {
+        return Vec::new();
+    };
+    if !folder {
+        return vec![(found, line)];
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&found)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.into_iter().map(|f| (f, line)).collect()
+}
+
+/// `path` relative to `root`, with `..` where it is above it.
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    let mut base = root;
+    let mut ups = PathBuf::new();
+    loop {
+        if let Ok(rest) = path.strip_prefix(base) {
+            return ups.join(rest);
+        }
+        match base.parent() {
+            Some(parent) => {
+                base = parent;
+                ups.push("..");
+            }
+            None => return path.to_path_buf(),
+        }
+    }
+}
 
 // ----- sets found by a marker file -------------------------------------------
 

@@ -261,11 +261,28 @@ fn shown_ancestor(shown: &Path, depth: usize, resolved: &Path) -> PathBuf {
     path
 }
 
+/// `root` joined with `relative`, where `relative` may climb (`../x`) out
+/// of a root written with named folders: `db/changelog/../master.yaml` is
+/// shown as `db/master.yaml`.
 fn join_shown(root: &Path, relative: &Path) -> PathBuf {
-    if root == Path::new(".") {
-        relative.to_path_buf()
+    let mut joined = if root == Path::new(".") {
+        PathBuf::new()
     } else {
-        root.join(relative)
+        root.to_path_buf()
+    };
+    for component in relative.components() {
+        let climbs_named = matches!(component, Component::ParentDir)
+            && matches!(joined.components().next_back(), Some(Component::Normal(_)));
+        if climbs_named {
+            joined.pop();
+        } else {
+            joined.push(component);
+        }
+    }
+    if joined.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        joined
     }
 }
 

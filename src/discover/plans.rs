@@ -125,6 +125,70 @@ pub fn is_hasura_config(text: &str) -> bool {
     })
 }
 
+/// What a Liquibase master changelog (YAML, XML or JSON) includes, in
+/// order: `include` files and `includeAll` folders, with their lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Include {
+    File(String, usize),
+    Folder(String, usize),
+}
+
+/// The includes of a master changelog, and the lines of changesets it
+/// defines itself (which are not SQL files, so not read).
+pub fn liquibase_master(text: &str) -> (Vec<Include>, Vec<usize>) {
+    let mut includes = Vec::new();
+    let mut inline = Vec::new();
+    let mut in_include_all = false;
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let trimmed = line.trim().trim_start_matches("- ").trim();
+        if trimmed.starts_with("includeAll")
+            || trimmed.starts_with("<includeAll")
+            || trimmed.starts_with("\"includeAll\"")
+        {
+            in_include_all = true;
+        } else if trimmed.starts_with("include")
+            || trimmed.starts_with("<include")
+            || trimmed.starts_with("\"include\"")
+        {
+            in_include_all = false;
+        }
+        if trimmed.starts_with("changeSet")
+            || trimmed.starts_with("<changeSet")
+            || trimmed.starts_with("\"changeSet\"")
+        {
+            inline.push(line_no);
+        }
+        for (key, folder) in [("file", false), ("path", true)] {
+            if let Some(value) = attribute(trimmed, key) {
+                if folder || in_include_all {
+                    includes.push(Include::Folder(value, line_no));
+                } else {
+                    includes.push(Include::File(value, line_no));
+                }
+            }
+        }
+    }
+    (includes, inline)
+}
+
+/// `file: x`, `file="x"` (XML), `"file": "x"` (JSON) in one line.
+fn attribute(line: &str, key: &str) -> Option<String> {
+    let at = [format!("{key}:"), format!("{key}="), format!("\"{key}\":")]
+        .iter()
+        .find_map(|k| line.find(k.as_str()).map(|i| i + k.len()))?;
+    let before = line[..at].chars().rev().nth(key.len() + 1);
+    if before.is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    let rest = line[at..].trim_start();
+    let value = match rest.chars().next()? {
+        quote @ ('"' | '\'') => rest[1..].split(quote).next()?,
+        _ => rest.split([' ', ',', '}']).next()?,
+    };
+    (!value.is_empty()).then(|| value.to_string())
+}
+
 /// The 1-based line of the first occurrence of `needle`, else 1.
 pub fn line_of(text: &str, needle: &str) -> usize {
     text.find(needle)
@@ -160,6 +224,30 @@ mod tests {
         );
         assert!(drizzle_journal("{").is_err());
         assert!(drizzle_journal("{\"entries\": [{}]}").is_err());
+    }
+
+    #[test]
+    fn liquibase_masters() {
+        let yaml = "databaseChangeLog:\n  - include:\n      file: db/changelog/a.sql\n  - include:\n      file: \"db/changelog/b.yml\"\n  - includeAll:\n      path: db/changelog/more/\n  - changeSet:\n      id: 1\n";
+        let (includes, inline) = liquibase_master(yaml);
+        assert_eq!(
+            includes,
+            [
+                Include::File("db/changelog/a.sql".into(), 3),
+                Include::File("db/changelog/b.yml".into(), 5),
+                Include::Folder("db/changelog/more/".into(), 7),
+            ]
+        );
+        assert_eq!(inline, [8]);
+        let xml = "<databaseChangeLog>\n  <include file=\"a.sql\" relativeToChangelogFile=\"true\"/>\n  <includeAll path=\"more\"/>\n</databaseChangeLog>";
+        let (includes, _) = liquibase_master(xml);
+        assert_eq!(
+            includes,
+            [
+                Include::File("a.sql".into(), 2),
+                Include::Folder("more".into(), 3)
+            ]
+        );
     }
 
     #[test]

@@ -137,10 +137,11 @@ pub fn render_text(project: &Project) -> String {
             set.layout,
             set.evidence,
             files(set.files.len()),
-            if set.order == facts.order {
-                facts.order_text.to_string()
-            } else {
-                format!("ordered by {}", set.order.name())
+            match set.order {
+                order if order == facts.order => facts.order_text,
+                crate::discover::Order::Plan => "in the order of its plan file",
+                crate::discover::Order::Name => "by file name, as text (configured)",
+                crate::discover::Order::Version => "by version, numerically (configured)",
             }
         );
         for file in project.set_files(set) {
