@@ -129,8 +129,26 @@ pub fn list(
 
 // ----- reading folders ------------------------------------------------------
 
-/// The entries of a folder, sorted by name, without hidden ones.
-fn entries(dir: &Path, listing: &mut Listing) -> Vec<(String, std::fs::FileType)> {
+/// An entry of a folder.
+struct Entry {
+    /// The name as text (for matching; a name that is not UTF-8 has
+    /// replacement characters here, not in `path`).
+    name: String,
+    path: PathBuf,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    File,
+    /// A FIFO, a device, a socket, a broken link: never read.
+    Other(&'static str),
+}
+
+/// The entries of a folder, sorted by name, without hidden ones; links are
+/// followed to what they point at.
+fn entries(dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let read = match std::fs::read_dir(dir) {
         Ok(read) => read,
         Err(error) => {
@@ -141,32 +159,54 @@ fn entries(dir: &Path, listing: &mut Listing) -> Vec<(String, std::fs::FileType)
             return Vec::new();
         }
     };
-    let mut found: Vec<(String, std::fs::FileType)> = read
+    let mut found: Vec<Entry> = read
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let file_type = entry.file_type().ok()?;
-            (!name.starts_with('.')).then_some((name, file_type))
+            if name.starts_with('.') {
+                return None;
+            }
+            let mut file_type = entry.file_type().ok()?;
+            if file_type.is_symlink() {
+                file_type = std::fs::metadata(entry.path()).ok()?.file_type();
+            }
+            let kind = if file_type.is_dir() {
+                Kind::Folder
+            } else if file_type.is_file() {
+                Kind::File
+            } else {
+                Kind::Other(crate::source::file_kind(file_type))
+            };
+            Some(Entry {
+                name,
+                path: entry.path(),
+                kind,
+            })
         })
         .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
 
 /// The `.sql` files of a folder (and, `recursive`, of the folders below
-/// it, without hidden and build folders), relative to `root`.
+/// it, without hidden and build folders), relative to `root`. A `.sql`
+/// entry that is not a regular file is named as unreadable.
 fn sql_files(root: &Path, dir: &Path, recursive: bool, listing: &mut Listing) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for (name, file_type) in entries(dir, listing) {
-        let path = dir.join(&name);
-        if file_type.is_dir() || (file_type.is_symlink() && path.is_dir()) {
-            if recursive && !is_skipped_dir(&name) {
-                out.extend(sql_files(root, &path, true, listing));
+    for entry in entries(dir, listing) {
+        match entry.kind {
+            Kind::Folder if recursive && !is_skipped_dir(&entry.name) => {
+                out.extend(sql_files(root, &entry.path, true, listing));
             }
-        } else if is_sql(&path)
-            && let Ok(relative) = path.strip_prefix(root)
-        {
-            out.push(relative.to_path_buf());
+            Kind::Other(kind) if is_sql(&entry.path) => listing
+                .unreadable
+                .push((entry.path, format!("not a regular file ({kind}); not read"))),
+            Kind::File if is_sql(&entry.path) => {
+                if let Ok(relative) = entry.path.strip_prefix(root) {
+                    out.push(relative.to_path_buf());
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -315,12 +355,13 @@ const BY_NAMES: &str = "file names";
 /// bytes are read).
 fn has_liquibase_header(path: &Path) -> bool {
     use std::io::Read;
+    // Never open what is not a regular file: a FIFO blocks the open.
+    if !path.is_file() {
+        return false;
+    }
     let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return false;
-    }
     let mut head = Vec::with_capacity(256);
     if file.take(256).read_to_end(&mut head).is_err() {
         return false;
@@ -741,10 +782,10 @@ fn graphile(root: &Path) -> Listing {
 fn folders(root: &Path, forced: Option<Layout>) -> Listing {
     let mut probe = Listing::new(Layout::Unversioned, "");
     let found = entries(root, &mut probe);
-    let folders: Vec<(String, layout::FolderName)> = found
+    let folders: Vec<(&Entry, layout::FolderName)> = found
         .iter()
-        .filter(|(_, t)| t.is_dir() || t.is_symlink())
-        .filter_map(|(name, _)| Some((name.clone(), folder_name(name)?)))
+        .filter(|entry| entry.kind == Kind::Folder)
+        .filter_map(|entry| Some((entry, folder_name(&entry.name)?)))
         .collect();
     let (layout, evidence, weak) = match forced {
         Some(layout) => (layout, "`layout` in the config".to_string(), None),
@@ -757,12 +798,10 @@ fn folders(root: &Path, forced: Option<Layout>) -> Listing {
         _ => ("up.sql", Some("down.sql")),
     };
     for (folder, parsed) in &folders {
-        for (file, file_type) in entries(&root.join(folder), &mut listing) {
-            if !file.ends_with(".sql") || file_type.is_dir() {
-                continue;
-            }
-            let relative = PathBuf::from(folder).join(&file);
-            match folder_file(parsed, &file, up, down, layout) {
+        for file in sql_files(root, &folder.path, false, &mut listing) {
+            let name = file_name_of(&file);
+            let relative = file;
+            match folder_file(parsed, &name, up, down, layout) {
                 Some(name) => listing.files.push(Listed { relative, name }),
                 None => listing.skipped.push(Skipped {
                     relative,
@@ -777,11 +816,11 @@ fn folders(root: &Path, forced: Option<Layout>) -> Listing {
     }
     // Files beside the folders: not migrations of this tool, reported by
     // `migration-filename`.
-    for (name, file_type) in &found {
-        if !file_type.is_dir() && name.ends_with(".sql") {
+    for entry in &found {
+        if entry.kind == Kind::File && is_sql(&entry.path) {
             listing.files.push(Listed {
-                relative: PathBuf::from(name),
-                name: FileName::unversioned(name),
+                relative: PathBuf::from(entry.path.file_name().unwrap_or_default()),
+                name: FileName::unversioned(&entry.name),
             });
         }
     }
@@ -801,7 +840,7 @@ fn folders(root: &Path, forced: Option<Layout>) -> Listing {
 /// from the folder names. The third value says why the answer is weak.
 fn folder_layout(
     root: &Path,
-    folders: &[(String, layout::FolderName)],
+    folders: &[(&Entry, layout::FolderName)],
 ) -> (Layout, String, Option<String>) {
     for dir in root.ancestors().take(4) {
         if dir.join("diesel.toml").is_file() {
@@ -814,7 +853,7 @@ fn folder_layout(
     let has = |file: &str| {
         folders
             .iter()
-            .any(|(folder, _)| root.join(folder).join(file).is_file())
+            .any(|(folder, _)| folder.path.join(file).is_file())
     };
     if has("migration.sql") && !has("up.sql") {
         return (

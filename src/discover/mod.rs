@@ -175,6 +175,9 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
     // listing: say it once.
     discovery.skipped.sort();
     discovery.skipped.dedup_by(|a, b| a.path == b.path);
+    // A FIFO found while walking is found again when its set is listed.
+    discovery.errors.sort();
+    discovery.errors.dedup_by(|a, b| a.path == b.path);
     discovery
 }
 
