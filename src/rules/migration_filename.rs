@@ -629,15 +629,22 @@ pub fn version_findings(
 ) -> Vec<Diagnostic> {
     let entries = entries(layout, files);
     let mut out = Vec::new();
-    let groups = same_number(&entries).into_iter().flat_map(|group| {
-        [Role::Up, Role::Down].map(|role| {
-            group
-                .iter()
-                .copied()
-                .filter(|&i| entries[i].role == role)
-                .collect::<Vec<usize>>()
-        })
-    });
+    // Prisma records a migration by its whole folder name: two folders
+    // with the same timestamp are two migrations, applied in name order.
+    let versions_identify = layout != Layout::Prisma;
+    let groups = same_number(&entries)
+        .into_iter()
+        .filter(|_| versions_identify)
+        .into_iter()
+        .flat_map(|group| {
+            [Role::Up, Role::Down].map(|role| {
+                group
+                    .iter()
+                    .copied()
+                    .filter(|&i| entries[i].role == role)
+                    .collect::<Vec<usize>>()
+            })
+        });
     for group in groups {
         if group.len() < 2 {
             continue;
@@ -655,10 +662,16 @@ pub fn version_findings(
                 .filter(|&&j| j != primary)
                 .map(|&j| &entries[j])
                 .collect();
-            let names: Vec<String> = others
+            // One line, however many share the version: the others are
+            // all in `related`.
+            let mut names: Vec<String> = others
                 .iter()
+                .take(2)
                 .map(|o| format!("`{}`", display(o.file)))
                 .collect();
+            if others.len() > 2 {
+                names.push(format!("{} more", others.len() - 2));
+            }
             let mut diagnostic = Diagnostic::new(
                 META.name,
                 &file_origin(entry.file),
