@@ -635,7 +635,6 @@ pub fn version_findings(
     let groups = same_number(&entries)
         .into_iter()
         .filter(|_| versions_identify)
-        .into_iter()
         .flat_map(|group| {
             [Role::Up, Role::Down].map(|role| {
                 group
