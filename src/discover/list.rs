@@ -798,6 +798,15 @@ fn folders(root: &Path, forced: Option<Layout>) -> Listing {
         _ => ("up.sql", Some("down.sql")),
     };
     for (folder, parsed) in &folders {
+        if layout == Layout::Hasura && folder.path.join("up.yaml").is_file() {
+            let relative = PathBuf::from(&folder.name).join("up.yaml");
+            listing.note(
+                relative,
+                Some(1),
+                "`up.yaml` (Hasura metadata actions, `run_sql` included) is not read: the schema model may be missing what it changes".to_string(),
+                "move `run_sql` SQL into the folder's `up.sql` to have it linted".to_string(),
+            );
+        }
         for file in sql_files(root, &folder.path, false, &mut listing) {
             let name = file_name_of(&file);
             let relative = file;
