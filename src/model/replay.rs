@@ -31,14 +31,8 @@ pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
                 catalog: &mut catalog,
                 at: &at,
             };
-            match statement.ast() {
-                Some(ast) => replay.statement(ast),
-                // The parser does not read `ALTER VIEW … RENAME TO …`.
-                None => {
-                    if let Some((old, new)) = super::views::unparsed_rename(file, statement) {
-                        replay.rename_view(&old, &new);
-                    }
-                }
+            if let Some(ast) = statement.ast() {
+                replay.statement(ast);
             }
         }
     }
@@ -56,6 +50,11 @@ impl Replay<'_, '_> {
         match statement {
             S::CreateTable(create) => self.create_table(create),
             S::CreateView(create) => self.create_view(create),
+            S::AlterView(ast::AlterView {
+                name,
+                operation: ast::AlterViewOperation::RenameTo { new_name },
+                ..
+            }) => self.rename_view(name, new_name),
             // `ALTER TABLE` renames views too.
             S::AlterTable(alter) if self.resolve(&alter.name).is_none() => self.alter_view(alter),
             S::AlterTable(alter) => {
@@ -435,6 +434,8 @@ impl Replay<'_, '_> {
                 }
             }
             AlterColumnOperation::AddGenerated { .. } => column.identity = true,
+            // Foreign-data wrapper options: nothing the model keeps.
+            AlterColumnOperation::GenericOptions { .. } => {}
         }
     }
 

@@ -69,7 +69,8 @@ impl TypeKind {
             D::Array(elem) => match elem {
                 ArrayElemTypeDef::AngleBracket(inner)
                 | ArrayElemTypeDef::SquareBracket(inner, _)
-                | ArrayElemTypeDef::Parenthesis(inner) => {
+                | ArrayElemTypeDef::Parenthesis(inner)
+                | ArrayElemTypeDef::ParenthesisNotNull(inner) => {
                     TypeKind::Array(Box::new(TypeKind::of(inner)))
                 }
                 ArrayElemTypeDef::Qualified(inner, _) => {

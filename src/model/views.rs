@@ -1,16 +1,10 @@
 //! What the model keeps of a view's definition: the `*` its query selects
-//! and the relations it reads. Also reads `ALTER [MATERIALIZED] VIEW …
-//! RENAME TO …`, which `sqlparser` does not parse, from the tokens.
+//! and the relations it reads.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, ObjectName, Query, Select, SelectItem, Visit, Visitor};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::keywords::Keyword;
-use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Span, Token};
-
-use crate::load::{LoadedFile, Statement};
+use sqlparser::tokenizer::Span;
 
 /// Every `*` and `t.*` in a select list of the query, also in CTEs,
 /// derived tables, set operations and scalar or `IN` subqueries: each is
@@ -72,34 +66,4 @@ impl Visitor for Stars {
         }
         ControlFlow::Continue(())
     }
-}
-
-/// The old and new name of `ALTER [MATERIALIZED] VIEW [IF EXISTS] old
-/// RENAME TO new`, read from the tokens of a statement the parser
-/// rejected. The names keep their positions in the file.
-pub fn unparsed_rename(
-    file: &LoadedFile,
-    statement: &Statement,
-) -> Option<(ObjectName, ObjectName)> {
-    let tokens = match statement.nested {
-        Some(body) => file.nested.get(body)?,
-        None => &file.tokens,
-    };
-    let slice = tokens.tokens.get(statement.tokens.clone())?.to_vec();
-    let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice);
-    let is_alter_view = parser.parse_keyword(Keyword::ALTER)
-        && (parser.parse_keywords(&[Keyword::MATERIALIZED, Keyword::VIEW])
-            || parser.parse_keyword(Keyword::VIEW));
-    if !is_alter_view {
-        return None;
-    }
-    let _ = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
-    let old = parser.parse_object_name(false).ok()?;
-    if !parser.parse_keywords(&[Keyword::RENAME, Keyword::TO]) {
-        return None;
-    }
-    let new = parser.parse_object_name(false).ok()?;
-    let ends = matches!(parser.peek_token().token, Token::EOF | Token::SemiColon);
-    ends.then_some((old, new))
 }

@@ -147,7 +147,9 @@ fn width(column: &Column) -> Width {
         | DataType::Character(Some(CharacterLength::IntegerLength { length: 1, .. })) => Width::One,
         DataType::Char(_) | DataType::Character(_) => Width::Fixed,
         DataType::Custom(_, args) if args.is_empty() => Width::Unlimited,
-        DataType::Custom(_, args) if args.len() == 1 && args[0].trim() == "1" => Width::One,
+        DataType::Custom(_, args) if args.len() == 1 && args[0].to_string().trim() == "1" => {
+            Width::One
+        }
         _ => Width::Fixed,
     }
 }

@@ -164,8 +164,9 @@ fn allowed(expr: &Expr, column: &str) -> Allowed {
     let is_column = |e: &Expr| column_of(e).as_deref() == Some(column);
     match expr {
         Expr::Nested(inner) => allowed(inner, column),
-        Expr::InList {
+        Expr::In {
             expr,
+            target: sqlparser::ast::InTarget::List(_),
             negated: false,
             ..
         } if is_column(expr) => Allowed::List,
