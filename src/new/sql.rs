@@ -291,8 +291,8 @@ fn reference_column(
         on_delete: if lookup { "RESTRICT" } else { "CASCADE" },
         comment: (!lookup).then(|| {
             format!(
-                "-- ON DELETE CASCADE: {} go with their {single} (RESTRICT would keep it).",
-                table.name
+                "-- ON DELETE CASCADE: {table} go with their {single}; RESTRICT would refuse\n    -- to delete a {single} that has {table}.",
+                table = table.name
             )
         }),
     })
