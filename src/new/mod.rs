@@ -87,29 +87,25 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
     let (name, words) = migration_name(&args.name, settings)?;
     let paths = match &args.set {
         Some(set) => vec![set.clone()],
-        None => crate::cli::lint_paths(&[], settings)?,
+        None => crate::cli::lint_paths(&[], settings)
+            .map_err(|message| format!("{message}; name the set with --set PATH"))?,
     };
     let (project, errors) = crate::lint::read(&paths, settings);
     if !errors.is_empty() {
         for error in &errors {
             eprintln!("error: {error}");
         }
-        return Err(
-            "the migration set cannot be read whole, so the next version is not known".to_string(),
-        );
+        return Err(if project.sets.is_empty() {
+            NO_SET.to_string()
+        } else {
+            "the migration set cannot be read whole, so its newest version is not known".to_string()
+        });
     }
     let set = choose_set(&project, &paths, args.set.as_deref())?;
     let catalog = replay(&project, set);
     let conventions = Conventions::from_settings(settings);
     let migration = match &args.table {
-        Some(table) => {
-            let request = TableRequest {
-                table: table.clone(),
-                references: args.references.clone(),
-                status: args.status.clone(),
-            };
-            sql::create_table(&request, &catalog, &conventions)?
-        }
+        Some(table) => sql::create_table(&request(args, table), &catalog, &conventions)?,
         None => sql::template(&conventions),
     };
     let needs = migration
@@ -140,6 +136,17 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
     }
     Ok(())
 }
+
+fn request(args: &NewArgs, table: &str) -> TableRequest {
+    TableRequest {
+        table: table.to_string(),
+        references: args.references.clone(),
+        status: args.status.clone(),
+    }
+}
+
+/// What to do where there is no set to add to.
+const NO_SET: &str = "`schema-lint new` adds to an existing migration set: create the first migration with your migration tool";
 
 /// NAME in the case `migration-filename` asks for (snake_case unless
 /// kebab-case), and as words.
@@ -176,7 +183,7 @@ fn choose_set<'p>(
     let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
     match project.sets.as_slice() {
         [] => Err(format!(
-            "no migration set found in {}; `schema-lint new` adds to an existing set (create the first migration with your migration tool, or say the set's layout in a `[[sets]]` entry)",
+            "no migration set found in {}; {NO_SET}",
             shown.join(", ")
         )),
         [one] => Ok(one),

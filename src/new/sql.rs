@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::model::names::quote;
 use crate::model::{Catalog, QualifiedName, Table, TypeKind};
-use crate::rules::naming::{expand, singular};
+use crate::rules::naming::{expand, is_plural_word, plural_of, singular};
 
 /// The conventions the active rules check, from their options (a rule
 /// that is switched off contributes its defaults, except the trigger).
@@ -204,6 +204,14 @@ pub fn create_table(
     };
     let mut migration = render(&spec, conventions);
     migration.needs = needs;
+    let last_word = spec.name.name.rsplit('_').next().unwrap_or_default();
+    if !is_plural_word(last_word) {
+        migration.notes.push(format!(
+            "table names are plural (`table-naming`): `{}`, not `{}`?",
+            plural_table(&spec.name.name),
+            spec.name.name
+        ));
+    }
     if let Some((function, _)) = &conventions.trigger
         && !defines_function(catalog, function)
     {
@@ -212,6 +220,14 @@ pub fn create_table(
         ));
     }
     Ok(migration)
+}
+
+/// `invoice_line` → `invoice_lines`: the last word in the plural.
+fn plural_table(name: &str) -> String {
+    match name.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", plural_of(last)),
+        None => plural_of(name),
+    }
 }
 
 /// Whether the set creates the function (compared by its last name part).

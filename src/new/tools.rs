@@ -316,24 +316,7 @@ fn drizzle(target: &Target<'_>) -> Result<Plan, String> {
         );
     };
     let last_tag = last.get("tag").and_then(|t| t.as_str()).unwrap_or("");
-    // The tag's prefix follows the journal's newest: `0004_…` (index),
-    // a timestamp, or none (`prefix: "none"`).
-    let prefix = last_tag
-        .split_once('_')
-        .map(|(p, _)| p)
-        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let tag = match prefix {
-        Some(prefix) => format!(
-            "{}_{}",
-            version::next(
-                Numbering::LikeTheSet(Scheme::Sequence { width: 4 }),
-                Some(prefix),
-                target.now
-            ),
-            target.name
-        ),
-        None => target.name.clone(),
-    };
+    let tag = drizzle_tag(last_tag, &target.name, target.now);
     if entries
         .iter()
         .any(|e| e.get("tag").and_then(|t| t.as_str()) == Some(tag.as_str()))
@@ -375,6 +358,22 @@ fn drizzle(target: &Target<'_>) -> Result<Plan, String> {
             "Drizzle: drizzle-kit's schema snapshots do not know this migration; add the table to your Drizzle schema by hand-editing the newest snapshot, or `drizzle-kit generate` will create it again".to_string(),
         ],
     })
+}
+
+/// The tag of a new migration: its prefix follows the journal's newest
+/// tag (`0004_…`: an index; a timestamp; none, with `prefix: "none"`).
+fn drizzle_tag(last_tag: &str, name: &str, now: Moment) -> String {
+    let prefix = last_tag
+        .split_once('_')
+        .map(|(p, _)| p)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    match prefix {
+        Some(prefix) => {
+            let numbering = Numbering::LikeTheSet(Scheme::Sequence { width: 4 });
+            format!("{}_{name}", version::next(numbering, Some(prefix), now))
+        }
+        None => name.to_string(),
+    }
 }
 
 struct JournalEntry {
