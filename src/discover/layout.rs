@@ -458,8 +458,9 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: Some("`--> statement-breakpoint`"),
         not_migrations: None,
-        new: // The tag follows the journal's newest (`0004_name`, or the name alone).
-        Some(NewMigration::file(Numbering::Planned, "{version}{name}.sql")),
+        // `{name}` is the journal tag: its prefix follows the newest
+        // tag's (`0004_name`, or the name alone with `prefix: "none"`).
+        new: Some(NewMigration::file(Numbering::Planned, "{name}.sql")),
     },
     Facts {
         layout: Layout::Sqitch,
@@ -493,8 +494,8 @@ pub static LAYOUTS: [Facts; 19] = [
             "`--changeset author:id` with `splitStatements:false`, `endDelimiter`, `dbms`; `--rollback`",
         ),
         not_migrations: Some("changesets for other databases (`dbms:mysql`)"),
-        new: // A changeset appended to the newest changelog file.
-        Some(NewMigration::file(Numbering::Planned, "")),
+        // No file: a changeset appended to the newest changelog file.
+        new: Some(NewMigration::file(Numbering::Planned, "")),
     },
     Facts {
         layout: Layout::GraphileMigrate,

@@ -74,7 +74,7 @@ pub fn plan(target: &Target<'_>) -> Result<Plan, String> {
         ));
     };
     let mut plan = match layout {
-        Layout::Drizzle => drizzle(target)?,
+        Layout::Drizzle => drizzle(target, new)?,
         Layout::Sqitch => sqitch(target)?,
         Layout::Liquibase => liquibase(target)?,
         Layout::GraphileMigrate => graphile(target, new)?,
@@ -300,7 +300,7 @@ fn numbered_folders_metadata(target: &Target<'_>, plan: &mut Plan) {
 /// A file `{tag}.sql` and an entry in `meta/_journal.json`, as
 /// `drizzle-kit generate --custom` writes them (without a schema
 /// snapshot: drizzle-kit diffs the schema against the newest one).
-fn drizzle(target: &Target<'_>) -> Result<Plan, String> {
+fn drizzle(target: &Target<'_>, new: &NewMigration) -> Result<Plan, String> {
     let journal_path = target.root().join("meta").join("_journal.json");
     let text = read(&journal_path)?;
     let journal: serde_json::Value = serde_json::from_str(&text)
@@ -348,7 +348,7 @@ fn drizzle(target: &Target<'_>) -> Result<Plan, String> {
         up_sql(&target.migration, "\n\n")
     };
     Ok(Plan {
-        creates: vec![(target.root().join(format!("{tag}.sql")), sql)],
+        creates: vec![(target.root().join(new.up.replace("{name}", &tag)), sql)],
         updates: vec![Update {
             path: journal_path,
             text: new_text,
