@@ -115,6 +115,9 @@ pub enum Command {
     /// Show the migration plan: each set's root, layout and files in the
     /// order its tool applies them, up/down marked.
     Sets(SetsArgs),
+    /// Write the next migration of a set, in its tool's layout, following
+    /// the conventions.
+    New(crate::new::NewArgs),
     /// Write a commented schema-lint.toml with every rule and option.
     Init {
         /// Where to write it.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Explain { rule }) => crate::docs::explain(&rule),
         Some(Command::Init { path }) => crate::docs::init(&path),
         Some(Command::Sets(args)) => run_sets(args),
+        Some(Command::New(args)) => crate::new::run(args),
         None => run_lint(cli.lint),
     }
 }
@@ -160,7 +164,7 @@ fn run_lint(args: LintArgs) -> u8 {
 
 /// The config file named, or found here or above, with the command line
 /// applied over it; a config error is printed (exit code 2).
-fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
+pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
     let config_path = match config {
         Some(path) => Some(path.to_path_buf()),
         None => std::env::current_dir().ok().and_then(|dir| {
@@ -333,7 +337,7 @@ fn describe(object: &crate::diagnostic::ObjectRef) -> String {
 }
 
 /// The paths to lint: as given, else the config's roots, else `migrations/`.
-fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, String> {
     if !given.is_empty() {
         return Ok(given.to_vec());
     }

@@ -21,6 +21,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod new;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -108,6 +108,108 @@ pub struct Facts {
     pub markers: Option<&'static str>,
     /// Files near the migrations that are not migrations.
     pub not_migrations: Option<&'static str>,
+    /// What the tool's own "new migration" command writes (`schema-lint
+    /// new`); `None`: no tool to follow.
+    pub new: Option<NewMigration>,
+}
+
+/// How a tool numbers a new migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `YYYYMMDDHHMMSS`, UTC.
+    Timestamp,
+    /// diesel's `YYYY-MM-DD-HHMMSS`, UTC.
+    DieselTimestamp,
+    /// Seconds since 1970 (10 digits).
+    UnixSeconds,
+    /// Milliseconds since 1970 (13 digits: Hasura).
+    UnixMillis,
+    /// The next number after the newest; `width` digits, zero-padded, for
+    /// a first migration.
+    Sequence { width: usize },
+}
+
+/// Which [`Scheme`] a tool uses for a new migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// This one, whatever the set holds.
+    Fixed(Scheme),
+    /// The scheme of the set's newest migration (sqlx infers it;
+    /// golang-migrate, goose and Flyway users choose it); this one for a
+    /// first migration.
+    LikeTheSet(Scheme),
+    /// None: migrations are named, and a plan or changelog orders them
+    /// (sqitch, Drizzle, Liquibase).
+    Planned,
+}
+
+/// The files a tool's "new migration" command writes, relative to the
+/// folder new migrations go to; `{version}` and `{name}` are filled in.
+#[derive(Debug)]
+pub struct NewMigration {
+    pub numbering: Numbering,
+    pub up: &'static str,
+    /// The down file, when the tool keeps down SQL in a file of its own.
+    pub down: Option<&'static str>,
+    /// The down file is written only when the set already has down files
+    /// (sqlx reversible migrations, Flyway undo files).
+    pub down_if_used: bool,
+    /// The up file's name when a down file is written beside it (sqlx:
+    /// `.up.sql`).
+    pub paired_up: Option<&'static str>,
+    /// Up and down SQL in one file: the line before the up SQL (empty:
+    /// none) and the line before the down SQL.
+    pub sections: Option<(&'static str, &'static str)>,
+}
+
+impl NewMigration {
+    /// One up file.
+    const fn file(numbering: Numbering, up: &'static str) -> Self {
+        NewMigration {
+            numbering,
+            up,
+            down: None,
+            down_if_used: false,
+            paired_up: None,
+            sections: None,
+        }
+    }
+
+    /// An up file and a down file, always.
+    const fn pair(numbering: Numbering, up: &'static str, down: &'static str) -> Self {
+        NewMigration {
+            down: Some(down),
+            ..NewMigration::file(numbering, up)
+        }
+    }
+
+    /// An up file, and a down file when the set already has them.
+    const fn optional_down(
+        numbering: Numbering,
+        up: &'static str,
+        paired_up: &'static str,
+        down: &'static str,
+    ) -> Self {
+        NewMigration {
+            down: Some(down),
+            down_if_used: true,
+            paired_up: Some(paired_up),
+            ..NewMigration::file(numbering, up)
+        }
+    }
+
+    /// One file holding up and down sections.
+    const fn sections(
+        numbering: Numbering,
+        up: &'static str,
+        up_marker: &'static str,
+        down_marker: &'static str,
+    ) -> Self {
+        NewMigration {
+            sections: Some((up_marker, down_marker)),
+            ..NewMigration::file(numbering, up)
+        }
+    }
 }
 
 /// The table of layouts, in the order the README lists them.
@@ -124,6 +226,12 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`.down.sql` files"),
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::optional_down(
+            Numbering::LikeTheSet(Scheme::Timestamp),
+            "{version}_{name}.sql",
+            "{version}_{name}.up.sql",
+            "{version}_{name}.down.sql",
+        )),
     },
     Facts {
         layout: Layout::Diesel,
@@ -140,6 +248,11 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`down.sql` in each folder"),
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::pair(
+            Numbering::Fixed(Scheme::DieselTimestamp),
+            "{version}_{name}/up.sql",
+            "{version}_{name}/down.sql",
+        )),
     },
     Facts {
         layout: Layout::GolangMigrate,
@@ -153,6 +266,11 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`.down.sql` files"),
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::pair(
+            Numbering::LikeTheSet(Scheme::Timestamp),
+            "{version}_{name}.up.sql",
+            "{version}_{name}.down.sql",
+        )),
     },
     Facts {
         layout: Layout::Flyway,
@@ -166,6 +284,12 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`U{version}__…` undo files"),
         markers: None,
         not_migrations: Some("callbacks (`beforeMigrate.sql`, `afterMigrate.sql`, …)"),
+        new: Some(NewMigration::optional_down(
+            Numbering::LikeTheSet(Scheme::Sequence { width: 1 }),
+            "V{version}__{name}.sql",
+            "V{version}__{name}.sql",
+            "U{version}__{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Refinery,
@@ -179,6 +303,10 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::file(
+            Numbering::LikeTheSet(Scheme::Sequence { width: 1 }),
+            "V{version}__{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Dbmate,
@@ -192,6 +320,12 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("the `-- migrate:down` section"),
         markers: Some("`-- migrate:up`, `-- migrate:down`"),
         not_migrations: Some("the schema dump `db/schema.sql`"),
+        new: Some(NewMigration::sections(
+            Numbering::Fixed(Scheme::Timestamp),
+            "{version}_{name}.sql",
+            "-- migrate:up",
+            "-- migrate:down",
+        )),
     },
     Facts {
         layout: Layout::Goose,
@@ -207,6 +341,12 @@ pub static LAYOUTS: [Facts; 19] = [
             "`-- +goose Up`, `-- +goose Down`, `-- +goose StatementBegin` … `StatementEnd`",
         ),
         not_migrations: None,
+        new: Some(NewMigration::sections(
+            Numbering::LikeTheSet(Scheme::Timestamp),
+            "{version}_{name}.sql",
+            "-- +goose Up",
+            "-- +goose Down",
+        )),
     },
     Facts {
         layout: Layout::Numbered,
@@ -220,6 +360,10 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::file(
+            Numbering::LikeTheSet(Scheme::Sequence { width: 4 }),
+            "{version}_{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Prisma,
@@ -236,6 +380,10 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::file(
+            Numbering::Fixed(Scheme::Timestamp),
+            "{version}_{name}/migration.sql",
+        )),
     },
     Facts {
         layout: Layout::Hasura,
@@ -252,6 +400,11 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`down.sql` in each folder"),
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::pair(
+            Numbering::Fixed(Scheme::UnixMillis),
+            "{version}_{name}/up.sql",
+            "{version}_{name}/down.sql",
+        )),
     },
     Facts {
         layout: Layout::NumberedFolders,
@@ -268,6 +421,11 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`down.sql` in each folder"),
         markers: None,
         not_migrations: None,
+        new: Some(NewMigration::pair(
+            Numbering::LikeTheSet(Scheme::Sequence { width: 1 }),
+            "{version}/up.sql",
+            "{version}/down.sql",
+        )),
     },
     Facts {
         layout: Layout::Tern,
@@ -281,6 +439,12 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("below the `---- create above / drop below ----` line"),
         markers: Some("`---- create above / drop below ----`; `{{ template … }}` includes masked"),
         not_migrations: Some("templates in sub-folders (`shared/*.sql`)"),
+        new: Some(NewMigration::sections(
+            Numbering::Fixed(Scheme::Sequence { width: 3 }),
+            "{version}_{name}.sql",
+            "",
+            "---- create above / drop below ----",
+        )),
     },
     Facts {
         layout: Layout::Drizzle,
@@ -294,6 +458,9 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: Some("`--> statement-breakpoint`"),
         not_migrations: None,
+        // `{name}` is the journal tag: its prefix follows the newest
+        // tag's (`0004_name`, or the name alone with `prefix: "none"`).
+        new: Some(NewMigration::file(Numbering::Planned, "{name}.sql")),
     },
     Facts {
         layout: Layout::Sqitch,
@@ -307,6 +474,11 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`revert/` scripts"),
         markers: Some("psql meta-commands (`\\set`) and `:variables` masked"),
         not_migrations: Some("`verify/` scripts"),
+        new: Some(NewMigration::pair(
+            Numbering::Planned,
+            "deploy/{name}.sql",
+            "revert/{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Liquibase,
@@ -322,6 +494,8 @@ pub static LAYOUTS: [Facts; 19] = [
             "`--changeset author:id` with `splitStatements:false`, `endDelimiter`, `dbms`; `--rollback`",
         ),
         not_migrations: Some("changesets for other databases (`dbms:mysql`)"),
+        // No file: a changeset appended to the newest changelog file.
+        new: Some(NewMigration::file(Numbering::Planned, "")),
     },
     Facts {
         layout: Layout::GraphileMigrate,
@@ -335,6 +509,10 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: Some("`--! Previous:` / `--! Hash:` headers; `:PLACEHOLDER`s masked"),
         not_migrations: Some("`current.sql` and `current/` (work in progress)"),
+        new: Some(NewMigration::file(
+            Numbering::Fixed(Scheme::Sequence { width: 6 }),
+            "committed/{version}-{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Atlas,
@@ -348,6 +526,12 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: Some("`.down.sql` files (golang-migrate format)"),
         markers: Some("`-- atlas:delimiter`"),
         not_migrations: None,
+        new: Some(NewMigration::optional_down(
+            Numbering::Fixed(Scheme::Timestamp),
+            "{version}_{name}.sql",
+            "{version}_{name}.up.sql",
+            "{version}_{name}.down.sql",
+        )),
     },
     Facts {
         layout: Layout::Supabase,
@@ -361,6 +545,10 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: None,
         not_migrations: Some("`supabase/seed.sql`"),
+        new: Some(NewMigration::file(
+            Numbering::Fixed(Scheme::Timestamp),
+            "{version}_{name}.sql",
+        )),
     },
     Facts {
         layout: Layout::Unversioned,
@@ -374,6 +562,7 @@ pub static LAYOUTS: [Facts; 19] = [
         downs: None,
         markers: None,
         not_migrations: None,
+        new: None,
     },
 ];
 

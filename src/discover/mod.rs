@@ -15,7 +15,7 @@
 pub mod layout;
 mod list;
 mod place;
-mod plans;
+pub mod plans;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap};

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod expect;
+pub mod postgres;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,286 @@
+//! `schema-lint new NAME`: the next migration of a set, named, numbered
+//! and laid out as the set's migration tool does it, with SQL that
+//! follows the conventions the active configuration checks.
+//!
+//! - [`version`] numbers it (strictly after the newest migration);
+//! - [`sql`] writes its SQL (a commented template, or `--table`);
+//! - [`tools`] lays out its files per layout and updates the plan files
+//!   some tools keep (Drizzle's journal, `sqitch.plan`, `atlas.sum`).
+
+pub mod clock;
+pub mod sql;
+mod tools;
+pub mod version;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{EXIT_CLEAN, EXIT_ERROR};
+use crate::config::{CommandLine, Settings};
+use crate::load::{LoadedSet, Project};
+use crate::model::replay::replay;
+use crate::source::{canonical, display_path};
+
+use clock::Moment;
+use sql::{Conventions, TableRequest};
+use tools::{Plan, Target};
+
+/// `schema-lint new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// What the migration does, e.g. `create invoices` (written in
+    /// snake_case, or kebab-case when migration-filename's `name-case`
+    /// says so).
+    pub name: String,
+    /// The migration set: its folder, or a file or folder in it (default:
+    /// the only set under the config's `roots`, else under migrations/).
+    #[arg(long, value_name = "PATH")]
+    pub set: Option<PathBuf>,
+    /// Create this table, following the conventions.
+    #[arg(long, value_name = "TABLE")]
+    pub table: Option<String>,
+    /// Foreign keys to these tables of the set (comma-separated; the new
+    /// table's own name makes a nullable parent link).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "TABLE,...",
+        requires = "table"
+    )]
+    pub references: Vec<String>,
+    /// A status column referencing the lookup table `{DOMAIN}_statuses`.
+    #[arg(long, value_name = "DOMAIN", requires = "table")]
+    pub status: Option<String>,
+    /// Print the files instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The time to number the migration by instead of the clock
+    /// (`2024-01-31T12:00:00Z`), for reproducible tests.
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}
+
+pub fn run(args: NewArgs) -> u8 {
+    let settings = match crate::cli::settings(args.config.as_deref(), &CommandLine::default()) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    match new_migration(&args, &settings) {
+        Ok(()) => EXIT_CLEAN,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
+    let now = match &args.now {
+        Some(text) => Moment::parse(text).ok_or_else(|| {
+            format!("`--now {text}` is not a UTC time such as 2024-01-31T12:00:00Z")
+        })?,
+        None => Moment::now(),
+    };
+    let (name, words) = migration_name(&args.name, settings)?;
+    let paths = match &args.set {
+        Some(set) => vec![set.clone()],
+        None => crate::cli::lint_paths(&[], settings)
+            .map_err(|message| format!("{message}; name the set with --set PATH"))?,
+    };
+    let (project, errors) = crate::lint::read(&paths, settings);
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("error: {error}");
+        }
+        return Err(if project.sets.is_empty() {
+            NO_SET.to_string()
+        } else {
+            "the migration set cannot be read whole, so its newest version is not known".to_string()
+        });
+    }
+    let set = choose_set(&project, &paths, args.set.as_deref())?;
+    let catalog = replay(&project, set);
+    let conventions = Conventions::from_settings(settings);
+    let migration = match &args.table {
+        Some(table) => sql::create_table(&request(args, table), &catalog, &conventions)?,
+        None => sql::template(&conventions),
+    };
+    let needs = migration
+        .needs
+        .iter()
+        .filter_map(|table| catalog.tables.get(table))
+        .map(|table| project.file(table.created.file).source.path().to_path_buf())
+        .collect();
+    let mut notes = migration.notes.clone();
+    let target = Target {
+        project: &project,
+        set,
+        name,
+        words,
+        now,
+        migration,
+        needs,
+    };
+    let plan = tools::plan(&target)?;
+    notes.extend(plan.notes.iter().cloned());
+    if args.dry_run {
+        print_plan(&plan);
+    } else {
+        write_plan(&plan)?;
+    }
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
+fn request(args: &NewArgs, table: &str) -> TableRequest {
+    TableRequest {
+        table: table.to_string(),
+        references: args.references.clone(),
+        status: args.status.clone(),
+    }
+}
+
+/// What to do where there is no set to add to.
+const NO_SET: &str = "`schema-lint new` adds to an existing migration set: create the first migration with your migration tool";
+
+/// NAME in the case `migration-filename` asks for (snake_case unless
+/// kebab-case), and as words.
+fn migration_name(text: &str, settings: &Settings) -> Result<(String, String), String> {
+    let snake = heck::ToSnakeCase::to_snake_case(text);
+    let cleaned: String = snake
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split('_').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return Err(format!(
+            "`{text}` has no letters or digits to name a migration by; say what it does, e.g. `create_invoices`"
+        ));
+    }
+    let kebab = sql::option(settings, "migration-filename", "name-case")
+        .is_some_and(|case| case.as_str() == Some("kebab-case"));
+    let separator = if kebab { "-" } else { "_" };
+    Ok((words.join(separator), words.join(" ")))
+}
+
+/// The one set the paths hold, or the one `--set` names.
+fn choose_set<'p>(
+    project: &'p Project,
+    paths: &[PathBuf],
+    named: Option<&Path>,
+) -> Result<&'p LoadedSet, String> {
+    let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+    match project.sets.as_slice() {
+        [] => Err(format!(
+            "no migration set found in {}; {NO_SET}",
+            shown.join(", ")
+        )),
+        [one] => Ok(one),
+        many => {
+            let wanted = named.map(canonical);
+            if let Some(set) = many
+                .iter()
+                .find(|s| wanted.as_ref() == Some(&canonical(&s.root)))
+            {
+                return Ok(set);
+            }
+            let roots: Vec<String> = many
+                .iter()
+                .map(|s| format!("  {} ({})", display_path(&s.root), s.layout))
+                .collect();
+            Err(format!(
+                "{} holds {} migration sets; name one with --set:\n{}",
+                shown.join(", "),
+                many.len(),
+                roots.join("\n")
+            ))
+        }
+    }
+}
+
+/// `--dry-run`: each file as it would be written, each change as it
+/// would be added.
+fn print_plan(plan: &Plan) {
+    let mut out = String::new();
+    for (path, text) in &plan.creates {
+        out.push_str(&format!("==> {} <==\n{text}\n", display_path(path)));
+    }
+    for update in &plan.updates {
+        out.push_str(&format!(
+            "==> {} (added) <==\n{}\n",
+            display_path(&update.path),
+            update.added.trim_start_matches(['\n', ','])
+        ));
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}
+
+/// Writes the new files (never over an existing one) and the changed
+/// plan files, and prints their paths.
+fn write_plan(plan: &Plan) -> Result<(), String> {
+    for (path, _) in &plan.creates {
+        if path.exists() {
+            return Err(format!(
+                "{} already exists; schema-lint new never overwrites a file",
+                display_path(path)
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    for (path, text) in &plan.creates {
+        create_new(path, text).map_err(|e| {
+            format!(
+                "cannot write {}: {e}{}",
+                display_path(path),
+                wrote(&written)
+            )
+        })?;
+        written.push(path.clone());
+    }
+    for update in &plan.updates {
+        std::fs::write(&update.path, &update.text).map_err(|e| {
+            format!(
+                "cannot write {}: {e}{}",
+                display_path(&update.path),
+                wrote(&written)
+            )
+        })?;
+        written.push(update.path.clone());
+    }
+    let mut out = std::io::stdout().lock();
+    for path in &written {
+        let _ = writeln!(out, "{}", display_path(path));
+    }
+    Ok(())
+}
+
+fn create_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// What was written before a failure, so the user can clean up.
+fn wrote(written: &[PathBuf]) -> String {
+    if written.is_empty() {
+        return String::new();
+    }
+    let paths: Vec<String> = written.iter().map(|p| display_path(p)).collect();
+    format!(" (already written: {})", paths.join(", "))
+}

@@ -1,0 +1,353 @@
+//! A throwaway PostgreSQL server for tests: `initdb` + `pg_ctl` in a
+//! temporary folder, listening only on a unix socket. Without server
+//! binaries `Server::start` returns `None` (the test skips with a printed
+//! reason), unless `SCHEMA_LINT_REQUIRE_POSTGRES=1` (set by `.ci/run`),
+//! where a missing server is a failure.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use schema_lint::discover;
+use schema_lint::load;
+use schema_lint::model::replay::replay;
+
+/// A running throwaway server; stopped when dropped.
+pub struct Server {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    /// Run the server tools as this user (initdb refuses to run as root).
+    run_as: Option<String>,
+}
+
+impl Server {
+    pub fn start() -> Option<Server> {
+        let Some(bin) = server_binaries() else {
+            let reason = "no PostgreSQL server binaries (initdb) found";
+            if std::env::var_os("SCHEMA_LINT_REQUIRE_POSTGRES").is_some() {
+                panic!("{reason}, but SCHEMA_LINT_REQUIRE_POSTGRES is set");
+            }
+            eprintln!("skipped: {reason}");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run_as = is_root().then(|| "postgres".to_string());
+        if let Some(user) = &run_as {
+            let status = Command::new("chown")
+                .args(["-R", user])
+                .arg(dir.path())
+                .status()
+                .expect("chown");
+            assert!(status.success(), "cannot hand the data folder to {user}");
+        }
+        let server = Server { bin, dir, run_as };
+        let data = server.dir.path().join("data");
+        server.tool(
+            "initdb",
+            &[
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-D",
+                path(&data),
+            ],
+        );
+        let log = server.dir.path().join("log");
+        let options = format!(
+            "-c listen_addresses='' -k {} -c fsync=off",
+            path(server.dir.path())
+        );
+        server.tool(
+            "pg_ctl",
+            &[
+                "-D",
+                path(&data),
+                "-l",
+                path(&log),
+                "-o",
+                &options,
+                "-w",
+                "start",
+            ],
+        );
+        Some(server)
+    }
+
+    fn command(&self, tool: &str) -> Command {
+        let program = self.bin.join(tool);
+        match &self.run_as {
+            Some(user) => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", user, "--"]).arg(program);
+                command
+            }
+            None => Command::new(program),
+        }
+    }
+
+    fn tool(&self, tool: &str, args: &[&str]) -> Output {
+        let output = self.command(tool).args(args).output().expect(tool);
+        assert!(
+            output.status.success(),
+            "{tool} failed: {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Creates an empty database.
+    pub fn create_database(&self, name: &str) {
+        self.psql("postgres", &["-c", &format!("CREATE DATABASE {name}")]);
+    }
+
+    pub fn psql(&self, database: &str, args: &[&str]) -> String {
+        let host = path(self.dir.path()).to_string();
+        let mut all = vec![
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            &host,
+            "-U",
+            "postgres",
+            "-d",
+            database,
+        ];
+        all.extend_from_slice(args);
+        String::from_utf8_lossy(&self.tool("psql", &all).stdout).into_owned()
+    }
+
+    /// Applies a migration file (a copy readable by the server's user).
+    pub fn apply(&self, database: &str, file: &Path) {
+        let copy = self.dir.path().join("migration.sql");
+        std::fs::copy(file, &copy).expect("copy migration");
+        if let Some(user) = &self.run_as {
+            Command::new("chown")
+                .arg(user)
+                .arg(&copy)
+                .status()
+                .expect("chown");
+        }
+        self.psql(database, &["-f", path(&copy)]);
+    }
+
+    /// Rows of a query, fields separated by `|`.
+    pub fn rows(&self, database: &str, query: &str) -> BTreeSet<String> {
+        self.psql(database, &["-A", "-t", "-F", "|", "-c", query])
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let _ = self
+            .command("pg_ctl")
+            .args(["-D", path(&data), "-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+pub fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// The newest `/usr/lib/postgresql/<n>/bin`, else `initdb` on the PATH.
+fn server_binaries() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").is_file().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    if let Some((_, bin)) = versions.pop() {
+        return Some(bin);
+    }
+    let which = Command::new("sh")
+        .args(["-c", "command -v initdb"])
+        .output()
+        .ok()?;
+    let found = PathBuf::from(String::from_utf8_lossy(&which.stdout).trim());
+    found
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|_| which.status.success())
+}
+
+/// The up files of the migration set at `dir`, in migration order.
+pub fn up_files(dir: &Path) -> Vec<PathBuf> {
+    let discovery = discover::discover(&[dir.to_path_buf()], &discover::Options::default());
+    assert!(discovery.errors.is_empty(), "{:?}", discovery.errors);
+    discovery
+        .sets
+        .iter()
+        .flat_map(|s| s.files.iter())
+        .filter(|f| f.name.role != discover::Role::Down)
+        .map(|f| f.path.clone())
+        .collect()
+}
+
+/// A boolean as psql prints it.
+pub fn tf(value: bool) -> &'static str {
+    if value { "t" } else { "f" }
+}
+
+/// PostgreSQL's type names, as the model's `TypeKind::sql_name` spells them.
+fn kind_of(format_type: &str) -> String {
+    let base = format_type.split('(').next().unwrap_or(format_type).trim();
+    let array = format_type.ends_with("[]");
+    let name = match base.trim_end_matches("[]") {
+        "character varying" => "varchar",
+        "character" => "char",
+        "timestamp without time zone" => "timestamp",
+        "timestamp with time zone" => "timestamptz",
+        "time without time zone" => "time",
+        "double precision" | "real" => "double precision",
+        other => other,
+    };
+    if array {
+        format!("{name}[]")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Replays `dir` and applies it to PostgreSQL, then compares tables,
+/// columns (type, nullability), primary keys, foreign keys (with actions)
+/// and indexes.
+pub fn assert_model_matches_postgres(dir: &Path) {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    server.create_database("replay");
+    for file in up_files(dir) {
+        server.apply("replay", &file);
+    }
+    let discovery = discover::discover(&[dir.to_path_buf()], &discover::Options::default());
+    let (project, errors) = load::load(discovery, load::ReadOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let catalog = replay(&project, &project.sets[0]);
+
+    // Columns: table|column|type|not null.
+    let ours: BTreeSet<String> = catalog
+        .tables
+        .values()
+        .flat_map(|t| {
+            t.columns.iter().map(move |c| {
+                format!(
+                    "{}|{}|{}|{}",
+                    t.name,
+                    c.name,
+                    c.kind.storage().sql_name(),
+                    c.not_null
+                )
+            })
+        })
+        .collect();
+    let theirs: BTreeSet<String> = server
+        .rows(
+            "replay",
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped",
+        )
+        .into_iter()
+        .map(|row| {
+            let f: Vec<&str> = row.split('|').collect();
+            format!("{}|{}|{}|{}", f[0], f[1], kind_of(f[2]), f[3] == "t")
+        })
+        .collect();
+    assert_eq!(ours, theirs, "columns differ");
+
+    // Primary keys and foreign keys: table|kind|columns|target|actions.
+    let action = |a: Option<sqlparser::ast::ReferentialAction>| match a {
+        None => "a".to_string(),
+        Some(a) => match a.to_string().as_str() {
+            "RESTRICT" => "r",
+            "CASCADE" => "c",
+            "SET NULL" => "n",
+            "SET DEFAULT" => "d",
+            _ => "a",
+        }
+        .to_string(),
+    };
+    let mut ours: BTreeSet<String> = BTreeSet::new();
+    for t in catalog.tables.values() {
+        if let Some(pk) = &t.primary_key {
+            ours.insert(format!("{}|p|{}||", t.name, pk.columns.join(",")));
+        }
+        for fk in &t.foreign_keys {
+            ours.insert(format!(
+                "{}|f|{}|{}|{}{}",
+                t.name,
+                fk.columns.join(","),
+                fk.referenced_table,
+                action(fk.on_delete),
+                action(fk.on_update)
+            ));
+        }
+    }
+    let theirs = server.rows(
+        "replay",
+        "SELECT c.relname, k.contype, \
+           (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(n, ord) \
+              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n), \
+           coalesce(r.relname, ''), \
+           CASE WHEN k.contype = 'f' THEN k.confdeltype::text || k.confupdtype::text ELSE '' END \
+         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
+         LEFT JOIN pg_class r ON r.oid = k.confrelid \
+         WHERE k.contype IN ('p', 'f') AND c.relnamespace = 'public'::regnamespace",
+    );
+    assert_eq!(ours, theirs, "keys differ");
+
+    // Indexes created with CREATE INDEX: name|table|unique|columns|partial.
+    let ours: BTreeSet<String> = catalog
+        .indexes
+        .iter()
+        .map(|i| {
+            let columns: Vec<&str> = i.keys.iter().map(|k| k.column().unwrap_or("")).collect();
+            format!(
+                "{}|{}|{}|{}|{}",
+                i.name.as_ref().map(|n| n.name.as_str()).unwrap_or("?"),
+                i.table,
+                tf(i.unique),
+                columns.join(","),
+                tf(i.predicate.is_some())
+            )
+        })
+        .collect();
+    let theirs = server.rows(
+        "replay",
+        "SELECT ic.relname, tc.relname, x.indisunique, \
+           (SELECT string_agg(coalesce(a.attname, ''), ',' ORDER BY u.ord) \
+              FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(n, ord) \
+              LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n \
+              WHERE u.ord <= x.indnkeyatts), \
+           x.indpred IS NOT NULL \
+         FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class tc ON tc.oid = x.indrelid \
+         WHERE tc.relnamespace = 'public'::regnamespace \
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)",
+    );
+    assert_eq!(ours, theirs, "indexes differ");
+}
