@@ -1,5 +1,7 @@
-//! Parse statistics for migration folders: how many statements parsed, and
-//! the most common reasons the rest did not.
+//! Parse statistics for migration folders: how many statements were read,
+//! what the valid statements the parser does not read were classified as,
+//! and the statements that failed (PostgreSQL rejects them too, or the
+//! checker could not decide).
 //!
 //! ```sh
 //! cargo run --release --example parse_stats -- ../shared/corpus/*/
@@ -15,45 +17,51 @@ fn main() {
     for path in std::env::args().skip(1).map(PathBuf::from) {
         let discovery = discover::discover(std::slice::from_ref(&path), &Options::default());
         let (project, errors) = load::load(discovery, load::ReadOptions::default());
-        let (mut total, mut parsed, mut opaque) = (0usize, 0usize, 0usize);
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        for file in &project.files {
+        let (mut total, mut parsed) = (0usize, 0usize);
+        let mut classified: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut unread: BTreeMap<String, usize> = BTreeMap::new();
+        let mut failed: Vec<String> = Vec::new();
+        for file in project.migrations() {
             for statement in &file.statements {
                 total += 1;
                 match &statement.parsed {
                     Parsed::Ok(_) => parsed += 1,
-                    Parsed::Opaque(_) => opaque += 1,
+                    Parsed::Opaque(kind) => *classified.entry(kind).or_insert(0) += 1,
+                    Parsed::Unread { kind, .. } => {
+                        *unread.entry(kind.to_string()).or_insert(0) += 1
+                    }
                     Parsed::Failed(failure) => {
-                        // Group by the statement's first words and the parser's reason.
-                        let text = file.source.slice(&statement.span);
-                        let head: Vec<&str> = text.split_whitespace().take(2).collect();
-                        let key =
-                            format!("{} | {}", head.join(" ").to_uppercase(), failure.message);
-                        *reasons.entry(key).or_default() += 1;
+                        let at = file.source.line_col(statement.span.start);
+                        failed.push(format!(
+                            "{}:{}:{}: {}",
+                            file.source.display_path(),
+                            at.line,
+                            at.column,
+                            failure.message
+                        ));
                     }
                 }
             }
         }
-        let share = |n: usize| {
-            if total == 0 {
-                100.0
-            } else {
-                100.0 * n as f64 / total as f64
-            }
-        };
+        let percent = |n: usize| 100.0 * n as f64 / total.max(1) as f64;
         println!(
-            "{}: {} files, {total} statements: {parsed} parsed ({:.1}%), {opaque} opaque ({:.1}%), {} failed, {} unreadable files",
+            "{}: {} files, {total} statements: {parsed} parsed ({:.1}%), {} valid and classified, {} valid but unread, {} failed, {} unreadable files",
             path.display(),
-            project.files.len(),
-            share(parsed),
-            share(opaque),
-            total - parsed - opaque,
+            project.migrations().count(),
+            percent(parsed),
+            classified.values().sum::<usize>(),
+            unread.values().sum::<usize>(),
+            failed.len(),
             errors.len()
         );
-        let mut groups: Vec<(String, usize)> = reasons.into_iter().collect();
-        groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (reason, count) in groups.iter().take(8) {
-            println!("  {count:4}  {reason}");
+        for (kind, count) in &classified {
+            println!("    {count:5}  {kind}");
+        }
+        for (kind, count) in &unread {
+            println!("    {count:5}  unread: {kind}");
+        }
+        for failure in &failed {
+            println!("    failed  {failure}");
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod procedural;
 mod read;
 pub mod split;
 pub mod tokens;
+mod validity;
 
 use std::path::PathBuf;
 
@@ -327,7 +328,8 @@ pub fn load_file(migration: MigrationFile, options: ReadOptions) -> Result<Loade
 /// Splits and parses text that is already in memory.
 pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) -> LoadedFile {
     let masked = mask::mask_text(&source.text);
-    let (mut tokens, tokenize_error) = Tokens::tokenize(masked.as_deref().unwrap_or(&source.text));
+    let text = masked.as_deref().unwrap_or(&source.text);
+    let (mut tokens, tokenize_error) = Tokens::tokenize(text);
     mask::mask_tokens(&mut tokens);
     let direction = match migration.name.role {
         Role::Down => Direction::Down,
@@ -337,10 +339,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
     let readable = tokens.len();
     let split = split::split(&tokens, &source.text, readable, direction);
     let units = split.units;
-    let mut statements: Vec<Statement> = units
-        .iter()
-        .flat_map(|unit| parse::parse_unit(&tokens, unit))
-        .collect();
+    let mut statements = parse::parse_units(&mut tokens, text, &units);
     if let Some(error) = tokenize_error {
         // The statement the tokenizer failed in: the last unit if nothing
         // closed it, else whatever follows the last closed one.
@@ -358,7 +357,9 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
             parsed: Parsed::Failed(ParseFailure {
                 message: error.message,
                 at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
+                incomplete: None,
             }),
+            extras: Vec::new(),
         });
     }
     let (statements, nested) = procedural::expand(&source, &tokens, statements);

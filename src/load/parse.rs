@@ -1,5 +1,10 @@
-//! Parsing each statement on its own, so that one statement the parser
-//! cannot read costs only that statement.
+//! Parsing a file's statements with one parser over the file's own tokens,
+//! so that one statement the parser cannot read costs only that statement.
+//!
+//! Each statement is first rewritten in place (`compat`), then parsed. A
+//! statement the parser cannot read is asked of a second parser
+//! (`validity`): valid PostgreSQL is classified (`compat::classify`), never
+//! a parse error; only what PostgreSQL would reject is.
 
 use std::ops::Range;
 
@@ -8,9 +13,10 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token};
 
-use super::compat;
+use super::compat::{self, Classified, Extra};
 use super::split::{Direction, Unit};
-use super::tokens::{Tokens, strip_location};
+use super::tokens::{Tokens, is_trivia, strip_location};
+use super::validity::{self, Verdict};
 
 /// One statement of a file.
 #[derive(Debug, Clone)]
@@ -24,15 +30,25 @@ pub struct Statement {
     /// For a statement found inside a `DO` block: which of the file's
     /// `nested` token lists `tokens` indexes (else the file's own tokens).
     pub nested: Option<usize>,
+    /// What rewritten clauses mean for the model (see `compat::Extra`).
+    pub extras: Vec<Extra>,
 }
 
 /// What parsing made of a statement.
 #[derive(Debug, Clone)]
 pub enum Parsed {
     Ok(Box<ast::Statement>),
-    /// Valid, but nothing the rules read (a `DO` block, `COMMENT ON …`):
-    /// not parsed, not an error. See `compat::opaque`.
+    /// Valid, and nothing the rules read or read whole by `compat` (its
+    /// extras): a `DO` block, `GRANT`, `ALTER SEQUENCE … OWNED BY`. Not an
+    /// error. The kind names it in statistics.
     Opaque(&'static str),
+    /// Valid PostgreSQL that could change tables, columns, keys or indexes,
+    /// but that the parser cannot read: the model may be incomplete from
+    /// here (`unsupported-statement`).
+    Unread {
+        kind: &'static str,
+        table: Option<String>,
+    },
     Failed(ParseFailure),
 }
 
@@ -55,77 +71,253 @@ impl Statement {
 /// Why a statement could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseFailure {
+    /// One line, without the statement's text.
     pub message: String,
     /// The token where the parser gave up, when it said so.
     pub at: Option<Range<usize>>,
+    /// What the model may now miss, for a statement that would change a
+    /// table (`the table `x``).
+    pub incomplete: Option<String>,
 }
 
-/// Parses one unit. A unit is normally one statement; a goose block may hold
-/// several, which are parsed one after the other.
-pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
+/// A statement's tokens between `;`s: a unit, or one statement of a block.
+#[derive(Debug, Clone)]
+struct Piece {
+    tokens: Range<usize>,
+    direction: Direction,
+    rewritten: compat::Rewritten,
+}
+
+/// What the parser said about one piece, before the tokens are back.
+enum Outcome {
+    Ok(Box<ast::Statement>, Range<usize>),
+    Err(ParserError, Range<usize>, usize),
+    /// Parsed up to the second bound, then something else followed.
+    Trailing(Box<ast::Statement>, Range<usize>, usize),
+}
+
+/// Parses every unit of a file. `text` is what the tokens were read from
+/// (with client-side syntax masked).
+pub fn parse_units(tokens: &mut Tokens, text: &str, units: &[Unit]) -> Vec<Statement> {
+    let pieces = pieces(tokens, units);
+    let owned = std::mem::take(&mut tokens.tokens);
     let dialect = PostgreSqlDialect {};
-    let mut slice = tokens.tokens[unit.tokens.clone()].to_vec();
-    for statement in slice.split_mut(|t| t.token == Token::SemiColon) {
-        compat::rewrite(statement);
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(owned);
+    let mut outcomes: Vec<Vec<Outcome>> = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        outcomes.push(parse_piece(&mut parser, piece));
     }
-    let base = unit.tokens.start;
-    let end = unit.tokens.end;
-    // Significant tokens of the rewritten copy (blanked words are spaces).
-    let significant =
-        |from: usize| (from..end).find(|&i| !matches!(slice[i - base].token, Token::Whitespace(_)));
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(slice.clone());
+    tokens.tokens = parser.into_tokens();
     let mut statements = Vec::new();
-    loop {
-        while parser.consume_token(&Token::SemiColon) {}
-        let Some(start) = significant(base + parser.index()) else {
-            break;
-        };
-        let result = parser.parse_statement();
-        let consumed_to = base + parser.get_current_index();
-        match result {
-            Ok(statement) => {
-                let last = tokens
-                    .prev_significant(consumed_to + 1, start)
-                    .unwrap_or(start);
-                let parsed = Parsed::Ok(Box::new(statement));
-                statements.push(make(tokens, start..last + 1, unit.direction, parsed));
-                // Anything but `;` after a statement is an error, as a
-                // migration tool would report it.
-                let following = parser.peek_token().token;
-                if !matches!(following, Token::EOF | Token::SemiColon) {
-                    if let Some(kind) = compat::opaque(&tokens.tokens[start..end]) {
-                        statements.pop();
-                        statements.push(make(
-                            tokens,
-                            start..end,
-                            unit.direction,
-                            Parsed::Opaque(kind),
-                        ));
-                        break;
-                    }
-                    let at = significant(consumed_to + 1).map(|i| tokens.range(i));
-                    let message = format!("Expected: end of statement, found: {following}");
-                    statements.push(failure(tokens, last + 1..end, unit.direction, message, at));
-                    break;
-                }
-            }
-            Err(error) => {
-                let parsed = match compat::opaque(&tokens.tokens[start..end]) {
-                    Some(kind) => Parsed::Opaque(kind),
-                    None => Parsed::Failed(ParseFailure {
-                        message: error_message(&error),
-                        at: error_token(tokens, &error, consumed_to, start..end),
-                    }),
-                };
-                statements.push(make(tokens, start..end, unit.direction, parsed));
-                break;
-            }
-        }
+    for (piece, outcome) in pieces.into_iter().zip(outcomes) {
+        resolve(tokens, text, piece, outcome, &mut statements);
     }
     statements
 }
 
-fn make(tokens: &Tokens, range: Range<usize>, direction: Direction, parsed: Parsed) -> Statement {
+/// Splits units into pieces at `;` (only blocks hold several) and
+/// rewrites each in place.
+fn pieces(tokens: &mut Tokens, units: &[Unit]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for unit in units {
+        let mut start = unit.tokens.start;
+        for index in unit.tokens.clone().chain([unit.tokens.end]) {
+            let ends = index == unit.tokens.end || tokens.token(index) == Some(&Token::SemiColon);
+            if !ends {
+                continue;
+            }
+            if let Some(first) = tokens.next_significant(start, index) {
+                let last = tokens.prev_significant(index, first).unwrap_or(first);
+                let range = first..last + 1;
+                let rewritten = compat::rewrite(&mut tokens.tokens[range.clone()]);
+                out.push(Piece {
+                    tokens: range,
+                    direction: unit.direction,
+                    rewritten,
+                });
+            }
+            start = index + 1;
+        }
+    }
+    out
+}
+
+/// Parses the statements of one piece: one, or several when a `;` is
+/// missing between them.
+fn parse_piece(parser: &mut Parser<'_>, piece: &Piece) -> Vec<Outcome> {
+    let end = piece.tokens.end;
+    // The parser's position is the index of the next token it reads.
+    while parser.index() < piece.tokens.start {
+        parser.next_token_no_skip();
+    }
+    if piece.rewritten.consumed.is_some() || significant_before(parser, end).is_none() {
+        return Vec::new();
+    }
+    let mut outcomes = Vec::new();
+    while let Some(start) = significant_before(parser, end) {
+        let result = parser.parse_statement();
+        let stopped = parser.index().min(end);
+        match result {
+            Err(error) => {
+                outcomes.push(Outcome::Err(error, start..end, stopped));
+                break;
+            }
+            Ok(statement) => match significant_before(parser, end) {
+                None => {
+                    outcomes.push(Outcome::Ok(Box::new(statement), start..end));
+                    break;
+                }
+                Some(next) => {
+                    outcomes.push(Outcome::Trailing(Box::new(statement), start..next, next));
+                }
+            },
+        }
+    }
+    while parser.index() < end {
+        parser.next_token_no_skip();
+    }
+    outcomes
+}
+
+/// The index of the next significant token before `end`, if any (the
+/// parser's position is not moved).
+fn significant_before(parser: &Parser<'_>, end: usize) -> Option<usize> {
+    let mut index = parser.index();
+    while index < end {
+        if !is_trivia(&parser.token_at(index).token) {
+            return Some(index);
+        }
+        index += 1;
+    }
+    None
+}
+
+/// Turns what the parser said about a piece into statements.
+fn resolve(
+    tokens: &Tokens,
+    text: &str,
+    piece: Piece,
+    outcomes: Vec<Outcome>,
+    out: &mut Vec<Statement>,
+) {
+    let statement = |range: Range<usize>, parsed: Parsed, extras: Vec<Extra>| {
+        make(tokens, range, piece.direction, parsed, extras)
+    };
+    if let Some(kind) = piece.rewritten.consumed {
+        out.push(statement(
+            piece.tokens.clone(),
+            Parsed::Opaque(kind),
+            piece.rewritten.extras,
+        ));
+        return;
+    }
+    let piece_text = |range: &Range<usize>| {
+        let bytes = tokens.range(range.start).start..tokens.range(range.end - 1).end;
+        text.get(bytes).unwrap_or("")
+    };
+    let mut extras = Some(piece.rewritten.extras);
+    let whole = piece.tokens.clone();
+    // A statement the parser read only in part, with more after it, is
+    // either two statements missing a `;` between them, or one valid
+    // statement the parser stopped short in.
+    let partial = outcomes.iter().any(|o| matches!(o, Outcome::Trailing(..)));
+    let verdict = if partial || outcomes.iter().any(|o| matches!(o, Outcome::Err(..))) {
+        Some(validity::check(
+            piece_text(&whole),
+            &tokens.tokens[whole.clone()],
+        ))
+    } else {
+        None
+    };
+    if let Some(Verdict::Valid) = verdict {
+        if let Some(kind) = compat::opaque(&tokens.tokens[whole.clone()]) {
+            out.push(statement(
+                whole,
+                Parsed::Opaque(kind),
+                extras.take().unwrap_or_default(),
+            ));
+            return;
+        }
+        let parsed = match compat::classify(&tokens.tokens[whole.clone()]) {
+            Classified::Outside(kind) => Parsed::Opaque(kind),
+            Classified::Shaping(kind, table) => Parsed::Unread { kind, table },
+        };
+        out.push(statement(whole, parsed, extras.take().unwrap_or_default()));
+        return;
+    }
+    let mut outcomes = outcomes.into_iter().peekable();
+    while let Some(outcome) = outcomes.next() {
+        match outcome {
+            Outcome::Ok(ast, range) => out.push(statement(
+                range,
+                Parsed::Ok(ast),
+                extras.take().unwrap_or_default(),
+            )),
+            Outcome::Trailing(ast, range, next) => {
+                out.push(statement(
+                    range,
+                    Parsed::Ok(ast),
+                    extras.take().unwrap_or_default(),
+                ));
+                let at = Some(tokens.range(next));
+                if matches!(outcomes.peek(), Some(Outcome::Err(..)) | None) {
+                    // Not a statement of its own: the rest is the error.
+                    outcomes.next();
+                    let found = describe_token(tokens.token(next));
+                    let message =
+                        format!("expected `;` or the end of the statement, found {found}");
+                    let failure = Parsed::Failed(ParseFailure {
+                        message,
+                        at,
+                        incomplete: None,
+                    });
+                    out.push(statement(next..whole.end, failure, Vec::new()));
+                    break;
+                }
+                // Two statements without a `;` between them: PostgreSQL
+                // rejects this, so it is a finding on the second one, at
+                // its first token; both are still read, as their author
+                // meant them.
+                let second = match outcomes.peek() {
+                    Some(Outcome::Ok(_, range) | Outcome::Trailing(_, range, _)) => range.clone(),
+                    _ => next..next + 1,
+                };
+                let message = "missing `;` before this statement".to_string();
+                let failure = Parsed::Failed(ParseFailure {
+                    message,
+                    at,
+                    incomplete: None,
+                });
+                out.push(statement(second, failure, Vec::new()));
+            }
+            Outcome::Err(error, range, stopped) => {
+                if let Some(kind) = compat::opaque(&tokens.tokens[range.clone()]) {
+                    out.push(statement(range, Parsed::Opaque(kind), Vec::new()));
+                    continue;
+                }
+                let incomplete = match compat::classify(&tokens.tokens[range.clone()]) {
+                    Classified::Shaping(_, Some(table)) => Some(format!("the table `{table}`")),
+                    Classified::Shaping(kind, None) => Some(format!("what this {kind} changes")),
+                    Classified::Outside(_) => None,
+                };
+                let failure = ParseFailure {
+                    message: error_message(&error, tokens, stopped),
+                    at: error_token(tokens, &error, stopped, range.clone()),
+                    incomplete,
+                };
+                out.push(statement(range, Parsed::Failed(failure), Vec::new()));
+            }
+        }
+    }
+}
+
+fn make(
+    tokens: &Tokens,
+    range: Range<usize>,
+    direction: Direction,
+    parsed: Parsed,
+    extras: Vec<Extra>,
+) -> Statement {
     let first = tokens
         .next_significant(range.start, range.end)
         .unwrap_or(range.start);
@@ -139,22 +331,23 @@ fn make(tokens: &Tokens, range: Range<usize>, direction: Direction, parsed: Pars
         direction,
         parsed,
         nested: None,
+        extras,
     }
 }
 
-fn failure(
-    tokens: &Tokens,
-    range: Range<usize>,
-    direction: Direction,
-    message: String,
-    at: Option<Range<usize>>,
-) -> Statement {
-    make(
-        tokens,
-        range,
-        direction,
-        Parsed::Failed(ParseFailure { message, at }),
-    )
+/// A token as a message shows it: one line, at most 40 characters (a
+/// dollar-quoted body is not echoed).
+fn describe_token(token: Option<&Token>) -> String {
+    let Some(token) = token else {
+        return "the end of the statement".to_string();
+    };
+    let text = token.to_string();
+    let line = text.lines().next().unwrap_or("");
+    let mut shown: String = line.chars().take(40).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    format!("`{shown}`")
 }
 
 /// The token the parser was looking at when it failed: the one at the
@@ -188,11 +381,25 @@ fn message_location(error: &ParserError) -> Option<Location> {
     ))
 }
 
-fn error_message(error: &ParserError) -> String {
-    match error {
-        ParserError::TokenizerError(m) | ParserError::ParserError(m) => {
-            strip_location(m).to_string()
+/// The parser's reason, on one line: `found: …` shows at most the first
+/// line and 40 characters of the token (never a whole function body).
+fn error_message(error: &ParserError, tokens: &Tokens, stopped: usize) -> String {
+    let message = match error {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => strip_location(m),
+        ParserError::RecursionLimitExceeded => return "statement is nested too deeply".to_string(),
+    };
+    let reason = match message.find(", found: ") {
+        Some(at) => {
+            let found = message_location(error)
+                .and_then(|l| tokens.tokens.iter().position(|t| t.span.start == l))
+                .or_else(|| tokens.next_significant(stopped, tokens.len()));
+            format!(
+                "{}, found {}",
+                &message[..at],
+                describe_token(found.and_then(|i| tokens.token(i)))
+            )
         }
-        ParserError::RecursionLimitExceeded => "statement is nested too deeply".to_string(),
-    }
+        None => message.to_string(),
+    };
+    reason.split_whitespace().collect::<Vec<_>>().join(" ")
 }

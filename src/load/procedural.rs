@@ -67,14 +67,13 @@ fn body_statements(
         })?;
     let opener = quoted.tag.as_ref().map_or(0, String::len) + 2;
     let body_start = tokens.range(index).start + opener;
-    let body = body_tokens(source, &quoted.value, body_start);
+    let mut body = body_tokens(source, &quoted.value, body_start);
     let units = ddl_units(&body, statement);
-    let inner = units
-        .iter()
-        .flat_map(|unit| parse::parse_unit(&body, unit))
+    let inner = parse::parse_units(&mut body, &source.text, &units)
+        .into_iter()
         .map(|mut inner| {
             inner.nested = Some(body_index);
-            if let Parsed::Failed(_) = inner.parsed {
+            if let Parsed::Failed(_) | Parsed::Unread { .. } = inner.parsed {
                 inner.parsed = Parsed::Opaque("statement in a DO block");
             }
             inner

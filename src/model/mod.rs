@@ -4,6 +4,7 @@
 //! `Catalog`. Every object remembers where the SQL that defined it was
 //! written, so rules judge the final schema and still point at the source.
 
+pub mod defaults;
 pub mod names;
 pub mod replay;
 pub mod types;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 
 use sqlparser::ast::{DataType, Expr, ReferentialAction};
 
+pub use defaults::{ColumnDefault, DefaultKind};
 pub use names::QualifiedName;
 pub use types::TypeKind;
 
@@ -29,6 +31,21 @@ pub struct Catalog {
     pub functions: Vec<QualifiedName>,
     /// Views and materialized views that exist at the end.
     pub views: BTreeMap<QualifiedName, View>,
+    /// Sequences created with `CREATE SEQUENCE` (pg_dump's serials).
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+}
+
+/// A sequence created with `CREATE SEQUENCE` (those serial columns create
+/// implicitly are not listed).
+#[derive(Debug, Clone)]
+pub struct Sequence {
+    pub name: QualifiedName,
+    /// `AS integer`; PostgreSQL's default is bigint.
+    pub kind: TypeKind,
+    /// Where `AS …` was written (else the statement).
+    pub type_origin: Origin,
+    /// `OWNED BY table.column`: dropped with the column.
+    pub owned_by: Option<(QualifiedName, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +95,7 @@ pub struct Column {
     /// The type's tokens in the statement that last set the type.
     pub type_origin: Origin,
     pub not_null: bool,
-    pub default: Option<Expr>,
+    pub default: Option<ColumnDefault>,
     /// `GENERATED … AS IDENTITY`.
     pub identity: bool,
     /// `GENERATED ALWAYS AS (expr) STORED`: derived from other data.

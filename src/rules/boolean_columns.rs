@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
 use crate::rules::naming::matches_pattern;
-use crate::rules::timestamp_columns::{is_null, join_and};
+use crate::rules::timestamp_columns::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -137,14 +137,14 @@ fn nullable_or_no_default(table: &Table, column: &Column) -> Option<Diagnostic> 
     }
     match &column.default {
         None => missing.push("has no DEFAULT".to_string()),
-        Some(expr) if is_null(expr) => missing.push("defaults to NULL".to_string()),
+        Some(default) if default.is_null() => missing.push("defaults to NULL".to_string()),
         Some(_) => {}
     }
     if missing.is_empty() {
         return None;
     }
     let default = match &column.default {
-        Some(expr) if !is_null(expr) => expr.to_string(),
+        Some(default) if !default.is_null() => default.to_string(),
         _ => "false".to_string(),
     };
     let mut fix = Vec::new();

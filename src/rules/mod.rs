@@ -34,6 +34,7 @@ mod status_lookup;
 mod table_naming;
 mod timestamp_columns;
 mod unique_naming;
+mod unsupported_statement;
 pub mod unused_suppression;
 mod updated_at_trigger;
 
@@ -222,6 +223,7 @@ use serde::Deserialize as _;
 pub fn registry() -> Vec<Registered> {
     vec![
         Registered::of::<parse_error::ParseError>(),
+        Registered::of::<unsupported_statement::UnsupportedStatement>(),
         Registered::of::<unused_suppression::UnusedSuppression>(),
         Registered::of::<bigint_primary_key::BigintPrimaryKey>(),
         Registered::of::<bigint_foreign_key::BigintForeignKey>(),

@@ -40,12 +40,15 @@ impl Rule for ParseError {
                     continue;
                 };
                 let origin = Origin::new(file.id, statement.span.clone());
-                let mut diagnostic = Diagnostic::new(
-                    META.name,
-                    &origin,
-                    format!("could not parse this statement: {}", failure.message),
-                )
-                .help("rules skipped this statement; if it is valid PostgreSQL, please report it");
+                let mut message = format!("could not parse this statement: {}", failure.message);
+                if let Some(what) = &failure.incomplete {
+                    message.push_str(&format!(
+                        "; the schema model may be missing {what} from here"
+                    ));
+                }
+                let mut diagnostic = Diagnostic::new(META.name, &origin, message).help(
+                    "fix the syntax: PostgreSQL rejects it too (rules skipped this statement)",
+                );
                 if let Some(at) = &failure.at {
                     diagnostic = diagnostic
                         .related(&Origin::new(file.id, at.clone()), "the parser stopped here");

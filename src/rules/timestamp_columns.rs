@@ -2,10 +2,8 @@
 //! `TIMESTAMPTZ NOT NULL DEFAULT now()`.
 
 use serde::{Deserialize, Serialize};
-use sqlparser::ast::{Expr, FunctionArguments, Value};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::names::last_part;
 use crate::model::{Table, TypeKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -112,8 +110,10 @@ fn column_problem(cx: &Context<'_>, table: &Table, name: &str) -> Option<String>
     }
     match &column.default {
         None => wrong.push("has no DEFAULT".to_string()),
-        Some(expr) if is_null(expr) => wrong.push("defaults to NULL".to_string()),
-        Some(expr) if !is_now(expr) => wrong.push(format!("defaults to `{expr}`, not now()")),
+        Some(default) if default.is_null() => wrong.push("defaults to NULL".to_string()),
+        Some(default) if !default.is_now() => {
+            wrong.push(format!("defaults to `{default}`, not now()"))
+        }
         Some(_) => {}
     }
     if wrong.is_empty() {
@@ -128,41 +128,5 @@ pub(crate) fn join_and(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// `NULL`, also cast (`NULL::boolean`).
-pub(crate) fn is_null(expr: &Expr) -> bool {
-    match expr {
-        Expr::Value(value) => matches!(value.value, Value::Null),
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_null(expr),
-        _ => false,
-    }
-}
-
-/// A default that is the time of the inserting transaction: `now()`,
-/// `CURRENT_TIMESTAMP`, `CURRENT_TIMESTAMP(3)`, `transaction_timestamp()`
-/// (also schema-qualified, and cast to `timestamptz`).
-///
-/// Not: `'now'` (evaluated once, when the table is created),
-/// `LOCALTIMESTAMP` and `timezone('utc', now())` (times without a zone),
-/// `clock_timestamp()` (differs between the rows of one statement).
-pub(crate) fn is_now(expr: &Expr) -> bool {
-    match expr {
-        Expr::Nested(inner) => is_now(inner),
-        Expr::Cast {
-            expr, data_type, ..
-        } => TypeKind::of(data_type) == TypeKind::TimestampTz && is_now(expr),
-        Expr::Function(call) => {
-            let name = last_part(&call.name).unwrap_or_default().to_lowercase();
-            match name.as_str() {
-                "now" | "transaction_timestamp" => {
-                    matches!(&call.args, FunctionArguments::List(list) if list.args.is_empty())
-                }
-                "current_timestamp" => true,
-                _ => false,
-            }
-        }
-        _ => false,
     }
 }

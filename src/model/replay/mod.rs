@@ -5,6 +5,8 @@
 //! statement that did not parse, or by something outside the migrations)
 //! changes nothing: rules stay silent where the model cannot be sure.
 
+mod extras;
+
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef,
     CreateIndex, CreateTable, CreateTrigger, Expr, ForeignKeyConstraint, Ident, IndexColumn,
@@ -15,8 +17,10 @@ use sqlparser::keywords::Keyword;
 
 use super::names::{QualifiedName, fold, fold_all, last_part};
 use super::{
-    Catalog, Check, Column, EnumType, ForeignKey, Index, IndexKey, Key, Table, Trigger, TypeKind,
+    Catalog, Check, Column, ColumnDefault, EnumType, ForeignKey, Index, IndexKey, Key, Table,
+    Trigger, TypeKind,
 };
+
 use crate::load::{LoadedSet, Project};
 use crate::locate::Locator;
 use crate::source::Origin;
@@ -34,6 +38,7 @@ pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
             if let Some(ast) = statement.ast() {
                 replay.statement(ast);
             }
+            replay.extras(statement.ast(), &statement.extras);
         }
     }
     catalog
@@ -91,6 +96,12 @@ impl Replay<'_, '_> {
                 }
             }
             S::Query(query) => self.query(query),
+            S::CreateSequence {
+                name,
+                sequence_options,
+                if_not_exists,
+                ..
+            } => self.create_sequence(name, sequence_options, *if_not_exists),
             _ => {}
         }
     }
@@ -194,7 +205,7 @@ impl Replay<'_, '_> {
         match &option.option {
             ColumnOption::NotNull => column.not_null = true,
             ColumnOption::Null => column.not_null = false,
-            ColumnOption::Default(expr) => column.default = Some(expr.clone()),
+            ColumnOption::Default(expr) => column.default = Some(ColumnDefault::of(expr)),
             ColumnOption::Generated {
                 generation_expr: None,
                 ..
@@ -424,7 +435,9 @@ impl Replay<'_, '_> {
         match op {
             AlterColumnOperation::SetNotNull => column.not_null = true,
             AlterColumnOperation::DropNotNull => column.not_null = false,
-            AlterColumnOperation::SetDefault { value } => column.default = Some(value.clone()),
+            AlterColumnOperation::SetDefault { value } => {
+                column.default = Some(ColumnDefault::of(value));
+            }
             AlterColumnOperation::DropDefault => column.default = None,
             AlterColumnOperation::SetDataType { data_type, .. } => {
                 column.data_type = data_type.clone();
@@ -440,6 +453,7 @@ impl Replay<'_, '_> {
     }
 
     fn drop_column(&mut self, table_name: &QualifiedName, column: &str) {
+        self.drop_owned_sequences(table_name, Some(column));
         let Some(table) = self.table_mut(table_name) else {
             return;
         };
@@ -526,12 +540,21 @@ impl Replay<'_, '_> {
         };
         // `RENAME TO` keeps the schema.
         let new = old.sibling(new_part);
+        if let Some(table) = self.catalog.tables.get_mut(old) {
+            table.name_origin = self.at.object_name(new_name);
+        }
+        self.move_table(old, new);
+    }
+
+    /// Gives a table a new name (`RENAME TO`, `SET SCHEMA`); everything that
+    /// points at it follows.
+    fn move_table(&mut self, old: &QualifiedName, new: QualifiedName) {
         let Some(mut table) = self.catalog.tables.remove(old) else {
             return;
         };
         table.name = new.clone();
-        table.name_origin = self.at.object_name(new_name);
         self.catalog.tables.insert(new.clone(), table);
+        self.rename_owned_sequences(old, &new);
         for index in self.catalog.indexes.iter_mut().filter(|i| i.table == *old) {
             index.table = new.clone();
         }
@@ -639,6 +662,7 @@ impl Replay<'_, '_> {
                         self.catalog.enums.remove(&name);
                     }
                 }
+                ObjectType::Sequence => self.drop_sequence(name),
                 _ => {}
             }
         }
@@ -646,6 +670,7 @@ impl Replay<'_, '_> {
 
     fn drop_table(&mut self, name: &QualifiedName) {
         self.catalog.tables.remove(name);
+        self.drop_owned_sequences(name, None);
         self.catalog.indexes.retain(|i| i.table != *name);
         self.catalog.triggers.retain(|t| t.table != *name);
         for other in self.catalog.tables.values_mut() {
@@ -747,7 +772,9 @@ impl Replay<'_, '_> {
             else {
                 continue;
             };
-            let Some(table) = regclass(argument).and_then(|name| self.resolve(&name)) else {
+            let Some(table) =
+                super::defaults::regclass(argument).and_then(|name| self.resolve(&name))
+            else {
                 continue;
             };
             let name = "set_updated_at".to_string();
@@ -900,26 +927,6 @@ impl Replay<'_, '_> {
                 gone.push(reader);
             }
         }
-    }
-}
-
-/// The table named by a `regclass` argument: `'users'`, `'auth.users'`,
-/// `'"Users"'`, optionally cast (`'users'::regclass`).
-fn regclass(expr: &Expr) -> Option<ObjectName> {
-    match expr {
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => regclass(expr),
-        Expr::Value(value) => match &value.value {
-            ast::Value::SingleQuotedString(text) => {
-                let dialect = sqlparser::dialect::PostgreSqlDialect {};
-                let mut parser = sqlparser::parser::Parser::new(&dialect)
-                    .try_with_sql(text)
-                    .ok()?;
-                let name = parser.parse_object_name(false).ok()?;
-                (parser.peek_token().token == sqlparser::tokenizer::Token::EOF).then_some(name)
-            }
-            _ => None,
-        },
-        _ => None,
     }
 }
 

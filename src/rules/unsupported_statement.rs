@@ -1,0 +1,55 @@
+//! `unsupported-statement`: valid PostgreSQL that could change tables,
+//! columns, keys or indexes, but that `schema-lint` cannot read, so the
+//! schema model may be incomplete from there.
+//!
+//! A statement is valid when a second, complete PostgreSQL grammar accepts
+//! it (see `load::validity`); one that does not shape the model (grants,
+//! roles, publications, …) is recognised and produces nothing.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Parsed;
+use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::source::Origin;
+
+pub struct UnsupportedStatement;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "unsupported-statement",
+    default_severity: Some(Severity::Warning),
+    summary: "valid PostgreSQL that changes the schema but that schema-lint cannot read; the model may be incomplete from there",
+    doc: include_str!("../../rules/unsupported-statement.md"),
+};
+
+impl Rule for UnsupportedStatement {
+    type Options = NoOptions;
+
+    fn meta() -> &'static RuleMeta {
+        &META
+    }
+
+    fn new(_: NoOptions) -> Self {
+        UnsupportedStatement
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for file in cx.files() {
+            for statement in file.up_statements() {
+                let Parsed::Unread { kind, table } = &statement.parsed else {
+                    continue;
+                };
+                let what = match table {
+                    Some(table) => format!("the table `{table}` may be missing what it changes"),
+                    None => "the schema model may be missing what it changes".to_string(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        META.name,
+                        &Origin::new(file.id, statement.span.clone()),
+                        format!("schema-lint cannot read this {kind} (PostgreSQL accepts it): {what}"),
+                    )
+                    .help("findings about it may be wrong from here on; please report the statement so it can be read"),
+                );
+            }
+        }
+    }
+}
