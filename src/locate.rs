@@ -237,6 +237,37 @@ impl<'a> Locator<'a> {
         Some(self.span_of_tokens(first, last?))
     }
 
+    /// The type of `CREATE SEQUENCE s AS integer …` or `ALTER SEQUENCE s AS
+    /// integer` (the words after `AS` up to the next option).
+    pub fn sequence_type(&self) -> Option<Origin> {
+        const OPTIONS: &[Keyword] = &[
+            Keyword::START,
+            Keyword::INCREMENT,
+            Keyword::NO,
+            Keyword::MINVALUE,
+            Keyword::MAXVALUE,
+            Keyword::CACHE,
+            Keyword::CYCLE,
+            Keyword::OWNED,
+            Keyword::RESTART,
+        ];
+        let range = self.statement.tokens.clone();
+        let as_keyword = range
+            .clone()
+            .find(|&i| self.keyword(i) == Some(Keyword::AS))?;
+        let first = self.next(as_keyword + 1)?;
+        let mut last = first;
+        let mut index = first;
+        while let Some(next) = self.next(index + 1) {
+            if self.keyword(next).is_some_and(|k| OPTIONS.contains(&k)) {
+                break;
+            }
+            last = next;
+            index = next;
+        }
+        Some(self.span_of_tokens(first, last))
+    }
+
     /// The `REFERENCES table (cols) [ON DELETE …] [ON UPDATE …]` clause of a
     /// foreign key, found from the referenced table's name.
     pub fn references_clause(&self, foreign_table: &ObjectName) -> Option<Origin> {

@@ -53,29 +53,91 @@ impl Rule for BigintPrimaryKey {
             };
             let columns = key.columns.iter().filter(|c| !is_fk(c));
             for column in columns.filter_map(|c| table.column(c)) {
+                // pg_dump writes a serial column as an integer with a
+                // `nextval('seq')` default and a sequence `OWNED BY` it.
+                let sequence = column
+                    .default
+                    .as_ref()
+                    .and_then(|d| d.sequence())
+                    .and_then(|name| cx.catalog.sequences.get(name));
                 let kind = &column.kind;
                 if kind.is_bigint()
                     || self.allow.contains(kind)
                     || self.allow.contains(&kind.storage())
                 {
+                    if let Some(sequence) =
+                        sequence.filter(|s| !s.kind.is_bigint() && s.kind.is_integer())
+                    {
+                        out.push(short_sequence(cx, table, column, sequence));
+                    }
                     continue;
                 }
                 let written = cx.text(&column.type_origin);
+                let fed_by = match sequence {
+                    Some(sequence) => {
+                        format!(" fed by the sequence `{}` (a serial)", sequence.name)
+                    }
+                    None => String::new(),
+                };
+                let mut help = help(kind);
+                if let Some(sequence) = sequence {
+                    help.push_str(&format!(
+                        "; to fix it in place: `ALTER TABLE {} ALTER COLUMN {} TYPE bigint;` and `ALTER SEQUENCE {} AS bigint;`",
+                        table.name.sql(),
+                        crate::model::names::quote(&column.name),
+                        sequence.name.sql()
+                    ));
+                }
                 out.push(
                     Diagnostic::new(
                         META.name,
                         &column.type_origin,
                         format!(
-                            "primary key `{}.{}` is `{written}`; use BIGSERIAL or BIGINT",
+                            "primary key `{}.{}` is `{written}`{fed_by}; use BIGSERIAL or BIGINT",
                             table.name, column.name
                         ),
                     )
-                    .help(help(kind))
+                    .help(help)
                     .object(ObjectRef::column(&table.name, &column.name)),
                 );
             }
         }
     }
+}
+
+/// A BIGINT key whose sequence is `AS integer`: it stops at 2,147,483,647
+/// however wide the column is.
+fn short_sequence(
+    cx: &Context<'_>,
+    table: &crate::model::Table,
+    column: &crate::model::Column,
+    sequence: &crate::model::Sequence,
+) -> Diagnostic {
+    Diagnostic::new(
+        META.name,
+        &sequence.type_origin,
+        format!(
+            "primary key `{}.{}` is bigint, but its sequence `{}` is `{}`",
+            table.name,
+            column.name,
+            sequence.name,
+            sequence.kind.sql_name()
+        ),
+    )
+    .help(format!(
+        "the sequence stops at {} however wide the column is; write `ALTER SEQUENCE {} AS bigint;`",
+        if sequence.kind == TypeKind::SmallInt {
+            "32,767"
+        } else {
+            "2,147,483,647"
+        },
+        sequence.name.sql()
+    ))
+    .object(ObjectRef::column(&table.name, &column.name).with_name(Some(sequence.name.to_string())))
+    .related(
+        &column.type_origin,
+        format!("the column is {}", cx.text(&column.type_origin)),
+    )
 }
 
 fn help(kind: &TypeKind) -> String {

@@ -135,6 +135,50 @@ impl Server {
         self.psql(database, &["-f", path(&copy)]);
     }
 
+    /// Runs SQL without stopping at errors; returns the SQLSTATE of every
+    /// error PostgreSQL reported.
+    pub fn error_codes(&self, database: &str, sql: &str) -> Vec<String> {
+        let copy = self.dir.path().join("statements.sql");
+        std::fs::write(&copy, sql).expect("write statements");
+        if let Some(user) = &self.run_as {
+            Command::new("chown")
+                .arg(user)
+                .arg(&copy)
+                .status()
+                .expect("chown");
+        }
+        let host = path(self.dir.path()).to_string();
+        let output = self
+            .command("psql")
+            .args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=0",
+                "-v",
+                "VERBOSITY=verbose",
+            ])
+            .args([
+                "-h",
+                &host,
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-f",
+                path(&copy),
+            ])
+            .output()
+            .expect("psql");
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .filter_map(|line| {
+                let rest = line.split("ERROR:  ").nth(1)?;
+                Some(rest.split(':').next()?.trim().to_string())
+            })
+            .collect()
+    }
+
     /// Rows of a query, fields separated by `|`.
     pub fn rows(&self, database: &str, query: &str) -> BTreeSet<String> {
         self.psql(database, &["-A", "-t", "-F", "|", "-c", query])
@@ -267,10 +311,12 @@ pub fn assert_model_matches_postgres(dir: &Path) {
     let theirs: BTreeSet<String> = server
         .rows(
             "replay",
-            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull \
+            "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END, \
+               a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped",
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_%' \
+               AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped",
         )
         .into_iter()
         .map(|row| {
@@ -317,7 +363,13 @@ pub fn assert_model_matches_postgres(dir: &Path) {
            CASE WHEN k.contype = 'f' THEN k.confdeltype::text || k.confupdtype::text ELSE '' END \
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
          LEFT JOIN pg_class r ON r.oid = k.confrelid \
-         WHERE k.contype IN ('p', 'f') AND c.relnamespace = 'public'::regnamespace",
+         WHERE k.contype IN ('p', 'f') AND c.relnamespace = 'public'::regnamespace \
+         UNION SELECT n.nspname || '.' || c.relname, k.contype, \
+           (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(n, ord) \
+              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n), '', '' \
+         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE k.contype = 'p' AND n.nspname NOT IN ('public', 'pg_catalog', 'information_schema') \
+           AND n.nspname NOT LIKE 'pg_%'",
     );
     assert_eq!(ours, theirs, "keys differ");
 
@@ -350,4 +402,63 @@ pub fn assert_model_matches_postgres(dir: &Path) {
            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)",
     );
     assert_eq!(ours, theirs, "indexes differ");
+
+    // Sequences (explicit, and those serial columns create) with their
+    // type and owning column: name|type|table.column.
+    let ours: BTreeSet<String> = catalog
+        .sequences
+        .values()
+        .map(|q| {
+            let owner = q
+                .owned_by
+                .as_ref()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .unwrap_or_default();
+            format!("{}|{}|{owner}", q.name, q.kind.sql_name())
+        })
+        .collect();
+    let theirs = server.rows(
+        "replay",
+        "SELECT c.relname, format_type(q.seqtypid, NULL),            coalesce((SELECT t.relname || '.' || a.attname FROM pg_depend d               JOIN pg_class t ON t.oid = d.refobjid               JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid               WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype = 'a'), '')          FROM pg_sequence q JOIN pg_class c ON c.oid = q.seqrelid          WHERE c.relnamespace = 'public'::regnamespace            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i')",
+    );
+    assert_eq!(ours, theirs, "sequences differ");
+
+    // Columns fed by a sequence: table.column|sequence.
+    let ours: BTreeSet<String> = catalog
+        .tables
+        .values()
+        .flat_map(|t| {
+            t.columns.iter().filter_map(move |c| {
+                let sequence = c.default.as_ref()?.sequence()?;
+                Some(format!("{}.{}|{}", t.name, c.name, sequence))
+            })
+        })
+        .collect();
+    let theirs = server.rows(
+        "replay",
+        "SELECT c.relname || '.' || a.attname,            substring(pg_get_expr(d.adbin, d.adrelid) from 'nextval\\(''(?:public\\.)?([^'']+)''')          FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid          JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum          WHERE c.relnamespace = 'public'::regnamespace            AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'",
+    );
+    let theirs: BTreeSet<String> = theirs.into_iter().map(|r| r.replace('"', "")).collect();
+    assert_eq!(ours, theirs, "sequence defaults differ");
+
+    // Triggers: table|name|function.
+    let ours: BTreeSet<String> = catalog
+        .triggers
+        .iter()
+        .map(|t| {
+            let function = t
+                .function
+                .as_ref()
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            format!("{}|{}|{function}", t.table, t.name)
+        })
+        .collect();
+    let theirs = server.rows(
+        "replay",
+        "SELECT c.relname, t.tgname, p.proname FROM pg_trigger t \
+         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid \
+         WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace",
+    );
+    assert_eq!(ours, theirs, "triggers differ");
 }

@@ -9,7 +9,7 @@ use sqlparser::ast::{self, ObjectName, SequenceOptions};
 use super::Replay;
 use crate::load::compat::Extra;
 use crate::model::names::{QualifiedName, fold};
-use crate::model::{DefaultKind, Sequence, TypeKind};
+use crate::model::{ColumnDefault, DefaultKind, Sequence, TypeKind};
 
 impl Replay<'_, '_> {
     pub(super) fn create_sequence(
@@ -34,6 +34,9 @@ impl Replay<'_, '_> {
             match option {
                 SequenceOptions::DataType(data_type) => {
                     sequence.kind = TypeKind::of(data_type);
+                    if let Some(origin) = self.at.sequence_type() {
+                        sequence.type_origin = origin;
+                    }
                 }
                 SequenceOptions::OwnedBy(Some(owner)) => {
                     sequence.owned_by = self.owner(owner);
@@ -42,6 +45,45 @@ impl Replay<'_, '_> {
             }
         }
         self.catalog.sequences.insert(name, sequence);
+    }
+
+    /// A serial column is an integer column, a sequence owned by it and a
+    /// `nextval` default, as PostgreSQL creates them (and pg_dump writes
+    /// them): modelled the same way, so both spellings judge alike.
+    pub(super) fn serial_sequences(&mut self, table_name: &QualifiedName) {
+        let Some(table) = self.catalog.tables.get_mut(table_name) else {
+            return;
+        };
+        let mut created = Vec::new();
+        for column in &mut table.columns {
+            let kind = match column.kind {
+                TypeKind::SmallSerial => TypeKind::SmallInt,
+                TypeKind::Serial => TypeKind::Integer,
+                TypeKind::BigSerial => TypeKind::BigInt,
+                _ => continue,
+            };
+            if column.default.is_some() {
+                continue;
+            }
+            // A serial column is NOT NULL, whatever else it says.
+            column.not_null = true;
+            let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
+            column.default = Some(ColumnDefault {
+                kind: DefaultKind::Nextval(name.clone()),
+                written: format!("nextval('{}'::regclass)", name),
+            });
+            created.push(Sequence {
+                name,
+                kind,
+                type_origin: column.type_origin.clone(),
+                owned_by: Some((table_name.clone(), column.name.clone())),
+            });
+        }
+        for sequence in created {
+            self.catalog
+                .sequences
+                .insert(sequence.name.clone(), sequence);
+        }
     }
 
     /// `table.column` of `OWNED BY`, the table as the catalog knows it.
@@ -84,13 +126,23 @@ impl Replay<'_, '_> {
         });
     }
 
+    /// A table got a new name: its sequences follow it, into its new
+    /// schema too (`SET SCHEMA` moves the sequences a table owns).
     pub(super) fn rename_owned_sequences(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        let mut moved = Vec::new();
         for sequence in self.catalog.sequences.values_mut() {
             if let Some((table, _)) = &mut sequence.owned_by
                 && table == old
             {
                 *table = new.clone();
+                if sequence.name.schema != new.schema {
+                    moved.push(sequence.name.clone());
+                }
             }
+        }
+        for name in moved {
+            let new_name = QualifiedName::new(new.schema.clone(), name.name.clone());
+            self.rename_sequence_key(&name, new_name);
         }
     }
 
@@ -136,7 +188,10 @@ impl Replay<'_, '_> {
                         && let Some(found) = self.catalog.sequences.get_mut(&key)
                     {
                         found.kind = TypeKind::of(data_type);
-                        found.type_origin = self.at.statement();
+                        found.type_origin = self
+                            .at
+                            .sequence_type()
+                            .unwrap_or_else(|| self.at.statement());
                     }
                 }
                 Extra::RenameSequence { old, new } => self.rename_sequence(old, &fold(new)),
@@ -179,10 +234,14 @@ impl Replay<'_, '_> {
         let Some(old) = self.sequence_key(old) else {
             return;
         };
-        let Some(mut sequence) = self.catalog.sequences.remove(&old) else {
+        let new = old.sibling(new_name);
+        self.rename_sequence_key(&old, new);
+    }
+
+    fn rename_sequence_key(&mut self, old: &QualifiedName, new: QualifiedName) {
+        let Some(mut sequence) = self.catalog.sequences.remove(old) else {
             return;
         };
-        let new = old.sibling(new_name);
         sequence.name = new.clone();
         self.catalog.sequences.insert(new.clone(), sequence);
         for table in self.catalog.tables.values_mut() {
@@ -191,8 +250,30 @@ impl Replay<'_, '_> {
                     && default.kind == DefaultKind::Nextval(old.clone())
                 {
                     default.kind = DefaultKind::Nextval(new.clone());
+                    default.written = format!("nextval('{}'::regclass)", new);
                 }
             }
         }
     }
+}
+
+/// The name PostgreSQL gives a serial column's sequence:
+/// `{table}_{column}_seq`, its parts shortened to fit 63 bytes the way
+/// PostgreSQL shortens them (the longer part first).
+fn serial_sequence_name(table: &str, column: &str) -> String {
+    const MAX: usize = 63;
+    let (mut table, mut column) = (table.to_string(), column.to_string());
+    while table.len() + column.len() + "__seq".len() > MAX {
+        let longer = if table.len() > column.len() {
+            &mut table
+        } else {
+            &mut column
+        };
+        let mut cut = longer.len() - 1;
+        while !longer.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        longer.truncate(cut);
+    }
+    format!("{table}_{column}_seq")
 }

@@ -166,7 +166,8 @@ impl Replay<'_, '_> {
         for constraint in &create.constraints {
             self.add_constraint(&mut table, constraint);
         }
-        self.catalog.tables.insert(name, table);
+        self.catalog.tables.insert(name.clone(), table);
+        self.serial_sequences(&name);
     }
 
     fn add_column(&self, table: &mut Table, def: &ColumnDef) {
@@ -382,6 +383,7 @@ impl Replay<'_, '_> {
                     self.add_column(&mut table, column_def);
                 }
                 self.catalog.tables.insert(name.clone(), table);
+                self.serial_sequences(name);
             }
             Op::DropColumn { column_names, .. } => {
                 for column in column_names {

@@ -1,0 +1,162 @@
+//! The schema model, one statement kind at a time: SQL in, a dump of the
+//! replayed model out (pinned with insta), so that what each statement
+//! does to the model is visible and reviewed.
+
+mod common;
+
+use std::fmt::Write;
+
+use schema_lint::discover;
+use schema_lint::load;
+use schema_lint::model::replay::replay;
+
+/// The model a one-file migration set produces, as text.
+fn model(sql: &str) -> String {
+    let scratch = common::Scratch::new();
+    scratch.write("m/0001_test.sql", sql);
+    let root = scratch.path().join("m");
+    let discovery = discover::discover(&[root], &discover::Options::default());
+    let (project, errors) = load::load(discovery, load::ReadOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut out = String::new();
+    for file in project.migrations() {
+        for statement in &file.statements {
+            if let Some(failure) = statement.failure() {
+                let _ = writeln!(out, "PARSE ERROR: {}", failure.message);
+            }
+        }
+    }
+    let catalog = replay(&project, &project.sets[0]);
+    for table in catalog.tables.values() {
+        let _ = writeln!(out, "table {}", table.name);
+        for c in &table.columns {
+            let _ = writeln!(
+                out,
+                "  {} {}{}{}{}",
+                c.name,
+                c.kind.sql_name(),
+                if c.not_null { " not null" } else { "" },
+                c.default.as_ref().map(default_text).unwrap_or_default(),
+                if c.identity { " identity" } else { "" }
+            );
+        }
+        if let Some(pk) = &table.primary_key {
+            let _ = writeln!(out, "  primary key ({})", pk.columns.join(", "));
+        }
+        for key in &table.uniques {
+            let _ = writeln!(out, "  unique {:?} ({})", key.name, key.columns.join(", "));
+        }
+        for fk in &table.foreign_keys {
+            let _ = writeln!(
+                out,
+                "  foreign key {:?} ({}) -> {} on delete {:?} on update {:?}",
+                fk.name,
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.on_delete.map(|a| a.to_string()),
+                fk.on_update.map(|a| a.to_string())
+            );
+        }
+    }
+    for index in &catalog.indexes {
+        let _ = writeln!(
+            out,
+            "index {:?} on {} unique={} partial={}",
+            index.name.as_ref().map(|n| n.to_string()),
+            index.table,
+            index.unique,
+            index.predicate.is_some()
+        );
+    }
+    for sequence in catalog.sequences.values() {
+        let _ = writeln!(
+            out,
+            "sequence {} {} owned by {:?}",
+            sequence.name,
+            sequence.kind.sql_name(),
+            sequence.owned_by.as_ref().map(|(t, c)| format!("{t}.{c}"))
+        );
+    }
+    for trigger in &catalog.triggers {
+        let _ = writeln!(
+            out,
+            "trigger {} on {} {:?} {:?}",
+            trigger.name, trigger.table, trigger.timing, trigger.events
+        );
+    }
+    for view in catalog.views.values() {
+        let _ = writeln!(out, "view {}", view.name);
+    }
+    for e in catalog.enums.values() {
+        let _ = writeln!(out, "enum {} {:?}", e.name, e.labels);
+    }
+    out
+}
+
+fn default_text(default: &schema_lint::model::ColumnDefault) -> String {
+    use schema_lint::model::DefaultKind;
+    let kind = match &default.kind {
+        DefaultKind::Now => "now".to_string(),
+        DefaultKind::Null => "null".to_string(),
+        DefaultKind::Nextval(sequence) => format!("serial from {sequence}"),
+        DefaultKind::Literal => "literal".to_string(),
+        DefaultKind::Other => "other".to_string(),
+    };
+    format!(" default {default} ({kind})")
+}
+
+#[test]
+fn create_table_with_keys() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, team_id BIGINT REFERENCES teams (id) ON DELETE CASCADE);\nCREATE TABLE teams (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"
+    ));
+}
+
+#[test]
+fn serial_columns_own_a_sequence() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE users (id SERIAL PRIMARY KEY, n BIGSERIAL);\nALTER TABLE users ADD COLUMN m smallserial;"
+    ));
+}
+
+#[test]
+fn pg_dump_serials() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE public.users (id integer NOT NULL);\nCREATE SEQUENCE public.users_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\nALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;\nALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);\nALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);\nALTER SEQUENCE public.users_id_seq RENAME TO user_ids;"
+    ));
+}
+
+#[test]
+fn postgres_18_named_not_null() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigint, x int, y int, CONSTRAINT a_x_not_null NOT NULL x);\nALTER TABLE a ADD CONSTRAINT a_y_not_null NOT NULL y;"
+    ));
+}
+
+#[test]
+fn alter_table_actions_the_parser_does_not_read() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigserial PRIMARY KEY, n varchar(3), t bigint GENERATED ALWAYS AS IDENTITY);\nALTER TABLE a ALTER COLUMN n SET NOT NULL, ALTER COLUMN n TYPE text COLLATE \"C\", ALTER COLUMN n SET STATISTICS 10;\nALTER TABLE a ALTER COLUMN t DROP IDENTITY;\nCREATE SCHEMA archive;\nALTER TABLE a SET SCHEMA archive;"
+    ));
+}
+
+#[test]
+fn triggers_renamed() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigint);\nCREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW EXECUTE PROCEDURE f('x');\nALTER TRIGGER t ON a RENAME TO u;"
+    ));
+}
+
+#[test]
+fn renames_and_drops() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigint PRIMARY KEY, n text);\nCREATE INDEX idx_a_n ON a (n) WHERE n IS NOT NULL;\nALTER TABLE a RENAME COLUMN n TO m;\nALTER TABLE a RENAME TO b;\nALTER INDEX idx_a_n RENAME TO idx_b_m;\nCREATE TABLE c (id bigint);\nDROP TABLE c;"
+    ));
+}
+
+#[test]
+fn views_and_enums() {
+    insta::assert_snapshot!(model(
+        "CREATE TYPE mood AS ENUM ('ok');\nALTER TYPE mood ADD VALUE 'bad';\nCREATE TABLE a (id bigint, m mood);\nCREATE VIEW v WITH (security_invoker) AS SELECT id FROM a;\nCREATE VIEW w AS SELECT id FROM a;\nDROP VIEW w;"
+    ));
+}
