@@ -90,10 +90,12 @@ struct Piece {
 
 /// What the parser said about one piece, before the tokens are back.
 enum Outcome {
-    Ok(Box<ast::Statement>, Range<usize>),
+    /// Parsed (the AST, or `Opaque` for data statements whose AST was
+    /// dropped at once; see `kept`).
+    Ok(Parsed, Range<usize>),
     Err(ParserError, Range<usize>, usize),
     /// Parsed up to the second bound, then something else followed.
-    Trailing(Box<ast::Statement>, Range<usize>, usize),
+    Trailing(Parsed, Range<usize>, usize),
 }
 
 /// Parses every unit of a file. `text` is what the tokens were read from
@@ -164,11 +166,11 @@ fn parse_piece(parser: &mut Parser<'_>, piece: &Piece) -> Vec<Outcome> {
             }
             Ok(statement) => match significant_before(parser, end) {
                 None => {
-                    outcomes.push(Outcome::Ok(Box::new(statement), start..end));
+                    outcomes.push(Outcome::Ok(kept(statement), start..end));
                     break;
                 }
                 Some(next) => {
-                    outcomes.push(Outcome::Trailing(Box::new(statement), start..next, next));
+                    outcomes.push(Outcome::Trailing(kept(statement), start..next, next));
                 }
             },
         }
@@ -248,17 +250,11 @@ fn resolve(
     let mut outcomes = outcomes.into_iter().peekable();
     while let Some(outcome) = outcomes.next() {
         match outcome {
-            Outcome::Ok(ast, range) => out.push(statement(
-                range,
-                Parsed::Ok(ast),
-                extras.take().unwrap_or_default(),
-            )),
-            Outcome::Trailing(ast, range, next) => {
-                out.push(statement(
-                    range,
-                    Parsed::Ok(ast),
-                    extras.take().unwrap_or_default(),
-                ));
+            Outcome::Ok(parsed, range) => {
+                out.push(statement(range, parsed, extras.take().unwrap_or_default()))
+            }
+            Outcome::Trailing(parsed, range, next) => {
+                out.push(statement(range, parsed, extras.take().unwrap_or_default()));
                 let at = Some(tokens.range(next));
                 if matches!(outcomes.peek(), Some(Outcome::Err(..)) | None) {
                     // Not a statement of its own: the rest is the error.
@@ -308,6 +304,19 @@ fn resolve(
                 out.push(statement(range, Parsed::Failed(failure), Vec::new()));
             }
         }
+    }
+}
+
+/// A parsed statement as it is kept: the AST of statements that only move
+/// data (a data migration's thousands of `INSERT`s) is dropped at once,
+/// since nothing reads it, so memory does not grow with the rows.
+fn kept(ast: ast::Statement) -> Parsed {
+    use ast::Statement as S;
+    match ast {
+        S::Insert(_) | S::Update(_) | S::Delete(_) | S::Copy { .. } | S::Merge(_) => {
+            Parsed::Opaque("data")
+        }
+        _ => Parsed::Ok(Box::new(ast)),
     }
 }
 
