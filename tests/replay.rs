@@ -29,6 +29,9 @@ fn model(sql: &str) -> String {
     let catalog = replay(&project, &project.sets[0]);
     for table in catalog.tables.values() {
         let _ = writeln!(out, "table {}", table.name);
+        if let Some((comment, _)) = &table.comment {
+            let _ = writeln!(out, "  comment {comment:?}");
+        }
         for c in &table.columns {
             let _ = writeln!(
                 out,
@@ -39,6 +42,9 @@ fn model(sql: &str) -> String {
                 c.default.as_ref().map(default_text).unwrap_or_default(),
                 if c.identity { " identity" } else { "" }
             );
+            if let Some((comment, _)) = &c.comment {
+                let _ = writeln!(out, "    comment {comment:?}");
+            }
         }
         if let Some(pk) = &table.primary_key {
             let _ = writeln!(out, "  primary key ({})", pk.columns.join(", "));
@@ -158,5 +164,12 @@ fn renames_and_drops() {
 fn views_and_enums() {
     insta::assert_snapshot!(model(
         "CREATE TYPE mood AS ENUM ('ok');\nALTER TYPE mood ADD VALUE 'bad';\nCREATE TABLE a (id bigint, m mood);\nCREATE VIEW v WITH (security_invoker) AS SELECT id FROM a;\nCREATE VIEW w AS SELECT id FROM a;\nDROP VIEW w;"
+    ));
+}
+
+#[test]
+fn comments() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigint, n text);\nCOMMENT ON TABLE a IS 'All the a''s';\nCOMMENT ON COLUMN a.n IS 'The name';\nCOMMENT ON COLUMN public.a.id IS 'Gone';\nCOMMENT ON COLUMN a.id IS NULL;"
     ));
 }

@@ -65,6 +65,8 @@ pub struct Table {
     /// RANGE (a)`); empty for other tables. PostgreSQL requires its primary
     /// key to include them.
     pub partition_key: Vec<String>,
+    /// `COMMENT ON TABLE`, with where it was written.
+    pub comment: Option<(String, Origin)>,
 }
 
 impl Table {
@@ -102,6 +104,8 @@ pub struct Column {
     pub generated: bool,
     /// The whole column definition (`ADD COLUMN …` or the line in `CREATE TABLE`).
     pub definition: Origin,
+    /// `COMMENT ON COLUMN`, with where it was written.
+    pub comment: Option<(String, Origin)>,
 }
 
 /// A primary key or unique constraint.

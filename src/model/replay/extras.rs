@@ -146,6 +146,39 @@ impl Replay<'_, '_> {
         }
     }
 
+    /// `COMMENT ON TABLE t IS '…'`, `COMMENT ON COLUMN t.c IS '…'` (`IS
+    /// NULL` removes it).
+    pub(super) fn comment(
+        &mut self,
+        object: ast::CommentObject,
+        name: &ObjectName,
+        text: Option<&str>,
+    ) {
+        let origin = self.at.statement();
+        // The tokenizer keeps strings as written: `''` is one quote.
+        let comment = text.map(|t| (t.replace("''", "'"), origin));
+        match object {
+            ast::CommentObject::Table => {
+                if let Some(table) = self.resolve(name).and_then(|t| self.table_mut(&t)) {
+                    table.comment = comment;
+                }
+            }
+            ast::CommentObject::Column => {
+                let mut parts = name.0.clone();
+                let Some(column) = parts.pop().and_then(|p| p.as_ident().map(fold)) else {
+                    return;
+                };
+                let Some(table) = self.resolve(&ObjectName(parts)) else {
+                    return;
+                };
+                if let Some(column) = self.table_mut(&table).and_then(|t| t.column_mut(&column)) {
+                    column.comment = comment;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Applies a statement's extras, after its AST (if any).
     pub(super) fn extras(&mut self, statement: Option<&ast::Statement>, extras: &[Extra]) {
         for extra in extras {

@@ -96,6 +96,12 @@ impl Replay<'_, '_> {
                 }
             }
             S::Query(query) => self.query(query),
+            S::Comment {
+                object_type,
+                object_name,
+                comment,
+                ..
+            } => self.comment(*object_type, object_name, comment.as_deref()),
             S::CreateSequence {
                 name,
                 sequence_options,
@@ -159,6 +165,7 @@ impl Replay<'_, '_> {
                 .as_deref()
                 .map(partition_columns)
                 .unwrap_or_default(),
+            comment: None,
         };
         for column in &create.columns {
             self.add_column(&mut table, column);
@@ -187,6 +194,7 @@ impl Replay<'_, '_> {
             identity: false,
             generated: false,
             definition: self.at.column_definition(&def.name),
+            comment: None,
         };
         for option in &def.options {
             self.column_option(table, &mut column, &def.name, option);
