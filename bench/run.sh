@@ -1,46 +1,87 @@
 #!/usr/bin/env bash
-# Benchmarks of a whole lint run, release build:
-#   1. the real-world corpus (../shared/corpus, or the folder given as $1);
-#   2. a synthetic migration set of $SETS x $FILES files (default 1 x 2000).
-# Uses hyperfine when installed (apt-get install hyperfine), else `time`.
-# Timing numbers belong here, never in tests.
+# Benchmarks of whole runs, side by side, quoted as ratios (never asserted
+# in tests):
+#   - the real-world corpus (../shared/corpus, or $1);
+#   - synthetic single sets of 3,000 and 30,000 files (bench/synthetic.sh);
+#   - the pre-commit case: one named file of the 3,000-file set, without
+#     and with a warm cache;
+# against the parse floor (examples/parse_floor: tokenize and parse every
+# statement, one thread, nothing else) and squawk (`pip install
+# squawk-cli`) when it is installed.
+#
+# Each figure is the median of $RUNS runs (default 5): CPU = user + sys,
+# wall, and peak resident memory, from GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 corpus=${1:-../shared/corpus}
-files=${FILES:-2000}
+runs=${RUNS:-5}
+cargo build --release -q --example parse_floor
 cargo build --release -q
-bin=${CARGO_TARGET_DIR:-target}/release/schema-lint
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/schema-lint
+floor=$target/release/examples/parse_floor
+time_bin=/usr/bin/time
+if [ ! -x "$time_bin" ]; then
+    echo "bench/run.sh needs GNU time (apt-get install time)" >&2
+    exit 2
+fi
 
-synthetic=$(mktemp -d)
-trap 'rm -rf "$synthetic"' EXIT
-mkdir -p "$synthetic/migrations"
-for i in $(seq 1 "$files"); do
-    version=$(printf '2024%010d' "$i")
-    cat > "$synthetic/migrations/${version}_table_${i}.sql" <<SQL
-CREATE TABLE items_$i (
-    id BIGSERIAL PRIMARY KEY,
-    parent_id BIGINT REFERENCES items_$(( i > 1 ? i - 1 : 1 ))(id) ON DELETE CASCADE ON UPDATE CASCADE,
-    status_id BIGINT NOT NULL,
-    name VARCHAR(255) NOT NULL,
-    payload JSONB NOT NULL DEFAULT '{}',
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE INDEX idx_items_${i}_parent_id ON items_$i (parent_id);
-CREATE FUNCTION touch_$i() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN NEW.updated_at = now(); RETURN NEW; END \$\$;
-SQL
-done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+bench/synthetic.sh "$work/s3k" 3000
+bench/synthetic.sh "$work/s30k" 30000
 
-run() {
-    local name=$1 dir=$2
-    if command -v hyperfine >/dev/null 2>&1; then
-        hyperfine --warmup 2 --runs 10 --command-name "$name" "$bin --format json --fail-on never $dir > /dev/null"
-    else
-        echo "== $name (hyperfine not installed; 5 runs with time)"
-        time (for _ in 1 2 3 4 5; do "$bin" --format json --fail-on never "$dir" > /dev/null; done)
-    fi
+# measure NAME COMMAND...: prints "NAME cpu wall peak_mib" (medians).
+measure() {
+    local name=$1
+    shift
+    local samples=()
+    for _ in $(seq 1 "$runs"); do
+        "$time_bin" -f '%U %S %e %M' -o "$work/time" "$@" > /dev/null 2> /dev/null || true
+        samples+=("$(tail -1 "$work/time")")
+    done
+    printf '%s\n' "${samples[@]}" | awk -v name="$name" '
+        { cpu[NR] = $1 + $2; wall[NR] = $3; peak[NR] = $4 / 1024 }
+        END {
+            n = asort(cpu); asort(wall); asort(peak)
+            m = int((n + 1) / 2)
+            printf "%s %.3f %.3f %.1f\n", name, cpu[m], wall[m], peak[m]
+        }'
 }
 
-if [ -d "$corpus" ]; then run "corpus ($corpus)" "$corpus"; fi
-run "synthetic ($files files)" "$synthetic/migrations"
+results=$work/results
+{
+    if [ -d "$corpus" ]; then
+        measure corpus-floor "$floor" "$corpus"
+        measure corpus-json "$bin" --format json --fail-on never "$corpus"
+        measure corpus-full env NO_COLOR=1 "$bin" --format full --fail-on never "$corpus"
+        if command -v squawk > /dev/null 2>&1; then
+            find "$corpus" -name '*.sql' | sort > "$work/corpus-files"
+            measure corpus-squawk sh -c "xargs squawk < $work/corpus-files"
+        fi
+    fi
+    measure s3k-floor "$floor" "$work/s3k"
+    measure s3k-json "$bin" --format json --fail-on never "$work/s3k/migrations"
+    measure s30k-json "$bin" --format json --fail-on never "$work/s30k/migrations"
+    one="$work/s3k/migrations/20240000001500_table_1500.sql"
+    measure precommit-json "$bin" --format json --fail-on never --no-cache "$one"
+    "$bin" --format json --fail-on never "$one" > /dev/null 2>&1 || true
+    measure precommit-cached "$bin" --format json --fail-on never "$one"
+} | tee "$results"
+
+echo
+awk '
+    { cpu[$1] = $2; wall[$1] = $3; peak[$1] = $4 }
+    function ratio(a, b) { return (b > 0 ? sprintf("%.2fx", a / b) : "n/a") }
+    END {
+        if ("corpus-json" in cpu) {
+            printf "corpus, json: CPU %s the parse floor, peak %.1f MiB\n", ratio(cpu["corpus-json"], cpu["corpus-floor"]), peak["corpus-json"]
+            printf "corpus, full: CPU %s json\n", ratio(cpu["corpus-full"], cpu["corpus-json"])
+            if ("corpus-squawk" in wall)
+                printf "corpus, json: wall %s faster than squawk (squawk %.3f s, schema-lint %.3f s)\n", ratio(wall["corpus-squawk"], wall["corpus-json"]), wall["corpus-squawk"], wall["corpus-json"]
+        }
+        printf "3,000 files, json: CPU %s the parse floor, peak %.1f MiB\n", ratio(cpu["s3k-json"], cpu["s3k-floor"]), peak["s3k-json"]
+        printf "30,000 files, json: CPU %s the 3,000-file set, peak %.1f MiB\n", ratio(cpu["s30k-json"], cpu["s3k-json"]), peak["s30k-json"]
+        printf "one named file of 3,000: %.3f s wall without cache, %.3f s with a warm cache\n", wall["precommit-json"], wall["precommit-cached"]
+    }' "$results"

@@ -64,7 +64,7 @@ fn model(sql: &str) -> String {
             );
         }
     }
-    for index in &catalog.indexes {
+    for index in catalog.indexes.iter() {
         let _ = writeln!(
             out,
             "index {:?} on {} unique={} partial={}",
@@ -83,7 +83,7 @@ fn model(sql: &str) -> String {
             sequence.owned_by.as_ref().map(|(t, c)| format!("{t}.{c}"))
         );
     }
-    for trigger in &catalog.triggers {
+    for trigger in catalog.triggers.iter() {
         let _ = writeln!(
             out,
             "trigger {} on {} {:?} {:?}",

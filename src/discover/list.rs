@@ -661,9 +661,12 @@ fn drizzle(root: &Path) -> Listing {
             return listing;
         }
     };
+    let present: std::collections::HashSet<&PathBuf> = on_disk.iter().collect();
+    let listed: std::collections::HashSet<String> =
+        tags.iter().map(|(tag, _)| format!("{tag}.sql")).collect();
     for (tag, line) in &tags {
         let relative = PathBuf::from(format!("{tag}.sql"));
-        if !on_disk.contains(&relative) {
+        if !present.contains(&relative) {
             listing.note(
                 journal_path.clone(),
                 Some(*line),
@@ -678,10 +681,7 @@ fn drizzle(root: &Path) -> Listing {
         listing.files.push(Listed { relative, name });
     }
     for relative in on_disk {
-        if !tags
-            .iter()
-            .any(|(tag, _)| file_name_of(&relative) == format!("{tag}.sql"))
-        {
+        if !listed.contains(&file_name_of(&relative)) {
             listing.note(
                 relative.clone(),
                 None,
@@ -698,11 +698,18 @@ fn atlas(root: &Path) -> Listing {
     listing.evidence = "`atlas.sum`".to_string();
     let text = plans::read_text(&root.join("atlas.sum")).unwrap_or_default();
     let summed = plans::atlas_sum(&text);
+    let summed_names: std::collections::HashSet<&str> =
+        summed.iter().map(|(n, _)| n.as_str()).collect();
+    let present: std::collections::HashSet<String> = listing
+        .files
+        .iter()
+        .map(|f| file_name_of(&f.relative))
+        .collect();
     let mut notes = Vec::new();
     for file in &listing.files {
         let name = file_name_of(&file.relative);
         // With `format = "golang-migrate"`, only up files are summed.
-        if file.name.role != Role::Down && !summed.iter().any(|(n, _)| *n == name) {
+        if file.name.role != Role::Down && !summed_names.contains(name.as_str()) {
             notes.push(Note {
                 relative: file.relative.clone(),
                 line: None,
@@ -714,15 +721,11 @@ fn atlas(root: &Path) -> Listing {
             });
         }
     }
-    for (name, line) in summed {
-        if !listing
-            .files
-            .iter()
-            .any(|f| file_name_of(&f.relative) == name)
-        {
+    for (name, line) in &summed {
+        if !present.contains(name) {
             notes.push(Note {
                 relative: PathBuf::from("atlas.sum"),
-                line: Some(line),
+                line: Some(*line),
                 message: format!("`atlas.sum` lists `{name}`, which is not in the folder"),
                 help: "restore the file, or run `atlas migrate hash`".to_string(),
                 guess: false,

@@ -80,12 +80,18 @@ pub fn drizzle_journal(text: &str) -> Result<Vec<(String, usize)>, String> {
         .and_then(|e| e.as_array())
         .ok_or("no `entries` array")?;
     let mut tags = Vec::new();
+    // Entries are in text order: each tag's line is found from the last.
+    let (mut from, mut line) = (0, 1);
     for entry in entries {
         let tag = entry
             .get("tag")
             .and_then(|t| t.as_str())
             .ok_or("an entry has no `tag`")?;
-        tags.push((tag.to_string(), line_of(text, &format!("\"{tag}\""))));
+        if let Some(at) = text[from..].find(&format!("\"{tag}\"")) {
+            line += text[from..from + at].matches('\n').count();
+            from += at;
+        }
+        tags.push((tag.to_string(), line));
     }
     Ok(tags)
 }

@@ -5,6 +5,7 @@
 //! written, so rules judge the final schema and still point at the source.
 
 pub mod defaults;
+mod indexes;
 pub mod names;
 pub mod replay;
 pub mod types;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use sqlparser::ast::{DataType, Expr, ReferentialAction};
 
 pub use defaults::{ColumnDefault, DefaultKind};
+pub use indexes::{IndexId, Indexes, Triggers};
 pub use names::QualifiedName;
 pub use types::TypeKind;
 
@@ -24,9 +26,9 @@ use crate::source::Origin;
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub tables: BTreeMap<QualifiedName, Table>,
-    pub indexes: Vec<Index>,
+    pub indexes: Indexes,
     pub enums: BTreeMap<QualifiedName, EnumType>,
-    pub triggers: Vec<Trigger>,
+    pub triggers: Triggers,
     /// Functions created by the set (for triggers that call them).
     pub functions: Vec<QualifiedName>,
     /// Views and materialized views that exist at the end.
@@ -46,6 +48,21 @@ pub struct Sequence {
     pub type_origin: Origin,
     /// `OWNED BY table.column`: dropped with the column.
     pub owned_by: Option<(QualifiedName, String)>,
+}
+
+impl Catalog {
+    /// Whether `column` alone is unique in `table`: its primary key, a
+    /// whole unique constraint, or a unique index on exactly it that is not
+    /// partial.
+    pub fn is_unique_column(&self, table: &Table, column: &str) -> bool {
+        table.is_unique_key(&[column.to_string()])
+            || self.indexes.on_table(&table.name).any(|index| {
+                index.unique
+                    && index.predicate.is_none()
+                    && index.keys.len() == 1
+                    && index.keys[0].column() == Some(column)
+            })
+    }
 }
 
 #[derive(Debug, Clone)]

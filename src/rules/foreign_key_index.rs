@@ -85,8 +85,7 @@ fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
     }
     catalog
         .indexes
-        .iter()
-        .filter(|index| index.table == table.name)
+        .on_table(&table.name)
         .filter(|index| {
             index
                 .predicate

@@ -2,7 +2,7 @@
 //! primary key, `name TEXT NOT NULL UNIQUE`, `description`, timestamps.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::{Catalog, IndexKey, Table, TypeKind};
+use crate::model::{Catalog, Table, TypeKind};
 use crate::rules::timestamp_columns::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -147,11 +147,5 @@ fn is_text(kind: &TypeKind) -> bool {
 /// Unique by a constraint on exactly (column), or by a unique index on
 /// exactly (column) that is not partial.
 fn is_unique(catalog: &Catalog, table: &Table, column: &str) -> bool {
-    table.is_unique_key(&[column.to_string()])
-        || catalog.indexes.iter().any(|index| {
-            index.table == table.name
-                && index.unique
-                && index.predicate.is_none()
-                && index.keys == [IndexKey::Column(column.to_string())]
-        })
+    catalog.is_unique_column(table, column)
 }

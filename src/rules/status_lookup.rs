@@ -6,7 +6,7 @@ use sqlparser::ast::{BinaryOperator, Expr, Value};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{fold, quote};
-use crate::model::{Column, IndexKey, Table, TypeKind};
+use crate::model::{Column, Table, TypeKind};
 use crate::rules::naming::{matches_pattern, singular};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -115,14 +115,7 @@ impl StatusLookup {
 /// key (constraint or non-partial unique index): an OAuth `state` nonce
 /// that identifies its row, not a status.
 fn identifies_rows(cx: &Context<'_>, table: &Table, column: &str) -> bool {
-    let alone = [column.to_string()];
-    table.is_unique_key(&alone)
-        || cx.catalog.indexes.iter().any(|index| {
-            index.table == table.name
-                && index.unique
-                && index.predicate.is_none()
-                && index.keys == [IndexKey::Column(column.to_string())]
-        })
+    cx.catalog.is_unique_column(table, column)
 }
 
 /// How the column stores its status, when that is what the rule flags.

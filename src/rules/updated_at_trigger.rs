@@ -63,12 +63,8 @@ impl Rule for UpdatedAtTrigger {
             if table.column(&self.column).is_none() {
                 continue;
             }
-            let triggers: Vec<&Trigger> = cx
-                .catalog
-                .triggers
-                .iter()
-                .filter(|t| t.table == table.name)
-                .collect();
+            let triggers: Vec<&Trigger> =
+                cx.catalog.triggers.on_table(&table.name).iter().collect();
             let calling: Vec<&Trigger> = triggers
                 .iter()
                 .copied()

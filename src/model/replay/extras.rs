@@ -232,12 +232,7 @@ impl Replay<'_, '_> {
                     let Some(table) = self.resolve(table) else {
                         continue;
                     };
-                    let (old, new) = (fold(old), fold(new));
-                    for trigger in &mut self.catalog.triggers {
-                        if trigger.table == table && trigger.name == old {
-                            trigger.name = new.clone();
-                        }
-                    }
+                    self.catalog.triggers.rename(&table, &fold(old), &fold(new));
                 }
                 Extra::DropIdentity { table, column } => {
                     let Some(table) = self.resolve(table) else {

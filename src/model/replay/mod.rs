@@ -17,8 +17,8 @@ use sqlparser::keywords::Keyword;
 
 use super::names::{QualifiedName, fold, fold_all, last_part};
 use super::{
-    Catalog, Check, Column, ColumnDefault, EnumType, ForeignKey, Index, IndexKey, Key, Table,
-    Trigger, TypeKind,
+    Catalog, Check, Column, ColumnDefault, EnumType, ForeignKey, Index, IndexId, IndexKey, Key,
+    Table, Trigger, TypeKind,
 };
 
 use crate::load::{LoadedSet, Project};
@@ -337,11 +337,7 @@ impl Replay<'_, '_> {
                 let columns: Option<Vec<String>> = self
                     .catalog
                     .indexes
-                    .iter()
-                    .find(|i| {
-                        i.table == table.name
-                            && i.name.as_ref().is_some_and(|n| n.name == index_name)
-                    })
+                    .named(&table.name.sibling(index_name.clone()))
                     .map(|i| i.leading_columns().map(str::to_string).collect());
                 let Some(columns) = columns else { return };
                 let key = Key {
@@ -479,10 +475,9 @@ impl Replay<'_, '_> {
         table.uniques.retain(|k| !mentions(&k.columns));
         table.foreign_keys.retain(|fk| !mentions(&fk.columns));
         table.checks.retain(|c| c.column.as_deref() != Some(column));
-        self.catalog.indexes.retain(|index| {
-            index.table != *table_name
-                || !(index.keys.iter().any(|k| k.column() == Some(column))
-                    || index.include.iter().any(|c| c == column))
+        self.catalog.indexes.retain_on_table(table_name, |index| {
+            !(index.keys.iter().any(|k| k.column() == Some(column))
+                || index.include.iter().any(|c| c == column))
         });
         // Foreign keys of other tables that point at the column go too
         // (PostgreSQL requires CASCADE for that).
@@ -520,19 +515,14 @@ impl Replay<'_, '_> {
                 check.column = Some(new.clone());
             }
         }
-        for index in self
-            .catalog
-            .indexes
-            .iter_mut()
-            .filter(|i| i.table == *table_name)
-        {
+        self.catalog.indexes.on_table_mut(table_name, |index| {
             for key in &mut index.keys {
                 if key.column() == Some(old) {
                     *key = IndexKey::Column(new.clone());
                 }
             }
             rename(&mut index.include);
-        }
+        });
         for other in self.catalog.tables.values_mut() {
             for fk in other
                 .foreign_keys
@@ -565,12 +555,8 @@ impl Replay<'_, '_> {
         table.name = new.clone();
         self.catalog.tables.insert(new.clone(), table);
         self.rename_owned_sequences(old, &new);
-        for index in self.catalog.indexes.iter_mut().filter(|i| i.table == *old) {
-            index.table = new.clone();
-        }
-        for trigger in self.catalog.triggers.iter_mut().filter(|t| t.table == *old) {
-            trigger.table = new.clone();
-        }
+        self.catalog.indexes.move_table(old, &new);
+        self.catalog.triggers.move_table(old, &new);
         for other in self.catalog.tables.values_mut() {
             for fk in other
                 .foreign_keys
@@ -593,19 +579,11 @@ impl Replay<'_, '_> {
             .as_ref()
             .and_then(last_part)
             .map(|n| table.sibling(n));
-        if let Some(name) = &name
-            && self
-                .catalog
-                .indexes
-                .iter()
-                .any(|i| i.name.as_ref() == Some(name))
+        if create.if_not_exists
+            && let Some(name) = &name
+            && self.catalog.indexes.named(name).is_some()
         {
-            if create.if_not_exists {
-                return;
-            }
-            self.catalog
-                .indexes
-                .retain(|i| i.name.as_ref() != Some(name));
+            return;
         }
         let name_origin = create.name.as_ref().map(|n| self.at.object_name(n));
         self.catalog.indexes.push(Index {
@@ -621,34 +599,20 @@ impl Replay<'_, '_> {
         });
     }
 
-    fn find_index(&self, name: &ObjectName) -> Option<usize> {
-        let wanted = QualifiedName::from_object_name(name)?;
-        let exact = self
-            .catalog
+    fn find_index(&self, name: &ObjectName) -> Option<IndexId> {
+        self.catalog
             .indexes
-            .iter()
-            .position(|i| i.name.as_ref() == Some(&wanted));
-        if exact.is_some() || wanted.schema.is_some() {
-            return exact;
-        }
-        let mut matches = self
-            .catalog
-            .indexes
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.name.as_ref().is_some_and(|n| n.name == wanted.name));
-        match (matches.next(), matches.next()) {
-            (Some((index, _)), None) => Some(index),
-            _ => None,
-        }
+            .find(&QualifiedName::from_object_name(name)?)
     }
 
     fn rename_index(&mut self, old: &ObjectName, new: &ObjectName) {
         let origin = self.at.object_name(new);
-        if let (Some(position), Some(new_name)) = (self.find_index(old), last_part(new)) {
-            let index = &mut self.catalog.indexes[position];
-            index.name = Some(index.table.sibling(new_name));
-            index.name_origin = Some(origin);
+        if let (Some(id), Some(new_name)) = (self.find_index(old), last_part(new))
+            && let Some(table) = self.catalog.indexes.get(id).map(|i| i.table.clone())
+        {
+            self.catalog
+                .indexes
+                .rename(id, table.sibling(new_name), origin);
         }
     }
 
@@ -663,8 +627,8 @@ impl Replay<'_, '_> {
                     }
                 }
                 ObjectType::Index => {
-                    if let Some(position) = self.find_index(name) {
-                        self.catalog.indexes.remove(position);
+                    if let Some(id) = self.find_index(name) {
+                        self.catalog.indexes.remove(id);
                     }
                 }
                 ObjectType::Type => {
@@ -681,8 +645,8 @@ impl Replay<'_, '_> {
     fn drop_table(&mut self, name: &QualifiedName) {
         self.catalog.tables.remove(name);
         self.drop_owned_sequences(name, None);
-        self.catalog.indexes.retain(|i| i.table != *name);
-        self.catalog.triggers.retain(|t| t.table != *name);
+        self.catalog.indexes.drop_table(name);
+        self.catalog.triggers.drop_table(name);
         for other in self.catalog.tables.values_mut() {
             other.foreign_keys.retain(|fk| fk.referenced_table != *name);
         }
@@ -723,15 +687,12 @@ impl Replay<'_, '_> {
         else {
             return;
         };
-        self.catalog
-            .triggers
-            .retain(|t| !(t.table == table && t.name == name));
         let for_each_row = matches!(
             create.trigger_object,
             Some(TriggerObjectKind::For(TriggerObject::Row))
                 | Some(TriggerObjectKind::ForEach(TriggerObject::Row))
         );
-        self.catalog.triggers.push(Trigger {
+        self.catalog.triggers.add(Trigger {
             name,
             table,
             timing: create.period.map(|p| p.to_string()),
@@ -788,10 +749,7 @@ impl Replay<'_, '_> {
                 continue;
             };
             let name = "set_updated_at".to_string();
-            self.catalog
-                .triggers
-                .retain(|t| !(t.table == table && t.name == name));
-            self.catalog.triggers.push(Trigger {
+            self.catalog.triggers.add(Trigger {
                 name,
                 table,
                 timing: Some("BEFORE".to_string()),
@@ -809,9 +767,7 @@ impl Replay<'_, '_> {
             return;
         };
         let table = drop.table_name.as_ref().and_then(|t| self.resolve(t));
-        self.catalog
-            .triggers
-            .retain(|t| !(t.name == name && table.as_ref().is_none_or(|table| t.table == *table)));
+        self.catalog.triggers.remove(table.as_ref(), &name);
     }
 
     // ----- views --------------------------------------------------------
