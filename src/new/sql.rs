@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::model::names::quote;
 use crate::model::{Catalog, QualifiedName, Table, TypeKind};
-use crate::rules::naming::{expand, is_plural_word, plural_of, singular};
+use crate::rules::support::naming::{expand, is_plural_word, plural_of, singular};
 
 /// The conventions the active rules check, from their options (a rule
 /// that is switched off contributes its defaults, except the trigger).
@@ -143,7 +143,7 @@ struct TableSpec {
 pub fn table_name(text: &str) -> Result<QualifiedName, String> {
     let parts: Vec<String> = text
         .split('.')
-        .map(crate::rules::naming::to_snake_case)
+        .map(crate::rules::support::naming::to_snake_case)
         .collect();
     match parts.as_slice() {
         [name] if !name.is_empty() => Ok(QualifiedName::new(None, name.clone())),
@@ -323,7 +323,7 @@ fn status_column(
     catalog: &Catalog,
     conventions: &Conventions,
 ) -> Result<KeyColumn, String> {
-    let domain = crate::rules::naming::to_snake_case(domain);
+    let domain = crate::rules::support::naming::to_snake_case(domain);
     let lookup_name = table.sibling(format!("{domain}{}", conventions.lookup_suffix));
     let Some(lookup) = catalog
         .tables

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
-use crate::rules::naming::matches_pattern;
-use crate::rules::timestamp_columns::join_and;
+use crate::rules::support::naming::matches_pattern;
+use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -6,7 +6,7 @@ use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Column, TypeKind};
-use crate::rules::naming::matches_pattern;
+use crate::rules::support::naming::matches_pattern;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

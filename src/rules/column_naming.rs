@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{needs_quotes, quote};
-use crate::rules::naming::{is_snake_case, to_snake_case};
+use crate::rules::support::naming::{is_snake_case, to_snake_case};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct ColumnNaming;

@@ -7,7 +7,7 @@ use sqlparser::ast::{BinaryOperator, Expr};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{fold, quote, quote_list};
 use crate::model::{Catalog, ForeignKey, Index, Table};
-use crate::rules::naming::expand;
+use crate::rules::support::naming::expand;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct ForeignKeyIndex;

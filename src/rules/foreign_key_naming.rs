@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, ForeignKey, Table};
-use crate::rules::naming::{cut_identifier, singular, to_snake_case, words};
+use crate::rules::support::naming::{cut_identifier, singular, to_snake_case, words};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct ForeignKeyNaming;

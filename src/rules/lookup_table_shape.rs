@@ -3,10 +3,10 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, Table, TypeKind};
-use crate::rules::timestamp_columns::join_and;
+use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
-pub use crate::rules::naming::LookupOptions as Options;
+pub use crate::rules::support::naming::LookupOptions as Options;
 
 pub struct LookupTableShape {
     options: Options,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
 use crate::model::names::{quote, quote_list};
-use crate::rules::naming::expand;
+use crate::rules::support::naming::expand;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
-use crate::rules::naming::{matches_pattern, plural_of, singular, to_snake_case};
+use crate::rules::support::naming::{matches_pattern, plural_of, singular, to_snake_case};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

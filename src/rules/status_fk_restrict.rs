@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote_list;
 use crate::rules::{Context, Rule, RuleMeta};
 
-pub use crate::rules::naming::LookupOptions as Options;
+pub use crate::rules::support::naming::LookupOptions as Options;
 
 pub struct StatusFkRestrict {
     options: Options,

@@ -7,7 +7,7 @@ use sqlparser::ast::{BinaryOperator, Expr, Value};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{fold, quote};
 use crate::model::{Column, Table, TypeKind};
-use crate::rules::naming::{matches_pattern, singular};
+use crate::rules::support::naming::{matches_pattern, singular};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

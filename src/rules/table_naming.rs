@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
 use crate::model::names::needs_quotes;
-use crate::rules::naming::{
+use crate::rules::support::naming::{
     UNCOUNTABLE, is_plural_word, is_snake_case, matches_pattern, plural_of, to_snake_case,
 };
 use crate::rules::{Context, Rule, RuleMeta};

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Table, TypeKind};
+use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -120,13 +121,4 @@ fn column_problem(cx: &Context<'_>, table: &Table, name: &str) -> Option<String>
         return None;
     }
     Some(format!("`{}` {}", column.name, join_and(&wrong)))
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub(crate) fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }

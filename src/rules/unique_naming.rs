@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{quote, quote_list};
-use crate::rules::index_naming::judge;
-use crate::rules::naming::{NameTemplate, index_columns};
+use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -55,7 +54,12 @@ impl Rule for UniqueNaming {
                 .options
                 .template
                 .expand(&index.table.name, &index_columns(index));
-            out.extend(judge(index, &expected, META.name, "unique index"));
+            out.extend(index_name_finding(
+                index,
+                &expected,
+                META.name,
+                "unique index",
+            ));
         }
         for table in cx.catalog.tables.values() {
             for key in &table.uniques {

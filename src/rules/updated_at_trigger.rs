@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::last_part;
 use crate::model::{Table, Trigger};
-use crate::rules::timestamp_columns::join_and;
+use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -1,6 +1,10 @@
 //! Naming helpers shared by the naming rules: name templates, snake_case,
 //! and English singulars and plurals.
 
+use crate::diagnostic::{Diagnostic, ObjectRef};
+use crate::model::Index;
+use crate::model::names::quote;
+
 /// Options of the rules about lookup tables: which tables are lookups.
 #[derive(Debug, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -407,6 +411,51 @@ fn is_sql_word(word: &str) -> bool {
     matches!(
         word.to_ascii_uppercase().as_str(),
         "AND" | "OR" | "NOT" | "NULL" | "IS" | "AS" | "CAST" | "TEXT" | "COLLATE" | "DESC" | "ASC"
+    )
+}
+
+/// Index methods of pgvector, whose indexes may end in `_vec`.
+const VECTOR_METHODS: [&str; 2] = ["hnsw", "ivfflat"];
+
+/// The finding for an index whose name is not `expected` (`index-naming`,
+/// `unique-naming`).
+pub fn index_name_finding(
+    index: &Index,
+    expected: &str,
+    rule: &'static str,
+    what: &str,
+) -> Option<Diagnostic> {
+    let vector = VECTOR_METHODS.contains(&index.method());
+    let object = ObjectRef::table(&index.table)
+        .with_columns(index_columns(index))
+        .with_name(index.name.as_ref().map(|n| n.name.clone()));
+    let Some(name) = &index.name else {
+        return Some(
+            Diagnostic::new(rule, &index.origin, format!("{what} on `{}` has no name", index.table))
+                .help(format!("name it: CREATE {}INDEX {} ON …; PostgreSQL's generated names differ between versions and say nothing", if index.unique { "UNIQUE " } else { "" }, quote(expected)))
+                .object(object),
+        );
+    };
+    let accepted = name.name == expected || (vector && name.name == format!("{expected}_vec"));
+    if accepted {
+        return None;
+    }
+    let origin = index.name_origin.as_ref().unwrap_or(&index.origin);
+    Some(
+        Diagnostic::new(
+            rule,
+            origin,
+            format!(
+                "{what} `{}` on `{}` should be named `{expected}`",
+                name.name, index.table
+            ),
+        )
+        .help(format!(
+            "ALTER INDEX {} RENAME TO {};",
+            name.sql(),
+            quote(expected)
+        ))
+        .object(object),
     )
 }
 
