@@ -4,6 +4,7 @@
 //! ends exclusive), computed here once.
 
 mod concise;
+mod excerpt;
 mod full;
 mod github;
 mod gitlab;
@@ -110,6 +111,36 @@ impl Counts {
         }
         counts
     }
+}
+
+/// A character as text formats print it. Control characters from the input
+/// (a NUL in a quoted name, an escape sequence in a file name) would be
+/// invisible or drive the terminal; each becomes one visible character, so
+/// columns still line up: C0 controls and DEL their Unicode control
+/// pictures (`␀`, `␛`), C1 controls and the bidirectional controls of
+/// "Trojan source" attacks U+FFFD. Tabs stay.
+pub fn visible_char(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'),
+        '\u{7f}' => '\u{2421}',
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+        _ => c,
+    }
+}
+
+/// `text` with `visible_char` applied (line breaks too: messages and names
+/// are one line).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| visible_char(c) == c) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(visible_char).collect())
 }
 
 /// `3 errors, 1 warning in 12 files`.
