@@ -104,7 +104,11 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
                         break;
                     }
                     let at = significant(consumed_to + 1).map(|i| tokens.range(i));
-                    let message = format!("Expected: end of statement, found: {following}");
+                    let message = if nested_too_deeply(&tokens.tokens[start..end]) {
+                        TOO_DEEP.to_string()
+                    } else {
+                        format!("Expected: end of statement, found: {following}")
+                    };
                     statements.push(failure(tokens, last + 1..end, unit.direction, message, at));
                     break;
                 }
@@ -113,7 +117,11 @@ pub fn parse_unit(tokens: &Tokens, unit: &Unit) -> Vec<Statement> {
                 let parsed = match compat::opaque(&tokens.tokens[start..end]) {
                     Some(kind) => Parsed::Opaque(kind),
                     None => Parsed::Failed(ParseFailure {
-                        message: error_message(&error),
+                        message: if nested_too_deeply(&tokens.tokens[start..end]) {
+                            TOO_DEEP.to_string()
+                        } else {
+                            error_message(&error)
+                        },
                         at: error_token(tokens, &error, consumed_to, start..end),
                     }),
                 };
@@ -193,6 +201,55 @@ fn error_message(error: &ParserError) -> String {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => {
             strip_location(m).to_string()
         }
-        ParserError::RecursionLimitExceeded => "statement is nested too deeply".to_string(),
+        ParserError::RecursionLimitExceeded => TOO_DEEP.to_string(),
     }
+}
+
+const TOO_DEEP: &str = "statement is nested too deeply";
+
+/// Whether a statement that failed to parse nests about as deep as the
+/// parser's recursion limit (50) allows. The parser does not always say so:
+/// past the limit, `NOT NOT … true` or nested `CASE`s fail as "Expected: end
+/// of statement", because the limit error is swallowed where the parser
+/// tries an alternative. Each level costs the parser at least one unit:
+/// brackets, `CASE … END`, a run of prefix operators (`NOT`, `-`); a
+/// subquery costs two.
+fn nested_too_deeply(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> bool {
+    use sqlparser::keywords::Keyword;
+    const LIMIT: usize = 40;
+    let keyword = |t: &Token| match t {
+        Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
+        _ => None,
+    };
+    let mut depth = Vec::new();
+    let mut prefix_run = 0usize;
+    let mut deepest = 0usize;
+    let mut previous: Option<&Token> = None;
+    for token in tokens.iter().map(|t| &t.token) {
+        if matches!(token, Token::Whitespace(_)) {
+            continue;
+        }
+        let cost = |d: &[usize]| d.iter().sum::<usize>();
+        match (token, keyword(token)) {
+            (Token::LParen | Token::LBracket, _) => depth.push(1),
+            (Token::RParen | Token::RBracket, _) | (_, Some(Keyword::END)) => {
+                depth.pop();
+            }
+            (_, Some(Keyword::CASE)) => depth.push(1),
+            (_, Some(Keyword::SELECT | Keyword::WITH | Keyword::VALUES))
+                if previous == Some(&Token::LParen) =>
+            {
+                if let Some(top) = depth.last_mut() {
+                    *top = 2;
+                }
+            }
+            _ => {}
+        }
+        let prefix = matches!(token, Token::Minus | Token::Plus | Token::Tilde)
+            || keyword(token) == Some(Keyword::NOT);
+        prefix_run = if prefix { prefix_run + 1 } else { 0 };
+        deepest = deepest.max(cost(&depth) + prefix_run);
+        previous = Some(token);
+    }
+    deepest >= LIMIT
 }
