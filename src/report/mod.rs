@@ -4,7 +4,7 @@
 //! ends exclusive), computed here once.
 
 mod concise;
-mod excerpt;
+pub(crate) mod excerpt;
 mod full;
 mod github;
 mod gitlab;
@@ -236,6 +236,18 @@ pub fn fingerprints(outcome: &Outcome) -> Vec<String> {
             digest
         })
         .collect()
+}
+
+/// The fingerprint of a path that could not be read (`path` as the CI
+/// formats print it), in the scheme of `fingerprints`.
+pub fn input_fingerprint(path: &str, message: &str) -> String {
+    let mut bytes = Vec::new();
+    push_field(&mut bytes, Some("schema-lint-fingerprint/v1"));
+    push_field(&mut bytes, Some(path));
+    push_field(&mut bytes, Some("input-error"));
+    push_field(&mut bytes, Some("message"));
+    push_field(&mut bytes, Some(message));
+    fingerprint_of(&bytes, 0)
 }
 
 /// The position-free identity of a finding as unambiguous bytes: every field
