@@ -221,26 +221,29 @@ fn nested_too_deeply(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> bool {
         Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
         _ => None,
     };
-    let mut depth = Vec::new();
+    // The cost of each open level, and their sum.
+    let mut levels: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
     let mut prefix_run = 0usize;
-    let mut deepest = 0usize;
     let mut previous: Option<&Token> = None;
     for token in tokens.iter().map(|t| &t.token) {
         if matches!(token, Token::Whitespace(_)) {
             continue;
         }
-        let cost = |d: &[usize]| d.iter().sum::<usize>();
         match (token, keyword(token)) {
-            (Token::LParen | Token::LBracket, _) => depth.push(1),
-            (Token::RParen | Token::RBracket, _) | (_, Some(Keyword::END)) => {
-                depth.pop();
+            (Token::LParen | Token::LBracket, _) | (_, Some(Keyword::CASE)) => {
+                levels.push(1);
+                depth += 1;
             }
-            (_, Some(Keyword::CASE)) => depth.push(1),
+            (Token::RParen | Token::RBracket, _) | (_, Some(Keyword::END)) => {
+                depth -= levels.pop().unwrap_or(0);
+            }
             (_, Some(Keyword::SELECT | Keyword::WITH | Keyword::VALUES))
                 if previous == Some(&Token::LParen) =>
             {
-                if let Some(top) = depth.last_mut() {
-                    *top = 2;
+                if let Some(top) = levels.last_mut() {
+                    *top += 1;
+                    depth += 1;
                 }
             }
             _ => {}
@@ -248,8 +251,10 @@ fn nested_too_deeply(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> bool {
         let prefix = matches!(token, Token::Minus | Token::Plus | Token::Tilde)
             || keyword(token) == Some(Keyword::NOT);
         prefix_run = if prefix { prefix_run + 1 } else { 0 };
-        deepest = deepest.max(cost(&depth) + prefix_run);
+        if depth + prefix_run >= LIMIT {
+            return true;
+        }
         previous = Some(token);
     }
-    deepest >= LIMIT
+    false
 }

@@ -95,13 +95,13 @@ impl Excerpt {
             self.text.push_str(ELLIPSIS);
         }
         let kept = self.text.len();
-        let text = source.text.get(whole.clone()).unwrap_or("");
-        let mut kept_range = whole.start..whole.start;
-        for (i, (at, c)) in text.char_indices().enumerate().skip(from).take(to - from) {
-            if i == from {
-                kept_range.start = whole.start + at;
-            }
-            kept_range.end = whole.start + at + c.len_utf8();
+        // Straight to the window: walking the line to it would cost the
+        // whole line per finding.
+        let window = source.offset_of_char(first + from).min(whole.end);
+        let text = source.text.get(window..whole.end).unwrap_or("");
+        let mut kept_range = window..window;
+        for c in text.chars().take(to - from) {
+            kept_range.end += c.len_utf8();
             self.text.push(visible_char(c));
         }
         if to < length {
