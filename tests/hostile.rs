@@ -385,3 +385,31 @@ fn write_baseline_refuses_after_an_input_error() {
     );
     assert!(!scratch.path().join("base.json").exists());
 }
+
+// --- item 3: suppressions at scale ----------------------------------------------
+
+/// 5,000 statements, each with its suppression: every finding was compared
+/// with every suppression (and every comment searched every statement);
+/// now each is looked up. A suppression before a `DO` block still covers
+/// the statements inside it.
+#[test]
+fn many_suppressions_are_matched_by_lookup() {
+    let scratch = Scratch::new();
+    let mut text: String = (0..5_000)
+        .map(|i| {
+            format!(
+                "-- schema-lint: ignore prefer-text\nCREATE TABLE t{i} (id BIGSERIAL PRIMARY KEY, v VARCHAR(3));\n"
+            )
+        })
+        .collect();
+    text.push_str(
+        "-- schema-lint: ignore prefer-text\nDO $$ BEGIN\n  CREATE TABLE d (id BIGSERIAL PRIMARY KEY, v VARCHAR(3));\nEND $$;\n",
+    );
+    text.push_str("CREATE TABLE last (v VARCHAR(3)); -- schema-lint: ignore prefer-text\n");
+    scratch.write("m/0001_a.sql", &text);
+    let (code, document) = lint_json(
+        scratch.path(),
+        &["--select", "prefer-text,unused-suppression", "m"],
+    );
+    assert_eq!((code, positions(&document)), (0, vec![]));
+}
