@@ -177,8 +177,15 @@ pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigEr
 /// file, at most `DEFAULT_MAX_FILE_SIZE`, so that `/dev/zero` or a FIFO
 /// fails at once instead of hanging or filling memory.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = crate::source::read_regular_file(path, crate::source::DEFAULT_MAX_FILE_SIZE)
-        .map_err(|e| e.to_string())?;
+    use crate::source::{DEFAULT_MAX_FILE_SIZE, ReadError};
+    let bytes =
+        crate::source::read_regular_file(path, DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
+            // `--max-file-size` is for migrations; this limit is fixed.
+            ReadError::TooLarge { size, limit } => {
+                format!("file is {size} bytes, over the {limit}-byte limit; not read")
+            }
+            other => other.to_string(),
+        })?;
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
 }

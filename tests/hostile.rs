@@ -131,6 +131,15 @@ fn config_and_baseline_must_be_regular_files() {
     let (code, _, stderr) = run(scratch.path(), &["--write-baseline", pipe, "m"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not written"), "{stderr}");
+    // Larger than 64 MiB (sparse: nothing is written to disk).
+    let big = std::fs::File::create(scratch.path().join("big.toml")).expect("create");
+    big.set_len(65 * 1024 * 1024).expect("set_len");
+    let (code, _, stderr) = run(scratch.path(), &["--config", "big.toml", "m"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("over the 67108864-byte limit; not read"),
+        "{stderr}"
+    );
 }
 
 /// A `schema-lint.toml` that is a FIFO is an error, not silently skipped.
