@@ -45,6 +45,9 @@ struct Options {
     seconds: Option<u64>,
     timeout: Duration,
     out: PathBuf,
+    /// More migration sets to mutate, each subfolder one set (read at run
+    /// time, never part of the repository).
+    corpus: Vec<PathBuf>,
 }
 
 fn options() -> Result<Options, String> {
@@ -55,6 +58,7 @@ fn options() -> Result<Options, String> {
         seconds: None,
         timeout: Duration::from_secs(20),
         out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz"),
+        corpus: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -70,9 +74,10 @@ fn options() -> Result<Options, String> {
             }
             "--timeout" => options.timeout = Duration::from_secs(number(value()?)?),
             "--out" => options.out = PathBuf::from(value()?),
+            "--corpus" => options.corpus.push(PathBuf::from(value()?)),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --seed N --start N --cases N --seconds N --timeout SECS --out DIR"
+                    "unknown argument {other}; use --seed N --start N --cases N --seconds N --timeout SECS --out DIR --corpus DIR"
                 ));
             }
         }
@@ -121,7 +126,11 @@ fn main() -> ExitCode {
 
 fn fuzz(options: &Options) -> Result<u64, String> {
     let repository = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let corpus = corpus(&repository)?;
+    let mut corpus = corpus(&repository)?;
+    corpus.extend(layout_sets());
+    for extra in &options.corpus {
+        corpus.extend(extra_sets(extra)?);
+    }
     let tokens = tokens(&corpus);
     let oracle = Oracle::new(&repository)?;
     let rules: Vec<&str> = schema_lint::rules::registry()
@@ -160,7 +169,7 @@ fn fuzz(options: &Options) -> Result<u64, String> {
         write_case(&work, &case)?;
         watchdog.watch(case_number);
         let case_started = Instant::now();
-        let result = run_case(&oracle, &case, &mut rng);
+        let result = run_case(&oracle, &case, &mut rng, &tokens);
         slowest = slowest.max((case_started.elapsed(), case_number));
         watchdog.unwatch();
         if let Err(failure) = result {
@@ -196,34 +205,114 @@ fn corpus(repository: &Path) -> Result<Vec<Set>, String> {
     for rule in sorted_entries(&repository.join("fixtures"))? {
         folders.extend(sorted_entries(&rule)?.into_iter().filter(|p| p.is_dir()));
     }
-    let mut sets = Vec::new();
-    for folder in folders {
-        let mut set = Set {
-            name: folder
-                .strip_prefix(repository)
-                .unwrap_or(&folder)
-                .display()
-                .to_string(),
-            files: Vec::new(),
-            config: None,
-        };
-        for entry in walkdir::WalkDir::new(&folder).sort_by_file_name() {
-            let entry = entry.map_err(|e| e.to_string())?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
-            let relative = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
-            let path = relative.to_string_lossy().replace('\\', "/");
-            if path == "schema-lint.toml" {
-                set.config = Some(bytes);
-            } else {
-                set.files.push(File { path, bytes });
-            }
+    folders.iter().map(|f| read_set(repository, f)).collect()
+}
+
+/// Each subfolder of `folder` as a set (`--corpus`).
+fn extra_sets(folder: &Path) -> Result<Vec<Set>, String> {
+    let base = folder.parent().unwrap_or(folder);
+    sorted_entries(folder)?
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| read_set(base, p))
+        .collect()
+}
+
+/// The files of a folder (a `schema-lint.toml` at its top is the set's
+/// config), named relative to `base`.
+fn read_set(base: &Path, folder: &Path) -> Result<Set, String> {
+    let mut set = Set {
+        name: folder
+            .strip_prefix(base)
+            .unwrap_or(folder)
+            .display()
+            .to_string(),
+        files: Vec::new(),
+        config: None,
+    };
+    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if !entry.file_type().is_file() {
+            continue;
         }
-        sets.push(set);
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        let path = relative.to_string_lossy().replace('\\', "/");
+        if path == "schema-lint.toml" {
+            set.config = Some(bytes);
+        } else {
+            set.files.push(File { path, bytes });
+        }
     }
-    Ok(sets)
+    Ok(set)
+}
+
+/// Small sets in the layouts of other migration tools, whose markers and
+/// names the fixtures (mostly sqlx) do not have.
+fn layout_sets() -> Vec<Set> {
+    const TABLE: &str = "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, email VARCHAR(255));";
+    const DROP: &str = "DROP TABLE users;";
+    let set = |name: &str, files: Vec<(String, String)>| Set {
+        name: format!("layout:{name}"),
+        files: files
+            .into_iter()
+            .map(|(path, text)| File {
+                path,
+                bytes: text.into_bytes(),
+            })
+            .collect(),
+        config: None,
+    };
+    let pair = |up: &str, down: &str| {
+        vec![
+            (up.to_string(), format!("{TABLE}\n")),
+            (down.to_string(), format!("{DROP}\n")),
+        ]
+    };
+    vec![
+        set(
+            "goose",
+            vec![(
+                "00001_users.sql".into(),
+                format!(
+                    "-- +goose Up\n-- +goose StatementBegin\n{TABLE}\nCREATE FUNCTION f() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;\n-- +goose StatementEnd\n-- +goose Down\n{DROP}\n"
+                ),
+            )],
+        ),
+        set(
+            "dbmate",
+            vec![(
+                "20240101000000_users.sql".into(),
+                format!("-- migrate:up\n{TABLE}\n\n-- migrate:down\n{DROP}\n"),
+            )],
+        ),
+        set(
+            "diesel",
+            pair(
+                "2024-01-01-000000_users/up.sql",
+                "2024-01-01-000000_users/down.sql",
+            ),
+        ),
+        set(
+            "golang-migrate",
+            pair("000001_users.up.sql", "000001_users.down.sql"),
+        ),
+        set("flyway", {
+            let mut files = pair("V1__users.sql", "U1__users.sql");
+            files.push((
+                "R__views.sql".into(),
+                "CREATE VIEW v AS SELECT * FROM users;\n".into(),
+            ));
+            files
+        }),
+        set(
+            "tern",
+            vec![(
+                "001_users.sql".into(),
+                format!("{TABLE}\n---- create above / drop below ----\n{DROP}\n"),
+            )],
+        ),
+    ]
 }
 
 fn sorted_entries(folder: &Path) -> Result<Vec<PathBuf>, String> {
@@ -307,6 +396,10 @@ fn arguments(rng: &mut Rng, set: &Set, rules: &[&str]) -> Vec<String> {
         let level = rng.pick(&["error", "warning", "info", "never"]);
         args.push(format!("--fail-on={level}"));
     }
+    if rng.chance(5) {
+        // Written from this very set first (see `run_case`).
+        args.push(format!("--baseline={BASELINE}"));
+    }
     if rng.chance(20) && !set.files.is_empty() {
         for _ in 0..1 + rng.below(2) {
             args.push(format!("set/{}", rng.pick(&set.files).path));
@@ -318,6 +411,7 @@ fn arguments(rng: &mut Rng, set: &Set, rules: &[&str]) -> Vec<String> {
 }
 
 fn write_case(work: &Path, case: &Case) -> Result<(), String> {
+    let _ = std::fs::remove_file(work.join(BASELINE));
     let set = work.join("set");
     if set.exists() {
         std::fs::remove_dir_all(&set).map_err(|e| format!("{}: {e}", set.display()))?;
@@ -340,9 +434,13 @@ fn write_case(work: &Path, case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// The baseline file of cases run with `--baseline`.
+const BASELINE: &str = "base.json";
+
 /// Every format once, every property checked; two formats again, which
 /// must print the same bytes.
-fn run_case(oracle: &Oracle, case: &Case, rng: &mut Rng) -> Result<(), String> {
+fn run_case(oracle: &Oracle, case: &Case, rng: &mut Rng, tokens: &[Vec<u8>]) -> Result<(), String> {
+    write_baseline(case, rng, tokens)?;
     let mut runs = Vec::new();
     for format in FORMATS {
         let run = run_in_process(format, &case.args)?;
@@ -361,6 +459,35 @@ fn run_case(oracle: &Oracle, case: &Case, rng: &mut Rng) -> Result<(), String> {
                 FORMATS[index]
             ));
         }
+    }
+    Ok(())
+}
+
+/// For a case run with `--baseline`: the baseline of the same arguments,
+/// written with `--write-baseline`, and sometimes mutated.
+fn write_baseline(case: &Case, rng: &mut Rng, tokens: &[Vec<u8>]) -> Result<(), String> {
+    let flag = format!("--baseline={BASELINE}");
+    let Some(at) = case.args.iter().position(|a| *a == flag) else {
+        return Ok(());
+    };
+    let _ = std::fs::remove_file(BASELINE);
+    let mut args = case.args.clone();
+    args[at] = format!("--write-baseline={BASELINE}");
+    let run = run_in_process("json", &args)?;
+    if !matches!(run.code, 0 | 2) {
+        return Err(format!("--write-baseline: exit code {}", run.code));
+    }
+    if run.code == 2 && std::path::Path::new(BASELINE).exists() && !run.stderr.is_empty() {
+        let text = String::from_utf8_lossy(&run.stderr);
+        if text.contains("could not be read") {
+            return Err("--write-baseline wrote a baseline after an input error".to_string());
+        }
+    }
+    if rng.chance(30)
+        && let Ok(mut bytes) = std::fs::read(BASELINE)
+    {
+        mutate::mutate_bytes(rng, &mut bytes, tokens);
+        std::fs::write(BASELINE, bytes).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
