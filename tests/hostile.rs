@@ -319,6 +319,17 @@ fn control_characters_from_the_input_are_shown_visibly() {
 }
 
 #[test]
+fn control_characters_on_the_command_line_are_shown_visibly() {
+    let scratch = Scratch::new();
+    let (code, _, stderr) = run(scratch.path(), &["explain", "pre\u{1b}[2Jfix"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule `pre\u{241b}[2Jfix`"), "{stderr}");
+    let (code, _, stderr) = run(scratch.path(), &["missing\u{7}.sql"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing\u{2407}.sql"), "{stderr}");
+}
+
+#[test]
 fn nesting_past_the_parser_limit_says_so() {
     let scratch = Scratch::new();
     let text = format!(
