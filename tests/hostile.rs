@@ -323,7 +323,10 @@ fn control_characters_on_the_command_line_are_shown_visibly() {
     let scratch = Scratch::new();
     let (code, _, stderr) = run(scratch.path(), &["explain", "pre\u{1b}[2Jfix"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("unknown rule `pre\u{241b}[2Jfix`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown rule `pre\u{241b}[2Jfix`"),
+        "{stderr}"
+    );
     let (code, _, stderr) = run(scratch.path(), &["missing\u{7}.sql"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("missing\u{2407}.sql"), "{stderr}");
@@ -432,4 +435,38 @@ fn many_suppressions_are_matched_by_lookup() {
         &["--select", "prefer-text,unused-suppression", "m"],
     );
     assert_eq!((code, positions(&document)), (0, vec![]));
+}
+
+/// A 20,000-character table name and 3,000 findings that name it: every
+/// message carried the whole name (362 MB of JSON from 113 KB); names and
+/// messages are now shortened around an ellipsis.
+#[test]
+fn long_names_are_shortened_in_findings() {
+    let scratch = Scratch::new();
+    let columns: Vec<String> = (0..3_000).map(|i| format!("a{i} VARCHAR(3)")).collect();
+    let text = format!(
+        "CREATE TABLE t{} (id BIGSERIAL PRIMARY KEY, {});\n",
+        "x".repeat(20_000),
+        columns.join(", ")
+    );
+    scratch.write("m/0001_t.sql", &text);
+    let output = schema_lint(scratch.path())
+        .args(["--format", "json", "--select", "prefer-text", "m"])
+        .output()
+        .expect("run");
+    assert!(
+        output.stdout.len() < 3_000 * 2_000,
+        "{} bytes",
+        output.stdout.len()
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let first = &document["diagnostics"][0];
+    let message = first["message"].as_str().unwrap_or("");
+    assert!(message.starts_with("column `txxx"), "{message}");
+    assert!(
+        message.contains('…') && message.ends_with("is `VARCHAR(3)`; use TEXT"),
+        "{message}"
+    );
+    let table = first["object"]["table"].as_str().unwrap_or("");
+    assert_eq!(table.chars().count(), 200);
 }
