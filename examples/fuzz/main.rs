@@ -449,7 +449,8 @@ fn run_case(oracle: &Oracle, case: &Case, rng: &mut Rng, tokens: &[Vec<u8>]) -> 
             .map_err(|e| format!("--format {format}: {e}"))?;
         runs.push(run);
     }
-    oracle.agree(&runs)?;
+    let input_bytes = case.set.files.iter().map(|f| f.bytes.len()).sum();
+    oracle.agree(&runs, input_bytes)?;
     for _ in 0..2 {
         let index = rng.below(FORMATS.len());
         let again = run_in_process(FORMATS[index], &case.args)?;

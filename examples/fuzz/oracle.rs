@@ -67,8 +67,10 @@ impl Oracle {
 
     /// Checks that the formats of one input agree (`runs` in `FORMATS`
     /// order, every one already `check`ed): the same exit code and the same
-    /// number of findings and unreadable paths everywhere.
-    pub fn agree(&self, runs: &[Run]) -> Result<(), String> {
+    /// number of findings and unreadable paths everywhere, and no output
+    /// larger than its findings explain (`input_bytes`: the size of the
+    /// migration files).
+    pub fn agree(&self, runs: &[Run], input_bytes: usize) -> Result<(), String> {
         let [full, concise, json, sarif, github, gitlab, junit, rdjson] = runs else {
             return Err(format!("{} runs for {} formats", runs.len(), FORMATS.len()));
         };
@@ -121,6 +123,15 @@ impl Oracle {
                 json.code
             ));
         }
+        let limit = output_limit(findings + inputs, input_bytes);
+        for (format, run) in FORMATS.iter().zip(runs) {
+            if run.stdout.len() > limit {
+                return Err(format!(
+                    "--format {format}: {} bytes of output for {findings} findings of {input_bytes} bytes",
+                    run.stdout.len()
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -134,6 +145,14 @@ impl Oracle {
         }
         Ok(log)
     }
+}
+
+/// The most output a run may print: a fixed part (SARIF describes every
+/// rule), a bounded part per finding (a window of source, a message and a
+/// help of at most 600 characters each), and a part that may grow with the
+/// input (the columns an object names) but never with findings × input.
+fn output_limit(findings: usize, input_bytes: usize) -> usize {
+    (1 << 20) + findings * 16 * 1024 + input_bytes * 2
 }
 
 fn parse_json(format: &str, text: &str) -> Result<Value, String> {
