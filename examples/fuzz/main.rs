@@ -56,7 +56,7 @@ fn options() -> Result<Options, String> {
         start: 0,
         cases: 1_000,
         seconds: None,
-        timeout: Duration::from_secs(20),
+        timeout: Duration::from_secs(60),
         out: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz"),
         corpus: Vec::new(),
     };
