@@ -91,13 +91,24 @@ pub fn record(outcome: &Outcome, file: &Path) -> Baseline {
 }
 
 pub fn write(baseline: &Baseline, file: &Path) -> Result<(), String> {
+    // Opening a FIFO for writing blocks until a reader comes; a device is
+    // no place for a baseline either.
+    if let Ok(metadata) = std::fs::metadata(file)
+        && !metadata.is_file()
+    {
+        return Err(format!(
+            "cannot write {}: not a regular file ({}); not written",
+            display_path(file),
+            crate::source::file_kind(metadata.file_type())
+        ));
+    }
     let mut text = serde_json::to_string_pretty(baseline).map_err(|e| e.to_string())?;
     text.push('\n');
     std::fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", display_path(file)))
 }
 
 pub fn read(file: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(file)
+    let text = crate::config::read_text(file)
         .map_err(|e| format!("cannot read baseline {}: {e}", display_path(file)))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(

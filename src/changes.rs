@@ -32,6 +32,13 @@ impl ChangeSet {
 /// The files changed since the merge base of `reference` and `HEAD`, for the
 /// repository that contains `dir`.
 pub fn since(reference: &str, dir: &Path) -> Result<ChangeSet, String> {
+    // git would read `-x` as an option, whatever `--` or position says.
+    if reference.is_empty() || reference.starts_with('-') {
+        return Err(format!(
+            "--diff `{}`: not a git ref (a ref cannot be empty or start with `-`)",
+            crate::report::visible(reference)
+        ));
+    }
     let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
         format!(
             "--diff needs a git repository, and {} is not in one",
@@ -39,8 +46,7 @@ pub fn since(reference: &str, dir: &Path) -> Result<ChangeSet, String> {
         )
     })?;
     let top = PathBuf::from(top.trim());
-    let base = git(dir, &["merge-base", reference, "HEAD"])
-        .map_err(|e| format!("--diff {reference}: no merge base with HEAD ({e})"))?;
+    let base = merge_base(reference, dir)?;
     let base = base.trim();
     let list = |args: &[&str]| -> Result<HashSet<PathBuf>, String> {
         let output = git(&top, args)?;
@@ -56,6 +62,34 @@ pub fn since(reference: &str, dir: &Path) -> Result<ChangeSet, String> {
     changed.extend(untracked.iter().cloned());
     added.extend(untracked);
     Ok(ChangeSet { changed, added })
+}
+
+/// The merge base of `reference` and `HEAD`. In a shallow clone (CI
+/// checkouts fetch one commit by default) the history that holds it is
+/// missing, which git reports with an empty message: say so, and how to
+/// fetch it.
+fn merge_base(reference: &str, dir: &Path) -> Result<String, String> {
+    let shown = crate::report::visible(reference);
+    git(dir, &["merge-base", reference, "HEAD"]).map_err(|error| {
+        if is_shallow(dir) {
+            format!(
+                "--diff {shown}: no merge base with HEAD: this clone's history is shallow; \
+                 fetch the history (`git fetch --unshallow`, or `fetch-depth: 0` in \
+                 actions/checkout, `GIT_DEPTH: 0` in GitLab CI) and fetch `{shown}` too"
+            )
+        } else if error.is_empty() {
+            format!("--diff {shown}: `{shown}` and HEAD have no common history")
+        } else {
+            format!(
+                "--diff {shown}: no merge base with HEAD ({})",
+                crate::report::visible(&error)
+            )
+        }
+    })
+}
+
+fn is_shallow(dir: &Path) -> bool {
+    git(dir, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|out| out.trim() == "true")
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {

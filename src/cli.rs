@@ -5,15 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 
 use crate::baseline;
 use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
 use crate::lint::{self, Outcome};
+use crate::report::excerpt::Excerpt;
 use crate::report::{self, Format, Style};
-use crate::source::display_path;
+use crate::source::{SourceFile, display_path};
 
 /// Exit codes (contract).
 pub const EXIT_CLEAN: u8 = 0;
@@ -53,7 +52,8 @@ pub struct LintArgs {
     /// Run only these rules (comma-separated; `all` for every default rule).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Option<Vec<String>>,
-    /// Skip these rules (comma-separated).
+    /// Skip these rules (comma-separated; `all` skips every rule that
+    /// `--select` does not name).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub ignore: Vec<String>,
     /// Exit with 1 when a finding is at least this severe.
@@ -144,27 +144,85 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Init { path }) => crate::docs::init(&path),
         Some(Command::Sets(args)) => run_sets(args),
         Some(Command::New(args)) => crate::new::run(args),
-        None => run_lint(cli.lint),
+        None => {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            let mut io = Io {
+                color: stdout.is_terminal() && color_allowed(),
+                error_color: stderr.is_terminal() && color_allowed(),
+                out: &mut stdout.lock(),
+                err: &mut stderr.lock(),
+            };
+            run_lint(cli.lint, &mut io)
+        }
     }
 }
 
-fn run_lint(args: LintArgs) -> u8 {
+/// Where a lint run writes its report (`out`) and its errors (`err`), and
+/// whether each may use colour. The binary passes stdout and stderr; the
+/// fuzzing harness passes buffers.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub color: bool,
+    pub error_color: bool,
+}
+
+/// One lint run, as the binary runs it, writing to `io`; returns the exit
+/// code.
+pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
     let cli = CommandLine {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
         max_file_size: args.read.max_file_size,
     };
-    let settings = match settings(args.config.as_deref(), &cli) {
+    let settings = match load_settings(args.config.as_deref(), &cli) {
         Ok(settings) => settings,
-        Err(code) => return code,
+        Err(error) => {
+            let _ = write!(io.err, "{}", render_config_error(&error, io.error_color));
+            return EXIT_ERROR;
+        }
     };
-    lint_with(args, settings)
+    let paths = match lint_paths(&args.paths, &settings) {
+        Ok(paths) => paths,
+        Err(message) => return fail(io, &message),
+    };
+    let changes = match &args.diff {
+        Some(reference) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match crate::changes::since(reference, &here) {
+                Ok(changes) => Some(changes),
+                Err(message) => return fail(io, &message),
+            }
+        }
+        None => None,
+    };
+    let mut outcome = lint::lint_changes(&paths, &settings, changes.as_ref());
+    report_skipped(&outcome, &paths, io);
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(&outcome, file, io);
+    }
+    if let Some(file) = &args.baseline {
+        match baseline::read(file) {
+            Ok(recorded) => {
+                let stale = baseline::apply(&mut outcome, &recorded, file);
+                report_stale(&stale, file, io);
+            }
+            Err(message) => return fail(io, &message),
+        }
+    }
+    let rendered = report::render(&outcome, args.format, Style { color: io.color });
+    print_input_errors(&outcome, io);
+    // A closed pipe (`| head`) is not our failure.
+    let _ = io.out.write_all(rendered.as_bytes());
+    let _ = io.out.flush();
+    exit_code(&outcome, &settings)
 }
 
-/// The config file named, or found here or above, with the command line
-/// applied over it; a config error is printed (exit code 2).
-pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
+/// The settings of a run: the config file (named, or found upward from
+/// here) under the command line.
+fn load_settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigError> {
     let config_path = match config {
         Some(path) => Some(path.to_path_buf()),
         None => std::env::current_dir().ok().and_then(|dir| {
@@ -178,8 +236,15 @@ pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Setti
             )
         }),
     };
-    config::load(config_path.as_deref(), cli).map_err(|error| {
-        eprint!("{}", render_config_error(&error));
+    config::load(config_path.as_deref(), cli)
+}
+
+/// The settings for a subcommand that prints its own errors: a config
+/// error is printed on stderr (exit code 2).
+pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
+    load_settings(config, cli).map_err(|error| {
+        let color = std::io::stderr().is_terminal() && color_allowed();
+        eprint!("{}", render_config_error(&error, color));
         EXIT_ERROR
     })
 }
@@ -197,7 +262,7 @@ fn run_sets(args: SetsArgs) -> u8 {
     let paths = match lint_paths(&args.paths, &settings) {
         Ok(paths) => paths,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", visible(&message));
             return EXIT_ERROR;
         }
     };
@@ -207,7 +272,7 @@ fn run_sets(args: SetsArgs) -> u8 {
         ListFormat::Json => report::sets::render_json(&project, &errors),
     };
     for error in &errors {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", visible(&error.to_string()));
     }
     let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
     if errors.is_empty() {
@@ -217,103 +282,76 @@ fn run_sets(args: SetsArgs) -> u8 {
     }
 }
 
-fn lint_with(args: LintArgs, settings: Settings) -> u8 {
-    let paths = match lint_paths(&args.paths, &settings) {
-        Ok(paths) => paths,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
-        }
-    };
-    let changes = match &args.diff {
-        Some(reference) => {
-            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            match crate::changes::since(reference, &here) {
-                Ok(changes) => Some(changes),
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return EXIT_ERROR;
-                }
-            }
-        }
-        None => None,
-    };
-    let mut outcome = lint::lint_changes(&paths, &settings, changes.as_ref());
-    report_skipped(&outcome, &paths);
-    if let Some(file) = &args.write_baseline {
-        return write_baseline(&outcome, file);
-    }
-    if let Some(file) = &args.baseline {
-        match baseline::read(file) {
-            Ok(recorded) => {
-                let stale = baseline::apply(&mut outcome, &recorded, file);
-                report_stale(&stale, file);
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_ERROR;
-            }
-        }
-    }
-    let style = Style {
-        color: std::io::stdout().is_terminal() && color_allowed(),
-    };
-    let rendered = report::render(&outcome, args.format, style);
-    for error in &outcome.input_errors {
-        eprintln!("error: {error}");
-    }
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(rendered.as_bytes()).is_err() {
-        // A closed pipe (`| head`) is not our failure.
-        return exit_code(&outcome, &settings);
-    }
-    exit_code(&outcome, &settings)
-}
-
 /// Files the user named that are not migrations: said on stderr, since
 /// nothing else in the report mentions them.
-fn report_skipped(outcome: &Outcome, paths: &[PathBuf]) {
+fn report_skipped(outcome: &Outcome, paths: &[PathBuf], io: &mut Io<'_>) {
     for skipped in &outcome.project.skipped {
         if paths.contains(&skipped.path) {
-            eprintln!(
+            let line = format!(
                 "note: {}: not linted: {}",
                 display_path(&skipped.path),
                 skipped.reason
             );
+            let _ = writeln!(io.err, "{}", visible(&line));
         }
     }
 }
 
-fn write_baseline(outcome: &Outcome, file: &Path) -> u8 {
+/// Prints `error: message` (control characters from the input made
+/// visible) and returns exit code 2.
+fn fail(io: &mut Io<'_>, message: &str) -> u8 {
+    let _ = writeln!(io.err, "error: {}", visible(message));
+    EXIT_ERROR
+}
+
+fn print_input_errors(outcome: &Outcome, io: &mut Io<'_>) {
     for error in &outcome.input_errors {
-        eprintln!("error: {error}");
-    }
-    let recorded = baseline::record(outcome, file);
-    if let Err(message) = baseline::write(&recorded, file) {
-        eprintln!("error: {message}");
-        return EXIT_ERROR;
-    }
-    eprintln!(
-        "wrote {} ({} findings)",
-        display_path(file),
-        outcome.diagnostics.len()
-    );
-    if outcome.input_errors.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_ERROR
+        let _ = writeln!(io.err, "error: {}", visible(&error.to_string()));
     }
 }
 
+/// Records the findings, unless a path could not be read: a baseline
+/// without that file's findings would let all of them through unnoticed
+/// once it is readable again, so nothing is written.
+fn write_baseline(outcome: &Outcome, file: &Path, io: &mut Io<'_>) -> u8 {
+    print_input_errors(outcome, io);
+    if !outcome.input_errors.is_empty() {
+        let count = outcome.input_errors.len();
+        return fail(
+            io,
+            &format!(
+                "{} not written: {count} path{} could not be read, so the baseline would lack \
+                 {} findings; fix or exclude {} and run again",
+                display_path(file),
+                if count == 1 { "" } else { "s" },
+                if count == 1 { "its" } else { "their" },
+                if count == 1 { "it" } else { "them" },
+            ),
+        );
+    }
+    let recorded = baseline::record(outcome, file);
+    if let Err(message) = baseline::write(&recorded, file) {
+        return fail(io, &message);
+    }
+    let _ = writeln!(
+        io.err,
+        "wrote {} ({} findings)",
+        visible(&display_path(file)),
+        outcome.diagnostics.len()
+    );
+    EXIT_CLEAN
+}
+
 /// Baseline entries that no longer occur: the file can shrink.
-fn report_stale(stale: &[baseline::Entry], file: &Path) {
+fn report_stale(stale: &[baseline::Entry], file: &Path, io: &mut Io<'_>) {
     if stale.is_empty() {
         return;
     }
     let count: usize = stale.iter().map(|e| e.count).sum();
-    eprintln!(
+    let _ = writeln!(
+        io.err,
         "note: {count} finding(s) recorded in {} no longer occur; run with --write-baseline to shrink it:",
-        display_path(file)
+        visible(&display_path(file))
     );
     for entry in stale {
         let what = match (&entry.object, &entry.message) {
@@ -321,7 +359,8 @@ fn report_stale(stale: &[baseline::Entry], file: &Path) {
             (None, Some(message)) => message.clone(),
             (None, None) => String::new(),
         };
-        eprintln!("  {} {} {what}", entry.path, entry.rule);
+        let line = format!("  {} {} {what}", entry.path, entry.rule);
+        let _ = writeln!(io.err, "{}", visible(&line));
     }
 }
 
@@ -382,13 +421,12 @@ pub fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn render_config_error(error: &ConfigError) -> String {
-    let mut diagnostic = MietteDiagnostic::new(error.message.clone()).with_code("config");
+fn render_config_error(error: &ConfigError, color: bool) -> String {
+    let mut diagnostic = MietteDiagnostic::new(visible(&error.message)).with_code("config");
     if let Some(help) = &error.help {
-        diagnostic = diagnostic.with_help(help.clone());
+        diagnostic = diagnostic.with_help(visible(help));
     }
     let mut report_text = String::new();
-    let color = std::io::stderr().is_terminal() && color_allowed();
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -397,19 +435,22 @@ fn render_config_error(error: &ConfigError) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
     let report = match (&error.path, &error.span) {
         (Some(path), Some(span)) => {
-            diagnostic =
-                diagnostic.with_label(LabeledSpan::new_primary_with_span(None, span.clone()));
-            Report::new(diagnostic)
-                .with_source_code(NamedSource::new(display_path(path), error.text.clone()))
+            // An excerpt, as for findings: a config line can be long too.
+            let source = SourceFile::new(path.clone(), error.text.clone());
+            let excerpt = Excerpt::new(&source, std::slice::from_ref(span));
+            if let Some(shown) = excerpt.span_of(&source, span) {
+                diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(None, shown));
+            }
+            Report::new(diagnostic).with_source_code(excerpt)
         }
         _ => {
             let prefix = error
                 .path
                 .as_ref()
-                .map(|p| format!("{}: ", display_path(p)))
+                .map(|p| format!("{}: ", visible(&display_path(p))))
                 .unwrap_or_default();
             Report::new(MietteDiagnostic {
-                message: format!("{prefix}{}", error.message),
+                message: format!("{prefix}{}", diagnostic.message),
                 ..diagnostic
             })
         }
@@ -418,7 +459,12 @@ fn render_config_error(error: &ConfigError) -> String {
         .render_report(&mut report_text, report.as_ref())
         .is_err()
     {
-        report_text = format!("error: {}\n", error.message);
+        report_text = format!("error: {}\n", visible(&error.message));
     }
     report_text
+}
+
+/// `report::visible`, owned.
+fn visible(text: &str) -> String {
+    crate::report::visible(text).into_owned()
 }

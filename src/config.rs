@@ -161,13 +161,15 @@ struct RawOverride {
 }
 
 /// Finds `schema-lint.toml` or `.schema-lint.toml` in `start` or the
-/// nearest folder above it.
+/// nearest folder above it. One that is not a regular file (a FIFO, a
+/// device) is found too, so that reading it fails loudly rather than the
+/// defaults applying in silence.
 pub fn find(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         FILE_NAMES
             .iter()
             .map(|name| dir.join(name))
-            .find(|path| path.is_file())
+            .find(|path| std::fs::metadata(path).is_ok_and(|m| !m.is_dir()))
     })
 }
 
@@ -177,7 +179,7 @@ pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigEr
     let Some(path) = path else {
         return build(RawConfig::default(), "", PathBuf::from("."), cli);
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_text(path).map_err(|e| {
         ConfigError::new(format!(
             "cannot read config file {}: {e}",
             crate::source::display_path(path)
@@ -189,6 +191,23 @@ pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigEr
         error.text = text.clone();
         error
     })
+}
+
+/// A small text file the user named (config, baseline): only a regular
+/// file, at most `DEFAULT_MAX_FILE_SIZE`, so that `/dev/zero` or a FIFO
+/// fails at once instead of hanging or filling memory.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    use crate::source::{DEFAULT_MAX_FILE_SIZE, ReadError};
+    let bytes =
+        crate::source::read_regular_file(path, DEFAULT_MAX_FILE_SIZE).map_err(|e| match e {
+            // `--max-file-size` is for migrations; this limit is fixed.
+            ReadError::TooLarge { size, limit } => {
+                format!("file is {size} bytes, over the {limit}-byte limit; not read")
+            }
+            other => other.to_string(),
+        })?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
 }
 
 /// Parses config text; `base` is the folder globs are relative to.
@@ -285,12 +304,22 @@ fn build(
         .map(|s| s.get_ref().as_str())
         .chain(cli.ignore.iter().map(String::as_str))
         .collect();
+    // `ignore = ["all"]` ignores every rule not selected by name, as in
+    // ruff: a rule named in `select` is more specific than `all`. The
+    // command line ranks above the file, so `--ignore all` gives way only
+    // to `--select` names.
+    let config_ignores_all = ignored_all(rules_table.ignore.iter().map(|s| s.get_ref()));
+    let cli_ignores_all = ignored_all(cli.ignore.iter());
+    let cli_names = cli.select.as_deref().unwrap_or(&[]);
     let mut active = Vec::new();
     for rule in &registry {
         let name = rule.meta.name;
         let explicitly = selected.iter().any(|s| s == name);
         let by_all = selected.iter().any(|s| s == "all") && rule.meta.default_severity.is_some();
-        if !(explicitly || by_all) || ignored.contains(&name) {
+        let ignored = ignored.contains(&name)
+            || (config_ignores_all && !explicitly)
+            || (cli_ignores_all && !cli_names.iter().any(|s| s == name));
+        if !(explicitly || by_all) || ignored {
             continue;
         }
         let severity = match rules_table.severity.get(name) {
@@ -323,10 +352,14 @@ fn build(
         .map(|o| {
             Ok(Override {
                 paths: globs(&o.paths)?,
+                // `all` here ignores every finding in those paths.
                 ignore: o
                     .ignore
                     .iter()
                     .map(|name| {
+                        if name.get_ref() == "all" {
+                            return Ok(name.get_ref().clone());
+                        }
                         known_rule(name.get_ref(), name.span()).map(|_| name.get_ref().clone())
                     })
                     .collect::<Result<_, _>>()?,
@@ -349,6 +382,10 @@ fn build(
     })
 }
 
+fn ignored_all<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
+    names.any(|name| name == "all")
+}
+
 #[derive(Default)]
 struct RulesTable {
     select: Option<Vec<Spanned<String>>>,
@@ -360,6 +397,14 @@ struct RulesTable {
 fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {
     if rules::find(name).is_some() {
         return Ok(());
+    }
+    if name == "all" {
+        return Err(
+            ConfigError::at(span, "`all` cannot be used here").help(Some(
+                "`all` names every rule in `select` and `ignore` lists only; name the rules"
+                    .to_string(),
+            )),
+        );
     }
     Err(ConfigError::at(span, format!("unknown rule `{name}`"))
         .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?"))))
@@ -633,7 +678,7 @@ impl Settings {
                     Some(None) => keep = false,
                     None => {}
                 }
-                if o.ignore.iter().any(|r| r == diagnostic.rule) {
+                if o.ignore.iter().any(|r| r == diagnostic.rule || r == "all") {
                     keep = false;
                 }
             }

@@ -145,12 +145,14 @@ impl Diagnostic {
     /// A finding at `origin`; the severity is filled in from configuration
     /// when the rule's findings are collected.
     pub fn new(rule: &'static str, origin: &Origin, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        shorten(&mut message, MAX_TEXT);
         Diagnostic {
             rule,
             severity: Severity::Error,
             file: origin.file,
             span: origin.span.clone(),
-            message: message.into(),
+            message,
             help: None,
             object: None,
             related: Vec::new(),
@@ -165,7 +167,9 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        let mut help = help.into();
+        shorten(&mut help, MAX_TEXT);
+        self.help = Some(help);
         self
     }
 
@@ -180,16 +184,70 @@ impl Diagnostic {
             ));
         }
         self.object = Some(object);
+        self.bound();
         self
     }
 
     pub fn related(mut self, origin: &Origin, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        shorten(&mut message, MAX_TEXT);
         self.related.push(Related {
             origin: origin.clone(),
-            message: message.into(),
+            message,
         });
         self
     }
+}
+
+/// The longest message, help or related text a finding carries, in
+/// characters. Messages quote names and tokens from the input, and a name
+/// may be 60,000 characters long: one finding per column of such a table
+/// would print the name each time.
+pub const MAX_TEXT: usize = 600;
+
+/// The longest name an `ObjectRef` keeps, in characters (PostgreSQL itself
+/// keeps 63 bytes of a name).
+pub const MAX_NAME: usize = 200;
+
+impl Diagnostic {
+    /// Shortens every text and name longer than its limit, keeping its
+    /// start and end around an ellipsis; output then grows with the number
+    /// of findings, not with findings × name length. The builders above
+    /// apply it as a finding is made; the pipeline applies it once more for
+    /// fields set directly.
+    pub fn bound(&mut self) {
+        shorten(&mut self.message, MAX_TEXT);
+        if let Some(help) = &mut self.help {
+            shorten(help, MAX_TEXT);
+        }
+        for related in &mut self.related {
+            shorten(&mut related.message, MAX_TEXT);
+        }
+        if let Some(object) = &mut self.object {
+            for name in object
+                .table
+                .iter_mut()
+                .chain(object.columns.iter_mut())
+                .chain(object.name.iter_mut())
+            {
+                shorten(name, MAX_NAME);
+            }
+        }
+    }
+}
+
+/// `text` cut to `max` characters: two thirds from its start, an ellipsis,
+/// the rest from its end (where a message says what to do).
+pub fn shorten(text: &mut String, max: usize) {
+    let count = text.chars().count();
+    if count <= max {
+        return;
+    }
+    let head = max * 2 / 3;
+    let tail = max.saturating_sub(head + 1);
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    *text = format!("{start}…{end}");
 }
 
 /// A problem with the input that stops one file or path from being linted:
@@ -218,5 +276,22 @@ impl fmt::Display for InputError {
             crate::source::display_path(&self.path),
             self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_keep_their_start_and_end() {
+        let mut text = format!("table `{}` has no key; add one", "x".repeat(1_000));
+        shorten(&mut text, 60);
+        assert_eq!(text.chars().count(), 60);
+        assert!(text.starts_with("table `xxx"), "{text}");
+        assert!(text.ends_with("no key; add one"), "{text}");
+        let mut short = "short".to_string();
+        shorten(&mut short, 60);
+        assert_eq!(short, "short");
     }
 }

@@ -72,7 +72,7 @@ pub fn explain(name: &str) -> u8 {
             EXIT_CLEAN
         }
         None => {
-            eprintln!("error: unknown rule `{name}`");
+            eprintln!("error: unknown rule `{}`", crate::report::visible(name));
             if let Some(suggestion) = rules::suggest(name) {
                 eprintln!("  help: did you mean `{suggestion}`?");
             }

@@ -59,6 +59,7 @@ pub fn lint_changes(
     diagnostics.retain(|d| project.file(d.file).reported());
     settings.apply_overrides(&project, &mut diagnostics);
     suppress::apply(&project, settings, &mut diagnostics);
+    diagnostics.iter_mut().for_each(Diagnostic::bound);
     sort(&mut diagnostics);
     Outcome {
         project,

@@ -44,16 +44,25 @@ pub struct SourceFile {
     pub bom: usize,
     /// Byte offset of the first byte of every line.
     line_starts: Vec<usize>,
+    /// Characters before every `CHUNK`-th byte, so that converting between
+    /// bytes and characters costs at most one chunk, not one line: a file
+    /// may be one line of megabytes with thousands of positions in it.
+    chars_before_chunk: Vec<usize>,
 }
+
+/// Bytes per entry of `SourceFile::chars_before_chunk`.
+const CHUNK: usize = 1024;
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         let line_starts = line_starts(&text);
+        let chars_before_chunk = chars_before_chunks(&text);
         SourceFile {
             path,
             text,
             bom: 0,
             line_starts,
+            chars_before_chunk,
         }
     }
 
@@ -84,24 +93,89 @@ impl SourceFile {
     /// character clamp to that character.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.line_starts[line_index];
-        let column = self
-            .text
-            .get(start..)
-            .map(|rest| {
-                rest.char_indices()
-                    .take_while(|(i, _)| *i < offset - start)
-                    .count()
-            })
-            .unwrap_or(0);
+        let line_index = self.line_index(offset);
+        let start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self.chars_before(offset) - self.chars_before(start);
         LineCol {
             line: line_index + 1,
             column: column + 1,
         }
+    }
+
+    /// 0-based index of the line `offset` is on (offsets past the end are
+    /// on the last line).
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where the line of `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.line_starts
+            .get(self.line_index(offset))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Number of characters that start before byte `offset` (a character
+    /// `offset` falls inside counts).
+    pub fn chars_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let chunk = offset / CHUNK;
+        let counted = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        if self.chunk_length(chunk).is_some() {
+            return counted + (offset - chunk * CHUNK);
+        }
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(chunk * CHUNK..offset)
+            .unwrap_or(&[]);
+        counted + count_chars(bytes)
+    }
+
+    /// The length of the chunk when every byte of it starts a character
+    /// (ASCII text, the usual case): then bytes and characters count alike
+    /// in it.
+    fn chunk_length(&self, chunk: usize) -> Option<usize> {
+        let length = self.text.len().saturating_sub(chunk * CHUNK).min(CHUNK);
+        let before = self.chars_before_chunk.get(chunk)?;
+        let after = self.chars_before_chunk.get(chunk + 1)?;
+        (after - before == length).then_some(length)
+    }
+
+    /// Byte offset of the character with 0-based index `index` in the file
+    /// (the end of the text when there are not that many).
+    pub fn offset_of_char(&self, index: usize) -> usize {
+        let chunk = self
+            .chars_before_chunk
+            .partition_point(|&before| before <= index)
+            .saturating_sub(1);
+        let mut seen = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        let from = chunk * CHUNK;
+        if let Some(length) = self.chunk_length(chunk)
+            && (seen..seen + length).contains(&index)
+        {
+            return from + (index - seen);
+        }
+        for (i, &byte) in self
+            .text
+            .as_bytes()
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            if is_char_start(byte) {
+                if seen == index {
+                    return from + i;
+                }
+                seen += 1;
+            }
+        }
+        self.text.len()
     }
 
     /// Converts a `sqlparser` location (1-based line, 1-based character
@@ -118,14 +192,14 @@ impl SourceFile {
             .get(line_index + 1)
             .copied()
             .unwrap_or(self.text.len());
-        let line = self.text.get(start..end)?;
         let wanted = usize::try_from(location.column - 1).ok()?;
-        let mut chars = line.char_indices();
-        match chars.nth(wanted) {
-            Some((i, _)) => Some(start + i),
+        let first = self.chars_before(start);
+        let on_line = self.chars_before(end) - first;
+        match wanted.cmp(&on_line) {
+            std::cmp::Ordering::Less => Some(self.offset_of_char(first + wanted)),
             // The location just after the last character of the file.
-            None if line.chars().count() == wanted => Some(end),
-            None => None,
+            std::cmp::Ordering::Equal => Some(end),
+            std::cmp::Ordering::Greater => None,
         }
     }
 
@@ -138,23 +212,53 @@ impl SourceFile {
 
     /// The text of one line (without its line break), 1-based.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
-            return "";
+        match line.checked_sub(1) {
+            Some(index) => self.text.get(self.line_range(index)).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// Byte range of one line without its line break, 0-based (empty past
+    /// the last line).
+    pub fn line_range(&self, index: usize) -> Range<usize> {
+        let Some(&start) = self.line_starts.get(index) else {
+            return self.text.len()..self.text.len();
         };
         let end = self
             .line_starts
-            .get(line)
+            .get(index + 1)
             .copied()
             .unwrap_or(self.text.len());
-        self.text
-            .get(start..end)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+        let line = self.text.get(start..end).unwrap_or("");
+        start..start + line.trim_end_matches(['\n', '\r']).len()
     }
 
     pub fn slice(&self, span: &Range<usize>) -> &str {
         self.text.get(span.clone()).unwrap_or("")
     }
+}
+
+/// `chars_before_chunk` of a text: characters before byte 0, `CHUNK`,
+/// `2 * CHUNK`, ….
+fn chars_before_chunks(text: &str) -> Vec<usize> {
+    let mut counts = Vec::with_capacity(text.len() / CHUNK + 1);
+    let mut before = 0;
+    counts.push(0);
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        before += count_chars(chunk);
+        counts.push(before);
+    }
+    counts
+}
+
+/// Characters that start in `bytes` (UTF-8 continuation bytes do not start
+/// one).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| is_char_start(b)).count()
+}
+
+fn is_char_start(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -321,6 +425,39 @@ mod tests {
         }
         assert_eq!(f.offset_of(Location::new(0, 0)), None);
         assert_eq!(f.offset_of(Location::new(9, 1)), None);
+    }
+
+    /// The character-counting definitions, one line at a time.
+    fn naive_line_col(text: &str, offset: usize) -> LineCol {
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[start..]
+            .char_indices()
+            .take_while(|(i, _)| *i < offset - start)
+            .count();
+        LineCol {
+            line: text[..start].matches('\n').count() + 1,
+            column: column + 1,
+        }
+    }
+
+    #[test]
+    fn positions_on_long_lines_match_counting_characters() {
+        // Lines longer than a chunk, multi-byte characters across chunk
+        // boundaries.
+        let mut text = "ascii ".repeat(400);
+        for i in 0..3000 {
+            text.push(['a', 'é', '日', '𐐀'][i % 4]);
+            if i % 1500 == 1499 {
+                text.push('\n');
+            }
+        }
+        let f = file(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let lc = f.line_col(offset);
+            assert_eq!(lc, naive_line_col(&text, offset), "offset {offset}");
+            let loc = Location::new(lc.line as u64, lc.column as u64);
+            assert_eq!(f.offset_of(loc), Some(offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -13,17 +13,18 @@
 //! suppression that suppresses nothing, or names an unknown rule, becomes an
 //! `unused-suppression` finding.
 
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::load::{LoadedFile, Project, tokens::comment_text};
+use crate::load::{LoadedFile, Project, Statement, tokens::comment_text};
 use crate::rules::{self, unused_suppression};
-use crate::source::Origin;
+use crate::source::{FileId, Origin};
 
 const PREFIX: &str = "schema-lint:";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Scope {
     /// Byte range of the statement covered.
     Statement(Range<usize>),
@@ -50,72 +51,168 @@ struct Malformed {
 }
 
 /// Removes suppressed findings and adds `unused-suppression` findings.
+///
+/// One pass over the findings, each looked up by rule and by the
+/// statements that contain it: a file with thousands of suppressions and
+/// findings costs thousands of lookups, not millions of comparisons.
 pub fn apply(project: &Project, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
-    let mut unused = Vec::new();
+    let mut files: BTreeMap<FileId, Suppressions> = BTreeMap::new();
     for file in project.files.iter().filter(|f| f.reported()) {
-        let (mut entries, malformed) = directives(file);
-        if entries.is_empty() && malformed.is_empty() {
-            continue;
+        let (entries, malformed) = directives(file);
+        if !entries.is_empty() || !malformed.is_empty() {
+            files.insert(file.id, Suppressions::new(file, entries, malformed));
         }
-        diagnostics.retain(|d| {
-            if d.file != file.id {
-                return true;
-            }
-            let mut suppressed = false;
-            for entry in entries.iter_mut().filter(|e| e.rule == d.rule) {
-                let covers = match &entry.scope {
-                    Scope::File => true,
-                    Scope::Statement(range) => range.contains(&d.span.start),
-                    Scope::Nothing => false,
-                };
-                if covers {
+    }
+    if files.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| match files.get_mut(&d.file) {
+        Some(suppressions) => !suppressions.suppress(project.file(d.file), d),
+        None => true,
+    });
+    let Some(severity) = settings.severity_of(unused_suppression::META.name) else {
+        return;
+    };
+    for suppressions in files.into_values() {
+        unused(settings, severity, suppressions, diagnostics);
+    }
+}
+
+/// The suppressions of one file, by rule and scope.
+struct Suppressions {
+    entries: Vec<Entry>,
+    malformed: Vec<Malformed>,
+    /// Indexes into `entries`, by rule, then by scope.
+    index: HashMap<String, HashMap<Scope, Vec<usize>>>,
+    /// Whether the file's statements are in file order (checked once).
+    in_order: bool,
+}
+
+impl Suppressions {
+    fn new(file: &LoadedFile, entries: Vec<Entry>, malformed: Vec<Malformed>) -> Self {
+        let mut index: HashMap<String, HashMap<Scope, Vec<usize>>> = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            index
+                .entry(entry.rule.clone())
+                .or_default()
+                .entry(entry.scope.clone())
+                .or_default()
+                .push(i);
+        }
+        Suppressions {
+            entries,
+            malformed,
+            index,
+            in_order: in_order(file),
+        }
+    }
+
+    /// Whether a finding is suppressed; the entries that suppress it are
+    /// marked used (all of them, so none is reported as unused).
+    fn suppress(&mut self, file: &LoadedFile, d: &Diagnostic) -> bool {
+        let Some(scopes) = self.index.get(d.rule) else {
+            return false;
+        };
+        let mut covering: Vec<Scope> = vec![Scope::File];
+        covering.extend(
+            statements_at(file, self.in_order, d.span.start)
+                .map(|s| Scope::Statement(s.span.clone())),
+        );
+        let mut suppressed = false;
+        for scope in covering {
+            for &i in scopes.get(&scope).into_iter().flatten() {
+                if let Some(entry) = self.entries.get_mut(i) {
                     entry.used = true;
                     suppressed = true;
                 }
             }
-            !suppressed
-        });
-        let Some(severity) = settings.severity_of(unused_suppression::META.name) else {
-            continue;
-        };
-        for entry in entries.iter().filter(|e| !e.used) {
-            let message = if rules::find(&entry.rule).is_none() {
-                let hint = rules::suggest(&entry.rule)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                format!("`{}` is not a rule{hint}", entry.rule)
-            } else if settings.severity_of(&entry.rule).is_none() {
-                // The rule is off in this configuration: nothing to say.
-                continue;
-            } else if entry.scope == Scope::Nothing {
-                format!(
-                    "`{}` is suppressed here but no statement follows",
-                    entry.rule
-                )
-            } else {
-                format!("`{}` is suppressed here but reported nothing", entry.rule)
-            };
-            let mut diagnostic = Diagnostic::new(unused_suppression::META.name, &entry.at, message)
-                .help("remove it from the suppression comment");
-            diagnostic.severity = severity;
-            unused.push(diagnostic);
         }
-        for problem in malformed {
-            let mut diagnostic =
-                Diagnostic::new(unused_suppression::META.name, &problem.at, problem.message).help(
-                    "write `-- schema-lint: ignore <rule>[, <rule>] -- <reason>` or `ignore-file`",
-                );
-            diagnostic.severity = severity;
-            unused.push(diagnostic);
-        }
+        suppressed
     }
-    diagnostics.extend(unused);
+}
+
+/// The statements that contain byte `offset`: the top-level statement
+/// around it and the statements of a `DO` block in it (which follow their
+/// block, and top-level statements do not overlap). In any other order the
+/// statements are searched one by one.
+fn statements_at(
+    file: &LoadedFile,
+    in_order: bool,
+    offset: usize,
+) -> impl Iterator<Item = &Statement> {
+    let statements = &file.statements;
+    let found: Vec<&Statement> = if in_order {
+        let end = statements.partition_point(|s| s.span.start <= offset);
+        let mut found = Vec::new();
+        for statement in statements[..end].iter().rev() {
+            if statement.span.contains(&offset) {
+                found.push(statement);
+            }
+            if statement.nested.is_none() {
+                break;
+            }
+        }
+        found
+    } else {
+        statements
+            .iter()
+            .filter(|s| s.span.contains(&offset))
+            .collect()
+    };
+    found.into_iter()
+}
+
+/// Whether statements are sorted by where they start, so they can be
+/// searched by halving.
+fn in_order(file: &LoadedFile) -> bool {
+    file.statements.is_sorted_by_key(|s| s.span.start)
+}
+
+/// `unused-suppression` findings for the entries that suppressed nothing
+/// and for malformed directives.
+fn unused(
+    settings: &Settings,
+    severity: crate::diagnostic::Severity,
+    suppressions: Suppressions,
+    out: &mut Vec<Diagnostic>,
+) {
+    for entry in suppressions.entries.iter().filter(|e| !e.used) {
+        let message = if rules::find(&entry.rule).is_none() {
+            let hint = rules::suggest(&entry.rule)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            format!("`{}` is not a rule{hint}", entry.rule)
+        } else if settings.severity_of(&entry.rule).is_none() {
+            // The rule is off in this configuration: nothing to say.
+            continue;
+        } else if entry.scope == Scope::Nothing {
+            format!(
+                "`{}` is suppressed here but no statement follows",
+                entry.rule
+            )
+        } else {
+            format!("`{}` is suppressed here but reported nothing", entry.rule)
+        };
+        let mut diagnostic = Diagnostic::new(unused_suppression::META.name, &entry.at, message)
+            .help("remove it from the suppression comment");
+        diagnostic.severity = severity;
+        out.push(diagnostic);
+    }
+    for problem in suppressions.malformed {
+        let mut diagnostic =
+            Diagnostic::new(unused_suppression::META.name, &problem.at, problem.message).help(
+                "write `-- schema-lint: ignore <rule>[, <rule>] -- <reason>` or `ignore-file`",
+            );
+        diagnostic.severity = severity;
+        out.push(diagnostic);
+    }
 }
 
 /// The suppression directives of one file.
 fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
     let mut entries = Vec::new();
     let mut malformed = Vec::new();
+    let in_order = in_order(file);
     for (index, token) in file.tokens.tokens.iter().enumerate() {
         let Some(comment) = comment_text(&token.token) else {
             continue;
@@ -144,7 +241,7 @@ fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
         let keyword = &trimmed[..keyword_len];
         let names_at = body_start + (list.len() - trimmed.len()) + keyword_len;
         let scope = match keyword {
-            "ignore" => statement_scope(file, range.clone()),
+            "ignore" => statement_scope(file, in_order, range.clone()),
             "ignore-file" => Scope::File,
             _ => {
                 malformed.push(Malformed {
@@ -190,14 +287,29 @@ fn split_names(list: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// The statement a comment at `comment` covers: the one whose first line it
-/// ends, else the next one.
-fn statement_scope(file: &LoadedFile, comment: Range<usize>) -> Scope {
-    let comment_line = file.source.line_col(comment.start).line;
-    let same_line = file.statements.iter().rfind(|s| {
-        s.span.start < comment.start && file.source.line_col(s.span.start).line == comment_line
-    });
-    let next = || file.statements.iter().find(|s| s.span.start >= comment.end);
-    match same_line.or_else(next) {
+/// ends, else the next one. Statements are in file order (searched by
+/// halving), else searched one by one.
+fn statement_scope(file: &LoadedFile, in_order: bool, comment: Range<usize>) -> Scope {
+    let statements = &file.statements;
+    let comment_line = file.source.line_index(comment.start);
+    let on_comment_line = |s: &&Statement| {
+        s.span.start < comment.start && file.source.line_index(s.span.start) == comment_line
+    };
+    let found = if in_order {
+        let before = statements.partition_point(|s| s.span.start < comment.start);
+        let after = statements.partition_point(|s| s.span.start < comment.end);
+        before
+            .checked_sub(1)
+            .and_then(|i| statements.get(i))
+            .filter(on_comment_line)
+            .or_else(|| statements.get(after))
+    } else {
+        statements
+            .iter()
+            .rfind(on_comment_line)
+            .or_else(|| statements.iter().find(|s| s.span.start >= comment.end))
+    };
+    match found {
         Some(statement) => Scope::Statement(statement.span.clone()),
         None => Scope::Nothing,
     }

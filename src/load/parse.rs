@@ -296,8 +296,13 @@ fn resolve(
                     Classified::Shaping(kind, None) => Some(format!("what this {kind} changes")),
                     Classified::Outside(_) => None,
                 };
+                let message = if nested_too_deeply(&tokens.tokens[range.clone()]) {
+                    TOO_DEEP.to_string()
+                } else {
+                    error_message(&error, tokens, stopped)
+                };
                 let failure = ParseFailure {
-                    message: error_message(&error, tokens, stopped),
+                    message,
                     at: error_token(tokens, &error, stopped, range.clone()),
                     incomplete,
                 };
@@ -395,7 +400,7 @@ fn message_location(error: &ParserError) -> Option<Location> {
 fn error_message(error: &ParserError, tokens: &Tokens, stopped: usize) -> String {
     let message = match error {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => strip_location(m),
-        ParserError::RecursionLimitExceeded => return "statement is nested too deeply".to_string(),
+        ParserError::RecursionLimitExceeded => return TOO_DEEP.to_string(),
     };
     let reason = match message.find(", found: ") {
         Some(at) => {
@@ -411,4 +416,58 @@ fn error_message(error: &ParserError, tokens: &Tokens, stopped: usize) -> String
         None => message.to_string(),
     };
     reason.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const TOO_DEEP: &str = "statement is nested too deeply";
+
+/// Whether a statement that failed to parse nests about as deep as the
+/// parser's recursion limit (50) allows. The parser does not always say so:
+/// past the limit, `NOT NOT … true` or nested `CASE`s fail as "Expected: end
+/// of statement", because the limit error is swallowed where the parser
+/// tries an alternative. Each level costs the parser at least one unit:
+/// brackets, `CASE … END`, a run of prefix operators (`NOT`, `-`); a
+/// subquery costs two.
+fn nested_too_deeply(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> bool {
+    use sqlparser::keywords::Keyword;
+    const LIMIT: usize = 40;
+    let keyword = |t: &Token| match t {
+        Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
+        _ => None,
+    };
+    // The cost of each open level, and their sum.
+    let mut levels: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    let mut prefix_run = 0usize;
+    let mut previous: Option<&Token> = None;
+    for token in tokens.iter().map(|t| &t.token) {
+        if matches!(token, Token::Whitespace(_)) {
+            continue;
+        }
+        match (token, keyword(token)) {
+            (Token::LParen | Token::LBracket, _) | (_, Some(Keyword::CASE)) => {
+                levels.push(1);
+                depth += 1;
+            }
+            (Token::RParen | Token::RBracket, _) | (_, Some(Keyword::END)) => {
+                depth -= levels.pop().unwrap_or(0);
+            }
+            (_, Some(Keyword::SELECT | Keyword::WITH | Keyword::VALUES))
+                if previous == Some(&Token::LParen) =>
+            {
+                if let Some(top) = levels.last_mut() {
+                    *top += 1;
+                    depth += 1;
+                }
+            }
+            _ => {}
+        }
+        let prefix = matches!(token, Token::Minus | Token::Plus | Token::Tilde)
+            || keyword(token) == Some(Keyword::NOT);
+        prefix_run = if prefix { prefix_run + 1 } else { 0 };
+        if depth + prefix_run >= LIMIT {
+            return true;
+        }
+        previous = Some(token);
+    }
+    false
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{path, position, summary};
+use super::{path, position, summary, visible};
 use crate::lint::Outcome;
 
 pub fn render(outcome: &Outcome) -> String {
@@ -12,12 +12,12 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            path(outcome, d),
+            visible(&path(outcome, d)),
             p.line,
             p.column,
             d.severity,
             d.rule,
-            d.message
+            visible(&d.message)
         );
     }
     out.push_str(&super::sets::set_lines(&outcome.project));

@@ -1,18 +1,21 @@
 //! `--format full`: miette's graphical report, one per finding, then a
 //! summary line.
+//!
+//! miette is given an `Excerpt` of the file per finding, never the whole
+//! file: the cost of a finding does not grow with the file, a very long
+//! line is shown as a window around the finding, and the header's column
+//! counts characters like every other format.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Arc;
+use std::ops::Range;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 
-use super::{Style, position, summary};
+use super::excerpt::{CONTEXT_LINES, Excerpt};
+use super::{Position, Style, position, summary, visible};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
-use crate::source::FileId;
+use crate::source::SourceFile;
 
 /// A statement longer than this is underlined by its first line only in
 /// this format (the JSON keeps the whole range): a 300-line function body
@@ -27,19 +30,21 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_context_lines(CONTEXT_LINES)
         .with_links(false);
-    let mut sources: HashMap<FileId, Arc<String>> = HashMap::new();
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
-        let source = sources
-            .entry(diagnostic.file)
-            .or_insert_with(|| Arc::new(outcome.project.file(diagnostic.file).source.text.clone()))
-            .clone();
-        let report = report(outcome, diagnostic, source);
+        let report = report(outcome, diagnostic);
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             // Rendering into a String cannot fail; fall back to one line.
             let p = position(outcome, diagnostic);
-            let _ = writeln!(out, "{}:{}: {}", p.line, p.column, diagnostic.message);
+            let _ = writeln!(
+                out,
+                "{}:{}: {}",
+                p.line,
+                p.column,
+                visible(&diagnostic.message)
+            );
         }
         out.push('\n');
     }
@@ -48,39 +53,53 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
     out
 }
 
-fn report(outcome: &Outcome, diagnostic: &Diagnostic, source: Arc<String>) -> Report {
-    let file = outcome.project.file(diagnostic.file);
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        None,
-        shown_span(&file.source, &diagnostic.span),
-    )];
+fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Report {
+    let source = &outcome.project.file(diagnostic.file).source;
+    let primary = shown_span(source, &diagnostic.span);
+    let here: Vec<_> = diagnostic
+        .related
+        .iter()
+        .filter(|r| r.origin.file == diagnostic.file)
+        .collect();
+    let mut ranges = vec![primary.clone()];
+    ranges.extend(here.iter().map(|r| shown_span(source, &r.origin.span)));
+    let excerpt = Excerpt::new(source, &ranges);
+
+    let mut labels = Vec::new();
+    if let Some(span) = excerpt.span_of(source, &primary) {
+        labels.push(LabeledSpan::new_primary_with_span(None, span));
+    }
     let mut notes = Vec::new();
     for related in &diagnostic.related {
-        if related.origin.file == diagnostic.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(related.message.clone()),
-                related.origin.span.clone(),
-            ));
-        } else {
-            let other = &outcome.project.file(related.origin.file).source;
-            let p = super::Position::of(other, &related.origin.span);
-            notes.push(format!(
-                "{}: {}:{}:{}",
-                related.message,
-                other.display_path(),
-                p.line,
-                p.column
-            ));
+        let shown = (related.origin.file == diagnostic.file)
+            .then(|| excerpt.span_of(source, &shown_span(source, &related.origin.span)))
+            .flatten();
+        match shown {
+            Some(span) => labels.push(LabeledSpan::new_with_span(
+                Some(visible(&related.message).into_owned()),
+                span,
+            )),
+            // In another file, or on a long line outside the window shown.
+            None => {
+                let other = &outcome.project.file(related.origin.file).source;
+                let p = Position::of(other, &related.origin.span);
+                notes.push(format!(
+                    "{}: {}:{}:{}",
+                    visible(&related.message),
+                    visible(&other.display_path()),
+                    p.line,
+                    p.column
+                ));
+            }
         }
     }
-    let mut help = diagnostic.help.clone().unwrap_or_default();
-    for note in notes {
-        if !help.is_empty() {
-            help.push('\n');
-        }
-        help.push_str(&note);
-    }
-    let mut miette = MietteDiagnostic::new(diagnostic.message.clone())
+    let mut help: Vec<String> = diagnostic
+        .help
+        .iter()
+        .map(|h| visible(h).into_owned())
+        .collect();
+    help.extend(notes);
+    let mut miette = MietteDiagnostic::new(visible(&diagnostic.message).into_owned())
         .with_code(diagnostic.rule)
         .with_severity(match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
@@ -89,27 +108,18 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic, source: Arc<String>) -> Re
         })
         .with_labels(labels);
     if !help.is_empty() {
-        miette = miette.with_help(help);
+        miette = miette.with_help(help.join("\n"));
     }
-    let name = file.source.display_path();
-    Report::new(miette).with_source_code(NamedSource::new(name, source))
+    Report::new(miette).with_source_code(excerpt)
 }
 
 /// The span to underline: the finding's, or the first line of a long one.
-fn shown_span(
-    source: &crate::source::SourceFile,
-    span: &std::ops::Range<usize>,
-) -> std::ops::Range<usize> {
-    let start = source.line_col(span.start).line;
-    let end = source.line_col(span.end).line;
-    if end - start < MAX_LINES {
+fn shown_span(source: &SourceFile, span: &Range<usize>) -> Range<usize> {
+    let start = source.line_index(span.start.min(source.text.len()));
+    let end = source.line_index(span.end.min(source.text.len()));
+    if end.saturating_sub(start) < MAX_LINES {
         return span.clone();
     }
-    let line_end = source
-        .text
-        .get(span.start..)
-        .and_then(|rest| rest.find('\n'))
-        .map(|i| span.start + i)
-        .unwrap_or(span.end);
-    span.start..line_end.min(span.end)
+    let line_end = source.line_range(start).end;
+    span.start..line_end.min(span.end).max(span.start)
 }

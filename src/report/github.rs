@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{ci_display, ci_path, message_with_help, position};
+use super::{ci_display, ci_path, position, visible};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
 use crate::source::display_path;
@@ -25,8 +25,8 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "::error file={},title=schema-lint::{}",
-            escape_property(&ci_display(&display_path(&error.path))),
-            escape_data(&error.message)
+            escape_property(&visible(&ci_display(&display_path(&error.path)))),
+            escape_data(&visible(&error.message))
         );
     }
     out
@@ -37,14 +37,23 @@ fn command(outcome: &Outcome, d: &Diagnostic) -> String {
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         kind(d.severity),
-        escape_property(&ci_path(outcome, d)),
+        escape_property(&visible(&ci_path(outcome, d))),
         p.line,
         p.column,
         p.end_line,
         p.end_column,
         escape_property(d.rule),
-        escape_data(&message_with_help(d))
+        escape_data(&text(d))
     )
+}
+
+/// The message, then the help on its own line; control characters from the
+/// input (a NUL in a name) shown visibly, as the runner would print them raw.
+fn text(d: &Diagnostic) -> String {
+    match &d.help {
+        Some(help) => format!("{}\nhelp: {}", visible(&d.message), visible(help)),
+        None => visible(&d.message).into_owned(),
+    }
 }
 
 fn kind(severity: Severity) -> &'static str {

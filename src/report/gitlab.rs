@@ -13,9 +13,10 @@
 
 use serde::Serialize;
 
-use super::{Position, ci_path, fingerprints, position};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Position, ci_display, ci_path, fingerprints, input_fingerprint, position};
+use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::lint::Outcome;
+use crate::source::display_path;
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -66,13 +67,18 @@ struct LineColumn {
     column: usize,
 }
 
+/// The `check_name` of a path that could not be read: not a rule, but the
+/// merge request must show it, as the check fails with exit code 2.
+pub const INPUT_ERROR: &str = "input-error";
+
 pub fn render(outcome: &Outcome) -> String {
-    let issues: Vec<Issue<'_>> = outcome
+    let mut issues: Vec<Issue<'_>> = outcome
         .diagnostics
         .iter()
         .zip(fingerprints(outcome))
         .map(|(d, fingerprint)| issue(outcome, d, fingerprint))
         .collect();
+    issues.extend(outcome.input_errors.iter().map(input_error));
     let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
     text.push('\n');
     text
@@ -88,6 +94,30 @@ fn issue<'a>(outcome: &Outcome, d: &'a Diagnostic, fingerprint: String) -> Issue
         fingerprint,
         severity: severity(d.severity),
         location: location(ci_path(outcome, d), position(outcome, d)),
+    }
+}
+
+/// A path that could not be read, at its first line; as severe as an
+/// error finding (`major`). The fingerprint is that of its path and
+/// message, so it stays one issue while it persists.
+fn input_error(error: &InputError) -> Issue<'_> {
+    let path = ci_display(&display_path(&error.path));
+    let fingerprint = input_fingerprint(&path, &error.message);
+    let first_line = Position {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    };
+    Issue {
+        kind: "issue",
+        categories: ["Style"],
+        check_name: INPUT_ERROR,
+        description: &error.message,
+        content: None,
+        fingerprint,
+        severity: severity(Severity::Error),
+        location: location(path, first_line),
     }
 }
 

@@ -4,6 +4,7 @@
 //! ends exclusive), computed here once.
 
 mod concise;
+pub(crate) mod excerpt;
 mod full;
 mod github;
 mod gitlab;
@@ -113,6 +114,36 @@ impl Counts {
     }
 }
 
+/// A character as text formats print it. Control characters from the input
+/// (a NUL in a quoted name, an escape sequence in a file name) would be
+/// invisible or drive the terminal; each becomes one visible character, so
+/// columns still line up: C0 controls and DEL their Unicode control
+/// pictures (`␀`, `␛`), C1 controls and the bidirectional controls of
+/// "Trojan source" attacks U+FFFD. Tabs stay.
+pub fn visible_char(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'),
+        '\u{7f}' => '\u{2421}',
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+        _ => c,
+    }
+}
+
+/// `text` with `visible_char` applied (line breaks too: messages and names
+/// are one line).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| visible_char(c) == c) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(visible_char).collect())
+}
+
 /// `3 errors, 1 warning in 12 files`.
 pub fn summary(outcome: &Outcome) -> String {
     let counts = Counts::of(&outcome.diagnostics);
@@ -206,6 +237,18 @@ pub fn fingerprints(outcome: &Outcome) -> Vec<String> {
             digest
         })
         .collect()
+}
+
+/// The fingerprint of a path that could not be read (`path` as the CI
+/// formats print it), in the scheme of `fingerprints`.
+pub fn input_fingerprint(path: &str, message: &str) -> String {
+    let mut bytes = Vec::new();
+    push_field(&mut bytes, Some("schema-lint-fingerprint/v1"));
+    push_field(&mut bytes, Some(path));
+    push_field(&mut bytes, Some("input-error"));
+    push_field(&mut bytes, Some("message"));
+    push_field(&mut bytes, Some(message));
+    fingerprint_of(&bytes, 0)
 }
 
 /// The position-free identity of a finding as unambiguous bytes: every field

@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 
-use super::{HOMEPAGE, ci_path, message_with_help, rule_url, worst};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{HOMEPAGE, ci_display, ci_path, message_with_help, rule_url, worst};
+use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::lint::Outcome;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, display_path};
 
 #[derive(Serialize)]
 struct DiagnosticResult<'a> {
@@ -39,7 +39,10 @@ struct RdDiagnostic<'a> {
 #[derive(Serialize)]
 struct Location {
     path: String,
-    range: Range,
+    /// Absent for a file that could not be read: the diagnostic is about
+    /// the whole file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range: Option<Range>,
 }
 
 #[derive(Serialize)]
@@ -57,8 +60,13 @@ struct LineColumn {
 #[derive(Serialize)]
 struct Code<'a> {
     value: &'a str,
-    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
+
+/// The code of a path that could not be read (not a rule): the run fails
+/// with exit code 2, so reviewdog must show it.
+const INPUT_ERROR: &str = "input-error";
 
 pub fn render(outcome: &Outcome) -> String {
     let result = DiagnosticResult {
@@ -66,11 +74,16 @@ pub fn render(outcome: &Outcome) -> String {
             name: "schema-lint",
             url: HOMEPAGE,
         },
-        severity: worst(&outcome.diagnostics).map(severity),
+        severity: if outcome.input_errors.is_empty() {
+            worst(&outcome.diagnostics).map(severity)
+        } else {
+            Some(severity(Severity::Error))
+        },
         diagnostics: outcome
             .diagnostics
             .iter()
             .map(|d| diagnostic(outcome, d))
+            .chain(outcome.input_errors.iter().map(input_error))
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&result).unwrap_or_default();
@@ -84,15 +97,30 @@ fn diagnostic<'a>(outcome: &Outcome, d: &'a Diagnostic) -> RdDiagnostic<'a> {
         message: message_with_help(d),
         location: Location {
             path: ci_path(outcome, d),
-            range: Range {
+            range: Some(Range {
                 start: byte_position(source, d.span.start),
                 end: byte_position(source, d.span.end),
-            },
+            }),
         },
         severity: severity(d.severity),
         code: Code {
             value: d.rule,
-            url: rule_url(d.rule),
+            url: Some(rule_url(d.rule)),
+        },
+    }
+}
+
+fn input_error<'a>(error: &InputError) -> RdDiagnostic<'a> {
+    RdDiagnostic {
+        message: error.message.clone(),
+        location: Location {
+            path: ci_display(&display_path(&error.path)),
+            range: None,
+        },
+        severity: severity(Severity::Error),
+        code: Code {
+            value: INPUT_ERROR,
+            url: None,
         },
     }
 }
@@ -109,14 +137,9 @@ fn severity(severity: Severity) -> &'static str {
 /// the text, like `SourceFile::line_col`).
 fn byte_position(source: &SourceFile, offset: usize) -> LineColumn {
     let offset = offset.min(source.text.len());
-    let before = &source.text.as_bytes()[..offset];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
     LineColumn {
-        line: source.line_col(offset).line,
-        column: offset - line_start + 1,
+        line: source.line_index(offset) + 1,
+        column: offset - source.line_start(offset) + 1,
     }
 }
 

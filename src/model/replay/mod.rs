@@ -167,9 +167,13 @@ impl Replay<'_, '_> {
                 .unwrap_or_default(),
             comment: None,
         };
+        // One pass, then duplicates dropped once: `add_column` per column
+        // would rescan the columns each time (quadratic in wide tables).
         for column in &create.columns {
-            self.add_column(&mut table, column);
+            let column = self.column(&mut table, column);
+            table.columns.push(column);
         }
+        keep_last_of_each_name(&mut table.columns);
         for constraint in &create.constraints {
             self.add_constraint(&mut table, constraint);
         }
@@ -178,10 +182,18 @@ impl Replay<'_, '_> {
     }
 
     fn add_column(&self, table: &mut Table, def: &ColumnDef) {
+        let column = self.column(table, def);
+        table.columns.retain(|c| c.name != column.name);
+        table.columns.push(column);
+    }
+
+    /// A column definition as the model keeps it; its inline constraints
+    /// go to `table`.
+    fn column(&self, table: &mut Table, def: &ColumnDef) -> Column {
         let name = fold(&def.name);
         let name_origin = self.at.ident(&def.name);
         let mut column = Column {
-            name: name.clone(),
+            name,
             name_origin: name_origin.clone(),
             data_type: def.data_type.clone(),
             kind: TypeKind::of(&def.data_type),
@@ -199,8 +211,7 @@ impl Replay<'_, '_> {
         for option in &def.options {
             self.column_option(table, &mut column, &def.name, option);
         }
-        table.columns.retain(|c| c.name != name);
-        table.columns.push(column);
+        column
     }
 
     fn column_option(
@@ -993,4 +1004,17 @@ fn rename_constraint(table: &mut Table, old: &str, new: &str) {
     {
         fk.name = Some(new.to_string());
     }
+}
+
+/// What adding the columns one by one, each replacing an earlier one of the
+/// same name, leaves: the last of each name, in order.
+fn keep_last_of_each_name(columns: &mut Vec<Column>) {
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = columns
+        .iter()
+        .rev()
+        .map(|c| seen.insert(c.name.clone()))
+        .collect();
+    let mut keep = keep.into_iter().rev();
+    columns.retain(|_| keep.next().unwrap_or(true));
 }

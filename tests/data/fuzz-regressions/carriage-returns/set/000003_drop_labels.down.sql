@@ -1,0 +1,1 @@
+DROP TABLE labels; -- expect: migration-filename

@@ -1,0 +1,1 @@
+DR it OP TABLE users;
