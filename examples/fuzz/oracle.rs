@@ -96,7 +96,16 @@ impl Oracle {
                 "sarif",
                 log["runs"][0]["results"].as_array().map_or(0, Vec::len),
             ),
-            ("concise", text(concise).lines().count().saturating_sub(1)),
+            // One line per finding, then one per set (when there are
+            // several) and the summary.
+            (
+                "concise",
+                text(concise)
+                    .lines()
+                    .filter(|line| !line.starts_with("set "))
+                    .count()
+                    .saturating_sub(1),
+            ),
             (
                 "github",
                 text(github).lines().count().saturating_sub(inputs),

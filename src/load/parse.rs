@@ -296,14 +296,15 @@ fn resolve(
                     Classified::Shaping(kind, None) => Some(format!("what this {kind} changes")),
                     Classified::Outside(_) => None,
                 };
+                let index = error_index(tokens, &error, stopped, range.clone());
                 let message = if nested_too_deeply(&tokens.tokens[range.clone()]) {
                     TOO_DEEP.to_string()
                 } else {
-                    error_message(&error, tokens, stopped)
+                    error_message(&error, index.and_then(|i| tokens.token(i)))
                 };
                 let failure = ParseFailure {
                     message,
-                    at: error_token(tokens, &error, stopped, range.clone()),
+                    at: index.map(|i| tokens.range(i)),
                     incomplete,
                 };
                 out.push(statement(range, Parsed::Failed(failure), Vec::new()));
@@ -365,21 +366,22 @@ fn describe_token(token: Option<&Token>) -> String {
 }
 
 /// The token the parser was looking at when it failed: the one at the
-/// location its message names, else the one after the last it consumed.
-fn error_token(
+/// location its message names, else the one after the last it consumed
+/// (searched within the statement only: a file of thousands of broken
+/// statements must not cost thousands of scans of the file.)
+fn error_index(
     tokens: &Tokens,
     error: &ParserError,
     consumed_to: usize,
     unit: Range<usize>,
-) -> Option<Range<usize>> {
+) -> Option<usize> {
     let named = message_location(error).and_then(|location| {
         unit.clone()
             .find(|&i| tokens.tokens[i].span.start == location)
     });
-    let index = named
+    named
         .or_else(|| tokens.next_significant(consumed_to.max(unit.start), unit.end))
-        .or_else(|| tokens.prev_significant(unit.end, unit.start))?;
-    Some(tokens.range(index))
+        .or_else(|| tokens.prev_significant(unit.end, unit.start))
 }
 
 /// The location at the end of a `sqlparser` message: "… at Line: 3, Column: 5".
@@ -397,22 +399,13 @@ fn message_location(error: &ParserError) -> Option<Location> {
 
 /// The parser's reason, on one line: `found: …` shows at most the first
 /// line and 40 characters of the token (never a whole function body).
-fn error_message(error: &ParserError, tokens: &Tokens, stopped: usize) -> String {
+fn error_message(error: &ParserError, found: Option<&Token>) -> String {
     let message = match error {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => strip_location(m),
         ParserError::RecursionLimitExceeded => return TOO_DEEP.to_string(),
     };
     let reason = match message.find(", found: ") {
-        Some(at) => {
-            let found = message_location(error)
-                .and_then(|l| tokens.tokens.iter().position(|t| t.span.start == l))
-                .or_else(|| tokens.next_significant(stopped, tokens.len()));
-            format!(
-                "{}, found {}",
-                &message[..at],
-                describe_token(found.and_then(|i| tokens.token(i)))
-            )
-        }
+        Some(at) => format!("{}, found {}", &message[..at], describe_token(found)),
         None => message.to_string(),
     };
     reason.split_whitespace().collect::<Vec<_>>().join(" ")
