@@ -65,9 +65,11 @@ pub fn render(view: &SchemaView<'_>) -> String {
         view.source_name,
         count(view.tables.len(), "table")
     );
-    out.push_str("\n## Contents\n\n");
-    for line in contents {
-        let _ = writeln!(out, "{line}");
+    if !contents.is_empty() {
+        out.push_str("\n## Contents\n\n");
+        for line in contents {
+            let _ = writeln!(out, "{line}");
+        }
     }
     out.push_str(&body);
     out
