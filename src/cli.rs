@@ -118,6 +118,13 @@ pub enum Command {
     /// Write the next migration of a set, in its tool's layout, following
     /// the conventions.
     New(crate::new::NewArgs),
+    /// Document the schema the migrations produce: the schema reference
+    /// (Markdown), an ERD (Mermaid, Graphviz), the model (JSON), or what
+    /// deleting a row does (--cascade TABLE).
+    Schema(crate::schema::SchemaArgs),
+    /// Write SCHEMA_CONVENTIONS.md: the conventions the active rules and
+    /// their options check, with a template table that follows them.
+    Conventions(crate::schema::ConventionsArgs),
     /// Write a commented schema-lint.toml with every rule and option.
     Init {
         /// Where to write it.
@@ -144,6 +151,8 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Init { path }) => crate::docs::init(&path),
         Some(Command::Sets(args)) => run_sets(args),
         Some(Command::New(args)) => crate::new::run(args),
+        Some(Command::Schema(args)) => crate::schema::run(args),
+        Some(Command::Conventions(args)) => crate::schema::run_conventions(args),
         None => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();

@@ -24,6 +24,7 @@ pub mod model;
 pub mod new;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

@@ -37,6 +37,25 @@ pub struct Catalog {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
 }
 
+impl Catalog {
+    /// Every foreign key that references `table` (a self-reference too),
+    /// with the table that holds it, in table-name order.
+    pub fn foreign_keys_to<'a>(
+        &'a self,
+        table: &QualifiedName,
+    ) -> impl Iterator<Item = (&'a Table, &'a ForeignKey)> + use<'a> {
+        let table = table.clone();
+        self.tables.values().flat_map(move |holder| {
+            let table = table.clone();
+            holder
+                .foreign_keys
+                .iter()
+                .filter(move |fk| fk.referenced_table == table)
+                .map(move |fk| (holder, fk))
+        })
+    }
+}
+
 /// A sequence created with `CREATE SEQUENCE` (those serial columns create
 /// implicitly are not listed).
 #[derive(Debug, Clone)]

@@ -435,6 +435,64 @@ pub fn template(conventions: &Conventions) -> Migration {
     }
 }
 
+/// The template of `schema-lint conventions`: a lookup table and a table
+/// that references it (RESTRICT) and itself (an optional link, SET
+/// NULL), complete, so that it lints clean on its own.
+pub fn conventions_template(conventions: &Conventions) -> Vec<String> {
+    let status_table = QualifiedName::new(None, format!("thing{}", conventions.lookup_suffix));
+    let lookup = TableSpec {
+        name: status_table.clone(),
+        keys: Vec::new(),
+        data: Vec::new(),
+        lookup: true,
+        unique_indexes: Vec::new(),
+        comments: false,
+    };
+    let key = |name: String, references: &QualifiedName, not_null, on_delete| KeyColumn {
+        name,
+        sql_type: "BIGINT".to_string(),
+        not_null,
+        references: references.clone(),
+        referenced_column: "id".to_string(),
+        on_delete,
+        comment: None,
+    };
+    let things = QualifiedName::new(None, "things");
+    let table = TableSpec {
+        keys: vec![
+            key(
+                format!("{}_id", conventions.status_word()),
+                &status_table,
+                true,
+                "RESTRICT",
+            ),
+            key("parent_thing_id".to_string(), &things, false, "SET NULL"),
+        ],
+        name: things,
+        data: vec![
+            "name TEXT NOT NULL".to_string(),
+            "description TEXT".to_string(),
+            "is_active BOOLEAN NOT NULL DEFAULT true".to_string(),
+        ],
+        lookup: false,
+        unique_indexes: vec![vec!["name".to_string()]],
+        comments: false,
+    };
+    let mut up = render(&lookup, conventions).up;
+    up.extend(render(&table, conventions).up);
+    up
+}
+
+/// The trigger function that keeps the `updated_at` column current, when
+/// `updated-at-trigger` is on.
+pub fn trigger_function(conventions: &Conventions) -> Option<String> {
+    let (function, column) = conventions.trigger.as_ref()?;
+    Some(format!(
+        "CREATE OR REPLACE FUNCTION {function}()\nRETURNS TRIGGER AS $$\nBEGIN\n    NEW.{} = now();\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;",
+        quote(column)
+    ))
+}
+
 /// The statements that create a table, and the down statement.
 fn render(spec: &TableSpec, conventions: &Conventions) -> Migration {
     let table = &spec.name;

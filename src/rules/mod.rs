@@ -31,6 +31,7 @@ mod repeating_columns;
 mod status_fk_restrict;
 mod status_lookup;
 pub mod support;
+mod table_comments;
 mod table_naming;
 mod timestamp_columns;
 mod unique_naming;
@@ -247,6 +248,7 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<migration_filename::MigrationFilename>(),
         Registered::of::<migration_layout::MigrationLayout>(),
         Registered::of::<forward_only::ForwardOnly>(),
+        Registered::of::<table_comments::TableComments>(),
         Registered::of::<extension_allowlist::ExtensionAllowlist>(),
         Registered::of::<no_select_star::NoSelectStar>(),
         Registered::of::<repeating_columns::RepeatingColumns>(),

@@ -1,0 +1,258 @@
+//! Schema documentation from the model: `schema-lint schema` (an ERD in
+//! Mermaid or Graphviz, the schema reference in Markdown, the model as
+//! JSON, the impact of deleting a row) and `schema-lint conventions`.
+//!
+//! Every renderer reads a [`SchemaView`]: a `Catalog` and, where it came
+//! from migrations, the files its objects were written in. The schema of
+//! a live database (`schema-lint db`) can be documented the same way,
+//! without places.
+
+pub mod cascade;
+pub mod conventions;
+pub mod dot;
+pub mod json;
+pub mod markdown;
+pub mod mermaid;
+pub mod view;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use crate::cli::{EXIT_CLEAN, EXIT_ERROR, ReadArgs};
+use crate::config::{CommandLine, Settings};
+use crate::load::{LoadedSet, Project};
+use crate::model::replay::replay;
+use crate::model::{Catalog, QualifiedName, Table};
+use crate::source::display_path;
+
+pub use view::{SchemaView, TableFilter};
+
+/// `schema-lint schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// The migration set: its folder, or files or folders in it (default:
+    /// the config's `roots`, else migrations/).
+    pub paths: Vec<PathBuf>,
+    /// `markdown` (the schema reference), `mermaid` or `dot` (a diagram),
+    /// `json` (the model); with --cascade: `text` or `json`.
+    #[arg(long, value_enum)]
+    pub format: Option<SchemaFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only the tables matching these globs (comma-separated; `auth.*`,
+    /// `scene*`).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB,...")]
+    pub tables: Vec<String>,
+    /// Leave out the tables matching these globs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB,...")]
+    pub exclude: Vec<String>,
+    /// What deleting one row of TABLE does, and updating its key, through
+    /// every foreign key, transitively.
+    #[arg(long, value_name = "TABLE")]
+    pub cascade: Option<String>,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    Markdown,
+    Mermaid,
+    Dot,
+    Json,
+    /// The cascade tree (with --cascade).
+    Text,
+}
+
+/// `schema-lint conventions`.
+#[derive(Debug, clap::Args)]
+pub struct ConventionsArgs {
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+pub fn run(args: SchemaArgs) -> u8 {
+    let cli = CommandLine {
+        max_file_size: args.read.max_file_size,
+        ..CommandLine::default()
+    };
+    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    let result =
+        document(&args, &settings).and_then(|text| write_out(&text, args.output.as_deref()));
+    match result {
+        Ok(()) => EXIT_CLEAN,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+pub fn run_conventions(args: ConventionsArgs) -> u8 {
+    let settings = match crate::cli::settings(args.config.as_deref(), &CommandLine::default()) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    match write_out(&conventions::render(&settings), args.output.as_deref()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The document `args` ask for, from the one migration set they name.
+fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
+    let paths = crate::cli::lint_paths(&args.paths, settings)?;
+    let (project, errors) = crate::lint::read(&paths, settings);
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("error: {error}");
+        }
+        return Err(
+            "the migration set cannot be read whole, so its schema is not known".to_string(),
+        );
+    }
+    let set = only_set(&project, &paths)?;
+    let catalog = replay(&project, set);
+    let source_name = display_path(&set.root);
+    if let Some(table) = &args.cascade {
+        return cascade_document(&catalog, &project, table, args.format);
+    }
+    let filter = TableFilter::new(&args.tables, &args.exclude)?;
+    let view = SchemaView::new(&catalog, Some(&project), &filter, source_name);
+    if view.tables.is_empty() && !catalog.tables.is_empty() {
+        return Err("--tables/--exclude leave no table to document".to_string());
+    }
+    render(&view, args.format.unwrap_or(SchemaFormat::Markdown))
+}
+
+/// Renders a schema in one of the document formats.
+pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, String> {
+    Ok(match format {
+        SchemaFormat::Markdown => markdown::render(view),
+        SchemaFormat::Mermaid => {
+            let text = mermaid::render(view);
+            if text.len() > mermaid::MAX_TEXT_SIZE {
+                eprintln!(
+                    "note: the diagram has {} characters; Mermaid refuses more than {} by default (GitHub too): draw part of the schema with --tables or --exclude",
+                    text.len(),
+                    mermaid::MAX_TEXT_SIZE
+                );
+            }
+            text
+        }
+        SchemaFormat::Dot => dot::render(view),
+        SchemaFormat::Json => json::render(view),
+        SchemaFormat::Text => {
+            return Err(
+                "`--format text` is for --cascade; the schema is `markdown`, `mermaid`, `dot` or `json`"
+                    .to_string(),
+            );
+        }
+    })
+}
+
+fn cascade_document(
+    catalog: &Catalog,
+    project: &Project,
+    name: &str,
+    format: Option<SchemaFormat>,
+) -> Result<String, String> {
+    let table = find_table(catalog, name)?;
+    let (delete, update) = cascade::trees(catalog, table);
+    let view = SchemaView::new(
+        catalog,
+        Some(project),
+        &TableFilter::default(),
+        String::new(),
+    );
+    match format.unwrap_or(SchemaFormat::Text) {
+        SchemaFormat::Text => Ok(cascade::render_text(catalog, &delete, &update)),
+        SchemaFormat::Json => Ok(cascade::render_json(catalog, &delete, &update, &|origin| {
+            view.place(origin)
+        })),
+        other => Err(format!(
+            "--cascade prints `text` or `json`, not `{}`",
+            other
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// The table `text` names: `users`, `auth.users`, as written or folded to
+/// lower case as PostgreSQL folds unquoted names.
+pub fn find_table<'c>(catalog: &'c Catalog, text: &str) -> Result<&'c Table, String> {
+    let candidates = [text.to_string(), text.to_lowercase()];
+    for candidate in &candidates {
+        let name = match candidate.split_once('.') {
+            Some((schema, name)) => QualifiedName::new(Some(schema.to_string()), name),
+            None => QualifiedName::new(None, candidate.clone()),
+        };
+        if let Some(table) = catalog.tables.get(&name) {
+            return Ok(table);
+        }
+    }
+    let names: Vec<String> = catalog.tables.keys().map(|n| n.to_string()).collect();
+    let mut message = format!("the migration set creates no table `{text}`");
+    if let Some(close) = crate::suggest::closest(text, names.iter().map(String::as_str)) {
+        message.push_str(&format!("; did you mean `{close}`?"));
+    }
+    Err(message)
+}
+
+/// The one set the paths hold.
+fn only_set<'p>(project: &'p Project, paths: &[PathBuf]) -> Result<&'p LoadedSet, String> {
+    let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+    match project.sets.as_slice() {
+        [] => Err(format!("no migration set found in {}", shown.join(", "))),
+        [one] => Ok(one),
+        many => {
+            let roots: Vec<String> = many
+                .iter()
+                .map(|s| format!("  {} ({})", display_path(&s.root), s.layout))
+                .collect();
+            Err(format!(
+                "{} holds {} migration sets; document one at a time by naming its folder:\n{}",
+                shown.join(", "),
+                many.len(),
+                roots.join("\n")
+            ))
+        }
+    }
+}
+
+/// Writes `text` to `output`, or to standard output.
+fn write_out(text: &str, output: Option<&Path>) -> Result<(), String> {
+    match output {
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", display_path(parent)))?;
+            }
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", display_path(path)))
+        }
+        None => {
+            // A closed pipe (`| head`) is not our failure.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
+    }
+}
