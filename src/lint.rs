@@ -35,6 +35,14 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     lint_changes(paths, settings, None)
 }
 
+/// Lints `paths` where some files are given as text (an editor's unsaved
+/// buffers, stdin), keyed by their paths: the text is linted instead of
+/// the disk, and a buffered file need not exist on disk yet. The rest of
+/// each file's set is read from disk as context.
+pub fn lint_buffers(paths: &[PathBuf], settings: &Settings, buffers: &load::Buffers) -> Outcome {
+    run(paths, settings, None, buffers)
+}
+
 /// Lints, reporting only on files `changes` names (`--diff`); the rest of
 /// their sets is still loaded as context.
 pub fn lint_changes(
@@ -42,7 +50,16 @@ pub fn lint_changes(
     settings: &Settings,
     changes: Option<&ChangeSet>,
 ) -> Outcome {
-    let (mut project, input_errors) = read(paths, settings);
+    run(paths, settings, changes, &load::Buffers::new())
+}
+
+fn run(
+    paths: &[PathBuf],
+    settings: &Settings,
+    changes: Option<&ChangeSet>,
+    buffers: &load::Buffers,
+) -> Outcome {
+    let (mut project, input_errors) = read_with(paths, settings, buffers);
     if let Some(changes) = changes {
         for file in &mut project.files {
             let path = file.source.path();
@@ -71,15 +88,31 @@ pub fn lint_changes(
 /// Discovers and loads the migration sets of `paths` (pipeline steps 1
 /// and 2).
 pub fn read(paths: &[PathBuf], settings: &Settings) -> (Project, Vec<InputError>) {
+    read_with(paths, settings, &load::Buffers::new())
+}
+
+/// `read`, with some files given as text (see `lint_buffers`).
+pub fn read_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    buffers: &load::Buffers,
+) -> (Project, Vec<InputError>) {
     let exclude = |path: &std::path::Path| settings.is_excluded(path);
+    // Buffers are found and read by their resolved paths.
+    let buffers: load::Buffers = buffers
+        .iter()
+        .map(|(path, text)| (discover::located(path), text.clone()))
+        .collect();
     let options = discover::Options {
         layout: settings.layout,
         sets: &settings.sets,
         exclude: &exclude,
+        buffers: &buffers,
     };
     let discovery = discover::discover(paths, &options);
     let read = load::ReadOptions {
         max_file_size: settings.max_file_size,
+        buffers: std::sync::Arc::new(buffers.clone()),
     };
     let (project, mut errors) = load::load(discovery, read);
     errors.sort();

@@ -108,16 +108,19 @@ impl Listing {
 
 /// Lists the set rooted at `root` (a resolved path).
 pub fn list(
+    disk: &Disk<'_>,
     root: &Path,
     anchor: &Anchor,
     config: Option<&SetConfig>,
     forced: Option<Layout>,
 ) -> Listing {
     let mut listing = match (anchor, config) {
-        (Anchor::Configured(_), Some(config)) => configured(root, config),
-        (Anchor::Marker(layout, evidence), _) => marked(root, forced.unwrap_or(*layout), evidence),
-        (Anchor::Folders, _) => folders(root, forced),
-        _ => flat(root, forced),
+        (Anchor::Configured(_), Some(config)) => configured(disk, root, config),
+        (Anchor::Marker(layout, evidence), _) => {
+            marked(disk, root, forced.unwrap_or(*layout), evidence)
+        }
+        (Anchor::Folders, _) => folders(disk, root, forced),
+        _ => flat(disk, root, forced),
     };
     if let Some(order) = config.and_then(|c| c.order) {
         listing.order = order;
@@ -128,6 +131,21 @@ pub fn list(
 }
 
 // ----- reading folders ------------------------------------------------------
+
+/// The files discovery sees: the disk, plus buffers that stand for files
+/// (an editor's unsaved text, `--stdin-filename`), by resolved path.
+pub struct Disk<'a> {
+    pub buffers: &'a std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl Disk<'_> {
+    /// Buffered files directly in `dir` (resolved), by name.
+    fn buffered_in(&self, dir: &Path) -> impl Iterator<Item = &PathBuf> {
+        self.buffers
+            .keys()
+            .filter(move |path| path.parent() == Some(dir))
+    }
+}
 
 /// An entry of a folder.
 struct Entry {
@@ -148,7 +166,7 @@ enum Kind {
 
 /// The entries of a folder, sorted by name, without hidden ones; links are
 /// followed to what they point at.
-fn entries(dir: &Path, listing: &mut Listing) -> Vec<Entry> {
+fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let read = match std::fs::read_dir(dir) {
         Ok(read) => read,
         Err(error) => {
@@ -184,6 +202,15 @@ fn entries(dir: &Path, listing: &mut Listing) -> Vec<Entry> {
             })
         })
         .collect();
+    for path in disk.buffered_in(dir) {
+        if !found.iter().any(|entry| entry.path == *path) {
+            found.push(Entry {
+                name: name_of(path),
+                path: path.clone(),
+                kind: Kind::File,
+            });
+        }
+    }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
@@ -191,12 +218,18 @@ fn entries(dir: &Path, listing: &mut Listing) -> Vec<Entry> {
 /// The `.sql` files of a folder (and, `recursive`, of the folders below
 /// it, without hidden and build folders), relative to `root`. A `.sql`
 /// entry that is not a regular file is named as unreadable.
-fn sql_files(root: &Path, dir: &Path, recursive: bool, listing: &mut Listing) -> Vec<PathBuf> {
+fn sql_files(
+    disk: &Disk<'_>,
+    root: &Path,
+    dir: &Path,
+    recursive: bool,
+    listing: &mut Listing,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for entry in entries(dir, listing) {
+    for entry in entries(disk, dir, listing) {
         match entry.kind {
             Kind::Folder if recursive && !is_skipped_dir(&entry.name) => {
-                out.extend(sql_files(root, &entry.path, true, listing));
+                out.extend(sql_files(disk, root, &entry.path, true, listing));
             }
             Kind::Other(kind) if is_sql(&entry.path) => listing
                 .unreadable
@@ -221,9 +254,9 @@ fn file_name_of(relative: &Path) -> String {
 /// A folder of files whose names say the layout (sqlx, golang-migrate,
 /// Flyway, refinery, numbered, …). Section layouts (goose, dbmate, tern,
 /// Liquibase) are told apart when the files are read.
-fn flat(root: &Path, forced: Option<Layout>) -> Listing {
+fn flat(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     let mut probe = Listing::new(Layout::Unversioned, "");
-    let names: Vec<PathBuf> = sql_files(root, root, false, &mut probe);
+    let names: Vec<PathBuf> = sql_files(disk, root, root, false, &mut probe);
     let (layout, evidence) = match forced {
         Some(layout) => (layout, "`layout` in the config".to_string()),
         None => {
@@ -258,7 +291,7 @@ fn flat(root: &Path, forced: Option<Layout>) -> Listing {
     listing.unreadable = probe.unreadable;
     let recursive = layout.facts().shape == Shape::Recursive;
     let names = if recursive {
-        sql_files(root, root, true, &mut listing)
+        sql_files(disk, root, root, true, &mut listing)
     } else {
         names
     };
@@ -551,22 +584,22 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 
 // ----- sets found by a marker file -------------------------------------------
 
-fn marked(root: &Path, layout: Layout, evidence: &str) -> Listing {
+fn marked(disk: &Disk<'_>, root: &Path, layout: Layout, evidence: &str) -> Listing {
     match layout {
-        Layout::Sqitch => sqitch(root),
-        Layout::Drizzle => drizzle(root),
-        Layout::Atlas => atlas(root),
-        Layout::Prisma => prisma(root),
-        Layout::GraphileMigrate => graphile(root),
+        Layout::Sqitch => sqitch(disk, root),
+        Layout::Drizzle => drizzle(disk, root),
+        Layout::Atlas => atlas(disk, root),
+        Layout::Prisma => prisma(disk, root),
+        Layout::GraphileMigrate => graphile(disk, root),
         _ => {
-            let mut listing = flat(root, Some(layout));
+            let mut listing = flat(disk, root, Some(layout));
             listing.evidence = format!("`{evidence}`");
             listing
         }
     }
 }
 
-fn sqitch(root: &Path) -> Listing {
+fn sqitch(disk: &Disk<'_>, root: &Path) -> Listing {
     let mut listing = Listing::new(Layout::Sqitch, "`sqitch.plan`");
     let plan_text = plans::read_text(&root.join("sqitch.plan")).unwrap_or_default();
     let changes = plans::sqitch_plan(&plan_text);
@@ -616,7 +649,7 @@ fn sqitch(root: &Path) -> Listing {
         }
     }
     for folder in ["deploy", "revert"] {
-        for relative in sql_files(root, &root.join(folder), true, &mut listing) {
+        for relative in sql_files(disk, root, &root.join(folder), true, &mut listing) {
             if !planned.contains(&relative) {
                 listing.note(
                     relative.clone(),
@@ -633,11 +666,11 @@ fn sqitch(root: &Path) -> Listing {
     listing
 }
 
-fn drizzle(root: &Path) -> Listing {
+fn drizzle(disk: &Disk<'_>, root: &Path) -> Listing {
     let mut listing = Listing::new(Layout::Drizzle, "`meta/_journal.json`");
     let journal_path = PathBuf::from("meta").join("_journal.json");
     let text = plans::read_text(&root.join(&journal_path)).unwrap_or_default();
-    let on_disk = sql_files(root, root, false, &mut listing);
+    let on_disk = sql_files(disk, root, root, false, &mut listing);
     let tags = match plans::drizzle_journal(&text) {
         Ok(tags) => tags,
         Err(reason) => {
@@ -693,8 +726,8 @@ fn drizzle(root: &Path) -> Listing {
     listing
 }
 
-fn atlas(root: &Path) -> Listing {
-    let mut listing = flat(root, Some(Layout::Atlas));
+fn atlas(disk: &Disk<'_>, root: &Path) -> Listing {
+    let mut listing = flat(disk, root, Some(Layout::Atlas));
     listing.evidence = "`atlas.sum`".to_string();
     let text = plans::read_text(&root.join("atlas.sum")).unwrap_or_default();
     let summed = plans::atlas_sum(&text);
@@ -736,8 +769,8 @@ fn atlas(root: &Path) -> Listing {
     listing
 }
 
-fn prisma(root: &Path) -> Listing {
-    let mut listing = folders(root, Some(Layout::Prisma));
+fn prisma(disk: &Disk<'_>, root: &Path) -> Listing {
+    let mut listing = folders(disk, root, Some(Layout::Prisma));
     listing.evidence = "`migration_lock.toml`".to_string();
     let lock = plans::read_text(&root.join("migration_lock.toml")).unwrap_or_default();
     if let Some((provider, line)) = plans::prisma_provider(&lock)
@@ -760,9 +793,9 @@ fn prisma(root: &Path) -> Listing {
     listing
 }
 
-fn graphile(root: &Path) -> Listing {
+fn graphile(disk: &Disk<'_>, root: &Path) -> Listing {
     let mut listing = Listing::new(Layout::GraphileMigrate, "`committed/`");
-    for relative in sql_files(root, &root.join("committed"), false, &mut listing) {
+    for relative in sql_files(disk, root, &root.join("committed"), false, &mut listing) {
         let name = classify_graphile(&file_name_of(&relative));
         listing.files.push(Listed { relative, name });
     }
@@ -782,9 +815,9 @@ fn graphile(root: &Path) -> Listing {
 /// A folder of migration folders: diesel, Hasura, numbered folders, or
 /// Prisma without its lock file. Which one is decided by the project's
 /// files (`diesel.toml`, Hasura's `config.yaml`) or by the folder names.
-fn folders(root: &Path, forced: Option<Layout>) -> Listing {
+fn folders(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     let mut probe = Listing::new(Layout::Unversioned, "");
-    let found = entries(root, &mut probe);
+    let found = entries(disk, root, &mut probe);
     let folders: Vec<(&Entry, layout::FolderName)> = found
         .iter()
         .filter(|entry| entry.kind == Kind::Folder)
@@ -810,7 +843,7 @@ fn folders(root: &Path, forced: Option<Layout>) -> Listing {
                 "move `run_sql` SQL into the folder's `up.sql` to have it linted".to_string(),
             );
         }
-        for file in sql_files(root, &folder.path, false, &mut listing) {
+        for file in sql_files(disk, root, &folder.path, false, &mut listing) {
             let name = file_name_of(&file);
             let relative = file;
             match folder_file(parsed, &name, up, down, layout) {
@@ -898,7 +931,7 @@ fn folder_layout(
 
 // ----- [[sets]] entries --------------------------------------------------------
 
-fn configured(root: &Path, config: &SetConfig) -> Listing {
+fn configured(disk: &Disk<'_>, root: &Path, config: &SetConfig) -> Listing {
     let Some(include) = &config.include else {
         let layout = config.layout;
         let is_folders = layout.is_some_and(|l| matches!(l.facts().shape, Shape::Folders { .. }));
@@ -909,9 +942,9 @@ fn configured(root: &Path, config: &SetConfig) -> Listing {
                 | Layout::Atlas
                 | Layout::Prisma
                 | Layout::GraphileMigrate),
-            ) => marked(root, layout, "[[sets]]"),
-            _ if is_folders => folders(root, layout),
-            _ => flat(root, layout),
+            ) => marked(disk, root, layout, "[[sets]]"),
+            _ if is_folders => folders(disk, root, layout),
+            _ => flat(disk, root, layout),
         };
         listing.evidence = "a `[[sets]]` entry".to_string();
         exclude(&mut listing, config.exclude.as_ref());
@@ -919,7 +952,7 @@ fn configured(root: &Path, config: &SetConfig) -> Listing {
     };
     let layout = config.layout.unwrap_or(Layout::Unversioned);
     let mut listing = Listing::new(layout, "a `[[sets]]` entry");
-    for relative in sql_files(root, root, true, &mut listing) {
+    for relative in sql_files(disk, root, root, true, &mut listing) {
         if !include.is_match(&relative) {
             continue;
         }

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 
 pub use layout::{FileName, Layout, Order, Role, Version};
 pub use list::SetConfig;
-pub use walk::io_message;
+pub use walk::{io_message, located};
 
 use crate::diagnostic::InputError;
 use crate::source::canonical;
@@ -35,6 +35,9 @@ use place::{Anchor, Finder, Place};
 pub struct MigrationFile {
     /// The path as the user named it, or as found under a path they named.
     pub path: PathBuf,
+    /// The path with its folder resolved (links, `..`): what buffers are
+    /// keyed by.
+    pub resolved: PathBuf,
     pub name: FileName,
     /// Whether findings in this file are reported (false: context only).
     pub reported: bool,
@@ -98,7 +101,12 @@ pub struct Options<'a> {
     pub sets: &'a [SetConfig],
     /// Paths to leave out (configuration `exclude`).
     pub exclude: &'a dyn Fn(&Path) -> bool,
+    /// Files that exist only as text (an editor's unsaved buffer, stdin),
+    /// by resolved path: found as if they were on disk.
+    pub buffers: &'a crate::load::Buffers,
 }
+
+static NO_BUFFERS: crate::load::Buffers = crate::load::Buffers::new();
 
 impl Default for Options<'_> {
     fn default() -> Self {
@@ -106,6 +114,7 @@ impl Default for Options<'_> {
             layout: None,
             sets: &[],
             exclude: &|_| false,
+            buffers: &NO_BUFFERS,
         }
     }
 }
@@ -127,7 +136,12 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
     let mut roots: BTreeMap<PathBuf, Root> = BTreeMap::new();
 
     for path in paths {
-        for found in walk::files_under(path, options.exclude, &mut discovery.errors) {
+        for found in walk::files_under(
+            path,
+            options.exclude,
+            options.buffers,
+            &mut discovery.errors,
+        ) {
             match finder.place(&found.canonical) {
                 Place::Set { root, anchor } => {
                     let depth = found
@@ -157,7 +171,10 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
             Anchor::Configured(index) => options.sets.get(index),
             _ => None,
         };
-        let listing = list::list(&root, &found.anchor, config, options.layout);
+        let disk = list::Disk {
+            buffers: options.buffers,
+        };
+        let listing = list::list(&disk, &root, &found.anchor, config, options.layout);
         let mut set = migration_set(
             &root,
             found.shown,
@@ -204,6 +221,7 @@ fn migration_set(
         }
         files.push(MigrationFile {
             path,
+            resolved,
             name: listed.name,
             reported: is_reported,
         });

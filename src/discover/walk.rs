@@ -39,8 +39,17 @@ pub fn is_sql(path: &Path) -> bool {
 pub fn files_under(
     path: &Path,
     exclude: &dyn Fn(&Path) -> bool,
+    buffers: &crate::load::Buffers,
     errors: &mut Vec<InputError>,
 ) -> Vec<Found> {
+    // A file that exists only as a buffer (not saved yet).
+    if buffers.contains_key(&located(path)) {
+        return vec![Found {
+            shown: path.to_path_buf(),
+            canonical: located(path),
+            walked: false,
+        }];
+    }
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) => {

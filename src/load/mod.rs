@@ -140,16 +140,23 @@ impl Project {
 }
 
 /// How files are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Files larger than this are not read.
     pub max_file_size: u64,
+    /// Text that stands for files, by resolved path (an editor's unsaved
+    /// buffers, stdin): read instead of the disk.
+    pub buffers: std::sync::Arc<Buffers>,
 }
+
+/// Text that stands for a file, by the file's path.
+pub type Buffers = std::collections::BTreeMap<PathBuf, String>;
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
+            buffers: Default::default(),
         }
     }
 }
@@ -169,7 +176,7 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         .collect();
     let results: Vec<(usize, Result<LoadedFile, InputError>)> = jobs
         .into_par_iter()
-        .map(|(set, file)| (set, load_file(file, options)))
+        .map(|(set, file)| (set, load_file(file, &options)))
         .collect();
 
     let mut project = Project {
@@ -209,7 +216,7 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
             .filter(|note| !(refined && note.guess))
             .cloned()
             .collect();
-        place_notes(&mut project, index, &notes, options);
+        place_notes(&mut project, index, &notes, &options);
     }
     (project, errors)
 }
@@ -245,7 +252,7 @@ fn refine_layout(set: &mut LoadedSet, files: &[LoadedFile]) -> bool {
 
 /// Gives each plan note a place in a loaded file: the migration it names,
 /// else the plan file itself (loaded for its text).
-fn place_notes(project: &mut Project, set: usize, notes: &[PlanNote], options: ReadOptions) {
+fn place_notes(project: &mut Project, set: usize, notes: &[PlanNote], options: &ReadOptions) {
     for note in notes {
         let file = project.sets[set]
             .files
@@ -275,7 +282,7 @@ fn plan_file(
     project: &mut Project,
     set: usize,
     path: &std::path::Path,
-    options: ReadOptions,
+    options: &ReadOptions,
 ) -> Option<FileId> {
     if let Some(existing) = project
         .files
@@ -292,6 +299,7 @@ fn plan_file(
     let id = FileId(project.files.len());
     let migration = MigrationFile {
         path: path.to_path_buf(),
+        resolved: PathBuf::new(),
         name: crate::discover::FileName::unversioned(&path.to_string_lossy()),
         reported,
     };
@@ -313,10 +321,16 @@ fn plan_file(
 }
 
 /// Reads, splits and parses one file.
-pub fn load_file(migration: MigrationFile, options: ReadOptions) -> Result<LoadedFile, InputError> {
+pub fn load_file(
+    migration: MigrationFile,
+    options: &ReadOptions,
+) -> Result<LoadedFile, InputError> {
     let path = migration.path.clone();
-    let bytes = read_regular_file(&path, options.max_file_size)
-        .map_err(|e| InputError::new(&path, e.to_string()))?;
+    let bytes = match options.buffers.get(&migration.resolved) {
+        Some(text) => text.as_bytes().to_vec(),
+        None => read_regular_file(&path, options.max_file_size)
+            .map_err(|e| InputError::new(&path, e.to_string()))?,
+    };
     let decoded = read::decode(bytes);
     let mut source = SourceFile::new(path, decoded.text);
     source.bom = decoded.bom;
@@ -394,6 +408,7 @@ mod tests {
     fn load_text(name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {
             path: PathBuf::from(name),
+            resolved: PathBuf::new(),
             name: classify(name),
             reported: true,
         };

@@ -160,6 +160,7 @@ mod tests {
     fn statements(text: &str) -> Vec<(String, bool, Option<usize>)> {
         let migration = MigrationFile {
             path: PathBuf::from("1_a.sql"),
+            resolved: PathBuf::new(),
             name: classify("1_a.sql"),
             reported: true,
         };

@@ -736,6 +736,7 @@ mod tests {
             .map(|(i, name)| {
                 let migration = MigrationFile {
                     path: PathBuf::from(name),
+                    resolved: PathBuf::new(),
                     name: classify(name),
                     reported: true,
                 };
