@@ -174,9 +174,14 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         .enumerate()
         .flat_map(|(set, s)| s.files.iter().cloned().map(move |f| (set, f)))
         .collect();
-    let results: Vec<(usize, Result<LoadedFile, InputError>)> = jobs
+    // Bytes first, so that every file that can be read has its id before
+    // it is parsed (what it does to the schema points into it by id).
+    let read: Vec<(usize, MigrationFile, Result<Vec<u8>, InputError>)> = jobs
         .into_par_iter()
-        .map(|(set, file)| (set, load_file(file, &options)))
+        .map(|(set, file)| {
+            let bytes = read_bytes(&file, &options);
+            (set, file, bytes)
+        })
         .collect();
 
     let mut project = Project {
@@ -197,17 +202,21 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         })
         .collect();
     let mut errors = errors;
-    for (set, result) in results {
-        match result {
-            Ok(mut file) => {
-                let id = FileId(project.files.len());
-                file.id = id;
+    let mut readable = Vec::with_capacity(read.len());
+    for (set, file, bytes) in read {
+        match bytes {
+            Ok(bytes) => {
+                let id = FileId(readable.len());
                 project.sets[set].files.push(id);
-                project.files.push(file);
+                readable.push((id, file, bytes));
             }
             Err(error) => errors.push(error),
         }
     }
+    project.files = readable
+        .into_par_iter()
+        .map(|(id, file, bytes)| parse_bytes(id, file, bytes))
+        .collect();
     for (index, set) in sets.iter().enumerate() {
         let refined = refine_layout(&mut project.sets[index], &project.files);
         let notes: Vec<PlanNote> = set
@@ -320,23 +329,23 @@ fn plan_file(
     Some(id)
 }
 
-/// Reads, splits and parses one file.
-pub fn load_file(
-    migration: MigrationFile,
-    options: &ReadOptions,
-) -> Result<LoadedFile, InputError> {
-    let path = migration.path.clone();
-    let bytes = match options.buffers.get(&migration.resolved) {
-        Some(text) => text.as_bytes().to_vec(),
-        None => read_regular_file(&path, options.max_file_size)
-            .map_err(|e| InputError::new(&path, e.to_string()))?,
-    };
+/// A file's bytes: its buffer's, else the disk's.
+fn read_bytes(migration: &MigrationFile, options: &ReadOptions) -> Result<Vec<u8>, InputError> {
+    match options.buffers.get(&migration.resolved) {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => read_regular_file(&migration.path, options.max_file_size)
+            .map_err(|e| InputError::new(&migration.path, e.to_string())),
+    }
+}
+
+/// Decodes, splits and parses a file's bytes.
+fn parse_bytes(id: FileId, migration: MigrationFile, bytes: Vec<u8>) -> LoadedFile {
     let decoded = read::decode(bytes);
-    let mut source = SourceFile::new(path, decoded.text);
+    let mut source = SourceFile::new(migration.path.clone(), decoded.text);
     source.bom = decoded.bom;
-    let mut file = parse_source(FileId(0), migration, source);
+    let mut file = parse_source(id, migration, source);
     file.invalid_utf8 = decoded.invalid;
-    Ok(file)
+    file
 }
 
 /// Splits and parses text that is already in memory.
@@ -374,10 +383,11 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
                 incomplete: None,
             }),
             extras: Vec::new(),
+            changes: Vec::new(),
         });
     }
     let (statements, nested) = procedural::expand(&source, &tokens, statements);
-    LoadedFile {
+    let mut file = LoadedFile {
         id,
         kind: FileKind::Migration,
         source,
@@ -389,6 +399,28 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         sections: split.sections,
         invalid_utf8: None,
         nested,
+    };
+    read_changes(&mut file);
+    file
+}
+
+/// Reads what every up statement does to the schema, while the tokens
+/// that place it are at hand.
+fn read_changes(file: &mut LoadedFile) {
+    let changes: Vec<_> = file
+        .statements
+        .iter()
+        .map(|statement| match statement.direction {
+            Direction::Up => crate::model::read::changes(
+                &crate::locate::Locator::new(file, statement),
+                statement.ast(),
+                &statement.extras,
+            ),
+            Direction::Down => Vec::new(),
+        })
+        .collect();
+    for (statement, changes) in file.statements.iter_mut().zip(changes) {
+        statement.changes = changes;
     }
 }
 

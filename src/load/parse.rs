@@ -32,6 +32,9 @@ pub struct Statement {
     pub nested: Option<usize>,
     /// What rewritten clauses mean for the model (see `compat::Extra`).
     pub extras: Vec<Extra>,
+    /// What the statement does to the schema (up statements only; see
+    /// `model::read`).
+    pub changes: Vec<crate::model::facts::Change>,
 }
 
 /// What parsing made of a statement.
@@ -347,6 +350,7 @@ fn make(
         parsed,
         nested: None,
         extras,
+        changes: Vec::new(),
     }
 }
 

@@ -5,8 +5,10 @@
 //! written, so rules judge the final schema and still point at the source.
 
 pub mod defaults;
+pub mod facts;
 mod indexes;
 pub mod names;
+pub mod read;
 pub mod replay;
 pub mod types;
 pub mod views;

@@ -2,10 +2,9 @@
 //! extensions.
 
 use serde::{Deserialize, Serialize};
-use sqlparser::ast::Statement;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::names::fold;
+use crate::model::facts::Change;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -47,12 +46,11 @@ impl Rule for ExtensionAllowlist {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (locator, statement) in cx.up_statements() {
-            let Statement::CreateExtension(create) = statement else {
+        for change in cx.changes() {
+            let Change::CreateExtension { name, origin } = change else {
                 continue;
             };
-            let name = fold(&create.name);
-            if self.options.allow.contains(&name) {
+            if self.options.allow.contains(name) {
                 continue;
             }
             let allowed = match self.options.allow.as_slice() {
@@ -68,10 +66,10 @@ impl Rule for ExtensionAllowlist {
             out.push(
                 Diagnostic::new(
                     META.name,
-                    &locator.ident(&create.name),
+                    origin,
                     format!("extension `{name}` is not in the allowlist ({allowed})"),
                 )
-                .help(help(&name)),
+                .help(help(name)),
             );
         }
     }

@@ -43,8 +43,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{LoadedFile, LoadedSet, Project, Statement};
-use crate::locate::Locator;
+use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::model::{Catalog, Column, Table};
 use crate::source::Origin;
 
@@ -86,16 +85,11 @@ impl<'a> Context<'a> {
         self.project.set_files(self.set)
     }
 
-    /// Every parsed up statement, with a locator for positions.
-    pub fn up_statements(
-        &self,
-    ) -> impl Iterator<Item = (Locator<'a>, &'a sqlparser::ast::Statement)> + 'a {
-        self.files().flat_map(|file| {
-            file.up_statements()
-                .filter_map(move |statement: &'a Statement| {
-                    Some((Locator::new(file, statement), statement.ast()?))
-                })
-        })
+    /// What the set's up statements do to the schema, in migration order.
+    pub fn changes(&self) -> impl Iterator<Item = &'a crate::model::facts::Change> + 'a {
+        self.files()
+            .flat_map(|file| file.up_statements())
+            .flat_map(|statement| &statement.changes)
     }
 }
 

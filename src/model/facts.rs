@@ -1,0 +1,186 @@
+//! What one statement does to the schema, as typed facts: read from the
+//! statement's syntax tree while its file's tokens are alive (positions
+//! already resolved to byte ranges, see `read`), then replayed in
+//! migration order (`replay`) long after the tokens and the tree are gone.
+//!
+//! Names are as written: which table a name means is only known when the
+//! migrations before it have been replayed.
+
+use super::{Check, Column, ColumnDefault, EnumType, ForeignKey, Index, Key, QualifiedName};
+use super::{Sequence, Table, Trigger, TypeKind, View};
+use crate::source::Origin;
+
+/// One change to the schema.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// `CREATE TABLE` (foreign keys name their tables as written).
+    CreateTable {
+        table: Box<Table>,
+        if_not_exists: bool,
+    },
+    /// `ALTER TABLE` (or a hand-read clause of one, see `load::compat`).
+    AlterTable {
+        table: QualifiedName,
+        actions: Vec<TableChange>,
+    },
+    /// `CREATE INDEX`; the index's table is as written and its name has no
+    /// schema yet (an index lives in its table's schema).
+    CreateIndex {
+        index: Box<Index>,
+        if_not_exists: bool,
+    },
+    RenameIndex {
+        index: QualifiedName,
+        new: String,
+        origin: Origin,
+    },
+    Drop {
+        kind: DropKind,
+        names: Vec<QualifiedName>,
+        cascade: bool,
+    },
+    CreateEnum(EnumType),
+    AddEnumValue {
+        name: QualifiedName,
+        value: String,
+    },
+    /// The trigger's table is as written.
+    CreateTrigger(Box<Trigger>),
+    DropTrigger {
+        name: String,
+        table: Option<QualifiedName>,
+    },
+    RenameTrigger {
+        table: QualifiedName,
+        old: String,
+        new: String,
+    },
+    CreateFunction(QualifiedName),
+    /// `CREATE SEQUENCE` (owner as written).
+    CreateSequence {
+        sequence: Box<Sequence>,
+        if_not_exists: bool,
+    },
+    SequenceOwnedBy {
+        sequence: QualifiedName,
+        table: QualifiedName,
+        column: String,
+    },
+    SequenceType {
+        sequence: QualifiedName,
+        kind: TypeKind,
+        origin: Origin,
+    },
+    RenameSequence {
+        sequence: QualifiedName,
+        new: String,
+    },
+    /// The view's `reads` are as written.
+    CreateView {
+        view: Box<View>,
+        if_not_exists: bool,
+    },
+    RenameView {
+        view: QualifiedName,
+        new: String,
+        origin: Origin,
+    },
+    Comment {
+        on: CommentOn,
+        text: Option<String>,
+        origin: Origin,
+    },
+    /// `CREATE EXTENSION name` (the name where it is written).
+    CreateExtension {
+        name: String,
+        origin: Origin,
+    },
+}
+
+/// What a `DROP` drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropKind {
+    Table,
+    Index,
+    Type,
+    Sequence,
+    View,
+    MaterializedView,
+}
+
+/// What a `COMMENT ON` is about.
+#[derive(Debug, Clone)]
+pub enum CommentOn {
+    Table(QualifiedName),
+    Column(QualifiedName, String),
+}
+
+/// One action of an `ALTER TABLE`.
+#[derive(Debug, Clone)]
+pub enum TableChange {
+    AddColumn {
+        column: Box<Column>,
+        if_not_exists: bool,
+        /// Constraints written on the column (`REFERENCES …`, `UNIQUE`).
+        constraints: Vec<Constraint>,
+    },
+    DropColumn(String),
+    AlterColumn {
+        column: String,
+        change: ColumnChange,
+    },
+    AddConstraint(Box<Constraint>),
+    DropConstraint(String),
+    DropPrimaryKey,
+    RenameColumn {
+        old: String,
+        new: String,
+        origin: Origin,
+    },
+    /// `RENAME TO` (also of a view: `ALTER TABLE v RENAME TO w`).
+    Rename {
+        new: String,
+        origin: Origin,
+    },
+    RenameConstraint {
+        old: String,
+        new: String,
+    },
+    /// `SET SCHEMA`.
+    SetSchema(String),
+}
+
+/// A change of one column.
+#[derive(Debug, Clone)]
+pub enum ColumnChange {
+    SetNotNull,
+    DropNotNull,
+    SetDefault(ColumnDefault),
+    DropDefault,
+    SetType {
+        data_type: sqlparser::ast::DataType,
+        kind: TypeKind,
+        origin: Option<Origin>,
+    },
+    AddIdentity,
+    DropIdentity,
+}
+
+/// A table constraint.
+#[derive(Debug, Clone)]
+pub enum Constraint {
+    PrimaryKey(Key),
+    Unique(Key),
+    /// Names its table as written.
+    ForeignKey(ForeignKey),
+    Check(Check),
+    /// `PRIMARY KEY USING INDEX i` / `UNIQUE USING INDEX i`: the index's
+    /// columns become the key.
+    UsingIndex {
+        primary: bool,
+        index: String,
+        name: Option<String>,
+        name_origin: Option<Origin>,
+        origin: Origin,
+    },
+}

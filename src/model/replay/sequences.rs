@@ -1,0 +1,197 @@
+//! Sequences: created ones, the ones serial columns own, and what renames
+//! and drops of their tables do to them.
+
+use super::Replay;
+use crate::model::names::QualifiedName;
+use crate::model::{ColumnDefault, DefaultKind, Sequence, TypeKind};
+use crate::source::Origin;
+
+impl Replay {
+    pub(super) fn create_sequence(&mut self, sequence: &Sequence, if_not_exists: bool) {
+        if if_not_exists && self.catalog.sequences.contains_key(&sequence.name) {
+            return;
+        }
+        let mut sequence = sequence.clone();
+        sequence.owned_by = sequence
+            .owned_by
+            .take()
+            .and_then(|(table, column)| Some((self.resolve(&table)?, column)));
+        self.catalog
+            .sequences
+            .insert(sequence.name.clone(), sequence);
+    }
+
+    /// A serial column is an integer column, a sequence owned by it and a
+    /// `nextval` default, as PostgreSQL creates them (and pg_dump writes
+    /// them): modelled the same way, so both spellings judge alike.
+    pub(super) fn serial_sequences(&mut self, table_name: &QualifiedName) {
+        let Some(table) = self.catalog.tables.get_mut(table_name) else {
+            return;
+        };
+        let mut created = Vec::new();
+        for column in &mut table.columns {
+            let kind = match column.kind {
+                TypeKind::SmallSerial => TypeKind::SmallInt,
+                TypeKind::Serial => TypeKind::Integer,
+                TypeKind::BigSerial => TypeKind::BigInt,
+                _ => continue,
+            };
+            if column.default.is_some() {
+                continue;
+            }
+            // A serial column is NOT NULL, whatever else it says.
+            column.not_null = true;
+            let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
+            column.default = Some(ColumnDefault {
+                kind: DefaultKind::Nextval(name.clone()),
+                written: format!("nextval('{}'::regclass)", name),
+            });
+            created.push(Sequence {
+                name,
+                kind,
+                type_origin: column.type_origin.clone(),
+                owned_by: Some((table_name.clone(), column.name.clone())),
+            });
+        }
+        for sequence in created {
+            self.catalog
+                .sequences
+                .insert(sequence.name.clone(), sequence);
+        }
+    }
+
+    /// The catalog key of an existing sequence, found like a table's.
+    fn sequence_key(&self, name: &QualifiedName) -> Option<QualifiedName> {
+        if self.catalog.sequences.contains_key(name) {
+            return Some(name.clone());
+        }
+        if name.schema.is_some() {
+            return None;
+        }
+        let mut matches = self
+            .catalog
+            .sequences
+            .keys()
+            .filter(|k| k.name == name.name);
+        match (matches.next(), matches.next()) {
+            (Some(only), None) => Some(only.clone()),
+            _ => None,
+        }
+    }
+
+    fn sequence_mut(&mut self, name: &QualifiedName) -> Option<&mut Sequence> {
+        let key = self.sequence_key(name)?;
+        self.catalog.sequences.get_mut(&key)
+    }
+
+    /// `ALTER SEQUENCE s OWNED BY t.c`.
+    pub(super) fn sequence_owned_by(
+        &mut self,
+        sequence: &QualifiedName,
+        table: &QualifiedName,
+        column: &str,
+    ) {
+        let owner = self.resolve(table).map(|t| (t, column.to_string()));
+        if let Some(found) = self.sequence_mut(sequence) {
+            found.owned_by = owner;
+        }
+    }
+
+    /// `ALTER SEQUENCE s AS type`.
+    pub(super) fn sequence_type(
+        &mut self,
+        sequence: &QualifiedName,
+        kind: &TypeKind,
+        origin: &Origin,
+    ) {
+        if let Some(found) = self.sequence_mut(sequence) {
+            found.kind = kind.clone();
+            found.type_origin = origin.clone();
+        }
+    }
+
+    pub(super) fn drop_sequence(&mut self, name: &QualifiedName) {
+        if let Some(key) = self.sequence_key(name) {
+            self.catalog.sequences.remove(&key);
+        }
+    }
+
+    /// Sequences owned by a dropped table (or, with `column`, a dropped
+    /// column) go with it.
+    pub(super) fn drop_owned_sequences(&mut self, table: &QualifiedName, column: Option<&str>) {
+        self.catalog.sequences.retain(|_, s| {
+            !s.owned_by
+                .as_ref()
+                .is_some_and(|(t, c)| t == table && column.is_none_or(|column| column == c))
+        });
+    }
+
+    /// A table got a new name: its sequences follow it, into its new
+    /// schema too (`SET SCHEMA` moves the sequences a table owns).
+    pub(super) fn rename_owned_sequences(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        let mut moved = Vec::new();
+        for sequence in self.catalog.sequences.values_mut() {
+            if let Some((table, _)) = &mut sequence.owned_by
+                && table == old
+            {
+                *table = new.clone();
+                if sequence.name.schema != new.schema {
+                    moved.push(sequence.name.clone());
+                }
+            }
+        }
+        for name in moved {
+            let new_name = QualifiedName::new(new.schema.clone(), name.name.clone());
+            self.rename_sequence_key(&name, new_name);
+        }
+    }
+
+    /// `ALTER SEQUENCE s RENAME TO n`: defaults that call `nextval('s')`
+    /// follow, as PostgreSQL's stored regclass does.
+    pub(super) fn rename_sequence(&mut self, old: &QualifiedName, new_name: &str) {
+        let Some(old) = self.sequence_key(old) else {
+            return;
+        };
+        let new = old.sibling(new_name.to_string());
+        self.rename_sequence_key(&old, new);
+    }
+
+    fn rename_sequence_key(&mut self, old: &QualifiedName, new: QualifiedName) {
+        let Some(mut sequence) = self.catalog.sequences.remove(old) else {
+            return;
+        };
+        sequence.name = new.clone();
+        self.catalog.sequences.insert(new.clone(), sequence);
+        for table in self.catalog.tables.values_mut() {
+            for column in &mut table.columns {
+                if let Some(default) = &mut column.default
+                    && default.kind == DefaultKind::Nextval(old.clone())
+                {
+                    default.kind = DefaultKind::Nextval(new.clone());
+                    default.written = format!("nextval('{}'::regclass)", new);
+                }
+            }
+        }
+    }
+}
+
+/// The name PostgreSQL gives a serial column's sequence:
+/// `{table}_{column}_seq`, its parts shortened to fit 63 bytes the way
+/// PostgreSQL shortens them (the longer part first).
+fn serial_sequence_name(table: &str, column: &str) -> String {
+    const MAX: usize = 63;
+    let (mut table, mut column) = (table.to_string(), column.to_string());
+    while table.len() + column.len() + "__seq".len() > MAX {
+        let longer = if table.len() > column.len() {
+            &mut table
+        } else {
+            &mut column
+        };
+        let mut cut = longer.len() - 1;
+        while !longer.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        longer.truncate(cut);
+    }
+    format!("{table}_{column}_seq")
+}
