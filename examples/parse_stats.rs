@@ -25,7 +25,7 @@ fn main() {
             for statement in &file.statements {
                 total += 1;
                 match &statement.parsed {
-                    Parsed::Ok(_) => parsed += 1,
+                    Parsed::Ok(_) | Parsed::Read => parsed += 1,
                     Parsed::Opaque(kind) => *classified.entry(kind).or_insert(0) += 1,
                     Parsed::Unread { kind, .. } => {
                         *unread.entry(kind.to_string()).or_insert(0) += 1

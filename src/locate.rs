@@ -12,12 +12,17 @@ use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Spanned};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
-use crate::load::{LoadedFile, Statement, Tokens};
-use crate::source::Origin;
+use crate::load::{Statement, Tokens};
+use crate::source::{FileId, Origin, SourceFile};
 
+/// Positions in one statement, while its file's tokens are alive.
 pub struct Locator<'a> {
-    pub file: &'a LoadedFile,
-    pub statement: &'a Statement,
+    file: FileId,
+    source: &'a SourceFile,
+    /// The tokens the statement's token indexes refer to: the file's, or
+    /// those of the `DO` block body it was found in.
+    tokens: &'a Tokens,
+    statement: &'a Statement,
 }
 
 /// Words that end a column's data type in a column definition or an
@@ -37,12 +42,22 @@ const TYPE_END: &[Keyword] = &[
 ];
 
 impl<'a> Locator<'a> {
-    pub fn new(file: &'a LoadedFile, statement: &'a Statement) -> Self {
-        Locator { file, statement }
+    pub fn new(
+        file: FileId,
+        source: &'a SourceFile,
+        tokens: &'a Tokens,
+        statement: &'a Statement,
+    ) -> Self {
+        Locator {
+            file,
+            source,
+            tokens,
+            statement,
+        }
     }
 
     pub fn origin(&self, span: Range<usize>) -> Origin {
-        Origin::new(self.file.id, span)
+        Origin::new(self.file, span)
     }
 
     /// The whole statement.
@@ -52,7 +67,7 @@ impl<'a> Locator<'a> {
 
     /// A `sqlparser` span as an origin; the statement when the node has no span.
     pub fn span(&self, span: sqlparser::tokenizer::Span) -> Origin {
-        match self.file.source.range_of(span) {
+        match self.source.range_of(span) {
             Some(range) if !range.is_empty() => self.origin(range),
             _ => self.statement(),
         }
@@ -68,39 +83,30 @@ impl<'a> Locator<'a> {
 
     /// From the first to the last of `idents` (`(a, b)` → `a, b`).
     pub fn idents(&self, idents: &[Ident]) -> Option<Origin> {
-        let first = self.file.source.range_of(idents.first()?.span)?;
-        let last = self.file.source.range_of(idents.last()?.span)?;
+        let first = self.source.range_of(idents.first()?.span)?;
+        let last = self.source.range_of(idents.last()?.span)?;
         Some(self.origin(first.start..last.end))
-    }
-
-    /// The tokens the statement's token indexes refer to: the file's, or
-    /// those of the `DO` block body it was found in.
-    fn tokens(&self) -> &'a Tokens {
-        match self.statement.nested {
-            Some(body) => self.file.nested.get(body).unwrap_or(&self.file.tokens),
-            None => &self.file.tokens,
-        }
     }
 
     /// Token index of the token that starts where `ident` starts.
     fn token_of(&self, ident_span: sqlparser::tokenizer::Span) -> Option<usize> {
-        let range = self.file.source.range_of(ident_span)?;
-        let index = self.tokens().index_at(range.start)?;
+        let range = self.source.range_of(ident_span)?;
+        let index = self.tokens.index_at(range.start)?;
         self.statement.tokens.contains(&index).then_some(index)
     }
 
     fn next(&self, index: usize) -> Option<usize> {
-        self.tokens()
+        self.tokens
             .next_significant(index, self.statement.tokens.end)
     }
 
     fn prev(&self, index: usize) -> Option<usize> {
-        self.tokens()
+        self.tokens
             .prev_significant(index, self.statement.tokens.start)
     }
 
     fn token(&self, index: usize) -> Option<&Token> {
-        self.tokens().token(index)
+        self.tokens.token(index)
     }
 
     fn keyword(&self, index: usize) -> Option<Keyword> {
@@ -111,8 +117,8 @@ impl<'a> Locator<'a> {
     }
 
     fn span_of_tokens(&self, first: usize, last: usize) -> Origin {
-        let start = self.tokens().range(first).start;
-        let end = self.tokens().range(last).end;
+        let start = self.tokens.range(first).start;
+        let end = self.tokens.range(last).end;
         self.origin(start..end)
     }
 

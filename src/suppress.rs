@@ -18,11 +18,9 @@ use std::ops::Range;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::load::{LoadedFile, Project, Statement, tokens::comment_text};
+use crate::load::{DIRECTIVE_PREFIX as PREFIX, LoadedFile, Project, Statement};
 use crate::rules::{self, unused_suppression};
 use crate::source::{FileId, Origin};
-
-const PREFIX: &str = "schema-lint:";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Scope {
@@ -213,19 +211,10 @@ fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
     let mut entries = Vec::new();
     let mut malformed = Vec::new();
     let in_order = in_order(file);
-    for (index, token) in file.tokens.tokens.iter().enumerate() {
-        let Some(comment) = comment_text(&token.token) else {
-            continue;
-        };
-        let Some(directive_at) = comment.find(PREFIX) else {
-            continue;
-        };
-        if !comment[..directive_at].trim().is_empty() {
-            continue;
-        }
-        let range = file.tokens.range(index);
+    for range in &file.directives {
+        let range = range.clone();
         let raw = file.source.slice(&range);
-        // Offsets inside the comment token's text in the file.
+        // Offsets inside the comment's text in the file.
         let Some(body_start) = raw.find(PREFIX).map(|i| i + PREFIX.len()) else {
             continue;
         };

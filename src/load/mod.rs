@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 pub use parse::{ParseFailure, Parsed, Statement};
-pub use split::{Direction, Markers, UnknownMarker};
+pub use split::{DIRECTIVE_PREFIX, Direction, Markers, Section, UnknownMarker};
 pub use tokens::Tokens;
 
 use crate::diagnostic::InputError;
@@ -34,26 +34,30 @@ pub enum FileKind {
     Plan,
 }
 
-/// A migration file, read and parsed.
+/// A migration file, read and parsed. Its tokens and syntax trees are
+/// gone: what later steps need of them was read while loading (the
+/// statements' `changes`, the comments below, `first_line`), so memory
+/// holds the text and those facts, not every file's tokens.
 #[derive(Debug, Clone)]
 pub struct LoadedFile {
     pub id: FileId,
     pub kind: FileKind,
     pub source: SourceFile,
     pub migration: MigrationFile,
-    pub tokens: Tokens,
     pub statements: Vec<Statement>,
     pub markers: Markers,
-    /// Comment tokens that look like a tool's annotation but are not one.
+    /// Comments that look like a tool's annotation but are not one.
     pub unknown_markers: Vec<UnknownMarker>,
-    /// Comment tokens that start a section, with its direction.
-    pub sections: Vec<(usize, Direction)>,
+    /// Comments that start a section.
+    pub sections: Vec<Section>,
+    /// Comments addressed to schema-lint (`-- schema-lint: …`).
+    pub directives: Vec<std::ops::Range<usize>>,
+    /// What a finding about the whole file underlines (see
+    /// `rules::file_origin`).
+    pub first_line: std::ops::Range<usize>,
     /// The first byte that is not UTF-8 (offset in the text, the byte) and
     /// how many there are; they were read as `_`.
     pub invalid_utf8: Option<(usize, u8, usize)>,
-    /// Token lists of `DO` block bodies whose DDL was read (see
-    /// `procedural`); statements found there point into them.
-    pub nested: Vec<Tokens>,
 }
 
 impl LoadedFile {
@@ -392,36 +396,78 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         kind: FileKind::Migration,
         source,
         migration,
-        tokens,
         statements,
         markers: split.markers,
         unknown_markers: split.unknown,
         sections: split.sections,
+        directives: split.directives,
+        first_line: 0..0,
         invalid_utf8: None,
-        nested,
     };
-    read_changes(&mut file);
+    read_changes(&mut file, &tokens, &nested);
+    file.first_line = first_line(&file, &tokens);
+    for statement in &mut file.statements {
+        // The tree has given its facts.
+        if let Parsed::Ok(_) = statement.parsed {
+            statement.parsed = Parsed::Read;
+        }
+        statement.extras = Vec::new();
+    }
     file
 }
 
 /// Reads what every up statement does to the schema, while the tokens
 /// that place it are at hand.
-fn read_changes(file: &mut LoadedFile) {
+fn read_changes(file: &mut LoadedFile, tokens: &Tokens, nested: &[Tokens]) {
     let changes: Vec<_> = file
         .statements
         .iter()
-        .map(|statement| match statement.direction {
-            Direction::Up => crate::model::read::changes(
-                &crate::locate::Locator::new(file, statement),
-                statement.ast(),
-                &statement.extras,
-            ),
-            Direction::Down => Vec::new(),
+        .map(|statement| {
+            if statement.direction != Direction::Up {
+                return Vec::new();
+            }
+            let tokens = statement
+                .nested
+                .and_then(|body| nested.get(body))
+                .unwrap_or(tokens);
+            let at = crate::locate::Locator::new(file.id, &file.source, tokens, statement);
+            crate::model::read::changes(&at, statement.ast(), &statement.extras)
         })
         .collect();
     for (statement, changes) in file.statements.iter_mut().zip(changes) {
         statement.changes = changes;
     }
+}
+
+/// The first line of the file's first statement, up to its last token on
+/// that line (a trailing comment is not underlined): what a reader
+/// recognises the file by. A file without statements (only comments): its
+/// first non-blank line; a blank file: its start (`0..0`).
+fn first_line(file: &LoadedFile, tokens: &Tokens) -> std::ops::Range<usize> {
+    let text = file.source.text.as_str();
+    let Some(statement) = file.statements.first() else {
+        let start = text.len() - text.trim_start().len();
+        let line = text[start..].lines().next().unwrap_or("");
+        return start..start + line.trim_end().len();
+    };
+    let start = statement.span.start;
+    let line_end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| start + i)
+        .min(statement.span.end);
+    let end = statement
+        .tokens
+        .clone()
+        .filter(|&i| tokens.token(i).is_some_and(|t| !tokens::is_trivia(t)))
+        .map(|i| tokens.range(i))
+        .filter(|range| range.start < line_end)
+        .map(|range| range.end.min(line_end))
+        .max()
+        .unwrap_or(line_end)
+        .max(start);
+    let shown = text.get(start..end).unwrap_or("").trim_end();
+    start..start + shown.len()
 }
 
 fn char_len_at(text: &str, at: usize) -> usize {
@@ -455,14 +501,18 @@ mod tests {
     fn templates_keep_positions() {
         let text = "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id int);";
         let file = load_text("1_a.up.sql", text);
-        assert!(file.statements[0].ast().is_some());
+        assert!(matches!(file.statements[0].parsed, Parsed::Read));
     }
 
     #[test]
     fn a_bad_statement_costs_only_itself() {
         let text = "CREATE TABLE a (x int);\nCREATE TABLE b (x int,,);\nCREATE TABLE c (x int);";
         let file = load_text("1_a.sql", text);
-        let ok: Vec<bool> = file.statements.iter().map(|s| s.ast().is_some()).collect();
+        let ok: Vec<bool> = file
+            .statements
+            .iter()
+            .map(|s| matches!(s.parsed, Parsed::Read))
+            .collect();
         assert_eq!(ok, [true, false, true]);
         let bad = &file.statements[1];
         assert_eq!(&text[bad.span.clone()], "CREATE TABLE b (x int,,)");
@@ -474,7 +524,7 @@ mod tests {
     fn trailing_garbage_is_an_error() {
         let file = load_text("1_a.sql", "SELECT 1 2;");
         assert_eq!(file.statements.len(), 2);
-        assert!(file.statements[0].ast().is_some());
+        assert!(matches!(file.statements[0].parsed, Parsed::Read));
         assert!(file.statements[1].failure().is_some());
     }
 
@@ -483,7 +533,7 @@ mod tests {
         let text = "CREATE TABLE a (x int);\nSELECT 'open";
         let file = load_text("1_a.sql", text);
         assert_eq!(file.statements.len(), 2);
-        assert!(file.statements[0].ast().is_some());
+        assert!(matches!(file.statements[0].parsed, Parsed::Read));
         let bad = &file.statements[1];
         assert_eq!(&text[bad.span.clone()], "SELECT 'open");
     }

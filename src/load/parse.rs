@@ -21,7 +21,8 @@ use super::validity::{self, Verdict};
 /// One statement of a file.
 #[derive(Debug, Clone)]
 pub struct Statement {
-    /// Token indexes of the statement (without the closing `;`).
+    /// Token indexes of the statement (without the closing `;`), while
+    /// the file loads.
     pub tokens: Range<usize>,
     /// Byte range of the statement (without the closing `;`).
     pub span: Range<usize>,
@@ -40,7 +41,10 @@ pub struct Statement {
 /// What parsing made of a statement.
 #[derive(Debug, Clone)]
 pub enum Parsed {
+    /// Parsed; the tree lives only while the file loads.
     Ok(Box<ast::Statement>),
+    /// Parsed, and its facts read (`Statement::changes`); the tree is gone.
+    Read,
     /// Valid, and nothing the rules read or read whole by `compat` (its
     /// extras): a `DO` block, `GRANT`, `ALTER SEQUENCE … OWNED BY`. Not an
     /// error. The kind names it in statistics.

@@ -174,7 +174,7 @@ mod tests {
             .map(|s| {
                 (
                     file.source.slice(&s.span).to_string(),
-                    s.ast().is_some(),
+                    matches!(s.parsed, Parsed::Read),
                     s.nested,
                 )
             })

@@ -62,8 +62,8 @@ pub struct Markers {
 /// is rarely what its author meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownMarker {
-    /// The comment token.
-    pub token: usize,
+    /// Byte range of the comment.
+    pub range: Range<usize>,
     pub tool: &'static str,
     pub written: String,
     /// The annotations the tool knows.
@@ -76,10 +76,27 @@ pub struct Split {
     pub units: Vec<Unit>,
     pub markers: Markers,
     pub unknown: Vec<UnknownMarker>,
-    /// The comment tokens that start a section (or hold rollback SQL),
-    /// with the direction of what follows them.
-    pub sections: Vec<(usize, Direction)>,
+    /// The comments that start a section (or hold rollback SQL).
+    pub sections: Vec<Section>,
+    /// Byte ranges of the comments addressed to schema-lint
+    /// (`-- schema-lint: …`, see `suppress`).
+    pub directives: Vec<Range<usize>>,
 }
+
+/// A comment that starts a section (`-- +goose Down`, `-- migrate:up`,
+/// tern's separator) or holds Liquibase rollback SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Byte range of the comment.
+    pub range: Range<usize>,
+    /// The direction of what follows it.
+    pub direction: Direction,
+    /// A Liquibase rollback comment's SQL (trimmed; maybe empty).
+    pub rollback: Option<String>,
+}
+
+/// What a comment addressed to schema-lint starts with.
+pub const DIRECTIVE_PREFIX: &str = "schema-lint:";
 
 const GOOSE: &[&str] = &[
     "Up",
@@ -249,12 +266,16 @@ pub fn split(tokens: &Tokens, text: &str, end: usize, direction: Direction) -> S
         splitter.count_newlines(token);
         if let Some(comment) = comment_text(token) {
             let multi_line = matches!(token, Token::Whitespace(Whitespace::MultiLineComment(_)));
+            let range = tokens.range(index);
+            if comment.trim_start().starts_with(DIRECTIVE_PREFIX) {
+                splitter.split.directives.push(range.clone());
+            }
             if !splitter.split.markers.liquibase && is_liquibase_header(comment) {
                 splitter.split.markers.liquibase = true;
             } else if let Some(marker) =
                 marker(comment, multi_line, splitter.split.markers.liquibase)
             {
-                splitter.marker(marker, index);
+                splitter.marker(marker, range, comment);
             }
         } else if is_trivia(token) {
         } else if *token == Token::SemiColon && !splitter.in_block {
@@ -267,6 +288,17 @@ pub fn split(tokens: &Tokens, text: &str, end: usize, direction: Direction) -> S
     }
     splitter.finish(false);
     splitter.split
+}
+
+/// The SQL of a Liquibase rollback comment (`--rollback DROP TABLE t;`,
+/// `/* liquibase rollback … */`).
+fn rollback_sql(comment: &str) -> String {
+    let text = comment.trim();
+    let sql = text
+        .strip_prefix("liquibase rollback")
+        .or_else(|| text.strip_prefix("rollback"))
+        .unwrap_or(text);
+    sql.trim().to_string()
 }
 
 /// Where statements end when `;` does not end them.
@@ -369,12 +401,12 @@ impl Splitter {
         }
     }
 
-    fn marker(&mut self, marker: Marker, index: usize) {
+    fn marker(&mut self, marker: Marker, range: Range<usize>, comment: &str) {
         let markers = &mut self.split.markers;
         match &marker {
             Marker::Unknown(tool, written, known) => {
                 self.split.unknown.push(UnknownMarker {
-                    token: index,
+                    range,
                     tool,
                     written: written.clone(),
                     known,
@@ -401,7 +433,11 @@ impl Splitter {
         match marker {
             Marker::Section(_, direction) => {
                 self.split.markers.down |= direction == Direction::Down;
-                self.split.sections.push((index, direction));
+                self.split.sections.push(Section {
+                    range,
+                    direction,
+                    rollback: None,
+                });
                 self.direction = direction;
             }
             Marker::BlockBegin => self.in_block = true,
@@ -413,7 +449,11 @@ impl Splitter {
             }
             Marker::Rollback => {
                 self.split.markers.down = true;
-                self.split.sections.push((index, Direction::Down));
+                self.split.sections.push(Section {
+                    range,
+                    direction: Direction::Down,
+                    rollback: Some(rollback_sql(comment)),
+                });
             }
             Marker::Delimiter(text) => {
                 self.delimiter = Delimiter::parse(&text);

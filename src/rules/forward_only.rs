@@ -8,7 +8,6 @@
 //! "irreversible", and is fine.
 
 use crate::diagnostic::Diagnostic;
-use crate::load::tokens::comment_text;
 use crate::load::{Direction, LoadedFile};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
 use crate::source::Origin;
@@ -80,19 +79,18 @@ fn down_file_help(file: &LoadedFile) -> &'static str {
 /// every Liquibase rollback comment that holds SQL.
 fn down_sections(file: &LoadedFile) -> Vec<Origin> {
     let mut out = Vec::new();
-    for (i, &(token, direction)) in file.sections.iter().enumerate() {
-        if direction != Direction::Down {
+    for (i, section) in file.sections.iter().enumerate() {
+        if section.direction != Direction::Down {
             continue;
         }
-        let range = file.tokens.range(token);
-        let text = file.source.slice(&range);
-        let holds_sql = match rollback_sql(file.tokens.token(token)) {
+        let range = &section.range;
+        let holds_sql = match &section.rollback {
             Some(sql) => !sql.is_empty() && !sql.eq_ignore_ascii_case("not required"),
             None => {
                 let end = file
                     .sections
                     .get(i + 1)
-                    .map(|&(next, _)| file.tokens.range(next).start)
+                    .map(|next| next.range.start)
                     .unwrap_or(usize::MAX);
                 file.statements.iter().any(|s| {
                     s.direction == Direction::Down
@@ -102,6 +100,7 @@ fn down_sections(file: &LoadedFile) -> Vec<Origin> {
             }
         };
         if holds_sql {
+            let text = file.source.slice(range);
             let shown = range.start..range.start + text.trim_end().len();
             out.push(Origin::new(file.id, shown));
         }
@@ -116,14 +115,4 @@ fn down_sections(file: &LoadedFile) -> Vec<Origin> {
         out.push(file_origin(file));
     }
     out
-}
-
-/// The SQL of a Liquibase rollback comment (`--rollback DROP TABLE t;`,
-/// `/* liquibase rollback … */`); `None` for other comments.
-fn rollback_sql(token: Option<&sqlparser::tokenizer::Token>) -> Option<String> {
-    let text = comment_text(token?)?.trim();
-    let sql = text
-        .strip_prefix("liquibase rollback")
-        .or_else(|| text.strip_prefix("rollback"))?;
-    Some(sql.trim().to_string())
 }

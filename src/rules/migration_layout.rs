@@ -63,7 +63,7 @@ impl Rule for MigrationLayout {
 /// stays in the section before it.
 fn unknown_markers(file: &LoadedFile, out: &mut Vec<Diagnostic>) {
     for unknown in &file.unknown_markers {
-        let range = file.tokens.range(unknown.token);
+        let range = unknown.range.clone();
         let text = file.source.slice(&range);
         let origin = Origin::new(file.id, range.start..range.start + text.trim_end().len());
         let closest = crate::suggest::closest(

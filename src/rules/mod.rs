@@ -275,40 +275,9 @@ pub fn in_down_migration(project: &Project, diagnostic: &Diagnostic) -> bool {
 }
 
 /// Where a finding about a whole file points (file names, down
-/// migrations): the first line of its first statement, up to its last
-/// token on that line (a trailing comment is not underlined). That is what
-/// a reader recognises the file by, and where an inline
-/// `-- schema-lint: ignore <rule>` before the first statement applies. A
-/// file without statements (only comments) points at its first non-blank
-/// line; a blank file at its start (`0..0`).
+/// migrations): the first line of its first statement (see
+/// `LoadedFile::first_line`). That is also where an inline `-- schema-lint:
+/// ignore <rule>` before the first statement applies.
 pub fn file_origin(file: &LoadedFile) -> Origin {
-    let text = file.source.text.as_str();
-    let Some(statement) = file.statements.first() else {
-        let start = text.len() - text.trim_start().len();
-        let line = text[start..].lines().next().unwrap_or("");
-        return Origin::new(file.id, start..start + line.trim_end().len());
-    };
-    let start = statement.span.start;
-    let line_end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| start + i)
-        .min(statement.span.end);
-    let tokens = &file.tokens;
-    let end = statement
-        .tokens
-        .clone()
-        .filter(|&i| {
-            tokens
-                .token(i)
-                .is_some_and(|t| !crate::load::tokens::is_trivia(t))
-        })
-        .map(|i| tokens.range(i))
-        .filter(|range| range.start < line_end)
-        .map(|range| range.end.min(line_end))
-        .max()
-        .unwrap_or(line_end)
-        .max(start);
-    let shown = text.get(start..end).unwrap_or("").trim_end();
-    Origin::new(file.id, start..start + shown.len())
+    Origin::new(file.id, file.first_line.clone())
 }
