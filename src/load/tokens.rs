@@ -112,10 +112,10 @@ pub fn strip_location(message: &str) -> &str {
 /// ranges.
 fn byte_ranges(text: &str, tokens: &[TokenWithSpan]) -> Vec<Range<usize>> {
     let mut cursor = Cursor {
-        chars: text.char_indices().peekable(),
-        location: Location::new(1, 1),
+        bytes: text.as_bytes(),
+        line: 1,
+        column: 1,
         offset: 0,
-        len: text.len(),
     };
     tokens
         .iter()
@@ -128,25 +128,35 @@ fn byte_ranges(text: &str, tokens: &[TokenWithSpan]) -> Vec<Range<usize>> {
 }
 
 struct Cursor<'a> {
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
-    location: Location,
+    bytes: &'a [u8],
+    line: u64,
+    column: u64,
     offset: usize,
-    len: usize,
 }
 
 impl Cursor<'_> {
+    /// Byte by byte (this runs for every token of every file): a line
+    /// break moves to the next line, any other character one column, a
+    /// character being its leading byte and its continuation bytes.
     fn advance_to(&mut self, target: Location) -> usize {
-        while (self.location.line, self.location.column) < (target.line, target.column) {
-            let Some((_, c)) = self.chars.next() else {
-                self.offset = self.len;
+        while (self.line, self.column) < (target.line, target.column) {
+            let Some(&byte) = self.bytes.get(self.offset) else {
                 break;
             };
-            if c == '\n' {
-                self.location = Location::new(self.location.line + 1, 1);
-            } else {
-                self.location = Location::new(self.location.line, self.location.column + 1);
+            self.offset += 1;
+            if byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+                continue;
             }
-            self.offset = self.chars.peek().map(|(i, _)| *i).unwrap_or(self.len);
+            self.column += 1;
+            while self
+                .bytes
+                .get(self.offset)
+                .is_some_and(|&b| b & 0xC0 == 0x80)
+            {
+                self.offset += 1;
+            }
         }
         self.offset
     }
