@@ -30,8 +30,8 @@ pub const EXIT_ERROR: u8 = 2;
                   goose, numbered files, Prisma, Hasura, numbered folders, tern, Drizzle, sqitch, Liquibase \
                   formatted SQL, graphile-migrate, Atlas, Supabase), replays their DDL into a model of the \
                   schema they produce, and reports where it breaks the conventions.\n\nWith no PATHS, lints \
-                  the config's `roots`, else `migrations/`. `schema-lint sets` shows how the migrations \
-                  were read.",
+                  the config's `roots`, else the nearest `migrations/` here or above; paths are printed \
+                  relative to here. `schema-lint sets` shows how the migrations were read.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -250,20 +250,9 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
         let text = report::settings::render(&settings, &input.paths, &project);
         return emit(&args, io, &text);
     }
-    let changes = match &args.diff {
-        Some(reference) => {
-            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            match crate::changes::since(reference, &here) {
-                Ok(changes) => Some(changes),
-                Err(message) => return fail(io, &message),
-            }
-        }
-        None => None,
-    };
-    let mut outcome = if input.buffers.is_empty() {
-        lint::lint_changes(&input.paths, &settings, changes.as_ref())
-    } else {
-        lint::lint_buffers(&input.paths, &settings, &input.buffers)
+    let mut outcome = match lint_input(&args, &settings, &input) {
+        Ok(outcome) => outcome,
+        Err(message) => return fail(io, &message),
     };
     let notes = !(args.quiet || args.silent);
     if notes {
@@ -274,15 +263,8 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
     }
     let mut hidden = Hidden::default();
     if let Some(file) = &args.baseline {
-        match baseline::read(file) {
-            Ok(recorded) => {
-                let before = outcome.diagnostics.len();
-                let stale = baseline::apply(&mut outcome, &recorded, file);
-                hidden.baseline = before - outcome.diagnostics.len();
-                if notes {
-                    report_stale(&stale, file, io);
-                }
-            }
+        match apply_baseline(&mut outcome, file, io, notes) {
+            Ok(count) => hidden.baseline = count,
             Err(message) => return fail(io, &message),
         }
     }
@@ -304,6 +286,38 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
         EXIT_CLEAN => code,
         failed => failed,
     }
+}
+
+/// Lints the input: the files named, stdin in place of its file, or only
+/// what `--diff` says changed.
+fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, String> {
+    if !input.buffers.is_empty() {
+        return Ok(lint::lint_buffers(&input.paths, settings, &input.buffers));
+    }
+    let changes = match &args.diff {
+        Some(reference) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            Some(crate::changes::since(reference, &here)?)
+        }
+        None => None,
+    };
+    Ok(lint::lint_changes(&input.paths, settings, changes.as_ref()))
+}
+
+/// Hides the findings the baseline records; returns how many it hid.
+fn apply_baseline(
+    outcome: &mut Outcome,
+    file: &Path,
+    io: &mut Io<'_>,
+    notes: bool,
+) -> Result<usize, String> {
+    let recorded = baseline::read(file)?;
+    let before = outcome.diagnostics.len();
+    let stale = baseline::apply(outcome, &recorded, file);
+    if notes {
+        report_stale(&stale, file, io);
+    }
+    Ok(before - outcome.diagnostics.len())
 }
 
 /// The report: the statistics (`--statistics`) or the findings.
