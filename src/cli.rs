@@ -1,6 +1,6 @@
 //! The command line: argument parsing, subcommands, exit codes.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,9 +9,11 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 
 use crate::baseline;
 use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
+use crate::diagnostic::Severity;
 use crate::lint::{self, Outcome};
+use crate::load::Buffers;
 use crate::report::excerpt::Excerpt;
-use crate::report::{self, Format, Style};
+use crate::report::{self, Format, Hidden, Style, View};
 use crate::source::{SourceFile, display_path};
 
 /// Exit codes (contract).
@@ -28,8 +30,8 @@ pub const EXIT_ERROR: u8 = 2;
                   goose, numbered files, Prisma, Hasura, numbered folders, tern, Drizzle, sqitch, Liquibase \
                   formatted SQL, graphile-migrate, Atlas, Supabase), replays their DDL into a model of the \
                   schema they produce, and reports where it breaks the conventions.\n\nWith no PATHS, lints \
-                  the config's `roots`, else `migrations/`. `schema-lint sets` shows how the migrations \
-                  were read.",
+                  the config's `roots`, else the nearest `migrations/` here or above; paths are printed \
+                  relative to here. `schema-lint sets` shows how the migrations were read.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -41,17 +43,46 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Migration files or folders (searched recursively).
+    /// Migration files or folders (searched recursively); `-` is stdin,
+    /// linted as the file --stdin-filename names.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Full)]
     pub format: Format,
+    /// Print the number of findings per rule instead of the findings
+    /// (as JSON with `--format json`).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print the findings only: no per-rule table, set lines, summary or
+    /// notes.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print no report and no notes, only errors; the exit code tells the
+    /// rest (`-o` is still written).
+    #[arg(short, long)]
+    pub silent: bool,
+    /// Colour the output: `auto` on a terminal, unless NO_COLOR is set, or
+    /// when FORCE_COLOR or CLICOLOR_FORCE is.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Show only findings at least this severe (the exit code still
+    /// follows --fail-on).
+    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "info"])]
+    pub severity: Option<String>,
     /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run only these rules (comma-separated; `all` for every default rule).
+    /// Run only these rules (comma-separated; `all` for every default rule,
+    /// in any case).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Option<Vec<String>>,
+    /// Run these rules too, besides those `--select` or the config selects
+    /// (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub extend_select: Vec<String>,
     /// Skip these rules (comma-separated; `all` skips every rule that
     /// `--select` does not name).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
@@ -69,8 +100,25 @@ pub struct LintArgs {
     /// Record the current findings in this baseline file (and report nothing).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Print the settings a run would use (config file, rules with their
+    /// severities and options, paths, migration sets) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+    /// Lint stdin as this file (give `-` as the path), with the rest of its
+    /// migration set read from disk; the file need not exist yet.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["diff", "write_baseline"])]
+    pub stdin_filename: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 /// How input is read (shared by the commands that read migrations).
@@ -156,23 +204,27 @@ pub fn run(cli: Cli) -> u8 {
         None => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
+            let stdin = std::io::stdin();
             let mut io = Io {
-                color: stdout.is_terminal() && color_allowed(),
-                error_color: stderr.is_terminal() && color_allowed(),
+                color: auto_color(stdout.is_terminal()),
+                error_color: auto_color(stderr.is_terminal()),
                 out: &mut stdout.lock(),
                 err: &mut stderr.lock(),
+                input: &mut stdin.lock(),
             };
             run_lint(cli.lint, &mut io)
         }
     }
 }
 
-/// Where a lint run writes its report (`out`) and its errors (`err`), and
-/// whether each may use colour. The binary passes stdout and stderr; the
-/// fuzzing harness passes buffers.
+/// Where a lint run reads stdin from (`-`), writes its report (`out`) and
+/// its errors (`err`), and whether each may use colour when `--color` is
+/// `auto`. The binary passes the standard streams; the fuzzing harness
+/// passes buffers.
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
+    pub input: &'a mut dyn Read,
     pub color: bool,
     pub error_color: bool,
 }
@@ -180,79 +232,264 @@ pub struct Io<'a> {
 /// One lint run, as the binary runs it, writing to `io`; returns the exit
 /// code.
 pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
-    let cli = CommandLine {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
-        max_file_size: args.read.max_file_size,
-    };
-    let settings = match load_settings(args.config.as_deref(), &cli) {
+    let colors = Colors::resolve(args.color, io, args.output_file.is_some());
+    io.error_color = colors.err;
+    let settings = match load_settings(args.config.as_deref(), &command_line(&args)) {
         Ok(settings) => settings,
         Err(error) => {
             let _ = write!(io.err, "{}", render_config_error(&error, io.error_color));
             return EXIT_ERROR;
         }
     };
-    let paths = match lint_paths(&args.paths, &settings) {
-        Ok(paths) => paths,
+    let input = match gather(&args, &settings, io) {
+        Ok(input) => input,
         Err(message) => return fail(io, &message),
     };
-    let changes = match &args.diff {
-        Some(reference) => {
-            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            match crate::changes::since(reference, &here) {
-                Ok(changes) => Some(changes),
-                Err(message) => return fail(io, &message),
-            }
-        }
-        None => None,
-    };
-    let mut outcome = lint::lint_changes(&paths, &settings, changes.as_ref());
-    report_skipped(&outcome, &paths, io);
-    if let Some(file) = &args.write_baseline {
-        return write_baseline(&outcome, file, io);
+    if args.show_settings {
+        let (project, _) = lint::read_with(&input.paths, &settings, &input.buffers);
+        let text = report::settings::render(&settings, &input.paths, &project);
+        return emit(&args, io, &text);
     }
+    let mut outcome = match lint_input(&args, &settings, &input) {
+        Ok(outcome) => outcome,
+        Err(message) => return fail(io, &message),
+    };
+    let notes = !(args.quiet || args.silent);
+    if notes {
+        report_skipped(&outcome, &input.paths, io);
+    }
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(&outcome, file, io, notes);
+    }
+    let mut hidden = Hidden::default();
     if let Some(file) = &args.baseline {
-        match baseline::read(file) {
-            Ok(recorded) => {
-                let stale = baseline::apply(&mut outcome, &recorded, file);
-                report_stale(&stale, file, io);
-            }
+        match apply_baseline(&mut outcome, file, io, notes) {
+            Ok(count) => hidden.baseline = count,
             Err(message) => return fail(io, &message),
         }
     }
-    let rendered = report::render(&outcome, args.format, Style { color: io.color });
+    // The exit code judges every finding; `--severity` only hides some.
+    let code = exit_code(&outcome, &settings);
+    if let Some(level) = args.severity.as_deref().and_then(Severity::from_name) {
+        let before = outcome.diagnostics.len();
+        outcome.diagnostics.retain(|d| d.severity >= level);
+        hidden.below = Some((level, before - outcome.diagnostics.len()));
+    }
+    let view = View {
+        style: Style { color: colors.out },
+        hidden,
+        quiet: args.quiet,
+    };
+    let rendered = render(&args, &outcome, &view);
     print_input_errors(&outcome, io);
-    // A closed pipe (`| head`) is not our failure.
-    let _ = io.out.write_all(rendered.as_bytes());
-    let _ = io.out.flush();
-    exit_code(&outcome, &settings)
+    match emit(&args, io, &rendered) {
+        EXIT_CLEAN => code,
+        failed => failed,
+    }
+}
+
+/// Lints the input: the files named, stdin in place of its file, or only
+/// what `--diff` says changed.
+fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, String> {
+    if !input.buffers.is_empty() {
+        return Ok(lint::lint_buffers(&input.paths, settings, &input.buffers));
+    }
+    let changes = match &args.diff {
+        Some(reference) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            Some(crate::changes::since(reference, &here)?)
+        }
+        None => None,
+    };
+    Ok(lint::lint_changes(&input.paths, settings, changes.as_ref()))
+}
+
+/// Hides the findings the baseline records; returns how many it hid.
+fn apply_baseline(
+    outcome: &mut Outcome,
+    file: &Path,
+    io: &mut Io<'_>,
+    notes: bool,
+) -> Result<usize, String> {
+    let recorded = baseline::read(file)?;
+    let before = outcome.diagnostics.len();
+    let stale = baseline::apply(outcome, &recorded, file);
+    if notes {
+        report_stale(&stale, file, io);
+    }
+    Ok(before - outcome.diagnostics.len())
+}
+
+/// The report: the statistics (`--statistics`) or the findings.
+fn render(args: &LintArgs, outcome: &Outcome, view: &View) -> String {
+    match (args.statistics, args.format) {
+        (true, Format::Json) => report::statistics::render_json(outcome),
+        (true, _) => report::statistics::render_text(outcome, view),
+        (false, format) => report::render_view(outcome, format, view),
+    }
+}
+
+/// Writes the report to `-o FILE`, else to `out` (nothing with `-s`).
+fn emit(args: &LintArgs, io: &mut Io<'_>, text: &str) -> u8 {
+    if let Some(file) = &args.output_file {
+        return match std::fs::write(file, text) {
+            Ok(()) => EXIT_CLEAN,
+            Err(e) => fail(io, &format!("cannot write {}: {e}", display_path(file))),
+        };
+    }
+    if !args.silent {
+        // A closed pipe (`| head`) is not our failure.
+        let _ = io.out.write_all(text.as_bytes());
+        let _ = io.out.flush();
+    }
+    EXIT_CLEAN
+}
+
+/// What the command line says about the rules and reading.
+fn command_line(args: &LintArgs) -> CommandLine {
+    CommandLine {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
+        max_file_size: args.read.max_file_size,
+    }
+}
+
+/// Whether the report and the errors are coloured.
+struct Colors {
+    out: bool,
+    err: bool,
+}
+
+impl Colors {
+    /// `--color` wins; `auto` is what the streams allow (`io`), and for a
+    /// report written to a file (`-o`) only what the environment forces.
+    fn resolve(choice: ColorChoice, io: &Io<'_>, to_file: bool) -> Colors {
+        match choice {
+            ColorChoice::Always => Colors {
+                out: true,
+                err: true,
+            },
+            ColorChoice::Never => Colors {
+                out: false,
+                err: false,
+            },
+            ColorChoice::Auto => Colors {
+                out: if to_file { auto_color(false) } else { io.color },
+                err: io.error_color,
+            },
+        }
+    }
+}
+
+/// The paths to lint and the files given as text (stdin).
+struct Input {
+    paths: Vec<PathBuf>,
+    buffers: Buffers,
+}
+
+/// The paths to lint, with `-` read from stdin as the file
+/// `--stdin-filename` names.
+fn gather(args: &LintArgs, settings: &Settings, io: &mut Io<'_>) -> Result<Input, String> {
+    let dash = Path::new("-");
+    let has_dash = args.paths.iter().any(|p| p == dash);
+    let mut buffers = Buffers::new();
+    let mut given = Vec::new();
+    match &args.stdin_filename {
+        None if has_dash => {
+            return Err(
+                "`-` reads a migration from stdin: say which file it is with \
+                        --stdin-filename PATH, so that its migration set can be read"
+                    .to_string(),
+            );
+        }
+        Some(_) if !has_dash && !args.paths.is_empty() => {
+            return Err(
+                "--stdin-filename names the file stdin stands for: give `-` as \
+                        one of the paths"
+                    .to_string(),
+            );
+        }
+        Some(name) => {
+            let name = here_relative(name);
+            let text = read_stdin(io.input, settings.max_file_size)?;
+            buffers.insert(name.clone(), text);
+            given.push(name);
+        }
+        None => {}
+    }
+    given.extend(args.paths.iter().filter(|p| *p != dash).cloned());
+    let paths = lint_paths(&given, settings)?;
+    Ok(Input { paths, buffers })
+}
+
+/// Stdin as text, at most `limit` bytes.
+fn read_stdin(input: &mut dyn Read, limit: u64) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    input
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "stdin is larger than the {limit}-byte limit (--max-file-size); not read"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "stdin is not UTF-8 (byte {} is not); not read",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// The settings of a run: the config file (named, or found upward from
-/// here) under the command line.
+/// here) under the command line. The file's path is relative to here
+/// (`../schema-lint.toml` from a subfolder), so that the roots it names
+/// and every path printed are too.
 fn load_settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigError> {
     let config_path = match config {
-        Some(path) => Some(path.to_path_buf()),
+        Some(path) => Some(here_relative(path)),
         None => std::env::current_dir().ok().and_then(|dir| {
-            // Shown relative to where the user is, when it is below.
             let found = config::find(&dir)?;
-            Some(
-                found
-                    .strip_prefix(&dir)
-                    .map(Path::to_path_buf)
-                    .unwrap_or(found),
-            )
+            Some(up_relative(&dir, &found).unwrap_or(found))
         }),
     };
     config::load(config_path.as_deref(), cli)
+}
+
+/// `path` (found in `dir` or a folder above it) relative to `dir`:
+/// `schema-lint.toml`, `../../schema-lint.toml`.
+fn up_relative(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let folder = path.parent()?;
+    let below = dir.strip_prefix(folder).ok()?;
+    let mut relative: PathBuf = below.components().map(|_| "..").collect();
+    relative.push(path.file_name()?);
+    Some(relative)
+}
+
+/// An absolute path below the current folder, relative to it (as ruff
+/// prints them); any other path as given.
+fn here_relative(path: &Path) -> PathBuf {
+    if !path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let Ok(here) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    match path.strip_prefix(&here) {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 /// The settings for a subcommand that prints its own errors: a config
 /// error is printed on stderr (exit code 2).
 pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
     load_settings(config, cli).map_err(|error| {
-        let color = std::io::stderr().is_terminal() && color_allowed();
+        let color = auto_color(std::io::stderr().is_terminal());
         eprint!("{}", render_config_error(&error, color));
         EXIT_ERROR
     })
@@ -322,7 +559,7 @@ fn print_input_errors(outcome: &Outcome, io: &mut Io<'_>) {
 /// Records the findings, unless a path could not be read: a baseline
 /// without that file's findings would let all of them through unnoticed
 /// once it is readable again, so nothing is written.
-fn write_baseline(outcome: &Outcome, file: &Path, io: &mut Io<'_>) -> u8 {
+fn write_baseline(outcome: &Outcome, file: &Path, io: &mut Io<'_>, notes: bool) -> u8 {
     print_input_errors(outcome, io);
     if !outcome.input_errors.is_empty() {
         let count = outcome.input_errors.len();
@@ -341,6 +578,9 @@ fn write_baseline(outcome: &Outcome, file: &Path, io: &mut Io<'_>) -> u8 {
     let recorded = baseline::record(outcome, file);
     if let Err(message) = baseline::write(&recorded, file) {
         return fail(io, &message);
+    }
+    if !notes {
+        return EXIT_CLEAN;
     }
     let _ = writeln!(
         io.err,
@@ -384,23 +624,42 @@ fn describe(object: &crate::diagnostic::ObjectRef) -> String {
     text
 }
 
-/// The paths to lint: as given, else the config's roots, else `migrations/`.
+/// The paths to lint: as given, else the config's roots, else the nearest
+/// `migrations/` folder here or above (up to the repository's top), so
+/// that a run from any subfolder of a project lints the project. Every
+/// path is relative to the current folder when it can be.
 pub(crate) fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, String> {
     if !given.is_empty() {
-        return Ok(given.to_vec());
+        return Ok(given.iter().map(|p| here_relative(p)).collect());
     }
     if !settings.roots.is_empty() {
         return Ok(settings
             .roots
             .iter()
-            .map(|root| relative_to(&settings.base, root))
+            .map(|root| here_relative(&relative_to(&settings.base, root)))
             .collect());
     }
-    let default = PathBuf::from("migrations");
-    if default.is_dir() {
-        return Ok(vec![default]);
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    nearest_migrations(&here).map(|p| vec![p]).ok_or_else(|| {
+        "no paths given, no `roots` in a config file, and no migrations/ folder here or above"
+            .to_string()
+    })
+}
+
+/// `migrations`, `../migrations`, …: the nearest folder named so in `dir`
+/// or above it, not looking past the top of a git repository.
+fn nearest_migrations(dir: &Path) -> Option<PathBuf> {
+    for (depth, folder) in dir.ancestors().enumerate() {
+        if folder.join("migrations").is_dir() {
+            let mut path: PathBuf = (0..depth).map(|_| "..").collect();
+            path.push("migrations");
+            return Some(path);
+        }
+        if folder.join(".git").exists() {
+            break;
+        }
     }
-    Err("no paths given, no `roots` in a config file, and no migrations/ folder here".to_string())
+    None
 }
 
 fn relative_to(base: &Path, path: &Path) -> PathBuf {
@@ -425,9 +684,30 @@ pub fn exit_code(outcome: &Outcome, settings: &Settings) -> u8 {
     }
 }
 
-/// `NO_COLOR` (any non-empty value) turns colour off: <https://no-color.org>.
-pub fn color_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Whether `--color auto` colours a stream: never with `NO_COLOR`
+/// (<https://no-color.org>: only a command-line flag overrides it); always
+/// with `FORCE_COLOR` (but `0` or `false`: never) or `CLICOLOR_FORCE` (not
+/// `0`), as CI logs that show colour want; never with `CLICOLOR=0`; else on
+/// a terminal.
+pub fn auto_color(is_terminal: bool) -> bool {
+    color_from_env(|name| std::env::var(name).ok(), is_terminal)
+}
+
+fn color_from_env(var: impl Fn(&str) -> Option<String>, is_terminal: bool) -> bool {
+    let set = |name: &str| var(name).filter(|value| !value.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if let Some(value) = set("FORCE_COLOR") {
+        return !matches!(value.as_str(), "0" | "false");
+    }
+    if set("CLICOLOR_FORCE").is_some_and(|value| value != "0") {
+        return true;
+    }
+    if set("CLICOLOR").is_some_and(|value| value == "0") {
+        return false;
+    }
+    is_terminal
 }
 
 fn render_config_error(error: &ConfigError, color: bool) -> String {
@@ -476,4 +756,60 @@ fn render_config_error(error: &ConfigError, color: bool) -> String {
 /// `report::visible`, owned.
 fn visible(text: &str) -> String {
     crate::report::visible(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn colour_follows_the_environment_conventions() {
+        assert!(color_from_env(env(&[]), true));
+        assert!(!color_from_env(env(&[]), false));
+        assert!(!color_from_env(env(&[("NO_COLOR", "1")]), true));
+        // An empty NO_COLOR is unset.
+        assert!(color_from_env(env(&[("NO_COLOR", "")]), true));
+        assert!(color_from_env(env(&[("FORCE_COLOR", "1")]), false));
+        assert!(color_from_env(env(&[("FORCE_COLOR", "3")]), false));
+        assert!(!color_from_env(env(&[("FORCE_COLOR", "0")]), true));
+        assert!(color_from_env(env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(!color_from_env(env(&[("CLICOLOR_FORCE", "0")]), false));
+        assert!(!color_from_env(env(&[("CLICOLOR", "0")]), true));
+        // NO_COLOR wins over the variables that force colour.
+        assert!(!color_from_env(
+            env(&[
+                ("NO_COLOR", "1"),
+                ("FORCE_COLOR", "1"),
+                ("CLICOLOR_FORCE", "1")
+            ]),
+            true
+        ));
+    }
+
+    #[test]
+    fn paths_above_are_written_with_dot_dots() {
+        let found = Path::new("/p/schema-lint.toml");
+        assert_eq!(
+            up_relative(Path::new("/p"), found),
+            Some(PathBuf::from("schema-lint.toml"))
+        );
+        assert_eq!(
+            up_relative(Path::new("/p/a/b"), found),
+            Some(PathBuf::from("../../schema-lint.toml"))
+        );
+        assert_eq!(up_relative(Path::new("/q"), found), None);
+    }
 }

@@ -50,6 +50,8 @@ pub struct ActiveRule {
 /// Per-path changes from `[[overrides]]`.
 #[derive(Debug, Clone)]
 struct Override {
+    /// `paths` as written, for `--show-settings`.
+    patterns: Vec<String>,
     paths: GlobSet,
     ignore: Vec<String>,
     severity: BTreeMap<String, Option<Severity>>,
@@ -57,6 +59,8 @@ struct Override {
 
 /// Everything a run is configured by.
 pub struct Settings {
+    /// The config file read, as found or named; `None`: the defaults.
+    pub file: Option<PathBuf>,
     pub rules: Vec<ActiveRule>,
     pub layout: Option<Layout>,
     /// `[[sets]]` entries, their roots resolved against the config's folder.
@@ -70,6 +74,8 @@ pub struct Settings {
     pub base: PathBuf,
     /// `base`, resolved once for matching paths against globs.
     canonical_base: PathBuf,
+    /// `exclude` as written, for `--show-settings`.
+    pub exclude_patterns: Vec<String>,
     exclude: GlobSet,
     overrides: Vec<Override>,
 }
@@ -78,6 +84,9 @@ pub struct Settings {
 #[derive(Debug, Clone, Default)]
 pub struct CommandLine {
     pub select: Option<Vec<String>>,
+    /// Rules added to the selection (`--extend-select`), whatever selects
+    /// the rest.
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub max_file_size: Option<u64>,
@@ -179,6 +188,12 @@ pub fn load(path: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigEr
     let Some(path) = path else {
         return build(RawConfig::default(), "", PathBuf::from("."), cli);
     };
+    let mut settings = read_file(path, cli)?;
+    settings.file = Some(path.to_path_buf());
+    Ok(settings)
+}
+
+fn read_file(path: &Path, cli: &CommandLine) -> Result<Settings, ConfigError> {
     let text = read_text(path).map_err(|e| {
         ConfigError::new(format!(
             "cannot read config file {}: {e}",
@@ -285,7 +300,10 @@ fn build(
     }
 
     // Which rules run, and how loud.
-    let selected: Vec<String> = match (&cli.select, &rules_table.select) {
+    let cli_select: Option<Vec<String>> = cli.select.as_deref().map(normalize_all);
+    let cli_extend = normalize_all(&cli.extend_select);
+    let cli_ignore = normalize_all(&cli.ignore);
+    let mut selected: Vec<String> = match (&cli_select, &rules_table.select) {
         (Some(cli_select), _) => {
             for name in cli_select {
                 check_cli_rule(name)?;
@@ -295,22 +313,24 @@ fn build(
         (None, Some(select)) => select.iter().map(|s| s.get_ref().clone()).collect(),
         (None, None) => vec!["all".to_string()],
     };
-    for name in &cli.ignore {
+    for name in cli_extend.iter().chain(&cli_ignore) {
         check_cli_rule(name)?;
     }
+    selected.extend(cli_extend.iter().cloned());
     let ignored: Vec<&str> = rules_table
         .ignore
         .iter()
         .map(|s| s.get_ref().as_str())
-        .chain(cli.ignore.iter().map(String::as_str))
+        .chain(cli_ignore.iter().map(String::as_str))
         .collect();
     // `ignore = ["all"]` ignores every rule not selected by name, as in
     // ruff: a rule named in `select` is more specific than `all`. The
     // command line ranks above the file, so `--ignore all` gives way only
     // to `--select` names.
     let config_ignores_all = ignored_all(rules_table.ignore.iter().map(|s| s.get_ref()));
-    let cli_ignores_all = ignored_all(cli.ignore.iter());
-    let cli_names = cli.select.as_deref().unwrap_or(&[]);
+    let cli_ignores_all = ignored_all(cli_ignore.iter());
+    // Rules named on the command line, by `--select` or `--extend-select`.
+    let cli_names: Vec<&String> = cli_select.iter().flatten().chain(&cli_extend).collect();
     let mut active = Vec::new();
     for rule in &registry {
         let name = rule.meta.name;
@@ -318,7 +338,7 @@ fn build(
         let by_all = selected.iter().any(|s| s == "all") && rule.meta.default_severity.is_some();
         let ignored = ignored.contains(&name)
             || (config_ignores_all && !explicitly)
-            || (cli_ignores_all && !cli_names.iter().any(|s| s == name));
+            || (cli_ignores_all && !cli_names.iter().any(|s| *s == name));
         if !(explicitly || by_all) || ignored {
             continue;
         }
@@ -351,14 +371,15 @@ fn build(
         .iter()
         .map(|o| {
             Ok(Override {
+                patterns: o.paths.iter().map(|p| p.get_ref().clone()).collect(),
                 paths: globs(&o.paths)?,
                 // `all` here ignores every finding in those paths.
                 ignore: o
                     .ignore
                     .iter()
                     .map(|name| {
-                        if name.get_ref() == "all" {
-                            return Ok(name.get_ref().clone());
+                        if name.get_ref().eq_ignore_ascii_case("all") {
+                            return Ok("all".to_string());
                         }
                         known_rule(name.get_ref(), name.span()).map(|_| name.get_ref().clone())
                     })
@@ -369,6 +390,7 @@ fn build(
         .collect::<Result<Vec<_>, ConfigError>>()?;
 
     Ok(Settings {
+        file: None,
         rules: active,
         layout,
         sets,
@@ -377,9 +399,25 @@ fn build(
         roots: raw.roots.iter().map(PathBuf::from).collect(),
         canonical_base: crate::source::canonical(&base),
         base,
+        exclude_patterns: raw.exclude.iter().map(|p| p.get_ref().clone()).collect(),
         exclude,
         overrides,
     })
+}
+
+/// `ALL`, `All`, … are `all` (ruff writes `ALL`); rule names are left as
+/// they are.
+fn normalize_all(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .map(|name| {
+            if name.eq_ignore_ascii_case("all") {
+                "all".to_string()
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
 }
 
 fn ignored_all<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
@@ -436,9 +474,12 @@ fn rule_list(
             .as_str()
             .ok_or_else(|| ConfigError::at(value.span(), "expected a list of rule names"))?;
         let span = find_in(text, value.span(), &format!("\"{name}\"")).unwrap_or(value.span());
-        if name != "all" {
+        let name = if name.eq_ignore_ascii_case("all") {
+            "all"
+        } else {
             known_rule(name, span.clone())?;
-        }
+            name
+        };
         list.push(Spanned::new(span, name.to_string()));
     }
     Ok(list)
@@ -634,6 +675,25 @@ impl Settings {
         }
     }
 
+    /// Each `[[overrides]]` entry in one line, for `--show-settings`:
+    /// `migrations/2019*: ignore prefer-text; prefer-timestamptz = warning`.
+    pub fn overrides_text(&self) -> Vec<String> {
+        self.overrides
+            .iter()
+            .map(|o| {
+                let mut parts = Vec::new();
+                if !o.ignore.is_empty() {
+                    parts.push(format!("ignore {}", o.ignore.join(", ")));
+                }
+                for (rule, level) in &o.severity {
+                    let level = level.map_or("off", Severity::name);
+                    parts.push(format!("{rule} = {level}"));
+                }
+                format!("{}: {}", o.patterns.join(", "), parts.join("; "))
+            })
+            .collect()
+    }
+
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
         self.rules
             .iter()
@@ -738,6 +798,7 @@ mod tests {
     fn command_line_wins() {
         let cli = CommandLine {
             select: Some(vec!["prefer-text".into()]),
+            extend_select: vec![],
             ignore: vec![],
             fail_on: Some(FailOn::Never),
             max_file_size: None,

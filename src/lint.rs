@@ -21,6 +21,8 @@ pub struct Outcome {
     /// Findings in reported files, in migration order then position.
     pub diagnostics: Vec<Diagnostic>,
     pub input_errors: Vec<InputError>,
+    /// Findings removed by inline suppressions (for the summary line).
+    pub suppressed: usize,
 }
 
 impl Outcome {
@@ -75,14 +77,24 @@ fn run(
     let mut diagnostics = check(&project, settings);
     diagnostics.retain(|d| project.file(d.file).reported());
     settings.apply_overrides(&project, &mut diagnostics);
+    let before = diagnostics.len();
     suppress::apply(&project, settings, &mut diagnostics);
+    let suppressed = suppressed_count(before, &diagnostics);
     diagnostics.iter_mut().for_each(Diagnostic::bound);
     sort(&mut diagnostics);
     Outcome {
         project,
         diagnostics,
         input_errors,
+        suppressed,
     }
+}
+
+/// How many of `before` findings `suppress::apply` removed: it also adds
+/// `unused-suppression` findings, which are not counted back.
+fn suppressed_count(before: usize, after: &[Diagnostic]) -> usize {
+    let unused = crate::rules::unused_suppression::META.name;
+    before.saturating_sub(after.iter().filter(|d| d.rule != unused).count())
 }
 
 /// Discovers and loads the migration sets of `paths` (pipeline steps 1

@@ -445,7 +445,7 @@ fn concise_format() {
         String::from_utf8_lossy(&output.stdout),
         "migrations/00000000000001_create_tables/up.sql:6:16: error[prefer-timestamptz] column `users.created_at` is `TIMESTAMP`, a time without a time zone; use TIMESTAMPTZ\n\
          migrations/00000000000001_create_tables/up.sql:20:16: error[prefer-timestamptz] column `carts.created_at` is `TIMESTAMP`, a time without a time zone; use TIMESTAMPTZ\n\
-         2 errors in 2 files\n"
+         2 errors in 1 of 2 files\n"
     );
 }
 

@@ -518,6 +518,7 @@ fn run_in_process(format: &str, args: &[String]) -> Result<Run, String> {
         let mut io = Io {
             out: &mut stdout,
             err: &mut stderr,
+            input: &mut std::io::empty(),
             color: false,
             error_color: false,
         };

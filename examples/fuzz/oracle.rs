@@ -8,9 +8,13 @@ use std::path::Path;
 use serde_json::Value;
 
 /// Every `--format`.
-pub const FORMATS: [&str; 8] = [
-    "full", "concise", "json", "sarif", "github", "gitlab", "junit", "rdjson",
+pub const FORMATS: [&str; 9] = [
+    "full", "concise", "json", "sarif", "github", "gitlab", "junit", "rdjson", "markdown",
 ];
+
+/// The most characters `--format markdown` prints (GitHub's limit for a
+/// comment).
+const MARKDOWN_LIMIT: usize = 65_536;
 
 /// What one run printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +65,14 @@ impl Oracle {
             "junit" => roxmltree::Document::parse(stdout)
                 .map(drop)
                 .map_err(|e| format!("junit: {e}")),
+            "markdown" => {
+                plain_text(format, &run.stdout)?;
+                let chars = stdout.chars().count();
+                if chars > MARKDOWN_LIMIT {
+                    return Err(format!("markdown: {chars} characters"));
+                }
+                Ok(())
+            }
             _ => plain_text(format, &run.stdout),
         }
     }
@@ -71,7 +83,18 @@ impl Oracle {
     /// larger than its findings explain (`input_bytes`: the size of the
     /// migration files).
     pub fn agree(&self, runs: &[Run], input_bytes: usize) -> Result<(), String> {
-        let [full, concise, json, sarif, github, gitlab, junit, rdjson] = runs else {
+        let [
+            full,
+            concise,
+            json,
+            sarif,
+            github,
+            gitlab,
+            junit,
+            rdjson,
+            markdown,
+        ] = runs
+        else {
             return Err(format!("{} runs for {} formats", runs.len(), FORMATS.len()));
         };
         if let Some(run) = runs.iter().find(|r| r.code != json.code) {
@@ -120,6 +143,7 @@ impl Oracle {
             ),
             ("junit", text(junit).matches("<failure ").count()),
             ("full", full_findings(&text(full))),
+            ("markdown", markdown_findings(&text(markdown))?),
         ];
         for (format, count) in counts {
             if count != findings {
@@ -203,6 +227,23 @@ fn full_findings(text: &str) -> usize {
     text.lines()
         .filter(|line| ["  × ", "  ⚠ ", "  ☞ "].iter().any(|s| line.starts_with(s)))
         .count()
+}
+
+/// Findings in `--format markdown`: one list item per finding shown (`- [`
+/// and its position), plus those the note says were left out.
+fn markdown_findings(text: &str) -> Result<usize, String> {
+    let shown = text.lines().filter(|line| line.starts_with("- [")).count();
+    let Some(note) = text.lines().find(|line| line.contains(" not shown: ")) else {
+        return Ok(shown);
+    };
+    let words: Vec<&str> = note.split(' ').collect();
+    let left = match words.as_slice() {
+        [">", count, "finding" | "findings", ..] => count
+            .parse::<usize>()
+            .map_err(|_| format!("markdown: a note without a count: {note}"))?,
+        _ => 0,
+    };
+    Ok(shown + left)
 }
 
 /// Text for a terminal: no control character but line breaks and tabs (a

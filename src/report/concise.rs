@@ -2,25 +2,27 @@
 
 use std::fmt::Write;
 
-use super::{path, position, summary, visible};
+use super::{View, paint, path, position, severity_color, summary, visible};
 use crate::lint::Outcome;
 
-pub fn render(outcome: &Outcome) -> String {
+pub fn render(outcome: &Outcome, view: &View) -> String {
+    let style = view.style;
     let mut out = String::new();
     for d in &outcome.diagnostics {
         let p = position(outcome, d);
+        let place = format!("{}:{}:{}:", visible(&path(outcome, d)), p.line, p.column);
         let _ = writeln!(
             out,
-            "{}:{}:{}: {}[{}] {}",
-            visible(&path(outcome, d)),
-            p.line,
-            p.column,
-            d.severity,
+            "{} {}[{}] {}",
+            paint(style, "1", &place),
+            paint(style, severity_color(d.severity), d.severity.name()),
             d.rule,
             visible(&d.message)
         );
     }
-    out.push_str(&super::sets::set_lines(&outcome.project));
-    let _ = writeln!(out, "{}", summary(outcome));
+    if !view.quiet {
+        out.push_str(&super::sets::set_lines(&outcome.project));
+        let _ = writeln!(out, "{}", summary(outcome, &view.hidden));
+    }
     out
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 
 use super::excerpt::{CONTEXT_LINES, Excerpt};
-use super::{Position, Style, position, summary, visible};
+use super::{Position, View, position, statistics, summary, visible};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
 use crate::source::SourceFile;
@@ -22,8 +22,8 @@ use crate::source::SourceFile;
 /// in the terminal helps nobody.
 const MAX_LINES: usize = 6;
 
-pub fn render(outcome: &Outcome, style: Style) -> String {
-    let theme = if style.color {
+pub fn render(outcome: &Outcome, view: &View) -> String {
+    let theme = if view.style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
@@ -48,8 +48,25 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
         }
         out.push('\n');
     }
+    if !view.quiet {
+        out.push_str(&ending(outcome, view));
+    }
+    out
+}
+
+/// After the findings: the per-rule table when there are more than a
+/// handful (a long report's only overview otherwise is its last line), the
+/// sets when there are several, and the summary line.
+fn ending(outcome: &Outcome, view: &View) -> String {
+    let mut out = String::new();
+    if outcome.diagnostics.len() > statistics::HANDFUL {
+        out.push_str("findings per rule:\n");
+        let counts = statistics::counts(&outcome.diagnostics);
+        out.push_str(&statistics::table(&counts, view.style));
+        out.push('\n');
+    }
     out.push_str(&super::sets::set_lines(&outcome.project));
-    let _ = writeln!(out, "{}", summary(outcome));
+    let _ = writeln!(out, "{}", summary(outcome, &view.hidden));
     out
 }
 

@@ -10,9 +10,12 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+mod markdown;
 mod rdjson;
 mod sarif;
 pub mod sets;
+pub mod settings;
+pub mod statistics;
 
 use clap::ValueEnum;
 
@@ -38,6 +41,9 @@ pub enum Format {
     Junit,
     /// reviewdog's Diagnostic JSON format (rdjson).
     Rdjson,
+    /// A Markdown report for a pull-request comment or a CI job summary
+    /// (totals, findings per rule, then per file), at most 65,536 characters.
+    Markdown,
 }
 
 /// How output looks on this terminal.
@@ -46,16 +52,49 @@ pub struct Style {
     pub color: bool,
 }
 
+/// Findings a run found but does not show, for the summary line.
+/// (Inline suppressions are counted in `Outcome::suppressed`.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Recorded in the `--baseline` file.
+    pub baseline: usize,
+    /// Below `--severity`: the level and how many.
+    pub below: Option<(Severity, usize)>,
+}
+
+/// Everything about a report beyond its format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    pub style: Style,
+    pub hidden: Hidden,
+    /// Only the findings (`-q`): no per-rule table, set lines or summary.
+    pub quiet: bool,
+}
+
 pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
+    render_view(
+        outcome,
+        format,
+        &View {
+            style,
+            ..View::default()
+        },
+    )
+}
+
+/// `render`, with what the run hid and how much besides the findings to
+/// print.
+pub fn render_view(outcome: &Outcome, format: Format, view: &View) -> String {
     match format {
-        Format::Full => full::render(outcome, style),
-        Format::Concise => concise::render(outcome),
+        Format::Full => full::render(outcome, view),
+        Format::Concise => concise::render(outcome, view),
         Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome),
         Format::Github => github::render(outcome),
         Format::Gitlab => gitlab::render(outcome),
         Format::Junit => junit::render(outcome),
         Format::Rdjson => rdjson::render(outcome),
+        Format::Markdown => markdown::render(outcome, &view.hidden),
     }
 }
 
@@ -112,6 +151,40 @@ impl Counts {
         }
         counts
     }
+
+    /// `3 errors, 1 warning, 2 info`; empty parts are left out.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.error > 0 {
+            parts.push(plural(self.error, "error", "errors"));
+        }
+        if self.warning > 0 {
+            parts.push(plural(self.warning, "warning", "warnings"));
+        }
+        if self.info > 0 {
+            parts.push(format!("{} info", self.info));
+        }
+        parts.join(", ")
+    }
+}
+
+/// `text` in an ANSI SGR colour (`code`, e.g. `1;31`) when `style` has
+/// colour.
+pub(crate) fn paint(style: Style, code: &str, text: &str) -> String {
+    if style.color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The colour of a severity, as miette paints it in `full`.
+pub(crate) fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;36",
+    }
 }
 
 /// A character as text formats print it. Control characters from the input
@@ -144,25 +217,24 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(text.chars().map(visible_char).collect())
 }
 
-/// `3 errors, 1 warning in 12 files`.
-pub fn summary(outcome: &Outcome) -> String {
+/// `3 errors, 1 warning in 2 of 12 files`, then what was hidden and what
+/// could not be read.
+pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
     let counts = Counts::of(&outcome.diagnostics);
-    let files = plural(outcome.files_checked(), "file", "files");
-    let mut parts = Vec::new();
-    if counts.error > 0 {
-        parts.push(plural(counts.error, "error", "errors"));
-    }
-    if counts.warning > 0 {
-        parts.push(plural(counts.warning, "warning", "warnings"));
-    }
-    if counts.info > 0 {
-        parts.push(format!("{} info", counts.info));
-    }
-    let mut line = if parts.is_empty() {
-        format!("no problems found in {files}")
+    let checked = outcome.files_checked();
+    let mut line = if outcome.diagnostics.is_empty() {
+        format!("no problems found in {}", plural(checked, "file", "files"))
     } else {
-        format!("{} in {files}", parts.join(", "))
+        let with_findings = files_with_findings(outcome);
+        format!(
+            "{} in {with_findings} of {}",
+            counts.describe(),
+            plural(checked, "file", "files")
+        )
     };
+    if let Some(hid) = hidden_text(outcome, hidden) {
+        line.push_str(&format!(" ({hid})"));
+    }
     if !outcome.input_errors.is_empty() {
         line.push_str(&format!(
             "; {} could not be read",
@@ -172,7 +244,33 @@ pub fn summary(outcome: &Outcome) -> String {
     line
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// How many files the findings are in.
+pub fn files_with_findings(outcome: &Outcome) -> usize {
+    let mut files: Vec<_> = outcome.diagnostics.iter().map(|d| d.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    files.len()
+}
+
+/// `hidden: 4 by the baseline, 1 by inline suppressions, 2 below --severity
+/// error`, or `None` when nothing was.
+pub fn hidden_text(outcome: &Outcome, hidden: &Hidden) -> Option<String> {
+    let mut parts = Vec::new();
+    if hidden.baseline > 0 {
+        parts.push(format!("{} by the baseline", hidden.baseline));
+    }
+    if outcome.suppressed > 0 {
+        parts.push(format!("{} by inline suppressions", outcome.suppressed));
+    }
+    if let Some((level, count)) = hidden.below
+        && count > 0
+    {
+        parts.push(format!("{count} below --severity {level}"));
+    }
+    (!parts.is_empty()).then(|| format!("hidden: {}", parts.join(", ")))
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -51,8 +51,23 @@ impl Scratch {
 pub fn schema_lint(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("schema-lint").expect("binary");
     command.current_dir(dir).env("NO_COLOR", "1");
+    for name in CI_VARIABLES {
+        command.env_remove(name);
+    }
     command
 }
+
+/// Variables a CI sets that change output: colour forced, Markdown links
+/// to the commit. Tests that want them set them.
+pub const CI_VARIABLES: [&str; 7] = [
+    "FORCE_COLOR",
+    "CLICOLOR_FORCE",
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_SHA",
+    "CI_PROJECT_URL",
+    "CI_COMMIT_SHA",
+];
 
 /// Runs with `--format json` and returns the exit code and the document.
 pub fn lint_json(dir: &Path, args: &[&str]) -> (i32, Value) {

@@ -1,0 +1,126 @@
+//! Counts per rule: `--statistics`, and the table that ends `full` when
+//! there are more than a handful of findings.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::{Style, View, paint, severity_color, summary};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::Outcome;
+
+/// More findings than this end `full` with the per-rule table: below it the
+/// findings are read one by one anyway.
+pub const HANDFUL: usize = 5;
+
+/// The findings of one rule at one severity (a rule's findings can differ
+/// in severity: `[[overrides]]`, a rule that caps some of its findings).
+///
+/// A `fixable` count joins here, as ruff's `[*]` column does, once
+/// `schema-lint fix` exists; until then nothing is fixable and no column
+/// claims otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCount {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+}
+
+/// Counts per rule and severity: most findings first, then the more severe,
+/// then by rule name, so the order never depends on the input's order.
+pub fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
+    let mut map: std::collections::BTreeMap<(&'static str, Severity), usize> = Default::default();
+    for d in diagnostics {
+        *map.entry((d.rule, d.severity)).or_insert(0) += 1;
+    }
+    let mut counts: Vec<RuleCount> = map
+        .into_iter()
+        .map(|((rule, severity), count)| RuleCount {
+            rule,
+            severity,
+            count,
+        })
+        .collect();
+    counts.sort_by(|a, b| (b.count, b.severity, a.rule).cmp(&(a.count, a.severity, b.rule)));
+    counts
+}
+
+/// One line per rule: count, severity, rule, summary; columns aligned.
+pub fn table(counts: &[RuleCount], style: Style) -> String {
+    let registry = crate::rules::registry();
+    let summary_of = |rule: &str| {
+        registry
+            .iter()
+            .find(|r| r.meta.name == rule)
+            .map_or("", |r| r.meta.summary)
+    };
+    let count_width = counts
+        .iter()
+        .map(|c| c.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let rule_width = counts.iter().map(|c| c.rule.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for c in counts {
+        // Padding is computed on the plain text, so colour codes cannot
+        // misalign the columns.
+        let severity = format!("{:<7}", c.severity.name());
+        let _ = writeln!(
+            out,
+            "{:>count_width$}  {}  {:<rule_width$}  {}",
+            c.count,
+            paint(style, severity_color(c.severity), &severity),
+            c.rule,
+            summary_of(c.rule),
+        );
+    }
+    out
+}
+
+/// `--statistics` as text: the table, then the summary line.
+pub fn render_text(outcome: &Outcome, view: &View) -> String {
+    let mut out = table(&counts(&outcome.diagnostics), view.style);
+    if !view.quiet {
+        let _ = writeln!(out, "{}", summary(outcome, &view.hidden));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Document {
+    version: u32,
+    statistics: Vec<JsonCount>,
+}
+
+#[derive(Serialize)]
+struct JsonCount {
+    rule: &'static str,
+    severity: Severity,
+    count: usize,
+    summary: &'static str,
+}
+
+/// `--statistics --format json`: `{"version": 1, "statistics": [{"rule",
+/// "severity", "count", "summary"}]}`, in the order of the text table.
+pub fn render_json(outcome: &Outcome) -> String {
+    let registry = crate::rules::registry();
+    let statistics = counts(&outcome.diagnostics)
+        .into_iter()
+        .map(|c| JsonCount {
+            summary: registry
+                .iter()
+                .find(|r| r.meta.name == c.rule)
+                .map_or("", |r| r.meta.summary),
+            rule: c.rule,
+            severity: c.severity,
+            count: c.count,
+        })
+        .collect();
+    let document = Document {
+        version: 1,
+        statistics,
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
