@@ -8,8 +8,18 @@
 //!
 //! -- schema-lint: ignore-file parse-error -- psql meta-commands below
 //! ```
+//! ```sql
+//! CREATE TABLE accounts (
+//!     id BIGINT PRIMARY KEY,
+//!     -- schema-lint: ignore prefer-text -- the partner API caps it
+//!     code VARCHAR(12),
+//!     legacy_name VARCHAR(40) -- schema-lint: ignore prefer-text
+//! );
+//! ```
 //! `ignore` covers the statement after the comment, or the statement whose
-//! first line the comment ends; `ignore-file` covers the whole file. A
+//! first line the comment ends. Inside a statement it covers one line: the
+//! next line with code when the comment has a line of its own, else the
+//! line it ends. `ignore-file` covers the whole file. A
 //! suppression that suppresses nothing, or names an unknown rule, becomes an
 //! `unused-suppression` finding.
 
@@ -26,6 +36,8 @@ use crate::source::{FileId, Origin};
 enum Scope {
     /// Byte range of the statement covered.
     Statement(Range<usize>),
+    /// 0-based index of the line covered, inside a statement.
+    Line(usize),
     File,
     /// An `ignore` with no statement after it.
     Nothing,
@@ -111,7 +123,8 @@ impl Suppressions {
         let Some(scopes) = self.index.get(d.rule) else {
             return false;
         };
-        let mut covering: Vec<Scope> = vec![Scope::File];
+        let line = file.source.line_index(d.span.start);
+        let mut covering: Vec<Scope> = vec![Scope::File, Scope::Line(line)];
         covering.extend(
             statements_at(file, self.in_order, d.span.start)
                 .map(|s| Scope::Statement(s.span.clone())),
@@ -264,6 +277,25 @@ fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
     (entries, malformed)
 }
 
+/// The line a comment inside `statement` covers: its own line when code
+/// comes before it there, else the next line with code (blank lines and
+/// other comment lines, such as a second directive, are skipped).
+fn line_scope(file: &LoadedFile, statement: &Statement, comment: Range<usize>) -> Scope {
+    let source = &file.source;
+    let line = source.line_index(comment.start);
+    let before = source.slice(&(source.line_start(comment.start)..comment.start));
+    if !before.trim().is_empty() {
+        return Scope::Line(line);
+    }
+    let last = source.line_index(statement.span.end.saturating_sub(1));
+    (line + 1..=last)
+        .find(|&index| {
+            let text = source.slice(&source.line_range(index)).trim();
+            !text.is_empty() && !text.starts_with("--")
+        })
+        .map_or(Scope::Nothing, Scope::Line)
+}
+
 /// Rule names separated by commas and/or spaces, with their offsets.
 fn split_names(list: &str) -> impl Iterator<Item = (usize, &str)> {
     list.split(|c: char| c == ',' || c.is_whitespace())
@@ -275,12 +307,31 @@ fn split_names(list: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, part)| !part.is_empty())
 }
 
-/// The statement a comment at `comment` covers: the one whose first line it
-/// ends, else the next one. Statements are in file order (searched by
-/// halving), else searched one by one.
+/// What a comment at `comment` covers: inside a statement (past its first
+/// line) one line, else the statement whose first line it ends, else the
+/// next one. Statements are in file order (searched by halving), else
+/// searched one by one.
 fn statement_scope(file: &LoadedFile, in_order: bool, comment: Range<usize>) -> Scope {
     let statements = &file.statements;
     let comment_line = file.source.line_index(comment.start);
+    let inside = |s: &Statement| {
+        s.nested.is_none()
+            && s.span.start < comment.start
+            && comment.end <= s.span.end
+            && file.source.line_index(s.span.start) < comment_line
+    };
+    let containing = if in_order {
+        let before = statements.partition_point(|s| s.span.start < comment.start);
+        statements[..before]
+            .iter()
+            .rev()
+            .find(|s| s.nested.is_none())
+    } else {
+        statements.iter().rfind(|s| s.span.start < comment.start)
+    };
+    if let Some(statement) = containing.filter(|s| inside(s)) {
+        return line_scope(file, statement, comment);
+    }
     let on_comment_line = |s: &&Statement| {
         s.span.start < comment.start && file.source.line_index(s.span.start) == comment_line
     };

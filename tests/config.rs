@@ -215,6 +215,41 @@ fn inline_suppressions() {
 }
 
 #[test]
+fn line_suppressions_cover_one_line_inside_a_statement() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "m/0001_init.sql",
+        "CREATE TABLE a (\n\
+         \x20   id BIGINT PRIMARY KEY,\n\
+         \x20   -- schema-lint: ignore prefer-text -- the partner API caps it\n\
+         \x20   -- a second comment between the directive and its line\n\
+         \x20   code VARCHAR(12),\n\
+         \x20   name VARCHAR(40),\n\
+         \x20   legacy VARCHAR(40), -- schema-lint: ignore prefer-text\n\
+         \x20   -- schema-lint: ignore prefer-timestamptz\n\
+         \x20   note VARCHAR(5)\n\
+         );\n",
+    );
+    let (_, document) = lint_json(
+        scratch.path(),
+        &[
+            "--select",
+            "prefer-text,prefer-timestamptz,unused-suppression",
+            "m",
+        ],
+    );
+    let found: Vec<(String, u64, u64)> = common::positions(&document);
+    assert_eq!(
+        found,
+        [
+            ("prefer-text".to_string(), 6, 10),
+            ("unused-suppression".to_string(), 8, 28),
+            ("prefer-text".to_string(), 9, 10),
+        ]
+    );
+}
+
+#[test]
 fn file_suppressions_and_stale_ones() {
     let scratch = Scratch::new();
     scratch.write(
