@@ -173,6 +173,13 @@ pub enum Command {
     /// Write SCHEMA_CONVENTIONS.md: the conventions the active rules and
     /// their options check, with a template table that follows them.
     Conventions(crate::schema::ConventionsArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Server {
+        /// Accepted and ignored: stdio is the only transport, and some
+        /// clients pass this flag.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Write a commented schema-lint.toml with every rule and option.
     Init {
         /// Where to write it.
@@ -201,6 +208,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::New(args)) => crate::new::run(args),
         Some(Command::Schema(args)) => crate::schema::run(args),
         Some(Command::Conventions(args)) => crate::schema::run_conventions(args),
+        Some(Command::Server { stdio: _ }) => crate::server::run(),
         None => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();

@@ -25,6 +25,7 @@ pub mod new;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
