@@ -401,6 +401,22 @@ fn a_broken_config_is_a_diagnostic_on_the_config_file() {
         d.len() == 1 && d[0]["code"] == "prefer-text"
     });
     assert_eq!(found[0]["range"], range((2, 15), (2, 26)));
+
+    // An open config is checked as it is typed, before it is saved; closed
+    // unsaved, its errors are the file's again (none).
+    client.open(
+        &config,
+        "[rules]\nselect = [\"prefer-text\"]\nfail-on = 3\n",
+    );
+    let typed = client.diagnostics(&config, None, |d| {
+        d.len() == 1 && d[0]["message"] == "unknown rule `fail-on`"
+    });
+    assert_eq!(typed[0]["range"]["start"]["line"], 2, "{typed:#?}");
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": config } }),
+    );
+    client.diagnostics(&config, None, <[Value]>::is_empty);
     assert_eq!(client.stop(), Some(0));
 }
 

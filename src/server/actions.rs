@@ -222,5 +222,8 @@ mod tests {
             "\t-- schema-lint: ignore prefer-text -- TODO: reason\r\n"
         );
         assert_eq!(line.edit.range.start, Position::new(2, 0));
+        // Applied, it silences the finding and leaves no unused suppression.
+        let edited = apply(text, &line.edit);
+        assert!(findings(dir.path(), &edited).is_empty(), "{edited}");
     }
 }
