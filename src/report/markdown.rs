@@ -243,7 +243,13 @@ fn findings(outcome: &Outcome, links: &Links, out: &mut Budget) -> LeftOut {
             if current.is_some() {
                 part.push('\n');
             }
-            let _ = write!(part, "### {}\n\n", code(&path));
+            // Findings in a database are listed under it (`db:app`), each
+            // with its object.
+            let heading = match d.db_object {
+                Some(_) => outcome.project.file(d.file).source.display_path(),
+                None => path.clone(),
+            };
+            let _ = write!(part, "### {}\n\n", code(&heading));
         }
         part.push_str(&item(outcome, links, &path, d));
         if !out.push(&part) {
@@ -263,7 +269,17 @@ fn findings(outcome: &Outcome, links: &Links, out: &mut Budget) -> LeftOut {
 
 /// `- [3:11](link) **error** [`rule`][rule]: message`
 fn item(outcome: &Outcome, links: &Links, path: &str, d: &Diagnostic) -> String {
-    let p = position(outcome, d);
+    let Some(p) = position(outcome, d) else {
+        // `- `public.users.email` **error** …`: an object, no line to link.
+        return format!(
+            "- {} **{}** [`{}`][{}]: {}\n",
+            code(d.db_object.as_deref().unwrap_or(path)),
+            d.severity,
+            d.rule,
+            d.rule,
+            inline(&d.message)
+        );
+    };
     format!(
         "- [{}:{}]({}) **{}** [`{}`][{}]: {}\n",
         p.line,

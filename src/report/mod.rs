@@ -120,16 +120,29 @@ impl Position {
     }
 }
 
-pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Position {
-    Position::of(
+/// The position of a finding in its file; `None` for a finding located
+/// at a database object (`schema-lint db`), which has no line or column.
+pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Option<Position> {
+    if diagnostic.db_object.is_some() {
+        return None;
+    }
+    Some(Position::of(
         &outcome.project.file(diagnostic.file).source,
         &diagnostic.span,
-    )
+    ))
 }
 
+/// The path of a finding's file, or `db:` and the database object it is
+/// located at (`db:public.users.email`).
 pub fn path(outcome: &Outcome, diagnostic: &Diagnostic) -> String {
-    outcome.project.file(diagnostic.file).source.display_path()
+    match &diagnostic.db_object {
+        Some(object) => format!("{DB_PREFIX}{object}"),
+        None => outcome.project.file(diagnostic.file).source.display_path(),
+    }
 }
+
+/// What the path of a finding located at a database object starts with.
+pub const DB_PREFIX: &str = "db:";
 
 /// Findings per severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -222,7 +235,24 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
     let counts = Counts::of(&outcome.diagnostics);
     let checked = outcome.files_checked();
-    let mut line = if outcome.diagnostics.is_empty() {
+    let mut line = if let Some(database) = &outcome.database {
+        let mut read = format!(
+            "database `{}` ({})",
+            database.name,
+            plural(database.tables, "table", "tables")
+        );
+        if checked > 0 {
+            read.push_str(&format!(
+                " compared with {}",
+                plural(checked, "migration file", "migration files")
+            ));
+        }
+        if outcome.diagnostics.is_empty() {
+            format!("no problems found in {read}")
+        } else {
+            format!("{} in {read}", counts.describe())
+        }
+    } else if outcome.diagnostics.is_empty() {
         format!("no problems found in {}", plural(checked, "file", "files"))
     } else {
         let with_findings = files_with_findings(outcome);

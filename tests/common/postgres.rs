@@ -179,6 +179,60 @@ impl Server {
             .collect()
     }
 
+    /// A URL for `schema-lint db`: the unix socket of this server.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgresql://postgres@/{database}?host={}",
+            path(self.dir.path())
+        )
+    }
+
+    /// The URL of `user` with `password`.
+    pub fn url_as(&self, database: &str, user: &str, password: &str) -> String {
+        format!(
+            "postgresql://{user}:{password}@/{database}?host={}",
+            path(self.dir.path())
+        )
+    }
+
+    /// Creates a login role that must give its password (SCRAM), as
+    /// `pg_hba.conf` says before the server's trust line.
+    pub fn add_password_user(&self, user: &str, password: &str) {
+        self.psql(
+            "postgres",
+            &[
+                "-c",
+                &format!("CREATE ROLE {user} LOGIN PASSWORD '{password}'"),
+            ],
+        );
+        let hba = self.dir.path().join("data/pg_hba.conf");
+        let old = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        std::fs::write(&hba, format!("local all {user} scram-sha-256\n{old}"))
+            .expect("write pg_hba.conf");
+        self.psql("postgres", &["-c", "SELECT pg_reload_conf()"]);
+    }
+
+    /// Logs every statement, each line prefixed by the client's
+    /// application name and `|`.
+    pub fn log_statements(&self) {
+        self.psql(
+            "postgres",
+            &[
+                "-c",
+                "ALTER SYSTEM SET log_statement = 'all'",
+                "-c",
+                "ALTER SYSTEM SET log_line_prefix = '%a|'",
+                "-c",
+                "SELECT pg_reload_conf()",
+            ],
+        );
+    }
+
+    /// The server's log.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+
     /// Rows of a query, fields separated by `|`.
     pub fn rows(&self, database: &str, query: &str) -> BTreeSet<String> {
         self.psql(database, &["-A", "-t", "-F", "|", "-c", query])
