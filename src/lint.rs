@@ -30,6 +30,7 @@ pub struct Outcome {
 /// A live database a run read (`schema-lint db`).
 #[derive(Debug, Clone, Default)]
 pub struct Database {
+    /// Empty when the database could not be read (see `input_errors`).
     pub name: String,
     /// Tables read (bookkeeping and skipped ones left out).
     pub tables: usize,

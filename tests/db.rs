@@ -321,3 +321,43 @@ fn every_format_locates_database_findings_by_object() {
         "{markdown}"
     );
 }
+
+#[test]
+fn schema_documents_a_live_database() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let seed = seed_004();
+    apply(&server, "documented", &seed.path().join("migrations"));
+    let url = server.url("documented");
+    let (code, out, err) = run(seed.path(), &["schema", "--url", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("from the live database `documented`: 4 tables"),
+        "{out}"
+    );
+    // The same tables and columns as the migrations' document.
+    let (_, from_db, _) = run(seed.path(), &["schema", "--url", &url, "--format", "json"]);
+    let (_, from_files, _) = run(seed.path(), &["schema", "--format", "json"]);
+    let columns = |text: &str| -> Vec<String> {
+        let document = json(text);
+        let mut out = Vec::new();
+        for table in document["tables"].as_array().expect("tables") {
+            for column in table["columns"].as_array().expect("columns") {
+                out.push(format!(
+                    "{}.{} {} {}",
+                    table["name"], column["name"], column["kind"], column["not_null"]
+                ));
+            }
+        }
+        out.sort();
+        out
+    };
+    assert_eq!(columns(&from_db), columns(&from_files));
+    let (code, out, _) = run(
+        seed.path(),
+        &["schema", "--url", &url, "--cascade", "carts"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("cart_items: rows deleted"), "{out}");
+}

@@ -272,9 +272,11 @@ pub fn outcome(
     finish(project, &live, diagnostics)
 }
 
+/// A run that could not read the database (exit 2).
 fn failed(error: InputError) -> Outcome {
     Outcome {
         input_errors: vec![error],
+        database: Some(crate::lint::Database::default()),
         ..Outcome::default()
     }
 }

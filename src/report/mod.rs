@@ -235,6 +235,10 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
     let counts = Counts::of(&outcome.diagnostics);
     let checked = outcome.files_checked();
+    if outcome.database.as_ref().is_some_and(|d| d.name.is_empty()) {
+        // `schema-lint db` could not read the database: the error says why.
+        return "the database could not be read".to_string();
+    }
     let mut line = if let Some(database) = &outcome.database {
         let mut read = format!(
             "database `{}` ({})",
