@@ -78,7 +78,7 @@ fn assert_same_findings(server: &Server, name: &str, cwd: &Path, migrations: &st
     assert!(!expected.is_empty(), "{name}: the static run found nothing");
     assert_eq!(by_object(&db), expected, "{name}: findings differ");
     for d in db["diagnostics"].as_array().unwrap() {
-        assert!(d["path"].as_str().unwrap().starts_with("db:public."), "{d}");
+        assert!(d["path"].as_str().unwrap().starts_with("db:"), "{d}");
         assert!(
             d.get("line").is_none() && d.get("byte_start").is_none(),
             "{d}"
@@ -111,6 +111,7 @@ fn db_finds_what_the_migrations_lint_finds() {
     assert_same_findings(&server, "seed003", seed.path(), "migrations");
     let seed = seed_004();
     assert_same_findings(&server, "seed004", seed.path(), "migrations");
+    assert_same_findings(&server, "varied", &repo(), "tests/data/db/varied");
 }
 
 #[test]

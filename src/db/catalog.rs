@@ -129,6 +129,8 @@ struct Index {
     table: i64,
     name: String,
     definition: String,
+    /// Every column, INCLUDE ones too, an expression as `expr`: what
+    /// PostgreSQL names an unnamed index after.
     columns: Vec<String>,
 }
 
@@ -337,7 +339,7 @@ pub fn read(client: &mut Client, scope: &Scope) -> Result<Live, String> {
                ARRAY(SELECT coalesce(a.attname::text, 'expr') \
                  FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(n, o) \
                  LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n \
-                 WHERE u.o <= x.indnkeyatts ORDER BY u.o) \
+                 ORDER BY u.o) \
              FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid \
              WHERE x.indrelid = ANY($1::int8[]::oid[]) \
                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid \
@@ -477,6 +479,23 @@ pub fn generated_name(name1: &str, name2: Option<&str>, label: &str) -> String {
     out
 }
 
+/// Index column names made unique as PostgreSQL's
+/// `ChooseIndexColumnNames` does: a repeated name gets `1`, `2`, … (`expr`,
+/// `expr1`).
+fn unique_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let mut candidate = name.clone();
+        let mut counter = 1;
+        while out.contains(&candidate) {
+            candidate = format!("{name}{counter}");
+            counter += 1;
+        }
+        out.push(candidate);
+    }
+    out
+}
+
 /// The name PostgreSQL gives a constraint of `kind` on `columns` when the
 /// DDL names none.
 fn default_constraint_name(table: &str, kind: &str, columns: &[String]) -> String {
@@ -569,7 +588,11 @@ impl Live {
             let Some(table) = names.get(&index.table) else {
                 continue;
             };
-            let generated = generated_name(&table.name, Some(&index.columns.join("_")), "idx");
+            let generated = generated_name(
+                &table.name,
+                Some(&unique_names(&index.columns).join("_")),
+                "idx",
+            );
             let mut definition = index.definition.clone();
             if index.name == generated {
                 // `CREATE [UNIQUE] INDEX name ON` → `CREATE [UNIQUE] INDEX ON`.
@@ -820,6 +843,12 @@ mod tests {
         let name = generated_name(&long, Some(&"b".repeat(40)), "fkey");
         assert_eq!(name.len(), 63);
         assert_eq!(name, format!("{}_{}_fkey", "a".repeat(29), "b".repeat(28)));
+    }
+
+    #[test]
+    fn index_column_names_are_made_unique() {
+        let names: Vec<String> = ["expr", "a", "expr", "a"].map(String::from).to_vec();
+        assert_eq!(unique_names(&names), ["expr", "a", "expr1", "a1"]);
     }
 
     #[test]
