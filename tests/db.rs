@@ -362,3 +362,42 @@ fn schema_documents_a_live_database() {
     assert_eq!(code, 0);
     assert!(out.contains("cart_items: rows deleted"), "{out}");
 }
+
+#[test]
+fn what_is_read_comes_from_the_config_and_the_command_line() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let seed = seed_004();
+    apply(&server, "scoped", &seed.path().join("migrations"));
+    server.psql(
+        "scoped",
+        &[
+            "-c",
+            "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY)",
+            "-c",
+            "CREATE SCHEMA audit",
+            "-c",
+            "CREATE TABLE audit.entries (id BIGINT PRIMARY KEY)",
+        ],
+    );
+    let url = server.url("scoped");
+    let summary = |args: &[&str]| {
+        let mut all = vec!["db", "--url", url.as_str(), "--format", "concise"];
+        all.extend_from_slice(args);
+        let (code, out, err) = run(seed.path(), &all);
+        assert!(code == 0 || code == 1, "{out}{err}");
+        out.lines().last().unwrap_or("").to_string()
+    };
+    // Bookkeeping skipped, every schema read.
+    assert!(summary(&[]).ends_with("(5 tables)"), "{}", summary(&[]));
+    assert!(summary(&["--include-bookkeeping"]).ends_with("(6 tables)"));
+    assert!(summary(&["--schema", "audit"]).ends_with("(1 table)"));
+    assert!(summary(&["--skip-table", "audit.*,carts"]).ends_with("(3 tables)"));
+    seed.write(
+        "schema-lint.toml",
+        "[db]\nschemas = [\"public\"]\nskip-tables = [\"cart_items\"]\nstatement-timeout = 5\n",
+    );
+    assert!(summary(&[]).ends_with("(3 tables)"), "{}", summary(&[]));
+    assert!(summary(&["--skip-table", "users"]).ends_with("(2 tables)"));
+}

@@ -57,9 +57,10 @@ pub struct DbArgs {
     /// `__diesel_schema_migrations`, `schema_migrations`, …).
     #[arg(long)]
     pub include_bookkeeping: bool,
-    /// Cancel a catalog query that runs longer than this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub statement_timeout: u64,
+    /// Cancel a catalog query that runs longer than this many seconds
+    /// (default: the config's `[db] statement-timeout`, else 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_timeout: Option<u64>,
     #[command(flatten)]
     pub lint: LintArgs,
 }
@@ -74,17 +75,27 @@ impl DbArgs {
         }
     }
 
-    pub fn scope(&self) -> catalog::Scope {
+    /// What to read: the config's `[db]` and the command line together.
+    pub fn scope(&self, config: &crate::config::DbSettings) -> catalog::Scope {
         let mut skip: Vec<String> = if self.include_bookkeeping {
             Vec::new()
         } else {
             catalog::BOOKKEEPING.iter().map(|s| s.to_string()).collect()
         };
+        skip.extend(config.skip_tables.iter().cloned());
         skip.extend(self.skip_table.iter().cloned());
-        catalog::Scope {
-            schemas: self.schemas.clone(),
-            skip,
-        }
+        let mut schemas = config.schemas.clone();
+        schemas.extend(self.schemas.iter().cloned());
+        catalog::Scope { schemas, skip }
+    }
+
+    /// `--statement-timeout`, else the config's, else 30 seconds.
+    pub fn timeout(&self, config: &crate::config::DbSettings) -> Duration {
+        let seconds = self
+            .statement_timeout
+            .or(config.statement_timeout)
+            .unwrap_or(30);
+        Duration::from_secs(seconds.max(1))
     }
 }
 
@@ -206,8 +217,8 @@ pub fn outcome(
         Ok(url) => url,
         Err(message) => return failed(InputError::new("db", message)),
     };
-    let timeout = Duration::from_secs(args.statement_timeout.max(1));
-    let scope = args.scope();
+    let timeout = args.timeout(&settings.db);
+    let scope = args.scope(&settings.db);
     if !args.compare {
         let mut project = Project::default();
         let live = match read_into(&mut project, &url, &scope, timeout, notes) {

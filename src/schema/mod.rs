@@ -122,7 +122,7 @@ pub fn run_conventions(args: ConventionsArgs) -> u8 {
 /// The document `args` ask for, from the one migration set they name.
 fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
     if let Some(url) = &args.url {
-        return live_document(args, url);
+        return live_document(args, url, settings);
     }
     let paths = crate::cli::lint_paths(&args.paths, settings)?;
     let (project, errors) = crate::lint::read(&paths, settings);
@@ -176,18 +176,20 @@ pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, Str
 
 /// The document of a live database: its catalog, without places (its
 /// objects were written in no file).
-fn live_document(args: &SchemaArgs, url: &str) -> Result<String, String> {
+fn live_document(args: &SchemaArgs, url: &str, settings: &Settings) -> Result<String, String> {
     let url = match url {
         "-" => std::env::var("DATABASE_URL")
             .map_err(|_| "--url - reads DATABASE_URL, which is not set".to_string())?,
         url => url.to_string(),
     };
+    let mut skip: Vec<String> = crate::db::catalog::BOOKKEEPING
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    skip.extend(settings.db.skip_tables.iter().cloned());
     let scope = crate::db::catalog::Scope {
-        schemas: Vec::new(),
-        skip: crate::db::catalog::BOOKKEEPING
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        schemas: settings.db.schemas.clone(),
+        skip,
     };
     let mut project = Project::default();
     let mut notes = Vec::new();
@@ -195,7 +197,7 @@ fn live_document(args: &SchemaArgs, url: &str) -> Result<String, String> {
         &mut project,
         &url,
         &scope,
-        std::time::Duration::from_secs(30),
+        std::time::Duration::from_secs(settings.db.statement_timeout.unwrap_or(30).max(1)),
         &mut notes,
     )
     .map_err(|e| e.message)?;
