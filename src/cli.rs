@@ -176,6 +176,13 @@ pub enum Command {
     /// Lint a live PostgreSQL database (default: DATABASE_URL) with the
     /// schema rules, or with --compare report the drift between it and the
     /// migrations. Read-only: the session runs catalog queries only.
+    #[command(
+        after_help = "PATHS are read only with --compare: the migration set to compare \
+                            the database with (default: the config's `roots`, else the nearest \
+                            migrations/). --diff, --stdin-filename and --show-settings do not \
+                            apply. Findings in the database are located by object: \
+                            db:schema.table.column."
+    )]
     Db(Box<crate::db::DbArgs>),
     /// Run the language server (LSP over stdin/stdout) for editors.
     Server {

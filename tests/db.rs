@@ -401,3 +401,68 @@ fn what_is_read_comes_from_the_config_and_the_command_line() {
     assert!(summary(&[]).ends_with("(3 tables)"), "{}", summary(&[]));
     assert!(summary(&["--skip-table", "users"]).ends_with("(2 tables)"));
 }
+
+#[test]
+fn tls_follows_sslmode() {
+    let Some(server) = Server::start_tls() else {
+        return;
+    };
+    server.create_database("secure");
+    let scratch = Scratch::new();
+    let ca = server.ca_file();
+    let ca = ca.to_str().unwrap();
+    let connects = |url: &str| {
+        let (code, out, err) = run(scratch.path(), &["db", "--url", url]);
+        (code, format!("{out}{err}"))
+    };
+    for query in [
+        "sslmode=require".to_string(),
+        format!("sslmode=verify-full&sslrootcert={ca}"),
+        "sslmode=prefer".to_string(),
+    ] {
+        let (code, out) = connects(&server.tcp_url("secure", "localhost", &query));
+        assert_eq!(code, 0, "{query}: {out}");
+        assert!(
+            out.contains("no problems found in database `secure`"),
+            "{out}"
+        );
+    }
+    // The server saw TLS connections from schema-lint.
+    let tls_connections = server
+        .log()
+        .lines()
+        .filter(|l| l.contains("connection authorized") && l.contains("SSL enabled"))
+        .count();
+    assert!(tls_connections >= 3, "{}", server.log());
+    // The certificate names localhost, not 127.0.0.1: verify-full refuses.
+    let (code, out) = connects(&server.tcp_url(
+        "secure",
+        "127.0.0.1",
+        &format!("sslmode=verify-full&sslrootcert={ca}"),
+    ));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("cannot connect") && out.to_lowercase().contains("certificate"),
+        "{out}"
+    );
+    // A root that did not sign it (the server's own certificate): refused.
+    let own = ca.replace("ca.pem", "server.crt");
+    let (code, out) = connects(&server.tcp_url(
+        "secure",
+        "localhost",
+        &format!("sslmode=verify-full&sslrootcert={own}"),
+    ));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.to_lowercase().contains("certificate"), "{out}");
+    // An sslrootcert that cannot be read: said so.
+    let (code, out) = connects(&server.tcp_url(
+        "secure",
+        "localhost",
+        "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+    ));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("cannot read sslrootcert /nonexistent/ca.pem"),
+        "{out}"
+    );
+}
