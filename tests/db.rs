@@ -77,6 +77,7 @@ fn assert_same_findings(server: &Server, name: &str, cwd: &Path, migrations: &st
     let expected = by_object(&lint);
     assert!(!expected.is_empty(), "{name}: the static run found nothing");
     assert_eq!(by_object(&db), expected, "{name}: findings differ");
+    assert_eq!(db["database"]["name"], name);
     for d in db["diagnostics"].as_array().unwrap() {
         assert!(d["path"].as_str().unwrap().starts_with("db:"), "{d}");
         assert!(
@@ -179,6 +180,7 @@ fn a_wrong_password_is_exit_2_and_never_printed() {
         if format == "json" {
             let document = json(&out);
             assert_eq!(document["errors"][0]["path"], "db", "{out}");
+            assert_eq!(document["database"]["name"], Value::Null, "{out}");
         }
     }
     // DATABASE_URL is the default; the right password connects.
@@ -317,6 +319,10 @@ fn every_format_locates_database_findings_by_object() {
     );
     let markdown = output("markdown");
     assert!(markdown.contains("### `db:formats`"), "{markdown}");
+    assert!(
+        markdown.starts_with("## schema-lint: 4 errors in database `formats` (4 tables)"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("- `public.users.email` **error**"),
         "{markdown}"

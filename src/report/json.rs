@@ -17,6 +17,16 @@ struct Document<'a> {
     errors: Vec<JsonError>,
     /// The migration sets read, each with its files in migration order.
     sets: Vec<super::sets::JsonSet>,
+    /// The live database read (`schema-lint db`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<JsonDatabase>,
+}
+
+#[derive(Serialize)]
+struct JsonDatabase {
+    /// `null` when it could not be read (see `errors`).
+    name: Option<String>,
+    tables: usize,
 }
 
 #[derive(Serialize)]
@@ -125,6 +135,10 @@ pub fn render(outcome: &Outcome) -> String {
             })
             .collect(),
         sets: super::sets::json_sets(&outcome.project),
+        database: outcome.database.as_ref().map(|d| JsonDatabase {
+            name: (!d.name.is_empty()).then(|| d.name.clone()),
+            tables: d.tables,
+        }),
     };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

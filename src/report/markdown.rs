@@ -14,8 +14,7 @@
 use std::fmt::Write;
 
 use super::{
-    Counts, Hidden, ci_display, ci_path, hidden_text, plural, position, rule_url, statistics,
-    visible,
+    Hidden, ci_display, ci_path, hidden_text, plural, position, rule_url, statistics, visible,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lint::Outcome;
@@ -175,16 +174,7 @@ impl Budget {
 /// The title with the totals, what was hidden, and the table per rule.
 fn header(outcome: &Outcome, hidden: &Hidden, counts: &[statistics::RuleCount]) -> String {
     let mut out = String::new();
-    let checked = plural(outcome.files_checked(), "file", "files");
-    let total = if outcome.diagnostics.is_empty() {
-        format!("no problems found in {checked}")
-    } else {
-        format!(
-            "{} in {} of {checked}",
-            Counts::of(&outcome.diagnostics).describe(),
-            super::files_with_findings(outcome)
-        )
-    };
+    let total = super::totals(outcome);
     let _ = writeln!(out, "## schema-lint: {total}\n");
     if let Some(hid) = hidden_text(outcome, hidden) {
         let _ = writeln!(out, "Findings {hid}.\n");

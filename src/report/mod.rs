@@ -233,13 +233,39 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 /// `3 errors, 1 warning in 2 of 12 files`, then what was hidden and what
 /// could not be read.
 pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
+    if database_unread(outcome) {
+        // `schema-lint db` could not read the database: the error says why.
+        return totals(outcome);
+    }
+    let mut line = totals(outcome);
+    if let Some(hid) = hidden_text(outcome, hidden) {
+        line.push_str(&format!(" ({hid})"));
+    }
+    if !outcome.input_errors.is_empty() {
+        line.push_str(&format!(
+            "; {} could not be read",
+            plural(outcome.input_errors.len(), "path", "paths")
+        ));
+    }
+    line
+}
+
+/// `schema-lint db` was to read a database and could not.
+fn database_unread(outcome: &Outcome) -> bool {
+    outcome.database.as_ref().is_some_and(|d| d.name.is_empty())
+}
+
+/// The findings by severity and where they are: `3 errors in 2 of 12
+/// files`, `no problems found in 12 files`; for a live database `3 errors
+/// in database `app` (12 tables)`, with `compared with N migration files`
+/// after `--compare`.
+pub fn totals(outcome: &Outcome) -> String {
     let counts = Counts::of(&outcome.diagnostics);
     let checked = outcome.files_checked();
-    if outcome.database.as_ref().is_some_and(|d| d.name.is_empty()) {
-        // `schema-lint db` could not read the database: the error says why.
+    if database_unread(outcome) {
         return "the database could not be read".to_string();
     }
-    let mut line = if let Some(database) = &outcome.database {
+    if let Some(database) = &outcome.database {
         let mut read = format!(
             "database `{}` ({})",
             database.name,
@@ -251,12 +277,13 @@ pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
                 plural(checked, "migration file", "migration files")
             ));
         }
-        if outcome.diagnostics.is_empty() {
+        return if outcome.diagnostics.is_empty() {
             format!("no problems found in {read}")
         } else {
             format!("{} in {read}", counts.describe())
-        }
-    } else if outcome.diagnostics.is_empty() {
+        };
+    }
+    if outcome.diagnostics.is_empty() {
         format!("no problems found in {}", plural(checked, "file", "files"))
     } else {
         let with_findings = files_with_findings(outcome);
@@ -265,17 +292,7 @@ pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
             counts.describe(),
             plural(checked, "file", "files")
         )
-    };
-    if let Some(hid) = hidden_text(outcome, hidden) {
-        line.push_str(&format!(" ({hid})"));
     }
-    if !outcome.input_errors.is_empty() {
-        line.push_str(&format!(
-            "; {} could not be read",
-            plural(outcome.input_errors.len(), "path", "paths")
-        ));
-    }
-    line
 }
 
 /// How many files the findings are in.
