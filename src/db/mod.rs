@@ -383,3 +383,61 @@ fn object_path(
         (None, columns) => format!("{table}.({})", columns.join(",")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::ObjectRef;
+    use crate::source::Origin;
+
+    #[test]
+    fn findings_are_located_by_schema_table_and_column_or_name() {
+        let users = QualifiedName::new(None, "users");
+        let invoices = QualifiedName::new(Some("billing".into()), "invoices");
+        let tables: BTreeMap<String, &QualifiedName> = [&users, &invoices]
+            .into_iter()
+            .map(|name| (name.to_string(), name))
+            .collect();
+        let ddl = catalog::Ddl {
+            text: "CREATE TABLE public.users (\n    id bigint\n);\n".into(),
+            objects: vec![
+                (0..40, "public.users".into()),
+                (31..40, "public.users.id".into()),
+            ],
+            database: "app".into(),
+            ..catalog::Ddl::default()
+        };
+        let at = |object: Option<ObjectRef>, start: usize| {
+            let mut d = Diagnostic::new("r", &Origin::new(FileId(0), start..start + 1), "m");
+            d.object = object;
+            object_path(&d, &tables, &ddl)
+        };
+        assert_eq!(at(Some(ObjectRef::table(&users)), 0), "public.users");
+        assert_eq!(
+            at(Some(ObjectRef::column(&users, "email")), 0),
+            "public.users.email"
+        );
+        assert_eq!(
+            at(Some(ObjectRef::column(&invoices, "number")), 0),
+            "billing.invoices.number"
+        );
+        assert_eq!(
+            at(
+                Some(ObjectRef::table(&users).with_columns(vec!["a".into(), "b".into()])),
+                0
+            ),
+            "public.users.(a,b)"
+        );
+        assert_eq!(
+            at(
+                Some(ObjectRef::column(&users, "email").with_name(Some("uq_users_email".into()))),
+                0
+            ),
+            "public.users.uq_users_email"
+        );
+        // No object: the innermost definition the finding points into.
+        assert_eq!(at(None, 33), "public.users.id");
+        assert_eq!(at(None, 2), "public.users");
+        assert_eq!(at(None, 45), "app");
+    }
+}
