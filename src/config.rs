@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::discover::{Layout, Order, SetConfig};
 use crate::load::Project;
 use crate::rules::{self, Check};
@@ -49,7 +49,7 @@ pub struct ActiveRule {
 
 /// Per-path changes from `[[overrides]]`.
 #[derive(Debug, Clone)]
-struct Override {
+pub struct Override {
     /// `paths` as written, for `--show-settings`.
     patterns: Vec<String>,
     paths: GlobSet,
@@ -711,39 +711,64 @@ impl Settings {
         !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
     }
 
-    /// Applies `[[overrides]]` to findings: later entries win.
-    pub fn apply_overrides(&self, project: &Project, diagnostics: &mut Vec<Diagnostic>) {
-        if self.overrides.is_empty() {
-            return;
-        }
-        // Each file's path is resolved once, not once per finding.
-        let mut matching: std::collections::HashMap<crate::source::FileId, Vec<&Override>> =
-            std::collections::HashMap::new();
-        diagnostics.retain_mut(|diagnostic| {
-            let overrides = matching.entry(diagnostic.file).or_insert_with(|| {
-                let path = self.relative(project.file(diagnostic.file).source.path());
-                self.overrides
-                    .iter()
-                    .filter(|o| o.paths.is_match(&path))
-                    .collect()
-            });
-            let mut keep = true;
-            for o in overrides.iter() {
-                // Within one entry `ignore` wins over a severity for the same rule.
-                match o.severity.get(diagnostic.rule) {
-                    Some(Some(severity)) => {
-                        diagnostic.severity = *severity;
-                        keep = true;
-                    }
-                    Some(None) => keep = false,
-                    None => {}
-                }
-                if o.ignore.iter().any(|r| r == diagnostic.rule || r == "all") {
-                    keep = false;
-                }
+    /// The severity a finding of `rule` is reported at in a file that
+    /// `overrides` match, or `None` when it is not reported. The one place
+    /// where a finding's severity is decided: the configured severity
+    /// (`configured`, from `severity_of`; `None`: the rule is off), then `[[overrides]]` in order (later
+    /// entries win; within one entry `ignore` wins over a severity), then
+    /// the cap a rule may put on a finding (`Diagnostic::at_most`), which
+    /// no configuration raises.
+    pub fn severity_in(
+        rule: &str,
+        configured: Option<Severity>,
+        overrides: &[&Override],
+        cap: Option<Severity>,
+    ) -> Option<Severity> {
+        let mut severity = configured;
+        for o in overrides {
+            match o.severity.get(rule) {
+                Some(Some(set)) => severity = Some(*set),
+                Some(None) => severity = None,
+                None => {}
             }
-            keep
-        });
+            if o.ignore.iter().any(|r| r == rule || r == "all") {
+                severity = None;
+            }
+        }
+        severity.map(|s| cap.map_or(s, |cap| s.min(cap)))
+    }
+
+    /// The `[[overrides]]` entries that match each file of `project`,
+    /// matched once per file (by `FileId`).
+    pub fn file_overrides(&self, project: &Project) -> FileOverrides<'_> {
+        let by_file = if self.overrides.is_empty() {
+            Vec::new()
+        } else {
+            project
+                .files
+                .iter()
+                .map(|file| {
+                    let path = self.relative(file.source.path());
+                    self.overrides
+                        .iter()
+                        .filter(|o| o.paths.is_match(&path))
+                        .collect()
+                })
+                .collect()
+        };
+        FileOverrides { by_file }
+    }
+}
+
+/// The `[[overrides]]` entries matching each file, see
+/// `Settings::file_overrides`.
+pub struct FileOverrides<'a> {
+    by_file: Vec<Vec<&'a Override>>,
+}
+
+impl FileOverrides<'_> {
+    pub fn of(&self, file: crate::source::FileId) -> &[&Override] {
+        self.by_file.get(file.0).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, Table, TypeKind};
+use crate::rules::Reporter;
 use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -34,7 +35,7 @@ impl Rule for LookupTableShape {
         LookupTableShape { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         let suffix = &self.options.suffix;
         for table in cx.catalog.tables.values() {
             if suffix.is_empty() || !table.name.name.ends_with(suffix.as_str()) {

@@ -28,6 +28,7 @@ mod prefer_text;
 mod prefer_timestamptz;
 mod primary_key_id;
 mod repeating_columns;
+mod reporter;
 mod status_fk_restrict;
 mod status_lookup;
 pub mod support;
@@ -41,6 +42,8 @@ mod updated_at_trigger;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub use reporter::Reporter;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, LoadedSet, Project};
@@ -102,7 +105,7 @@ pub fn columns_of_kind(
     kind: &crate::model::TypeKind,
     message: impl Fn(&Table, &Column, &str) -> String,
     help: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Reporter<'_>,
 ) {
     use crate::diagnostic::ObjectRef;
     use crate::model::TypeKind;
@@ -131,7 +134,7 @@ pub trait Rule: Send + Sync + Sized + 'static {
 
     fn new(options: Self::Options) -> Self;
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
 
     /// Whether the rule's findings may point into down migrations. Down
     /// migrations are checked for parse errors only: besides
@@ -151,7 +154,7 @@ pub struct NoOptions {}
 /// A configured rule, ready to run.
 pub trait Check: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
     fn judges_down_migrations(&self) -> bool;
 }
 
@@ -164,7 +167,7 @@ impl<R: Rule> Check for R {
         R::judges_down_migrations()
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         Rule::check(self, cx, out)
     }
 }

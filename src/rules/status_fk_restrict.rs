@@ -1,6 +1,7 @@
 //! `status-fk-restrict`: a foreign key to a `*_statuses` lookup table uses
 //! `ON DELETE RESTRICT`.
 
+use crate::rules::Reporter;
 use sqlparser::ast::ReferentialAction;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -31,7 +32,7 @@ impl Rule for StatusFkRestrict {
         StatusFkRestrict { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         let suffix = self.options.suffix.as_str();
         if suffix.is_empty() {
             return;

@@ -1,6 +1,7 @@
 //! `status-lookup`: status-like columns reference a `{domain}_statuses`
 //! lookup table instead of holding free text, an enum or a CHECK list.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 use sqlparser::ast::{BinaryOperator, Expr, Value};
 
@@ -56,7 +57,7 @@ impl Rule for StatusLookup {
         StatusLookup { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             // Generated columns mirror data held elsewhere: the fix is there.
             if table.name.name.ends_with(&self.options.lookup_suffix)
