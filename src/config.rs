@@ -68,6 +68,8 @@ pub struct Settings {
     /// Files larger than this are not read.
     pub max_file_size: u64,
     pub fail_on: FailOn,
+    /// Which tables are lookup tables (`[rules] lookup-suffix`).
+    pub lookups: crate::model::Lookups,
     /// Migration sets to lint when no path is given (relative to `base`).
     pub roots: Vec<PathBuf>,
     /// The folder of the config file: globs and roots are relative to it.
@@ -286,8 +288,18 @@ fn build(
             "select" => rules_table.select = Some(rule_list(text, value)?),
             "ignore" => rules_table.ignore = rule_list(text, value)?,
             "severity" => rules_table.severity = severity_map(text, value)?,
+            "lookup-suffix" => match value.get_ref().as_str() {
+                Some(suffix) => rules_table.lookup_suffix = Some(suffix.to_string()),
+                None => {
+                    return Err(ConfigError::at(
+                        value.span(),
+                        "`rules.lookup-suffix` must be a string such as \"_statuses\"",
+                    ));
+                }
+            },
             name => {
                 known_rule(name, key.span())?;
+                moved_lookup_option(name, value)?;
                 if !value.get_ref().is_table() {
                     return Err(ConfigError::at(
                         value.span(),
@@ -396,6 +408,10 @@ fn build(
         sets,
         max_file_size: cli.max_file_size.unwrap_or(max_file_size),
         fail_on,
+        lookups: rules_table
+            .lookup_suffix
+            .map(|suffix| crate::model::Lookups { suffix })
+            .unwrap_or_default(),
         roots: raw.roots.iter().map(PathBuf::from).collect(),
         canonical_base: crate::source::canonical(&base),
         base,
@@ -426,10 +442,33 @@ fn ignored_all<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
 
 #[derive(Default)]
 struct RulesTable {
+    lookup_suffix: Option<String>,
     select: Option<Vec<Spanned<String>>>,
     ignore: Vec<Spanned<String>>,
     severity: BTreeMap<String, Option<Severity>>,
     options: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+/// The lookup suffix was an option of three rules; it is one setting now.
+/// A config that still sets it per rule is told where it went.
+fn moved_lookup_option(rule: &str, options: &Spanned<toml::Value>) -> Result<(), ConfigError> {
+    let old = match rule {
+        "status-lookup" => "lookup-suffix",
+        "lookup-table-shape" | "status-fk-restrict" => "suffix",
+        _ => return Ok(()),
+    };
+    match options.get_ref().get(old) {
+        Some(value) => Err(ConfigError::at(
+            options.span(),
+            format!(
+                "`rules.{rule}.{old}` is now one setting for every rule: `[rules] lookup-suffix`"
+            ),
+        )
+        .help(Some(format!(
+            "write `lookup-suffix = {value}` under `[rules]` instead"
+        )))),
+        None => Ok(()),
+    }
 }
 
 fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {

@@ -91,7 +91,10 @@ pub fn init_text() -> String {
          [rules]\n\
          # \"all\" runs every rule that is not off by default; or list rule names.\n\
          select = [\"all\"]\n\
-         ignore = []\n\n\
+         ignore = []\n\
+         # Tables whose name ends with this are lookup tables (status-lookup,\n\
+         # lookup-table-shape, status-fk-restrict, `schema-lint new`).\n\
+         lookup-suffix = \"_statuses\"\n\n\
          # error | warning | info | off\n\
          [rules.severity]\n",
     );

@@ -143,6 +143,7 @@ fn check(project: &Project, settings: &Settings, overrides: &FileOverrides) -> V
                 project,
                 set,
                 catalog: &catalog,
+                lookups: &settings.lookups,
             };
             let mut all = Vec::new();
             for active in &settings.rules {

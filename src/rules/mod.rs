@@ -68,6 +68,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub set: &'a LoadedSet,
     pub catalog: &'a Catalog,
+    /// Which tables are lookup tables (`[rules] lookup-suffix`).
+    pub lookups: &'a crate::model::Lookups,
 }
 
 impl<'a> Context<'a> {

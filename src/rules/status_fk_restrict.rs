@@ -8,11 +8,9 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote_list;
 use crate::rules::{Context, Rule, RuleMeta};
 
-pub use crate::rules::support::naming::LookupOptions as Options;
+use crate::rules::NoOptions as Options;
 
-pub struct StatusFkRestrict {
-    options: Options,
-}
+pub struct StatusFkRestrict;
 
 static META: RuleMeta = RuleMeta {
     name: "status-fk-restrict",
@@ -28,18 +26,14 @@ impl Rule for StatusFkRestrict {
         &META
     }
 
-    fn new(options: Options) -> Self {
-        StatusFkRestrict { options }
+    fn new(_: Options) -> Self {
+        StatusFkRestrict
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        let suffix = self.options.suffix.as_str();
-        if suffix.is_empty() {
-            return;
-        }
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
-                if !fk.referenced_table.name.ends_with(suffix) {
+                if !cx.lookups.is_lookup(&fk.referenced_table) {
                     continue;
                 }
                 let (what, why) = match fk.on_delete {
