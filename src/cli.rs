@@ -12,6 +12,7 @@ use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
 use crate::diagnostic::Severity;
 use crate::lint::{self, Outcome};
 use crate::load::Buffers;
+use crate::report::ListFormat;
 use crate::report::excerpt::Excerpt;
 use crate::report::{self, Format, Hidden, Style, View};
 use crate::source::{SourceFile, display_path};
@@ -199,10 +200,24 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    Text,
-    Json,
+/// `schema-lint init`: writes the commented default config; refuses to
+/// overwrite.
+fn init(path: &Path) -> u8 {
+    let shown = crate::source::display_path(path);
+    if path.exists() {
+        eprintln!("error: {shown} already exists; not overwriting it");
+        return EXIT_ERROR;
+    }
+    match std::fs::write(path, crate::docs::init_text()) {
+        Ok(()) => {
+            println!("wrote {shown}");
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            eprintln!("error: cannot write {shown}: {error}");
+            EXIT_ERROR
+        }
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -212,9 +227,21 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Some(Command::Rules { format }) => crate::docs::list_rules(format),
-        Some(Command::Explain { rule }) => crate::docs::explain(&rule),
-        Some(Command::Init { path }) => crate::docs::init(&path),
+        Some(Command::Rules { format }) => {
+            print!("{}", crate::docs::rules_listing(format));
+            EXIT_CLEAN
+        }
+        Some(Command::Explain { rule }) => match crate::docs::explain(&rule) {
+            Ok(doc) => {
+                print!("{doc}");
+                EXIT_CLEAN
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                EXIT_ERROR
+            }
+        },
+        Some(Command::Init { path }) => init(&path),
         Some(Command::Sets(args)) => run_sets(args),
         Some(Command::New(args)) => crate::new::run(args),
         Some(Command::Schema(args)) => crate::schema::run(args),

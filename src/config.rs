@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::discover::{Layout, Order, SetConfig};
 use crate::load::Project;
 use crate::rules::{self, Check};
@@ -49,7 +49,7 @@ pub struct ActiveRule {
 
 /// Per-path changes from `[[overrides]]`.
 #[derive(Debug, Clone)]
-struct Override {
+pub struct Override {
     /// `paths` as written, for `--show-settings`.
     patterns: Vec<String>,
     paths: GlobSet,
@@ -68,6 +68,8 @@ pub struct Settings {
     /// Files larger than this are not read.
     pub max_file_size: u64,
     pub fail_on: FailOn,
+    /// Which tables are lookup tables (`[rules] lookup-suffix`).
+    pub lookups: crate::model::Lookups,
     /// Migration sets to lint when no path is given (relative to `base`).
     pub roots: Vec<PathBuf>,
     /// The folder of the config file: globs and roots are relative to it.
@@ -306,8 +308,18 @@ fn build(
             "select" => rules_table.select = Some(rule_list(text, value)?),
             "ignore" => rules_table.ignore = rule_list(text, value)?,
             "severity" => rules_table.severity = severity_map(text, value)?,
+            "lookup-suffix" => match value.get_ref().as_str() {
+                Some(suffix) => rules_table.lookup_suffix = Some(suffix.to_string()),
+                None => {
+                    return Err(ConfigError::at(
+                        value.span(),
+                        "`rules.lookup-suffix` must be a string such as \"_statuses\"",
+                    ));
+                }
+            },
             name => {
                 known_rule(name, key.span())?;
+                moved_lookup_option(name, value)?;
                 if !value.get_ref().is_table() {
                     return Err(ConfigError::at(
                         value.span(),
@@ -416,6 +428,10 @@ fn build(
         sets,
         max_file_size: cli.max_file_size.unwrap_or(max_file_size),
         fail_on,
+        lookups: rules_table
+            .lookup_suffix
+            .map(|suffix| crate::model::Lookups { suffix })
+            .unwrap_or_default(),
         roots: raw.roots.iter().map(PathBuf::from).collect(),
         canonical_base: crate::source::canonical(&base),
         base,
@@ -447,10 +463,33 @@ fn ignored_all<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
 
 #[derive(Default)]
 struct RulesTable {
+    lookup_suffix: Option<String>,
     select: Option<Vec<Spanned<String>>>,
     ignore: Vec<Spanned<String>>,
     severity: BTreeMap<String, Option<Severity>>,
     options: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+/// The lookup suffix was an option of three rules; it is one setting now.
+/// A config that still sets it per rule is told where it went.
+fn moved_lookup_option(rule: &str, options: &Spanned<toml::Value>) -> Result<(), ConfigError> {
+    let old = match rule {
+        "status-lookup" => "lookup-suffix",
+        "lookup-table-shape" | "status-fk-restrict" => "suffix",
+        _ => return Ok(()),
+    };
+    match options.get_ref().get(old) {
+        Some(value) => Err(ConfigError::at(
+            options.span(),
+            format!(
+                "`rules.{rule}.{old}` is now one setting for every rule: `[rules] lookup-suffix`"
+            ),
+        )
+        .help(Some(format!(
+            "write `lookup-suffix = {value}` under `[rules]` instead"
+        )))),
+        None => Ok(()),
+    }
 }
 
 fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {
@@ -732,39 +771,64 @@ impl Settings {
         !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
     }
 
-    /// Applies `[[overrides]]` to findings: later entries win.
-    pub fn apply_overrides(&self, project: &Project, diagnostics: &mut Vec<Diagnostic>) {
-        if self.overrides.is_empty() {
-            return;
-        }
-        // Each file's path is resolved once, not once per finding.
-        let mut matching: std::collections::HashMap<crate::source::FileId, Vec<&Override>> =
-            std::collections::HashMap::new();
-        diagnostics.retain_mut(|diagnostic| {
-            let overrides = matching.entry(diagnostic.file).or_insert_with(|| {
-                let path = self.relative(project.file(diagnostic.file).source.path());
-                self.overrides
-                    .iter()
-                    .filter(|o| o.paths.is_match(&path))
-                    .collect()
-            });
-            let mut keep = true;
-            for o in overrides.iter() {
-                // Within one entry `ignore` wins over a severity for the same rule.
-                match o.severity.get(diagnostic.rule) {
-                    Some(Some(severity)) => {
-                        diagnostic.severity = *severity;
-                        keep = true;
-                    }
-                    Some(None) => keep = false,
-                    None => {}
-                }
-                if o.ignore.iter().any(|r| r == diagnostic.rule || r == "all") {
-                    keep = false;
-                }
+    /// The severity a finding of `rule` is reported at in a file that
+    /// `overrides` match, or `None` when it is not reported. The one place
+    /// where a finding's severity is decided: the configured severity
+    /// (`configured`, from `severity_of`; `None`: the rule is off), then `[[overrides]]` in order (later
+    /// entries win; within one entry `ignore` wins over a severity), then
+    /// the cap a rule may put on a finding (`Diagnostic::at_most`), which
+    /// no configuration raises.
+    pub fn severity_in(
+        rule: &str,
+        configured: Option<Severity>,
+        overrides: &[&Override],
+        cap: Option<Severity>,
+    ) -> Option<Severity> {
+        let mut severity = configured;
+        for o in overrides {
+            match o.severity.get(rule) {
+                Some(Some(set)) => severity = Some(*set),
+                Some(None) => severity = None,
+                None => {}
             }
-            keep
-        });
+            if o.ignore.iter().any(|r| r == rule || r == "all") {
+                severity = None;
+            }
+        }
+        severity.map(|s| cap.map_or(s, |cap| s.min(cap)))
+    }
+
+    /// The `[[overrides]]` entries that match each file of `project`,
+    /// matched once per file (by `FileId`).
+    pub fn file_overrides(&self, project: &Project) -> FileOverrides<'_> {
+        let by_file = if self.overrides.is_empty() {
+            Vec::new()
+        } else {
+            project
+                .files
+                .iter()
+                .map(|file| {
+                    let path = self.relative(file.source.path());
+                    self.overrides
+                        .iter()
+                        .filter(|o| o.paths.is_match(&path))
+                        .collect()
+                })
+                .collect()
+        };
+        FileOverrides { by_file }
+    }
+}
+
+/// The `[[overrides]]` entries matching each file, see
+/// `Settings::file_overrides`.
+pub struct FileOverrides<'a> {
+    by_file: Vec<Vec<&'a Override>>,
+}
+
+impl FileOverrides<'_> {
+    pub fn of(&self, file: crate::source::FileId) -> &[&Override] {
+        self.by_file.get(file.0).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -1,24 +1,18 @@
 //! Documentation built into the binary: `rules`, `explain`, `init`.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cli::{EXIT_CLEAN, EXIT_ERROR, ListFormat};
 use crate::diagnostic::Severity;
+use crate::report::ListFormat;
 use crate::rules;
 
 fn severity_name(severity: Option<Severity>) -> &'static str {
     severity.map(Severity::name).unwrap_or("off")
 }
 
-/// `schema-lint rules`.
-pub fn list_rules(format: ListFormat) -> u8 {
-    print!("{}", rules_listing(format));
-    EXIT_CLEAN
-}
-
+/// `schema-lint rules`: one line per rule, or JSON.
 pub fn rules_listing(format: ListFormat) -> String {
     let registry = rules::registry();
     match format {
@@ -64,44 +58,18 @@ pub fn rules_listing(format: ListFormat) -> String {
     }
 }
 
-/// `schema-lint explain <rule>`.
-pub fn explain(name: &str) -> u8 {
+/// `schema-lint explain <rule>`: the rule's document, or why there is
+/// none (an unknown name, with the closest one).
+pub fn explain(name: &str) -> Result<&'static str, String> {
     match rules::find(name) {
-        Some(rule) => {
-            print!("{}", rule.meta.doc);
-            EXIT_CLEAN
-        }
+        Some(rule) => Ok(rule.meta.doc),
         None => {
-            eprintln!("error: unknown rule `{}`", crate::report::visible(name));
+            let mut message = format!("unknown rule `{}`", crate::report::visible(name));
             if let Some(suggestion) = rules::suggest(name) {
-                eprintln!("  help: did you mean `{suggestion}`?");
+                let _ = write!(message, "\n  help: did you mean `{suggestion}`?");
             }
-            eprintln!("  `schema-lint rules` lists every rule");
-            EXIT_ERROR
-        }
-    }
-}
-
-/// `schema-lint init`: refuses to overwrite.
-pub fn init(path: &Path) -> u8 {
-    if path.exists() {
-        eprintln!(
-            "error: {} already exists; not overwriting it",
-            crate::source::display_path(path)
-        );
-        return EXIT_ERROR;
-    }
-    match std::fs::write(path, init_text()) {
-        Ok(()) => {
-            println!("wrote {}", crate::source::display_path(path));
-            EXIT_CLEAN
-        }
-        Err(error) => {
-            eprintln!(
-                "error: cannot write {}: {error}",
-                crate::source::display_path(path)
-            );
-            EXIT_ERROR
+            message.push_str("\n  `schema-lint rules` lists every rule");
+            Err(message)
         }
     }
 }
@@ -123,7 +91,10 @@ pub fn init_text() -> String {
          [rules]\n\
          # \"all\" runs every rule that is not off by default; or list rule names.\n\
          select = [\"all\"]\n\
-         ignore = []\n\n\
+         ignore = []\n\
+         # Tables whose name ends with this are lookup tables (status-lookup,\n\
+         # lookup-table-shape, status-fk-restrict, `schema-lint new`).\n\
+         lookup-suffix = \"_statuses\"\n\n\
          # error | warning | info | off\n\
          [rules.severity]\n",
     );

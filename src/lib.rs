@@ -10,8 +10,8 @@
 //!
 //! [`lint::lint`] runs steps 1–5; [`cli`] is the command line.
 
-pub mod baseline;
-pub mod changes;
+mod baseline;
+mod changes;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -20,13 +20,13 @@ pub mod discover;
 pub mod docs;
 pub mod lint;
 pub mod load;
-pub mod locate;
+mod locate;
 pub mod model;
-pub mod new;
+mod new;
 pub mod report;
 pub mod rules;
-pub mod schema;
-pub mod server;
+mod schema;
+mod server;
 pub mod source;
-pub mod suggest;
-pub mod suppress;
+mod suggest;
+mod suppress;

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::changes::ChangeSet;
-use crate::config::Settings;
+use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::discover;
 use crate::load::{self, Project};
 use crate::model::replay::replay;
-use crate::rules::Context;
+use crate::rules::{Context, Reporter};
 use crate::suppress;
 
 /// Everything a run found.
@@ -85,11 +85,10 @@ fn run(
     let mut input_errors = input_errors;
     input_errors.sort();
 
-    let mut diagnostics = check(&project, settings);
-    diagnostics.retain(|d| project.file(d.file).reported());
-    settings.apply_overrides(&project, &mut diagnostics);
+    let overrides = settings.file_overrides(&project);
+    let mut diagnostics = check(&project, settings, &overrides);
     let before = diagnostics.len();
-    suppress::apply(&project, settings, &mut diagnostics);
+    suppress::apply(&project, settings, &overrides, &mut diagnostics);
     let suppressed = suppressed_count(before, &diagnostics);
     diagnostics.iter_mut().for_each(Diagnostic::bound);
     sort(&mut diagnostics);
@@ -144,8 +143,9 @@ pub fn read_with(
 }
 
 /// Runs every active rule on every set (sets in parallel: they share
-/// nothing).
-fn check(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
+/// nothing). Each rule reports through its own `Reporter`, which decides
+/// what is reported and at which severity.
+fn check(project: &Project, settings: &Settings, overrides: &FileOverrides) -> Vec<Diagnostic> {
     let per_set: Vec<Vec<Diagnostic>> = project
         .sets
         .par_iter()
@@ -155,22 +155,13 @@ fn check(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
                 project,
                 set,
                 catalog: &catalog,
+                lookups: &settings.lookups,
             };
             let mut all = Vec::new();
             for active in &settings.rules {
-                let mut found = Vec::new();
-                active.check.check(&cx, &mut found);
-                // Down migrations are checked for parse errors only.
-                if !active.check.judges_down_migrations() {
-                    found.retain(|d| !crate::rules::in_down_migration(project, d));
-                }
-                for diagnostic in &mut found {
-                    diagnostic.severity = match diagnostic.at_most {
-                        Some(cap) => active.severity.min(cap),
-                        None => active.severity,
-                    };
-                }
-                all.extend(found);
+                let mut reporter = Reporter::new(active, project, overrides);
+                active.check.check(&cx, &mut reporter);
+                all.extend(reporter.into_findings());
             }
             all
         })

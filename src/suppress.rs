@@ -26,7 +26,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use crate::config::Settings;
+use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::load::{DIRECTIVE_PREFIX as PREFIX, LoadedFile, Project, Statement};
 use crate::rules::{self, unused_suppression};
@@ -65,7 +65,12 @@ struct Malformed {
 /// One pass over the findings, each looked up by rule and by the
 /// statements that contain it: a file with thousands of suppressions and
 /// findings costs thousands of lookups, not millions of comparisons.
-pub fn apply(project: &Project, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply(
+    project: &Project,
+    settings: &Settings,
+    overrides: &FileOverrides,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut files: BTreeMap<FileId, Suppressions> = BTreeMap::new();
     for file in project.files.iter().filter(|f| f.reported()) {
         let (entries, malformed) = directives(file);
@@ -80,11 +85,13 @@ pub fn apply(project: &Project, settings: &Settings, diagnostics: &mut Vec<Diagn
         Some(suppressions) => !suppressions.suppress(project.file(d.file), d),
         None => true,
     });
-    let Some(severity) = settings.severity_of(unused_suppression::META.name) else {
-        return;
-    };
-    for suppressions in files.into_values() {
-        unused(settings, severity, suppressions, diagnostics);
+    for (file, suppressions) in files {
+        let name = unused_suppression::META.name;
+        // Decided as for any finding: configuration, then path overrides.
+        let configured = settings.severity_of(name);
+        if let Some(severity) = Settings::severity_in(name, configured, overrides.of(file), None) {
+            unused(settings, severity, suppressions, diagnostics);
+        }
     }
 }
 

@@ -228,3 +228,37 @@ fn a_new_migration_older_than_the_newest_is_a_warning() {
     let (_, document) = lint_json(dir, &["--select", "migration-filename", "m"]);
     assert_eq!(document["diagnostics"].as_array().unwrap().len(), 0);
 }
+
+/// A new migration older than the newest existing one is a warning at
+/// most, whatever severity `[[overrides]]` give the rule: the cap is the
+/// rule's, decided with the severity in one place.
+#[test]
+fn an_override_severity_keeps_the_warning_cap_of_a_late_migration() {
+    let scratch = two_commits();
+    scratch.write(
+        "schema-lint.toml",
+        "[[overrides]]\npaths = [\"migrations/**\"]\nseverity = { migration-filename = \"error\" }\n",
+    );
+    scratch.write(
+        "migrations/20240115000000_late.sql",
+        "CREATE TABLE late (id BIGINT PRIMARY KEY);\n",
+    );
+    let (code, document) = lint_json(
+        scratch.path(),
+        &[
+            "--select",
+            "migration-filename",
+            "--diff",
+            "HEAD",
+            "migrations",
+        ],
+    );
+    let found: Vec<(&str, &str)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("migration-filename", "warning")], "{document:#}");
+    assert_eq!(code, 0);
+}

@@ -346,3 +346,40 @@ fn init_writes_a_config_and_refuses_to_overwrite() {
         written
     );
 }
+
+#[test]
+fn the_lookup_suffix_is_one_setting_and_the_old_rule_options_say_where_it_went() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "m/0001_init.sql",
+        "CREATE TABLE job_kinds (id BIGSERIAL PRIMARY KEY);\n\
+         CREATE TABLE jobs (id BIGSERIAL PRIMARY KEY, kind_id BIGINT REFERENCES job_kinds (id) ON DELETE CASCADE ON UPDATE CASCADE);\n",
+    );
+    let select = ["--select", "status-fk-restrict,lookup-table-shape", "m"];
+    scratch.write("schema-lint.toml", "[rules]\nlookup-suffix = \"_kinds\"\n");
+    let (_, document) = lint_json(scratch.path(), &select);
+    let rules: Vec<&str> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["lookup-table-shape", "status-fk-restrict"],
+        "{document:#}"
+    );
+
+    scratch.write(
+        "schema-lint.toml",
+        "[rules.status-fk-restrict]\nsuffix = \"_kinds\"\n",
+    );
+    let output = schema_lint(scratch.path()).args(select).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`rules.status-fk-restrict.suffix` is now one setting for every rule: `[rules] lookup-suffix`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("lookup-suffix = \"_kinds\""), "{stderr}");
+}

@@ -13,6 +13,10 @@
 //! proves the rule stays silent. The case is linted with only `<rule>` and
 //! `parse-error` selected, so a fixture that stops parsing fails loudly.
 //! A `schema-lint.toml` in the case folder configures the case.
+//!
+//! Each case's findings, with their messages and help, are snapshotted
+//! (`tests/snapshots/fixtures/<rule>__<case>.snap`), so that a change of
+//! wording is seen in review.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -28,7 +32,7 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
+fn run_case(rule: &str, case: &Path) -> Result<String, String> {
     // A suppression is only unused relative to the other rules: its
     // fixtures run with every default rule.
     let select = match rule {
@@ -46,7 +50,50 @@ fn run_case(rule: &str, case: &Path) -> Result<usize, String> {
     if !outcome.input_errors.is_empty() {
         return Err(format!("input errors: {:?}", outcome.input_errors));
     }
-    common::expect::check(case, &outcome)
+    common::expect::check(case, &outcome)?;
+    Ok(messages(case, &outcome))
+}
+
+/// The findings as a reader sees them: place, severity, rule, message,
+/// help and related places.
+fn messages(case: &Path, outcome: &schema_lint::lint::Outcome) -> String {
+    let name = |path: &Path| {
+        let path = path.strip_prefix(case).unwrap_or(path);
+        path.to_string_lossy().replace('\\', "/")
+    };
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let file = outcome.project.file(d.file);
+        let p = schema_lint::report::position(outcome, d).expect("fixtures are files");
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {}\n",
+            name(file.source.path()),
+            p.line,
+            p.column,
+            d.severity.name(),
+            d.rule,
+            d.message
+        ));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        for related in &d.related {
+            let other = &outcome.project.file(related.origin.file).source;
+            let at = schema_lint::report::Position::of(other, &related.origin.span);
+            out.push_str(&format!(
+                "  note: {} ({}:{}:{})\n",
+                related.message,
+                name(other.path()),
+                at.line,
+                at.column
+            ));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(no findings)\n");
+    }
+    // A message may quote a file's full path: the same in every checkout.
+    out.replace(&format!("{}/", case.display()), "<case>/")
 }
 
 /// The case folders of every rule, by rule.
@@ -73,10 +120,18 @@ fn cases() -> BTreeMap<String, Vec<PathBuf>> {
 fn every_fixture_meets_its_expectations() {
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/fixtures");
+    settings.set_prepend_module_to_snapshot(false);
+    let _guard = settings.bind_to_scope();
     for (rule, cases) in cases() {
         for case in cases {
             match run_case(&rule, &case) {
-                Ok(_) => checked += 1,
+                Ok(messages) => {
+                    checked += 1;
+                    let name = case.file_name().unwrap_or_default().to_string_lossy();
+                    insta::assert_snapshot!(format!("{rule}__{name}"), messages);
+                }
                 Err(problems) => failures.push(format!("{}:\n{problems}", case.display())),
             }
         }

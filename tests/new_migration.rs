@@ -601,16 +601,12 @@ fn the_sql_follows_the_active_config() {
     scratch.write(
         "schema-lint.toml",
         r#"
+[rules]
+lookup-suffix = "_states"
 [rules.index-naming]
 template = "{table}_{columns}_idx"
 [rules.unique-naming]
 template = "{table}_{columns}_key"
-[rules.status-lookup]
-lookup-suffix = "_states"
-[rules.lookup-table-shape]
-suffix = "_states"
-[rules.status-fk-restrict]
-suffix = "_states"
 [rules.updated-at-trigger]
 function = "touch_updated_at"
 [rules.migration-filename]

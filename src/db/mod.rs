@@ -29,7 +29,7 @@ use crate::lint::Outcome;
 use crate::load::{FileKind, LoadedSet, Parsed, Project};
 use crate::model::replay::replay;
 use crate::model::{Catalog, QualifiedName};
-use crate::rules::{Context, Target};
+use crate::rules::{Context, Reporter, Target};
 use crate::source::{FileId, SourceFile};
 
 /// `schema-lint db`.
@@ -272,11 +272,16 @@ pub fn outcome(
                     .slice(&origin.span)
                     .to_string()
             };
-            let mut found = crate::rules::schema_drift::compare(&ours, &live.catalog, &text);
-            for d in &mut found {
-                d.severity = active.severity;
-            }
-            found
+            // Through the rule's reporter, so that severities and
+            // `[[overrides]]` of the migration files apply as in a lint.
+            let overrides = settings.file_overrides(&project);
+            let mut reporter = Reporter::new(active, &project, &overrides);
+            reporter.extend(crate::rules::schema_drift::compare(
+                &ours,
+                &live.catalog,
+                &text,
+            ));
+            reporter.into_findings()
         }
         None => Vec::new(),
     };
@@ -298,21 +303,17 @@ fn lint(project: &Project, live: &Live, settings: &Settings) -> Vec<Diagnostic> 
         project,
         set: &live.set,
         catalog: &live.catalog,
+        lookups: &settings.lookups,
     };
+    let overrides = settings.file_overrides(project);
     let mut all = Vec::new();
     for active in &settings.rules {
         if active.check.meta().target != Target::Schema {
             continue;
         }
-        let mut found = Vec::new();
-        active.check.check(&cx, &mut found);
-        for diagnostic in &mut found {
-            diagnostic.severity = match diagnostic.at_most {
-                Some(cap) => active.severity.min(cap),
-                None => active.severity,
-            };
-        }
-        all.extend(found);
+        let mut reporter = Reporter::new(active, project, &overrides);
+        active.check.check(&cx, &mut reporter);
+        all.extend(reporter.into_findings());
     }
     all
 }

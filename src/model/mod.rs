@@ -22,6 +22,30 @@ pub use indexes::{IndexId, Indexes, Triggers};
 pub use names::QualifiedName;
 pub use types::TypeKind;
 
+/// Which tables are lookup tables (`[rules] lookup-suffix`): those whose
+/// name ends with the suffix, by default `_statuses`. One setting that
+/// `status-lookup`, `lookup-table-shape`, `status-fk-restrict`, `schema-lint
+/// new` and the conventions document share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookups {
+    /// Empty: no table is a lookup table.
+    pub suffix: String,
+}
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Lookups {
+            suffix: "_statuses".to_string(),
+        }
+    }
+}
+
+impl Lookups {
+    pub fn is_lookup(&self, table: &QualifiedName) -> bool {
+        !self.suffix.is_empty() && table.name.ends_with(&self.suffix)
+    }
+}
+
 use crate::source::Origin;
 
 /// The schema at the end of a migration set.

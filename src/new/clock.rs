@@ -49,10 +49,6 @@ impl Moment {
     pub fn seconds(self) -> i64 {
         self.0.div_euclid(1000)
     }
-
-    pub fn from_seconds(seconds: i64) -> Moment {
-        Moment(seconds.saturating_mul(1000))
-    }
 }
 
 /// The date and time of a moment: (year, month, day, hour, minute, second).

@@ -16,9 +16,9 @@ pub struct Conventions {
     unique_template: String,
     /// `{domain}` + this names a status lookup table.
     lookup_suffix: String,
-    /// Tables ending with one of these are lookup tables: keys to them
-    /// are `ON DELETE RESTRICT`, and a new one gets the lookup shape.
-    lookup_suffixes: Vec<String>,
+    /// Which tables are lookup tables: keys to them are `ON DELETE
+    /// RESTRICT`, and a new one gets the lookup shape.
+    lookups: crate::model::Lookups,
     timestamps: Vec<String>,
     /// The trigger function and the column it keeps current; `None` when
     /// `updated-at-trigger` is off.
@@ -42,14 +42,7 @@ impl Conventions {
                 })
             })
             .unwrap_or_else(|| vec!["created_at".to_string(), "updated_at".to_string()]);
-        let lookup_suffix = text("status-lookup", "lookup-suffix", "_statuses");
-        let mut lookup_suffixes = vec![
-            lookup_suffix.clone(),
-            text("lookup-table-shape", "suffix", "_statuses"),
-            text("status-fk-restrict", "suffix", "_statuses"),
-        ];
-        lookup_suffixes.retain(|s| !s.is_empty());
-        lookup_suffixes.dedup();
+        let lookup_suffix = settings.lookups.suffix.clone();
         let trigger = is_active(settings, "updated-at-trigger").then(|| {
             let function = text("updated-at-trigger", "function", "trigger_set_updated_at");
             let function = function.trim().trim_end_matches("()").to_string();
@@ -58,17 +51,16 @@ impl Conventions {
         Conventions {
             index_template: text("index-naming", "template", "idx_{table}_{columns}"),
             unique_template: text("unique-naming", "template", "uq_{table}_{columns}"),
+            lookups: settings.lookups.clone(),
             lookup_suffix,
-            lookup_suffixes,
             timestamps,
             trigger,
         }
     }
 
     fn is_lookup(&self, table: &str) -> bool {
-        self.lookup_suffixes
-            .iter()
-            .any(|s| table.ends_with(s.as_str()))
+        self.lookups
+            .is_lookup(&QualifiedName::new(None, table.to_string()))
     }
 
     /// The word a status column is named by: `_statuses` → `status`.

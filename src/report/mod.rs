@@ -19,6 +19,13 @@ pub mod statistics;
 
 use clap::ValueEnum;
 
+/// The output of the listing commands (`rules`, `sets`): text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
 use crate::source::SourceFile;

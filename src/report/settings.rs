@@ -31,6 +31,7 @@ pub fn render(settings: &Settings, paths: &[PathBuf], project: &Project) -> Stri
     };
     let _ = writeln!(out, "fail-on: {fail_on}");
     let _ = writeln!(out, "max-file-size: {}", size(settings.max_file_size));
+    let _ = writeln!(out, "lookup-suffix: {:?}", settings.lookups.suffix);
     let _ = writeln!(
         out,
         "exclude: {}",

@@ -1,6 +1,7 @@
 //! `bigint-foreign-key`: foreign-key columns are BIGINT and have the
 //! referenced column's type.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -40,7 +41,7 @@ impl Rule for BigintForeignKey {
         }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
                 for (column, referenced) in pairs(cx.catalog, table, fk) {

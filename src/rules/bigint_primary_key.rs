@@ -1,6 +1,7 @@
 //! `bigint-primary-key`: primary-key columns are BIGSERIAL / BIGINT /
 //! BIGINT identity.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -39,7 +40,7 @@ impl Rule for BigintPrimaryKey {
         }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             let Some(key) = &table.primary_key else {
                 continue;

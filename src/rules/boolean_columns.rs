@@ -1,6 +1,7 @@
 //! `boolean-columns`: flags are `BOOLEAN NOT NULL DEFAULT true|false`, not
 //! integers, text or nullable booleans.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -68,7 +69,7 @@ impl Rule for BooleanColumns {
         BooleanColumns { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             // Generated columns are computed: neither written nor defaulted.
             if column.generated {

@@ -1,6 +1,7 @@
 //! `char-fixed-width`: `CHAR(n)` only for values that really have a fixed
 //! width (ISO codes), by column name.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType};
 
@@ -64,7 +65,7 @@ impl Rule for CharFixedWidth {
         CharFixedWidth { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             if !is_char(&column.kind) {
                 continue;

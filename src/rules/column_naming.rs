@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{needs_quotes, quote};
+use crate::rules::Reporter;
 use crate::rules::support::naming::{is_snake_case, to_snake_case};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
@@ -26,7 +27,7 @@ impl Rule for ColumnNaming {
         ColumnNaming
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             if is_snake_case(&column.name) {
                 continue;

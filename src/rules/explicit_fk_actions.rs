@@ -1,6 +1,7 @@
 //! `explicit-fk-actions`: every foreign key spells out ON DELETE and ON UPDATE.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct ExplicitFkActions;
@@ -24,7 +25,7 @@ impl Rule for ExplicitFkActions {
         ExplicitFkActions
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
                 let missing = match (fk.on_delete.is_some(), fk.on_update.is_some()) {

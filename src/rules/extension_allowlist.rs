@@ -1,6 +1,7 @@
 //! `extension-allowlist`: `CREATE EXTENSION` only for allowlisted
 //! extensions.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -46,7 +47,7 @@ impl Rule for ExtensionAllowlist {
         ExtensionAllowlist { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for change in cx.changes() {
             let Change::CreateExtension { name, origin } = change else {
                 continue;

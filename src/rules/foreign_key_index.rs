@@ -1,5 +1,6 @@
 //! `foreign-key-index`: every foreign key's columns lead some index.
 
+use crate::rules::Reporter;
 use std::collections::BTreeSet;
 
 use sqlparser::ast::{BinaryOperator, Expr};
@@ -31,7 +32,7 @@ impl Rule for ForeignKeyIndex {
         ForeignKeyIndex
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
                 if fk.columns.is_empty() || covered(cx.catalog, table, fk) {

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, ForeignKey, Table};
+use crate::rules::Reporter;
 use crate::rules::support::naming::{cut_identifier, singular, to_snake_case, words};
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
@@ -27,7 +28,7 @@ impl Rule for ForeignKeyNaming {
         ForeignKeyNaming
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
                 if let Some(diagnostic) = judge(cx, table, fk) {

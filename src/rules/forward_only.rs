@@ -9,6 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Direction, LoadedFile};
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
 use crate::source::Origin;
 
@@ -38,7 +39,7 @@ impl Rule for ForwardOnly {
         true
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for file in cx.files() {
             if file.migration.name.role == crate::discover::Role::Down {
                 if !file.statements.is_empty() {

@@ -1,8 +1,9 @@
 //! `index-naming`: non-unique indexes are named `idx_{table}_{columns}`.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -44,7 +45,7 @@ impl Rule for IndexNaming {
         IndexNaming { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
             let columns = index_columns(index);
             let expected = self.options.template.expand(&index.table.name, &columns);

@@ -3,14 +3,13 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, Table, TypeKind};
+use crate::rules::Reporter;
 use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
-pub use crate::rules::support::naming::LookupOptions as Options;
+use crate::rules::NoOptions as Options;
 
-pub struct LookupTableShape {
-    options: Options,
-}
+pub struct LookupTableShape;
 
 static META: RuleMeta = RuleMeta {
     name: "lookup-table-shape",
@@ -31,14 +30,13 @@ impl Rule for LookupTableShape {
         &META
     }
 
-    fn new(options: Options) -> Self {
-        LookupTableShape { options }
+    fn new(_: Options) -> Self {
+        LookupTableShape
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let suffix = &self.options.suffix;
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
-            if suffix.is_empty() || !table.name.name.ends_with(suffix.as_str()) {
+            if !cx.lookups.is_lookup(&table.name) {
                 continue;
             }
             let (missing, wrong) = gaps(cx, table);

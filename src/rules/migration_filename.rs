@@ -15,6 +15,7 @@
 //! every existing one. The rule itself passes no new files; `--diff`,
 //! which knows what a change adds, is meant to pass them.
 
+use crate::rules::Reporter;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -94,7 +95,7 @@ impl Rule for MigrationFilename {
         true
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         let layout = cx.set.layout;
         if !names_judged(layout) {
             // No convention to hold the names to, or the tool's own plan

@@ -7,6 +7,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::Role;
 use crate::load::LoadedFile;
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
 use crate::source::Origin;
 
@@ -37,7 +38,7 @@ impl Rule for MigrationLayout {
         true
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for note in &cx.set.notes {
             out.push(
                 Diagnostic::new(META.name, &note.origin, note.message.clone())
@@ -62,7 +63,7 @@ impl Rule for MigrationLayout {
 
 /// `-- +goose Dwn`: the tool reads it as a plain comment, so what follows
 /// stays in the section before it.
-fn unknown_markers(file: &LoadedFile, out: &mut Vec<Diagnostic>) {
+fn unknown_markers(file: &LoadedFile, out: &mut Reporter<'_>) {
     for unknown in &file.unknown_markers {
         let range = unknown.range.clone();
         let text = file.source.slice(&range);

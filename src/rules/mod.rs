@@ -28,6 +28,7 @@ mod prefer_text;
 mod prefer_timestamptz;
 mod primary_key_id;
 mod repeating_columns;
+mod reporter;
 pub mod schema_drift;
 mod status_fk_restrict;
 mod status_lookup;
@@ -42,6 +43,8 @@ mod updated_at_trigger;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub use reporter::Reporter;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, LoadedSet, Project};
@@ -84,6 +87,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub set: &'a LoadedSet,
     pub catalog: &'a Catalog,
+    /// Which tables are lookup tables (`[rules] lookup-suffix`).
+    pub lookups: &'a crate::model::Lookups,
 }
 
 impl<'a> Context<'a> {
@@ -121,7 +126,7 @@ pub fn columns_of_kind(
     kind: &crate::model::TypeKind,
     message: impl Fn(&Table, &Column, &str) -> String,
     help: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Reporter<'_>,
 ) {
     use crate::diagnostic::ObjectRef;
     use crate::model::TypeKind;
@@ -150,7 +155,7 @@ pub trait Rule: Send + Sync + Sized + 'static {
 
     fn new(options: Self::Options) -> Self;
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
 
     /// Whether the rule's findings may point into down migrations. Down
     /// migrations are checked for parse errors only: besides
@@ -170,7 +175,7 @@ pub struct NoOptions {}
 /// A configured rule, ready to run.
 pub trait Check: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
     fn judges_down_migrations(&self) -> bool;
 }
 
@@ -183,7 +188,7 @@ impl<R: Rule> Check for R {
         R::judges_down_migrations()
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         Rule::check(self, cx, out)
     }
 }

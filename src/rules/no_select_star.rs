@@ -6,6 +6,7 @@
 //! per view, on its first `*`; the others are related locations.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
 pub struct NoSelectStar;
@@ -29,7 +30,7 @@ impl Rule for NoSelectStar {
         NoSelectStar
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for view in cx.catalog.views.values() {
             let Some((first, rest)) = view.wildcards.split_first() else {
                 continue;

@@ -1,6 +1,7 @@
 //! `parse-error`: a statement the parser could not read.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 use crate::source::Origin;
 
@@ -31,7 +32,7 @@ impl Rule for ParseError {
     }
 
     /// Up and down statements alike.
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for file in cx.files() {
             if let Some((at, byte, count)) = file.invalid_utf8 {
                 out.push(invalid_utf8(file, at, byte, count));

@@ -1,7 +1,8 @@
 //! `prefer-text`: VARCHAR(n), VARCHAR, CHARACTER VARYING instead of TEXT.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::model::TypeKind;
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
 
 pub struct PreferText;
@@ -25,7 +26,7 @@ impl Rule for PreferText {
         PreferText
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         columns_of_kind(
             cx,
             META.name,

@@ -1,8 +1,9 @@
 //! `prefer-timestamptz`: TIMESTAMP / TIMESTAMP WITHOUT TIME ZONE instead of
 //! TIMESTAMPTZ.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::model::TypeKind;
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
 
 pub struct PreferTimestamptz;
@@ -26,7 +27,7 @@ impl Rule for PreferTimestamptz {
         PreferTimestamptz
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         columns_of_kind(
             cx,
             META.name,

@@ -1,5 +1,6 @@
 //! `primary-key-id`: every table has a single-column primary key named `id`.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -50,7 +51,7 @@ impl Rule for PrimaryKeyId {
         PrimaryKeyId { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         let id = &self.options.column;
         for table in cx.catalog.tables.values() {
             let Some(key) = &table.primary_key else {

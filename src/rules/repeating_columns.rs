@@ -1,6 +1,7 @@
 //! `repeating-columns`: numbered column families (`phone1`, `phone2`) are a
 //! repeating group that belongs in its own table (third normal form).
 
+use crate::rules::Reporter;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -58,7 +59,7 @@ impl Rule for RepeatingColumns {
         RepeatingColumns { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for family in families(table) {
                 let members = family.members.len();

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, Column, ForeignKey, Index, IndexKey, QualifiedName, Table, Trigger};
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Reporter, Rule, RuleMeta};
 
 pub struct SchemaDrift;
 
@@ -36,7 +36,7 @@ impl Rule for SchemaDrift {
     }
 
     /// Migrations alone cannot drift: see `compare`.
-    fn check(&self, _: &Context<'_>, _: &mut Vec<Diagnostic>) {}
+    fn check(&self, _: &Context<'_>, _: &mut Reporter<'_>) {}
 }
 
 /// Every difference between `ours` (the migrations' schema) and `theirs`

@@ -1,17 +1,16 @@
 //! `status-fk-restrict`: a foreign key to a `*_statuses` lookup table uses
 //! `ON DELETE RESTRICT`.
 
+use crate::rules::Reporter;
 use sqlparser::ast::ReferentialAction;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote_list;
 use crate::rules::{Context, Rule, RuleMeta};
 
-pub use crate::rules::support::naming::LookupOptions as Options;
+use crate::rules::NoOptions as Options;
 
-pub struct StatusFkRestrict {
-    options: Options,
-}
+pub struct StatusFkRestrict;
 
 static META: RuleMeta = RuleMeta {
     name: "status-fk-restrict",
@@ -28,18 +27,14 @@ impl Rule for StatusFkRestrict {
         &META
     }
 
-    fn new(options: Options) -> Self {
-        StatusFkRestrict { options }
+    fn new(_: Options) -> Self {
+        StatusFkRestrict
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let suffix = self.options.suffix.as_str();
-        if suffix.is_empty() {
-            return;
-        }
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
-                if !fk.referenced_table.name.ends_with(suffix) {
+                if !cx.lookups.is_lookup(&fk.referenced_table) {
                     continue;
                 }
                 let (what, why) = match fk.on_delete {

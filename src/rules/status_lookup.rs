@@ -1,6 +1,7 @@
 //! `status-lookup`: status-like columns reference a `{domain}_statuses`
 //! lookup table instead of holding free text, an enum or a CHECK list.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 use sqlparser::ast::{BinaryOperator, Expr, Value};
 
@@ -15,8 +16,6 @@ use crate::rules::{Context, Rule, RuleMeta};
 pub struct Options {
     /// Column names that hold a status (`*` matches any text).
     pub column_patterns: Vec<String>,
-    /// How lookup tables are named: `{domain}` + this suffix.
-    pub lookup_suffix: String,
     /// Also judge columns that are the table's primary key or a whole
     /// unique key (by default they identify rows: tokens, not statuses).
     pub include_keys: bool,
@@ -28,7 +27,6 @@ impl Default for Options {
             column_patterns: ["status", "state", "*_status", "*_state"]
                 .map(String::from)
                 .to_vec(),
-            lookup_suffix: "_statuses".to_string(),
             include_keys: false,
         }
     }
@@ -57,10 +55,10 @@ impl Rule for StatusLookup {
         StatusLookup { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             // Generated columns mirror data held elsewhere: the fix is there.
-            if table.name.name.ends_with(&self.options.lookup_suffix)
+            if cx.lookups.is_lookup(&table.name)
                 || column.generated
                 || !self.is_status_name(&column.name)
                 || table
@@ -77,7 +75,7 @@ impl Rule for StatusLookup {
             let lookup = quote(&format!(
                 "{}{}",
                 self.domain(table, &column.name),
-                self.options.lookup_suffix
+                cx.lookups.suffix
             ));
             out.push(
                 Diagnostic::new(

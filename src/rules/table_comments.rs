@@ -2,6 +2,7 @@
 //! `COMMENT ON`, the human-readable description the schema reference
 //! (`schema-lint schema`) shows.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef};
@@ -59,7 +60,7 @@ impl Rule for TableComments {
         TableComments { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             let name = table.name.to_string();
             if self

@@ -1,5 +1,6 @@
 //! `table-naming`: table names are snake_case and plural.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -42,7 +43,7 @@ impl Rule for TableNaming {
         TableNaming { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             let name = &table.name.name;
             let snake = is_snake_case(name);

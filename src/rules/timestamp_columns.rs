@@ -1,6 +1,7 @@
 //! `timestamp-columns`: every table has `created_at` and `updated_at` as
 //! `TIMESTAMPTZ NOT NULL DEFAULT now()`.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -47,7 +48,7 @@ impl Rule for TimestampColumns {
         TimestampColumns { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             let missing: Vec<String> = self
                 .options

@@ -1,6 +1,7 @@
 //! `unique-naming`: unique indexes and named unique constraints are named
 //! `uq_{table}_{columns}`.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -49,7 +50,7 @@ impl Rule for UniqueNaming {
         UniqueNaming { options }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for index in cx.catalog.indexes.iter().filter(|i| i.unique) {
             let expected = self
                 .options

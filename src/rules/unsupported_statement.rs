@@ -8,6 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Parsed;
+use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 use crate::source::Origin;
 
@@ -32,7 +33,7 @@ impl Rule for UnsupportedStatement {
         UnsupportedStatement
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for file in cx.files() {
             for statement in file.up_statements() {
                 let Parsed::Unread { kind, table } = &statement.parsed else {

@@ -5,8 +5,8 @@
 //! the only place that knows which suppressions were used; the rule is here
 //! so that it is documented, selectable and configurable like any other.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::diagnostic::Severity;
+use crate::rules::{Context, NoOptions, Reporter, Rule, RuleMeta};
 
 pub struct UnusedSuppression;
 
@@ -29,5 +29,5 @@ impl Rule for UnusedSuppression {
         UnusedSuppression
     }
 
-    fn check(&self, _: &Context<'_>, _: &mut Vec<Diagnostic>) {}
+    fn check(&self, _: &Context<'_>, _: &mut Reporter<'_>) {}
 }

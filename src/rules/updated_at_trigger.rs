@@ -1,6 +1,7 @@
 //! `updated-at-trigger`: every table with an `updated_at` column has a
 //! `BEFORE UPDATE … FOR EACH ROW` trigger running the configured function.
 
+use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -59,7 +60,7 @@ impl Rule for UpdatedAtTrigger {
         }
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             if table.column(&self.column).is_none() {
                 continue;

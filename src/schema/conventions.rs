@@ -143,8 +143,8 @@ impl Doc<'_> {
                 "status-lookup",
                 format!(
                     "Status lookup tables: `{{domain}}{}` (`job{}`)",
-                    self.text("status-lookup", "lookup-suffix"),
-                    self.text("status-lookup", "lookup-suffix")
+                    self.settings.lookups.suffix,
+                    self.settings.lookups.suffix
                 ),
             ),
         ])
@@ -203,7 +203,7 @@ impl Doc<'_> {
                 format!(
                     "Statuses are rows of a lookup table, never text, enums or `CHECK (… IN (…))` lists: a `status_id BIGINT` key to `{{domain}}{suffix}` (`{{domain}}_status_id` for another domain's status); status-like names: {}",
                     codes(&self.list("status-lookup", "column-patterns")),
-                    suffix = self.text("status-lookup", "lookup-suffix")
+                    suffix = self.settings.lookups.suffix
                 ),
             ),
             (
@@ -248,7 +248,7 @@ impl Doc<'_> {
                 "status-fk-restrict",
                 format!(
                     "A key to a lookup table (`*{}`) is `ON DELETE RESTRICT`",
-                    self.text("status-fk-restrict", "suffix")
+                    self.settings.lookups.suffix
                 ),
             ),
         ])
@@ -274,7 +274,7 @@ impl Doc<'_> {
             "lookup-table-shape",
             format!(
                 "A `*{}` table has `id BIGSERIAL PRIMARY KEY`, `name TEXT NOT NULL UNIQUE`, `description TEXT` and the timestamps; its rows are seeded by migrations, and a new status is an `INSERT`, not a schema change",
-                self.text("lookup-table-shape", "suffix")
+                self.settings.lookups.suffix
             ),
         )])
     }

@@ -5,22 +5,6 @@ use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::model::Index;
 use crate::model::names::quote;
 
-/// Options of the rules about lookup tables: which tables are lookups.
-#[derive(Debug, serde::Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct LookupOptions {
-    /// Tables whose name ends with this are lookup tables.
-    pub suffix: String,
-}
-
-impl Default for LookupOptions {
-    fn default() -> Self {
-        LookupOptions {
-            suffix: "_statuses".to_string(),
-        }
-    }
-}
-
 /// The `template` option of the naming rules: a name made of text and the
 /// placeholders `{table}` and `{columns}` (`idx_{table}_{columns}`).
 /// Checked when the config is read, so that a template that cannot name
