@@ -174,6 +174,17 @@ pub enum Command {
     /// Write SCHEMA_CONVENTIONS.md: the conventions the active rules and
     /// their options check, with a template table that follows them.
     Conventions(crate::schema::ConventionsArgs),
+    /// Lint a live PostgreSQL database (default: DATABASE_URL) with the
+    /// schema rules, or with --compare report the drift between it and the
+    /// migrations. Read-only: the session runs catalog queries only.
+    #[command(
+        after_help = "PATHS are read only with --compare: the migration set to compare \
+                            the database with (default: the config's `roots`, else the nearest \
+                            migrations/). --diff, --stdin-filename and --show-settings do not \
+                            apply. Findings in the database are located by object: \
+                            db:schema.table.column."
+    )]
+    Db(Box<crate::db::DbArgs>),
     /// Run the language server (LSP over stdin/stdout) for editors.
     Server {
         /// Accepted and ignored: stdio is the only transport, and some
@@ -236,6 +247,19 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Schema(args)) => crate::schema::run(args),
         Some(Command::Conventions(args)) => crate::schema::run_conventions(args),
         Some(Command::Server { stdio: _ }) => crate::server::run(),
+        Some(Command::Db(args)) => {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            let stdin = std::io::stdin();
+            let mut io = Io {
+                color: auto_color(stdout.is_terminal()),
+                error_color: auto_color(stderr.is_terminal()),
+                out: &mut stdout.lock(),
+                err: &mut stderr.lock(),
+                input: &mut stdin.lock(),
+            };
+            run_db(*args, &mut io)
+        }
         None => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
@@ -285,7 +309,7 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
         let text = report::settings::render(&settings, &input.paths, &project);
         return emit(&args, io, &text);
     }
-    let mut outcome = match lint_input(&args, &settings, &input) {
+    let outcome = match lint_input(&args, &settings, &input) {
         Ok(outcome) => outcome,
         Err(message) => return fail(io, &message),
     };
@@ -293,6 +317,65 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
     if notes {
         report_skipped(&outcome, &input.paths, io);
     }
+    finish(&args, &settings, outcome, colors, io)
+}
+
+/// `schema-lint db`: the schema rules on a live database, or the drift
+/// between it and the migrations (`--compare`), reported as a lint run is.
+pub fn run_db(args: crate::db::DbArgs, io: &mut Io<'_>) -> u8 {
+    let lint = &args.lint;
+    let colors = Colors::resolve(lint.color, io, lint.output_file.is_some());
+    io.error_color = colors.err;
+    for (given, flag) in [
+        (lint.diff.is_some(), "--diff"),
+        (lint.stdin_filename.is_some(), "--stdin-filename"),
+        (lint.show_settings, "--show-settings"),
+    ] {
+        if given {
+            return fail(io, &format!("{flag} does not apply to `schema-lint db`"));
+        }
+    }
+    if !args.compare && !lint.paths.is_empty() {
+        return fail(
+            io,
+            "`schema-lint db` reads no migrations: give PATHS with --compare",
+        );
+    }
+    let settings = match load_settings(lint.config.as_deref(), &command_line(lint)) {
+        Ok(settings) => settings,
+        Err(error) => {
+            let _ = write!(io.err, "{}", render_config_error(&error, io.error_color));
+            return EXIT_ERROR;
+        }
+    };
+    let paths = if args.compare {
+        match lint_paths(&lint.paths, &settings) {
+            Ok(paths) => paths,
+            Err(message) => return fail(io, &message),
+        }
+    } else {
+        Vec::new()
+    };
+    let mut notes = Vec::new();
+    let outcome = crate::db::outcome(&args, &settings, &paths, &mut notes);
+    if !(lint.quiet || lint.silent) {
+        for note in notes {
+            let _ = writeln!(io.err, "note: {}", visible(&note));
+        }
+    }
+    finish(lint, &settings, outcome, colors, io)
+}
+
+/// What every run does with its findings: baseline, exit code, `--severity`,
+/// the report.
+fn finish(
+    args: &LintArgs,
+    settings: &Settings,
+    mut outcome: Outcome,
+    colors: Colors,
+    io: &mut Io<'_>,
+) -> u8 {
+    let notes = !(args.quiet || args.silent);
     if let Some(file) = &args.write_baseline {
         return write_baseline(&outcome, file, io, notes);
     }
@@ -304,7 +387,7 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
         }
     }
     // The exit code judges every finding; `--severity` only hides some.
-    let code = exit_code(&outcome, &settings);
+    let code = exit_code(&outcome, settings);
     if let Some(level) = args.severity.as_deref().and_then(Severity::from_name) {
         let before = outcome.diagnostics.len();
         outcome.diagnostics.retain(|d| d.severity >= level);
@@ -315,9 +398,9 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
         hidden,
         quiet: args.quiet,
     };
-    let rendered = render(&args, &outcome, &view);
+    let rendered = render(args, &outcome, &view);
     print_input_errors(&outcome, io);
-    match emit(&args, io, &rendered) {
+    match emit(args, io, &rendered) {
         EXIT_CLEAN => code,
         failed => failed,
     }
@@ -392,6 +475,7 @@ fn command_line(args: &LintArgs) -> CommandLine {
 }
 
 /// Whether the report and the errors are coloured.
+#[derive(Clone, Copy)]
 struct Colors {
     out: bool,
     err: bool,

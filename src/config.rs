@@ -80,6 +80,8 @@ pub struct Settings {
     pub exclude_patterns: Vec<String>,
     exclude: GlobSet,
     overrides: Vec<Override>,
+    /// `[db]`.
+    pub db: DbSettings,
 }
 
 /// What the command line says about rules; it wins over the file.
@@ -147,6 +149,24 @@ struct RawConfig {
     #[serde(default)]
     sets: Vec<RawSet>,
     max_file_size: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    db: DbSettings,
+}
+
+/// `[db]`: how `schema-lint db` reads a live database (the command line
+/// adds to the lists and wins for the timeout).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DbSettings {
+    /// Schemas to read; empty: every schema but the system ones.
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Tables to skip besides the bookkeeping tables (`name`,
+    /// `schema.name`, `schema.*`).
+    #[serde(default)]
+    pub skip_tables: Vec<String>,
+    /// Seconds a catalog query may run.
+    pub statement_timeout: Option<u64>,
 }
 
 /// A `[[sets]]` entry as written.
@@ -418,6 +438,7 @@ fn build(
         exclude_patterns: raw.exclude.iter().map(|p| p.get_ref().clone()).collect(),
         exclude,
         overrides,
+        db: raw.db,
     })
 }
 

@@ -139,6 +139,12 @@ pub struct Diagnostic {
     /// (`migration-filename` reports a new migration that is older than
     /// the newest existing one as a warning).
     pub at_most: Option<Severity>,
+    /// The database object the finding is located at when it is not in a
+    /// migration file (`schema-lint db`): `public.users.email`, written
+    /// `db:public.users.email`. `file` and `span` then point into the DDL
+    /// the live catalog was read as (see `db::catalog`), which `full`
+    /// shows; the other formats print no line or column for it.
+    pub db_object: Option<String>,
 }
 
 impl Diagnostic {
@@ -157,6 +163,7 @@ impl Diagnostic {
             object: None,
             related: Vec::new(),
             at_most: None,
+            db_object: None,
         }
     }
 

@@ -14,6 +14,7 @@ mod baseline;
 mod changes;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;

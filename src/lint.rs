@@ -23,6 +23,17 @@ pub struct Outcome {
     pub input_errors: Vec<InputError>,
     /// Findings removed by inline suppressions (for the summary line).
     pub suppressed: usize,
+    /// The live database read (`schema-lint db`).
+    pub database: Option<Database>,
+}
+
+/// A live database a run read (`schema-lint db`).
+#[derive(Debug, Clone, Default)]
+pub struct Database {
+    /// Empty when the database could not be read (see `input_errors`).
+    pub name: String,
+    /// Tables read (bookkeeping and skipped ones left out).
+    pub tables: usize,
 }
 
 impl Outcome {
@@ -86,6 +97,7 @@ fn run(
         diagnostics,
         input_errors,
         suppressed,
+        database: None,
     }
 }
 

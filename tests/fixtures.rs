@@ -64,7 +64,7 @@ fn messages(case: &Path, outcome: &schema_lint::lint::Outcome) -> String {
     let mut out = String::new();
     for d in &outcome.diagnostics {
         let file = outcome.project.file(d.file);
-        let p = schema_lint::report::position(outcome, d);
+        let p = schema_lint::report::position(outcome, d).expect("fixtures are files");
         out.push_str(&format!(
             "{}:{}:{}: {}[{}] {}\n",
             name(file.source.path()),
@@ -92,7 +92,8 @@ fn messages(case: &Path, outcome: &schema_lint::lint::Outcome) -> String {
     if out.is_empty() {
         out.push_str("(no findings)\n");
     }
-    out
+    // A message may quote a file's full path: the same in every checkout.
+    out.replace(&format!("{}/", case.display()), "<case>/")
 }
 
 /// The case folders of every rule, by rule.
@@ -153,7 +154,10 @@ fn every_rule_has_firing_and_silent_fixtures() {
             .iter()
             .map(|c| sql_files(c).iter().map(|f| expectations(f).len()).sum())
             .collect();
-        if !counts.iter().any(|&n| n > 0) {
+        // Drift needs a live database to fire: tests/db.rs shows it.
+        let drift = schema_lint::rules::find(rule)
+            .is_some_and(|r| r.meta.target == schema_lint::rules::Target::Drift);
+        if !counts.iter().any(|&n| n > 0) && !drift {
             problems.push(format!("{rule}: no fixture expects a finding"));
         }
         if !counts.contains(&0) {

@@ -6,6 +6,8 @@
 //! added later do not change the counts asserted here; one test runs the
 //! default settings and checks what must hold whatever the rules find.
 
+mod common;
+
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -149,7 +151,7 @@ fn the_set_produces_the_expected_findings() {
         .diagnostics
         .iter()
         .map(|d| {
-            let p = report::position(&outcome, d);
+            let p = report::position(&outcome, d).expect("a file position");
             let path = report::path(&outcome, d);
             (path, d.rule, p.line, p.column, p.end_line, p.end_column)
         })
@@ -164,36 +166,7 @@ fn the_set_produces_the_expected_findings() {
 
 // --- SARIF -----------------------------------------------------------------
 
-/// The official schema's `language` patterns end in a stray `]` (a known
-/// erratum of SARIF 2.1.0, oasis-tcs/sarif-spec#488), which is a literal `]`
-/// only under ECMA-262's web-compatibility rules; `jsonschema` checks every
-/// pattern of a schema strictly and rejects it. Escaping it keeps the
-/// meaning exactly and leaves the vendored file as published.
-const BROKEN_PATTERN: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
-const ESCAPED_PATTERN: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#;
-
-fn sarif_validator() -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
-    let text = fs::read_to_string(path).expect("schema file");
-    assert!(text.contains(BROKEN_PATTERN), "the erratum moved; revisit");
-    let schema: Value =
-        serde_json::from_str(&text.replace(BROKEN_PATTERN, ESCAPED_PATTERN)).expect("schema");
-    // The schema declares draft-07; say so rather than rely on detection,
-    // and check `format`s too (the artifact URIs are `uri-reference`s).
-    jsonschema::draft7::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles")
-}
-
-fn assert_valid_sarif(log: &Value) {
-    let validator = sarif_validator();
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
-}
+use common::{assert_valid_sarif, sarif_validator};
 
 #[test]
 fn sarif_is_valid_against_the_schema() {
@@ -349,7 +322,12 @@ fn sarif_fingerprints_are_distinct_and_survive_line_shifts() {
 
     set.write(POSTS_DIR, &format!("\n{POSTS}"), "DROP TABLE posts;\n");
     let outcome = set.lint();
-    assert_eq!(report::position(&outcome, &outcome.diagnostics[0]).line, 5);
+    assert_eq!(
+        report::position(&outcome, &outcome.diagnostics[0])
+            .unwrap()
+            .line,
+        5
+    );
     assert_eq!(sarif_fingerprints(&outcome), before);
 }
 

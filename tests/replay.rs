@@ -173,3 +173,16 @@ fn comments() {
         "CREATE TABLE a (id bigint, n text);\nCOMMENT ON TABLE a IS 'All the a''s';\nCOMMENT ON COLUMN a.n IS 'The name';\nCOMMENT ON COLUMN public.a.id IS 'Gone';\nCOMMENT ON COLUMN a.id IS NULL;"
     ));
 }
+
+#[test]
+fn enum_values_added_in_place_renamed_and_the_type_renamed() {
+    insta::assert_snapshot!(model(
+        "CREATE TYPE role AS ENUM ('member', 'admin');
+CREATE TABLE users (id BIGINT PRIMARY KEY, role role NOT NULL, past role[]);
+ALTER TYPE role ADD VALUE 'owner' BEFORE 'member';
+ALTER TYPE role ADD VALUE IF NOT EXISTS 'guest' AFTER 'member';
+ALTER TYPE role ADD VALUE 'auditor';
+ALTER TYPE role RENAME VALUE 'admin' TO 'administrator';
+ALTER TYPE role RENAME TO access_role;"
+    ));
+}

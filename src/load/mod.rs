@@ -32,6 +32,10 @@ pub enum FileKind {
     /// A file the plan notes point into (`sqitch.plan`, a `.sql` file the
     /// tool does not apply): read for its text only.
     Plan,
+    /// A live database's catalog written out as DDL (`schema-lint db`):
+    /// replayed like a migration, in no set; findings in it are located
+    /// by object (`Diagnostic::db_object`).
+    Database,
 }
 
 /// A migration file, read and parsed. Its tokens and syntax trees are

@@ -43,6 +43,18 @@ pub enum Change {
     AddEnumValue {
         name: QualifiedName,
         value: String,
+        /// `BEFORE 'x'` (`true`) or `AFTER 'x'`; else at the end.
+        position: Option<(bool, String)>,
+    },
+    /// `ALTER TYPE … RENAME TO`: the columns of the type keep it.
+    RenameType {
+        name: QualifiedName,
+        new: String,
+    },
+    RenameEnumValue {
+        name: QualifiedName,
+        from: String,
+        to: String,
     },
     /// The trigger's table is as written.
     CreateTrigger(Box<Trigger>),

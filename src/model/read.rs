@@ -122,17 +122,39 @@ impl Reader<'_> {
                     }));
                 }
             }
-            S::AlterType(alter) => {
-                if let (Some(name), ast::AlterTypeOperation::AddValue(add)) = (
-                    QualifiedName::from_object_name(&alter.name),
-                    &alter.operation,
-                ) {
+            S::AlterType(alter) => match (
+                QualifiedName::from_object_name(&alter.name),
+                &alter.operation,
+            ) {
+                (Some(name), ast::AlterTypeOperation::AddValue(add)) => {
                     out.push(Change::AddEnumValue {
                         name,
                         value: add.value.value.clone(),
+                        position: add.position.as_ref().map(|position| match position {
+                            ast::AlterTypeAddValuePosition::Before(next) => {
+                                (true, next.value.clone())
+                            }
+                            ast::AlterTypeAddValuePosition::After(previous) => {
+                                (false, previous.value.clone())
+                            }
+                        }),
                     });
                 }
-            }
+                (Some(name), ast::AlterTypeOperation::Rename(rename)) => {
+                    out.push(Change::RenameType {
+                        name,
+                        new: fold(&rename.new_name),
+                    });
+                }
+                (Some(name), ast::AlterTypeOperation::RenameValue(rename)) => {
+                    out.push(Change::RenameEnumValue {
+                        name,
+                        from: rename.from.value.clone(),
+                        to: rename.to.value.clone(),
+                    });
+                }
+                _ => {}
+            },
             S::CreateTrigger(create) => out.extend(self.create_trigger(create)),
             S::DropTrigger(drop) => {
                 if let Some(name) = last_part(&drop.trigger_name) {

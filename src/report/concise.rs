@@ -9,8 +9,11 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
     let style = view.style;
     let mut out = String::new();
     for d in &outcome.diagnostics {
-        let p = position(outcome, d);
-        let place = format!("{}:{}:{}:", visible(&path(outcome, d)), p.line, p.column);
+        let place = match position(outcome, d) {
+            Some(p) => format!("{}:{}:{}:", visible(&path(outcome, d)), p.line, p.column),
+            // A database object: no line or column.
+            None => format!("{}:", visible(&path(outcome, d))),
+        };
         let _ = writeln!(
             out,
             "{} {}[{}] {}",

@@ -34,10 +34,20 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
         .with_links(false);
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
+        if let Some(object) = &diagnostic.db_object {
+            out.push_str(&object_report(outcome, diagnostic, object, view));
+            out.push('\n');
+            continue;
+        }
         let report = report(outcome, diagnostic);
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             // Rendering into a String cannot fail; fall back to one line.
-            let p = position(outcome, diagnostic);
+            let p = position(outcome, diagnostic).unwrap_or(Position {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            });
             let _ = writeln!(
                 out,
                 "{}:{}: {}",
@@ -50,6 +60,62 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
     }
     if !view.quiet {
         out.push_str(&ending(outcome, view));
+    }
+    out
+}
+
+/// A finding in a live database (`schema-lint db`), drawn like miette's
+/// reports: the object instead of `file:line:column`, and the line of the
+/// DDL the catalog was read as, with what the finding concerns underlined.
+fn object_report(outcome: &Outcome, d: &Diagnostic, object: &str, view: &View) -> String {
+    let style = view.style;
+    let source = &outcome.project.file(d.file).source;
+    let mut out = String::new();
+    let (mark, color) = match d.severity {
+        Severity::Error => ("×", super::severity_color(Severity::Error)),
+        Severity::Warning => ("⚠", super::severity_color(Severity::Warning)),
+        Severity::Info => ("☞", super::severity_color(Severity::Info)),
+    };
+    let _ = writeln!(out, "{}\n", super::paint(style, color, d.rule));
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        super::paint(style, color, mark),
+        visible(&d.message)
+    );
+    let _ = writeln!(out, "   ╭─[{}{}]", super::DB_PREFIX, visible(object));
+    let start = d.span.start.min(source.text.len());
+    let line = source.line_index(start);
+    let range = source.line_range(line);
+    let text = source.slice(&range);
+    // The column's line without the comma that separates it from the next.
+    let shown = text.trim_start().trim_end_matches(',');
+    let indent = text.len() - text.trim_start().len();
+    if !shown.is_empty() {
+        let _ = writeln!(out, "   │ {}", visible(shown));
+        let end = d.span.end.min(range.end).max(start);
+        let before = source
+            .chars_before(start)
+            .saturating_sub(source.chars_before(range.start + indent));
+        let width = source
+            .chars_before(end)
+            .saturating_sub(source.chars_before(start))
+            .max(1);
+        let _ = writeln!(
+            out,
+            "   │ {}{}",
+            " ".repeat(before),
+            super::paint(style, color, &"─".repeat(width))
+        );
+    }
+    out.push_str("   ╰────\n");
+    if let Some(help) = &d.help {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            super::paint(style, "1;36", "help"),
+            visible(help)
+        );
     }
     out
 }

@@ -33,7 +33,16 @@ pub fn render(outcome: &Outcome) -> String {
 }
 
 fn command(outcome: &Outcome, d: &Diagnostic) -> String {
-    let p = position(outcome, d);
+    let Some(p) = position(outcome, d) else {
+        // A database object is no file of the repository: an annotation
+        // without a file, its object before the message.
+        return format!(
+            "::{} title={}::{}",
+            kind(d.severity),
+            escape_property(d.rule),
+            escape_data(&format!("{}: {}", visible(&ci_path(outcome, d)), text(d)))
+        );
+    };
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         kind(d.severity),

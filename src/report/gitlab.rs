@@ -93,7 +93,12 @@ fn issue<'a>(outcome: &Outcome, d: &'a Diagnostic, fingerprint: String) -> Issue
         content: d.help.as_deref().map(|body| Content { body }),
         fingerprint,
         severity: severity(d.severity),
-        location: location(ci_path(outcome, d), position(outcome, d)),
+        // A database object has no lines: GitLab requires them, so it is
+        // placed on line 1 of its `db:` path.
+        location: location(
+            ci_path(outcome, d),
+            position(outcome, d).unwrap_or(FIRST_LINE),
+        ),
     }
 }
 
@@ -103,12 +108,6 @@ fn issue<'a>(outcome: &Outcome, d: &'a Diagnostic, fingerprint: String) -> Issue
 fn input_error(error: &InputError) -> Issue<'_> {
     let path = ci_display(&display_path(&error.path));
     let fingerprint = input_fingerprint(&path, &error.message);
-    let first_line = Position {
-        line: 1,
-        column: 1,
-        end_line: 1,
-        end_column: 1,
-    };
     Issue {
         kind: "issue",
         categories: ["Style"],
@@ -117,9 +116,16 @@ fn input_error(error: &InputError) -> Issue<'_> {
         content: None,
         fingerprint,
         severity: severity(Severity::Error),
-        location: location(path, first_line),
+        location: location(path, FIRST_LINE),
     }
 }
+
+const FIRST_LINE: Position = Position {
+    line: 1,
+    column: 1,
+    end_line: 1,
+    end_column: 1,
+};
 
 fn severity(severity: Severity) -> &'static str {
     match severity {

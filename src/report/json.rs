@@ -17,6 +17,16 @@ struct Document<'a> {
     errors: Vec<JsonError>,
     /// The migration sets read, each with its files in migration order.
     sets: Vec<super::sets::JsonSet>,
+    /// The live database read (`schema-lint db`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<JsonDatabase>,
+}
+
+#[derive(Serialize)]
+struct JsonDatabase {
+    /// `null` when it could not be read (see `errors`).
+    name: Option<String>,
+    tables: usize,
 }
 
 #[derive(Serialize)]
@@ -26,12 +36,20 @@ struct JsonDiagnostic<'a> {
     severity: Severity,
     message: &'a str,
     help: Option<&'a str>,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    byte_start: usize,
-    byte_end: usize,
+    // Absent for a finding located at a database object (`schema-lint
+    // db`): its `path` is `db:` and the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_end: Option<usize>,
     object: Option<&'a ObjectRef>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
@@ -77,12 +95,12 @@ pub fn render(outcome: &Outcome) -> String {
                     severity: d.severity,
                     message: &d.message,
                     help: d.help.as_deref(),
-                    line: p.line,
-                    column: p.column,
-                    end_line: p.end_line,
-                    end_column: p.end_column,
-                    byte_start: source.file_offset(d.span.start),
-                    byte_end: source.file_offset(d.span.end),
+                    line: p.map(|p| p.line),
+                    column: p.map(|p| p.column),
+                    end_line: p.map(|p| p.end_line),
+                    end_column: p.map(|p| p.end_column),
+                    byte_start: p.map(|_| source.file_offset(d.span.start)),
+                    byte_end: p.map(|_| source.file_offset(d.span.end)),
                     object: d.object.as_ref(),
                     related: d
                         .related
@@ -117,6 +135,10 @@ pub fn render(outcome: &Outcome) -> String {
             })
             .collect(),
         sets: super::sets::json_sets(&outcome.project),
+        database: outcome.database.as_ref().map(|d| JsonDatabase {
+            name: (!d.name.is_empty()).then(|| d.name.clone()),
+            tables: d.tables,
+        }),
     };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

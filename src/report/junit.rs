@@ -70,16 +70,13 @@ fn test_case(out: &mut String, outcome: &Outcome, file: &LoadedFile) {
 /// help: …</failure>`: the body repeats the message with its place, so a
 /// reader that shows only bodies still says where.
 fn failure(out: &mut String, outcome: &Outcome, d: &Diagnostic) {
-    let p = position(outcome, d);
-    let mut body = format!(
-        "{}:{}:{}: {}[{}] {}",
-        super::ci_path(outcome, d),
-        p.line,
-        p.column,
-        d.severity,
-        d.rule,
-        d.message
-    );
+    // The database's test case holds a failure per object, each body
+    // starting with its `db:` object.
+    let place = match position(outcome, d) {
+        Some(p) => format!("{}:{}:{}", super::ci_path(outcome, d), p.line, p.column),
+        None => super::ci_path(outcome, d),
+    };
+    let mut body = format!("{place}: {}[{}] {}", d.severity, d.rule, d.message);
     if let Some(help) = &d.help {
         body.push_str("\nhelp: ");
         body.push_str(help);

@@ -14,8 +14,7 @@
 use std::fmt::Write;
 
 use super::{
-    Counts, Hidden, ci_display, ci_path, hidden_text, plural, position, rule_url, statistics,
-    visible,
+    Hidden, ci_display, ci_path, hidden_text, plural, position, rule_url, statistics, visible,
 };
 use crate::diagnostic::Diagnostic;
 use crate::lint::Outcome;
@@ -175,16 +174,7 @@ impl Budget {
 /// The title with the totals, what was hidden, and the table per rule.
 fn header(outcome: &Outcome, hidden: &Hidden, counts: &[statistics::RuleCount]) -> String {
     let mut out = String::new();
-    let checked = plural(outcome.files_checked(), "file", "files");
-    let total = if outcome.diagnostics.is_empty() {
-        format!("no problems found in {checked}")
-    } else {
-        format!(
-            "{} in {} of {checked}",
-            Counts::of(&outcome.diagnostics).describe(),
-            super::files_with_findings(outcome)
-        )
-    };
+    let total = super::totals(outcome);
     let _ = writeln!(out, "## schema-lint: {total}\n");
     if let Some(hid) = hidden_text(outcome, hidden) {
         let _ = writeln!(out, "Findings {hid}.\n");
@@ -243,7 +233,13 @@ fn findings(outcome: &Outcome, links: &Links, out: &mut Budget) -> LeftOut {
             if current.is_some() {
                 part.push('\n');
             }
-            let _ = write!(part, "### {}\n\n", code(&path));
+            // Findings in a database are listed under it (`db:app`), each
+            // with its object.
+            let heading = match d.db_object {
+                Some(_) => outcome.project.file(d.file).source.display_path(),
+                None => path.clone(),
+            };
+            let _ = write!(part, "### {}\n\n", code(&heading));
         }
         part.push_str(&item(outcome, links, &path, d));
         if !out.push(&part) {
@@ -263,7 +259,17 @@ fn findings(outcome: &Outcome, links: &Links, out: &mut Budget) -> LeftOut {
 
 /// `- [3:11](link) **error** [`rule`][rule]: message`
 fn item(outcome: &Outcome, links: &Links, path: &str, d: &Diagnostic) -> String {
-    let p = position(outcome, d);
+    let Some(p) = position(outcome, d) else {
+        // `- `public.users.email` **error** …`: an object, no line to link.
+        return format!(
+            "- {} **{}** [`{}`][{}]: {}\n",
+            code(d.db_object.as_deref().unwrap_or(path)),
+            d.severity,
+            d.rule,
+            d.rule,
+            inline(&d.message)
+        );
+    };
     format!(
         "- [{}:{}]({}) **{}** [`{}`][{}]: {}\n",
         p.line,

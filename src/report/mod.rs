@@ -127,16 +127,29 @@ impl Position {
     }
 }
 
-pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Position {
-    Position::of(
+/// The position of a finding in its file; `None` for a finding located
+/// at a database object (`schema-lint db`), which has no line or column.
+pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Option<Position> {
+    if diagnostic.db_object.is_some() {
+        return None;
+    }
+    Some(Position::of(
         &outcome.project.file(diagnostic.file).source,
         &diagnostic.span,
-    )
+    ))
 }
 
+/// The path of a finding's file, or `db:` and the database object it is
+/// located at (`db:public.users.email`).
 pub fn path(outcome: &Outcome, diagnostic: &Diagnostic) -> String {
-    outcome.project.file(diagnostic.file).source.display_path()
+    match &diagnostic.db_object {
+        Some(object) => format!("{DB_PREFIX}{object}"),
+        None => outcome.project.file(diagnostic.file).source.display_path(),
+    }
 }
+
+/// What the path of a finding located at a database object starts with.
+pub const DB_PREFIX: &str = "db:";
 
 /// Findings per severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -227,18 +240,11 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 /// `3 errors, 1 warning in 2 of 12 files`, then what was hidden and what
 /// could not be read.
 pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
-    let counts = Counts::of(&outcome.diagnostics);
-    let checked = outcome.files_checked();
-    let mut line = if outcome.diagnostics.is_empty() {
-        format!("no problems found in {}", plural(checked, "file", "files"))
-    } else {
-        let with_findings = files_with_findings(outcome);
-        format!(
-            "{} in {with_findings} of {}",
-            counts.describe(),
-            plural(checked, "file", "files")
-        )
-    };
+    if database_unread(outcome) {
+        // `schema-lint db` could not read the database: the error says why.
+        return totals(outcome);
+    }
+    let mut line = totals(outcome);
     if let Some(hid) = hidden_text(outcome, hidden) {
         line.push_str(&format!(" ({hid})"));
     }
@@ -249,6 +255,51 @@ pub fn summary(outcome: &Outcome, hidden: &Hidden) -> String {
         ));
     }
     line
+}
+
+/// `schema-lint db` was to read a database and could not.
+fn database_unread(outcome: &Outcome) -> bool {
+    outcome.database.as_ref().is_some_and(|d| d.name.is_empty())
+}
+
+/// The findings by severity and where they are: `3 errors in 2 of 12
+/// files`, `no problems found in 12 files`; for a live database `3 errors
+/// in database `app` (12 tables)`, with `compared with N migration files`
+/// after `--compare`.
+pub fn totals(outcome: &Outcome) -> String {
+    let counts = Counts::of(&outcome.diagnostics);
+    let checked = outcome.files_checked();
+    if database_unread(outcome) {
+        return "the database could not be read".to_string();
+    }
+    if let Some(database) = &outcome.database {
+        let mut read = format!(
+            "database `{}` ({})",
+            database.name,
+            plural(database.tables, "table", "tables")
+        );
+        if checked > 0 {
+            read.push_str(&format!(
+                " compared with {}",
+                plural(checked, "migration file", "migration files")
+            ));
+        }
+        return if outcome.diagnostics.is_empty() {
+            format!("no problems found in {read}")
+        } else {
+            format!("{} in {read}", counts.describe())
+        };
+    }
+    if outcome.diagnostics.is_empty() {
+        format!("no problems found in {}", plural(checked, "file", "files"))
+    } else {
+        let with_findings = files_with_findings(outcome);
+        format!(
+            "{} in {with_findings} of {}",
+            counts.describe(),
+            plural(checked, "file", "files")
+        )
+    }
 }
 
 /// How many files the findings are in.

@@ -97,7 +97,8 @@ fn diagnostic<'a>(outcome: &Outcome, d: &'a Diagnostic) -> RdDiagnostic<'a> {
         message: message_with_help(d),
         location: Location {
             path: ci_path(outcome, d),
-            range: Some(Range {
+            // A database object: its `db:` path, no range.
+            range: super::position(outcome, d).map(|_| Range {
                 start: byte_position(source, d.span.start),
                 end: byte_position(source, d.span.end),
             }),

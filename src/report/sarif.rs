@@ -118,9 +118,25 @@ struct SarifResult {
 struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
-    physical_location: PhysicalLocation,
+    /// Absent for a database object, which is no file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+    /// A database object (`schema-lint db`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<Text>,
+}
+
+/// A database object: `fullyQualifiedName` is `schema.table[.column or
+/// name]`, `name` its last part, `kind` `resource` (SARIF's kind for
+/// things such as database tables that are not code).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -276,11 +292,10 @@ fn result(
         message: Text {
             text: message_with_help(d),
         },
-        locations: vec![location(
-            ci_path(outcome, d),
-            Some(position(outcome, d)),
-            None,
-        )],
+        locations: vec![match &d.db_object {
+            Some(object) => object_location(object),
+            None => location(ci_path(outcome, d), position(outcome, d), None),
+        }],
         related_locations: related.collect(),
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
     }
@@ -289,13 +304,29 @@ fn result(
 fn location(path: String, position: Option<Position>, message: Option<String>) -> Location {
     Location {
         id: None,
-        physical_location: PhysicalLocation {
+        physical_location: Some(PhysicalLocation {
             artifact_location: ArtifactLocation {
                 uri: artifact_uri(&path),
             },
             region: position.map(Region::from),
-        },
+        }),
+        logical_locations: Vec::new(),
         message: message.map(|text| Text { text }),
+    }
+}
+
+/// The location of a finding in a database: a logical location only.
+fn object_location(object: &str) -> Location {
+    let name = object.rsplit('.').next().unwrap_or(object).to_string();
+    Location {
+        id: None,
+        physical_location: None,
+        logical_locations: vec![LogicalLocation {
+            name,
+            fully_qualified_name: object.to_string(),
+            kind: "resource",
+        }],
+        message: None,
     }
 }
 

@@ -25,6 +25,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "foreign-key columns are BIGINT and have the referenced column's type",
     doc: include_str!("../../rules/bigint-foreign-key.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for BigintForeignKey {

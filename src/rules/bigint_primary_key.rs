@@ -24,6 +24,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "primary-key columns are BIGSERIAL / BIGINT / BIGINT identity",
     doc: include_str!("../../rules/bigint-primary-key.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for BigintPrimaryKey {

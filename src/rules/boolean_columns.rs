@@ -55,6 +55,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "flag-like columns (`is_*`, `has_*`, `can_*`, …) are `BOOLEAN NOT NULL DEFAULT …`, not integers or text",
     doc: include_str!("../../rules/boolean-columns.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for BooleanColumns {

@@ -51,6 +51,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "`CHAR(n)` outside the configured fixed-width allowlist",
     doc: include_str!("../../rules/char-fixed-width.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for CharFixedWidth {

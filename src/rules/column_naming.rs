@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "column names are snake_case",
     doc: include_str!("../../rules/column-naming.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for ColumnNaming {

@@ -11,6 +11,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "every foreign key spells out both ON DELETE and ON UPDATE",
     doc: include_str!("../../rules/explicit-fk-actions.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for ExplicitFkActions {

@@ -33,6 +33,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "`CREATE EXTENSION` only for allowlisted extensions (default: `vector`)",
     doc: include_str!("../../rules/extension-allowlist.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for ExtensionAllowlist {

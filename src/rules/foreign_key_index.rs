@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "every foreign key's columns are the leading columns of an index (PK and UNIQUE count)",
     doc: include_str!("../../rules/foreign-key-index.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for ForeignKeyIndex {

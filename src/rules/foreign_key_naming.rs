@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "an FK column is named `…{referenced_table_singular}_id` (a prefix such as `parent_` is fine)",
     doc: include_str!("../../rules/foreign-key-naming.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for ForeignKeyNaming {

@@ -20,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: None,
     summary: "down migrations exist where the project has chosen forward-only",
     doc: include_str!("../../rules/forward-only.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for ForwardOnly {

@@ -31,6 +31,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "non-unique index names follow `idx_{table}_{columns}`; unnamed indexes are flagged",
     doc: include_str!("../../rules/index-naming.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for IndexNaming {

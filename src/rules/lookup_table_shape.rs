@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "a `*_statuses` table has `id` BIGSERIAL PK, `name TEXT NOT NULL UNIQUE`, `description`, timestamps",
     doc: include_str!("../../rules/lookup-table-shape.md"),
+    target: crate::rules::Target::Schema,
 };
 
 /// The timestamp columns a lookup table must have (their exact type is

@@ -76,6 +76,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "file names follow the layout's convention (sqlx: `{YYYYMMDDHHMMSS}_{snake_case}.sql`); versions are unique and strictly increasing",
     doc: include_str!("../../rules/migration-filename.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for MigrationFilename {

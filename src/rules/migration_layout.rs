@@ -18,6 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "the migration plan is uncertain or inconsistent: a guessed layout, a file the tool does not apply, an unknown annotation, an empty migration",
     doc: include_str!("../../rules/migration-layout.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for MigrationLayout {

@@ -29,6 +29,7 @@ mod prefer_timestamptz;
 mod primary_key_id;
 mod repeating_columns;
 mod reporter;
+pub mod schema_drift;
 mod status_fk_restrict;
 mod status_lookup;
 pub mod support;
@@ -61,6 +62,24 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// `rules/<name>.md`.
     pub doc: &'static str,
+    /// What the rule judges, and so where it runs.
+    pub target: Target,
+}
+
+/// What a rule judges. `schema-lint db` runs the `Schema` rules on the
+/// model read from a live database; `Migrations` rules read the files
+/// themselves (names, layout, parse errors, suppressions, statements)
+/// and have nothing to judge there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The final schema model only (`Context::catalog`): runs on the
+    /// migrations and on a live database alike.
+    Schema,
+    /// The migration files and their statements.
+    Migrations,
+    /// The difference between the migrations' schema and a live
+    /// database: runs only in `schema-lint db --compare`.
+    Drift,
 }
 
 /// What a rule sees: one migration set, its files and its final schema.
@@ -251,6 +270,7 @@ pub fn registry() -> Vec<Registered> {
         Registered::of::<extension_allowlist::ExtensionAllowlist>(),
         Registered::of::<no_select_star::NoSelectStar>(),
         Registered::of::<repeating_columns::RepeatingColumns>(),
+        Registered::of::<schema_drift::SchemaDrift>(),
     ]
 }
 

@@ -16,6 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "views and materialized views defined with `SELECT *`",
     doc: include_str!("../../rules/no-select-star.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for NoSelectStar {

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "a statement the parser could not read; its rules were skipped",
     doc: include_str!("../../rules/parse-error.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for ParseError {

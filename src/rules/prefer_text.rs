@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "VARCHAR(n), VARCHAR, CHARACTER VARYING instead of TEXT",
     doc: include_str!("../../rules/prefer-text.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for PreferText {

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "TIMESTAMP / TIMESTAMP WITHOUT TIME ZONE instead of TIMESTAMPTZ",
     doc: include_str!("../../rules/prefer-timestamptz.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for PreferTimestamptz {

@@ -37,6 +37,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "every table has a single-column primary key named `id`",
     doc: include_str!("../../rules/primary-key-id.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for PrimaryKeyId {

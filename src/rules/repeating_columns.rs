@@ -45,6 +45,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "numbered column families (`phone1`, `phone2`, …): a repeating group that belongs in its own table (3NF)",
     doc: include_str!("../../rules/repeating-columns.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for RepeatingColumns {

@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "an FK to a `*_statuses` table uses `ON DELETE RESTRICT`",
     doc: include_str!("../../rules/status-fk-restrict.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for StatusFkRestrict {

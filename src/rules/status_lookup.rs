@@ -41,6 +41,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "status-like columns are `*_status_id BIGINT` referencing a `{domain}_statuses` table, not text, enums or CHECK lists",
     doc: include_str!("../../rules/status-lookup.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for StatusLookup {

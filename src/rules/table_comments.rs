@@ -46,6 +46,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: None,
     summary: "every table and column has a `COMMENT ON` describing it",
     doc: include_str!("../../rules/table-comments.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for TableComments {

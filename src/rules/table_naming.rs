@@ -29,6 +29,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "table names are snake_case and plural",
     doc: include_str!("../../rules/table-naming.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for TableNaming {

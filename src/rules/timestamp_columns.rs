@@ -34,6 +34,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "every table has `created_at` and `updated_at` `TIMESTAMPTZ NOT NULL DEFAULT now()`",
     doc: include_str!("../../rules/timestamp-columns.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for TimestampColumns {

@@ -36,6 +36,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "unique indexes and named unique constraints follow `uq_{table}_{columns}`",
     doc: include_str!("../../rules/unique-naming.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for UniqueNaming {

@@ -19,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "valid PostgreSQL that changes the schema but that schema-lint cannot read; the model may be incomplete from there",
     doc: include_str!("../../rules/unsupported-statement.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for UnsupportedStatement {

@@ -15,6 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Warning),
     summary: "an inline suppression that suppresses nothing or names an unknown rule",
     doc: include_str!("../../rules/unused-suppression.md"),
+    target: crate::rules::Target::Migrations,
 };
 
 impl Rule for UnusedSuppression {

@@ -42,6 +42,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Some(Severity::Error),
     summary: "every table with `updated_at` has a `BEFORE UPDATE … FOR EACH ROW` trigger running the configured function (default `trigger_set_updated_at`)",
     doc: include_str!("../../rules/updated-at-trigger.md"),
+    target: crate::rules::Target::Schema,
 };
 
 impl Rule for UpdatedAtTrigger {

@@ -56,6 +56,10 @@ pub struct SchemaArgs {
     /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Document a live database instead of migrations (as `schema-lint db`
+    /// reads it; `-` for the DATABASE_URL environment variable).
+    #[arg(long, value_name = "URL", conflicts_with = "paths")]
+    pub url: Option<String>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -117,6 +121,9 @@ pub fn run_conventions(args: ConventionsArgs) -> u8 {
 
 /// The document `args` ask for, from the one migration set they name.
 fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
+    if let Some(url) = &args.url {
+        return live_document(args, url, settings);
+    }
     let paths = crate::cli::lint_paths(&args.paths, settings)?;
     let (project, errors) = crate::lint::read(&paths, settings);
     if !errors.is_empty() {
@@ -131,7 +138,7 @@ fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
     let catalog = replay(&project, set);
     let source_name = display_path(&set.root);
     if let Some(table) = &args.cascade {
-        return cascade_document(&catalog, &project, table, args.format);
+        return cascade_document(&catalog, Some(&project), table, args.format);
     }
     let filter = TableFilter::new(&args.tables, &args.exclude)?;
     let view = SchemaView::new(&catalog, Some(&project), &filter, source_name);
@@ -167,20 +174,57 @@ pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, Str
     })
 }
 
+/// The document of a live database: its catalog, without places (its
+/// objects were written in no file).
+fn live_document(args: &SchemaArgs, url: &str, settings: &Settings) -> Result<String, String> {
+    let url = match url {
+        "-" => std::env::var("DATABASE_URL")
+            .map_err(|_| "--url - reads DATABASE_URL, which is not set".to_string())?,
+        url => url.to_string(),
+    };
+    let mut skip: Vec<String> = crate::db::catalog::BOOKKEEPING
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    skip.extend(settings.db.skip_tables.iter().cloned());
+    let scope = crate::db::catalog::Scope {
+        schemas: settings.db.schemas.clone(),
+        skip,
+    };
+    let mut project = Project::default();
+    let mut notes = Vec::new();
+    let live = crate::db::read_into(
+        &mut project,
+        &url,
+        &scope,
+        std::time::Duration::from_secs(settings.db.statement_timeout.unwrap_or(30).max(1)),
+        &mut notes,
+    )
+    .map_err(|e| e.message)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    if let Some(table) = &args.cascade {
+        return cascade_document(&live.catalog, None, table, args.format);
+    }
+    let filter = TableFilter::new(&args.tables, &args.exclude)?;
+    let source = format!("{}{}", crate::report::DB_PREFIX, live.ddl.database);
+    let view = SchemaView::new(&live.catalog, None, &filter, source);
+    if view.tables.is_empty() && !live.catalog.tables.is_empty() {
+        return Err("--tables/--exclude leave no table to document".to_string());
+    }
+    render(&view, args.format.unwrap_or(SchemaFormat::Markdown))
+}
+
 fn cascade_document(
     catalog: &Catalog,
-    project: &Project,
+    project: Option<&Project>,
     name: &str,
     format: Option<SchemaFormat>,
 ) -> Result<String, String> {
     let table = find_table(catalog, name)?;
     let (delete, update) = cascade::trees(catalog, table);
-    let view = SchemaView::new(
-        catalog,
-        Some(project),
-        &TableFilter::default(),
-        String::new(),
-    );
+    let view = SchemaView::new(catalog, project, &TableFilter::default(), String::new());
     match format.unwrap_or(SchemaFormat::Text) {
         SchemaFormat::Text => Ok(cascade::render_text(catalog, &delete, &update)),
         SchemaFormat::Json => Ok(cascade::render_json(catalog, &delete, &update, &|origin| {

@@ -18,10 +18,27 @@ pub struct Server {
     dir: tempfile::TempDir,
     /// Run the server tools as this user (initdb refuses to run as root).
     run_as: Option<String>,
+    /// The port (of the unix socket's name, and of TCP with TLS).
+    pub port: u16,
 }
 
 impl Server {
     pub fn start() -> Option<Server> {
+        Server::launch(false)
+    }
+
+    /// A server that also listens on 127.0.0.1 with TLS on: its
+    /// certificate is for `localhost`, signed by the CA `ca_file()`.
+    pub fn start_tls() -> Option<Server> {
+        Server::launch(true)
+    }
+
+    /// The CA certificate of a `start_tls` server (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn launch(tls: bool) -> Option<Server> {
         let Some(bin) = server_binaries() else {
             let reason = "no PostgreSQL server binaries (initdb) found";
             if std::env::var_os("SCHEMA_LINT_REQUIRE_POSTGRES").is_some() {
@@ -40,7 +57,13 @@ impl Server {
                 .expect("chown");
             assert!(status.success(), "cannot hand the data folder to {user}");
         }
-        let server = Server { bin, dir, run_as };
+        let port = if tls { free_port() } else { 5432 };
+        let server = Server {
+            bin,
+            dir,
+            run_as,
+            port,
+        };
         let data = server.dir.path().join("data");
         server.tool(
             "initdb",
@@ -55,10 +78,19 @@ impl Server {
             ],
         );
         let log = server.dir.path().join("log");
-        let options = format!(
+        let mut options = format!(
             "-c listen_addresses='' -k {} -c fsync=off",
             path(server.dir.path())
         );
+        if tls {
+            server.certificates();
+            let dir = path(server.dir.path());
+            options = format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -k {dir} -c fsync=off -c ssl=on \
+                 -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key \
+                 -c log_connections=on"
+            );
+        }
         server.tool(
             "pg_ctl",
             &[
@@ -73,6 +105,80 @@ impl Server {
             ],
         );
         Some(server)
+    }
+
+    /// A CA and a certificate for `localhost` it signed, made with the
+    /// openssl command line, readable by the server only.
+    fn certificates(&self) {
+        let dir = self.dir.path();
+        std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").expect("san.ext");
+        let openssl = |args: &[&str]| {
+            let output = Command::new("openssl")
+                .current_dir(dir)
+                .args(args)
+                .output()
+                .expect("openssl (it comes with the PostgreSQL packages)");
+            assert!(
+                output.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=schema-lint test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.crt",
+        ]);
+        let key = dir.join("server.key");
+        if let Some(user) = &self.run_as {
+            Command::new("chown")
+                .arg(user)
+                .arg(&key)
+                .arg(dir.join("server.crt"))
+                .status()
+                .expect("chown");
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     }
 
     fn command(&self, tool: &str) -> Command {
@@ -105,11 +211,14 @@ impl Server {
 
     pub fn psql(&self, database: &str, args: &[&str]) -> String {
         let host = path(self.dir.path()).to_string();
+        let port = self.port.to_string();
         let mut all = vec![
             "-X",
             "-q",
             "-v",
             "ON_ERROR_STOP=1",
+            "-p",
+            &port,
             "-h",
             &host,
             "-U",
@@ -158,6 +267,7 @@ impl Server {
                 "-v",
                 "VERBOSITY=verbose",
             ])
+            .args(["-p", &self.port.to_string()])
             .args([
                 "-h",
                 &host,
@@ -179,6 +289,69 @@ impl Server {
             .collect()
     }
 
+    /// A URL for `schema-lint db`: the unix socket of this server.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgresql://postgres@/{database}?host={}",
+            path(self.dir.path())
+        )
+    }
+
+    /// The URL of the TCP listener with TLS (`start_tls`), for `host`
+    /// (`localhost` or `127.0.0.1`), with more query parameters.
+    pub fn tcp_url(&self, database: &str, host: &str, query: &str) -> String {
+        format!(
+            "postgresql://postgres@{host}:{}/{database}?{query}",
+            self.port
+        )
+    }
+
+    /// The URL of `user` with `password`.
+    pub fn url_as(&self, database: &str, user: &str, password: &str) -> String {
+        format!(
+            "postgresql://{user}:{password}@/{database}?host={}",
+            path(self.dir.path())
+        )
+    }
+
+    /// Creates a login role that must give its password (SCRAM), as
+    /// `pg_hba.conf` says before the server's trust line.
+    pub fn add_password_user(&self, user: &str, password: &str) {
+        self.psql(
+            "postgres",
+            &[
+                "-c",
+                &format!("CREATE ROLE {user} LOGIN PASSWORD '{password}'"),
+            ],
+        );
+        let hba = self.dir.path().join("data/pg_hba.conf");
+        let old = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        std::fs::write(&hba, format!("local all {user} scram-sha-256\n{old}"))
+            .expect("write pg_hba.conf");
+        self.psql("postgres", &["-c", "SELECT pg_reload_conf()"]);
+    }
+
+    /// Logs every statement, each line prefixed by the client's
+    /// application name and `|`.
+    pub fn log_statements(&self) {
+        self.psql(
+            "postgres",
+            &[
+                "-c",
+                "ALTER SYSTEM SET log_statement = 'all'",
+                "-c",
+                "ALTER SYSTEM SET log_line_prefix = '%a|'",
+                "-c",
+                "SELECT pg_reload_conf()",
+            ],
+        );
+    }
+
+    /// The server's log.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+
     /// Rows of a query, fields separated by `|`.
     pub fn rows(&self, database: &str, query: &str) -> BTreeSet<String> {
         self.psql(database, &["-A", "-t", "-F", "|", "-c", query])
@@ -197,6 +370,14 @@ impl Drop for Server {
             .args(["-D", path(&data), "-m", "immediate", "stop"])
             .output();
     }
+}
+
+/// A TCP port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
 }
 
 pub fn path(p: &Path) -> &str {

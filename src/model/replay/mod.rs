@@ -60,11 +60,51 @@ impl Replay {
                     .enums
                     .insert(created.name.clone(), created.clone());
             }
-            Change::AddEnumValue { name, value } => {
+            Change::AddEnumValue {
+                name,
+                value,
+                position,
+            } => {
                 if let Some(found) = self.catalog.enums.get_mut(name)
                     && !found.labels.contains(value)
                 {
-                    found.labels.push(value.clone());
+                    let at = position.as_ref().and_then(|(before, next)| {
+                        let at = found.labels.iter().position(|l| l == next)?;
+                        Some(if *before { at } else { at + 1 })
+                    });
+                    match at {
+                        Some(at) => found.labels.insert(at, value.clone()),
+                        None => found.labels.push(value.clone()),
+                    }
+                }
+            }
+            Change::RenameType { name, new } => {
+                if let Some(mut found) = self.catalog.enums.remove(name) {
+                    found.name = name.sibling(new.clone());
+                    self.catalog.enums.insert(found.name.clone(), found);
+                }
+                let (old, new) = (
+                    super::TypeKind::Other(name.name.clone()),
+                    super::TypeKind::Other(new.clone()),
+                );
+                for column in self
+                    .catalog
+                    .tables
+                    .values_mut()
+                    .flat_map(|t| t.columns.iter_mut())
+                {
+                    match &mut column.kind {
+                        kind if *kind == old => *kind = new.clone(),
+                        super::TypeKind::Array(inner) if **inner == old => **inner = new.clone(),
+                        _ => {}
+                    }
+                }
+            }
+            Change::RenameEnumValue { name, from, to } => {
+                if let Some(found) = self.catalog.enums.get_mut(name)
+                    && let Some(label) = found.labels.iter_mut().find(|l| *l == from)
+                {
+                    *label = to.clone();
                 }
             }
             Change::CreateTrigger(trigger) => {
