@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
+pub mod fix;
 pub mod lint;
 pub mod load;
 pub mod locate;

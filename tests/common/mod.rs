@@ -5,6 +5,7 @@
 
 pub mod expect;
 pub mod postgres;
+pub mod seeds;
 
 use std::fs;
 use std::path::{Path, PathBuf};
