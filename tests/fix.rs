@@ -315,3 +315,70 @@ fn seed_003_fixed_in_place_applies() {
     };
     apply_all(&server, "seed", &dir.join("migrations"));
 }
+
+/// `fix --new-migration` on the set at `dir`: the migration is written,
+/// the whole history plus it applies to PostgreSQL, and the findings of
+/// fixable rules left are returned (a re-lint). The `--dry-run` output is
+/// returned too, for a snapshot.
+fn forward(dir: &Path, database: &str) -> (String, Vec<String>) {
+    let args = [
+        "--new-migration",
+        "fix conventions",
+        "--unsafe-fixes",
+        "--now",
+        "2026-06-01T12:00:00Z",
+        "migrations",
+    ];
+    let mut dry = vec!["--dry-run"];
+    dry.extend_from_slice(&args);
+    let (code, preview, stderr) = fix(dir, &dry);
+    assert_eq!(code, 0, "{stderr}");
+    let before = up_files(&dir.join("migrations"));
+    let (code, written, stderr) = fix(dir, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!written.is_empty(), "{stderr}");
+    let after = up_files(&dir.join("migrations"));
+    assert_eq!(after.len(), before.len() + 1, "{written}");
+    if let Some(server) = Server::start() {
+        apply_all(&server, database, &dir.join("migrations"));
+    }
+    (preview, fixable_left(dir, &["migrations"]))
+}
+
+#[test]
+fn forward_fix_of_seed_004_applies_and_relints_clean() {
+    let scratch = seed_004();
+    let (preview, left) = forward(scratch.path(), "seed4");
+    assert_eq!(left, Vec::<String>::new());
+    assert!(preview.contains("down.sql <=="), "{preview}");
+    insta::assert_snapshot!(preview);
+}
+
+#[test]
+fn forward_fix_of_seed_003_leaves_uuid_keys_and_statuses_to_edit() {
+    let scratch = seed_003();
+    let (preview, left) = forward(scratch.path(), "seed3");
+    // UUID keys and the keys to them stay reported, with a plan.
+    assert_eq!(
+        left,
+        ["bigint-foreign-key ×2", "bigint-primary-key ×3"],
+        "{preview}"
+    );
+    assert!(
+        preview.contains("-- ALTER TABLE devices ADD COLUMN new_id BIGINT"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("-- CREATE TABLE capture_statuses"),
+        "{preview}"
+    );
+    insta::assert_snapshot!(preview);
+}
+
+#[test]
+fn forward_fix_of_the_example_set_with_every_violation() {
+    let scratch = example_plus_violations();
+    let (preview, left) = forward(scratch.path(), "example");
+    assert_eq!(left, Vec::<String>::new(), "{preview}");
+    insta::assert_snapshot!(preview);
+}
