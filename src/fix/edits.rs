@@ -522,6 +522,37 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
     })
 }
 
+/// Whether the SQL `statement` names `name` (a word or quoted identifier
+/// of its code, not of its comments), as PostgreSQL folds names.
+pub fn names_word(statement: &str, name: &str) -> bool {
+    let (tokens, _) = Tokens::tokenize(statement);
+    tokens.tokens.iter().any(|token| match &token.token {
+        Token::Word(word) if word.quote_style.is_some() => word.value == name,
+        Token::Word(word) => word.value.to_lowercase() == name,
+        _ => false,
+    })
+}
+
+/// Whether a file of the set has a word that looks like a name PostgreSQL
+/// generates for an index or constraint of `table`: `{table}_…_idx`,
+/// `{table}_…_key` (with an optional number).
+fn mentions_generated_name(cx: &Context<'_>, table: &str) -> bool {
+    let prefix = format!("{}_", table.to_lowercase());
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    cx.files().any(|file| {
+        let text = file.source.text.to_lowercase();
+        text.match_indices(&prefix).any(|(at, _)| {
+            if text[..at].chars().next_back().is_some_and(is_word) {
+                return false;
+            }
+            let rest = &text[at..];
+            let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+            let word = rest[..end].trim_end_matches(|c: char| c.is_ascii_digit());
+            word.ends_with("_idx") || word.ends_with("_key")
+        })
+    })
+}
+
 /// Whether a relation (table, view, index, sequence) of the schema is
 /// named `name`: an index cannot take it.
 fn relation_exists(cx: &Context<'_>, name: &str) -> bool {
@@ -559,6 +590,11 @@ pub fn rename_index(cx: &Context<'_>, index: &crate::model::Index, expected: &st
         }
         (Some(_), None) => None,
         (None, _) => {
+            // A statement may name it by the name PostgreSQL generated
+            // (`{table}_{…}_idx`), which the model cannot always tell.
+            if mentions_generated_name(cx, &index.table.name) {
+                return None;
+            }
             let statement = cx.text(&index.origin);
             let (tokens, error) = Tokens::tokenize(statement);
             if error.is_some() {

@@ -14,14 +14,14 @@
 pub mod edits;
 pub mod forward;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::changes::ChangeSet;
 use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::config::{CommandLine, Settings};
-use crate::diagnostic::{Applicability, Edit};
+use crate::diagnostic::{Applicability, Edit, ObjectRef};
 use crate::lint::{self, Outcome};
 use crate::load::Buffers;
 use crate::source::{FileId, display_path};
@@ -245,16 +245,20 @@ pub fn in_place(
     // Each changed file's text as read first (with its byte-order mark).
     let mut originals: BTreeMap<PathBuf, (usize, String, String)> = BTreeMap::new();
     let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // What was fixed: a finding that is still there after its fix (a
+    // later migration undoes the edit) is not fixed again.
+    let mut applied: BTreeSet<(&'static str, ObjectRef)> = BTreeSet::new();
     let mut outcome = lint::lint_with(paths, settings, changes, &buffers);
     for _ in 0..MAX_ROUNDS {
-        let applied = apply_round(
+        let count = apply_round(
             &outcome,
             unsafe_fixes,
             &mut buffers,
             &mut originals,
             &mut fixed,
+            &mut applied,
         );
-        if applied == 0 {
+        if count == 0 {
             break;
         }
         outcome = lint::lint_with(paths, settings, changes, &buffers);
@@ -310,8 +314,14 @@ fn apply_round(
     buffers: &mut Buffers,
     originals: &mut BTreeMap<PathBuf, (usize, String, String)>,
     fixed: &mut BTreeMap<&'static str, usize>,
+    done: &mut BTreeSet<(&'static str, ObjectRef)>,
 ) -> usize {
     let project = &outcome.project;
+    let texts: Vec<String> = project
+        .files
+        .iter()
+        .map(|f| f.source.text.to_lowercase())
+        .collect();
     let mut accepted: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
     let mut applied = 0;
     for diagnostic in &outcome.diagnostics {
@@ -338,9 +348,21 @@ fn apply_round(
                     .get(&edit.file)
                     .is_some_and(|list| list.iter().any(|other| conflicts(other, edit)))
         });
-        if !valid || clashes {
+        let key = diagnostic
+            .object
+            .clone()
+            .map(|object| (diagnostic.rule, object));
+        // A table whose row is a type (`RETURNS SETOF t`, `t%ROWTYPE`):
+        // functions depend on its exact columns and types.
+        let row_typed = diagnostic
+            .object
+            .as_ref()
+            .and_then(|o| o.table.as_deref())
+            .is_some_and(|table| texts.iter().any(|text| row_type_used(text, table)));
+        if !valid || clashes || row_typed || key.as_ref().is_some_and(|k| done.contains(k)) {
             continue;
         }
+        done.extend(key);
         for edit in &fix.edits {
             accepted.entry(edit.file).or_default().push(edit.clone());
         }
@@ -367,6 +389,40 @@ fn apply_round(
     applied
 }
 
+/// Whether `text` (lower case) uses the row of `table` as a type:
+/// `SETOF table`, `RETURNS table`, `table%ROWTYPE` (the table's name with
+/// or without its schema).
+fn row_type_used(text: &str, table: &str) -> bool {
+    let table = table.to_lowercase();
+    let name = table.rsplit('.').next().unwrap_or(&table).trim_matches('"');
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        let end = at + name.len();
+        let after = &text[end..];
+        if after.chars().next().is_some_and(is_word) {
+            return false;
+        }
+        let before = &text[..at];
+        if before.chars().next_back().is_some_and(is_word) {
+            return false;
+        }
+        if after.trim_start_matches('"').starts_with("%rowtype") {
+            return true;
+        }
+        // Skip `schema.` and quotes before the name.
+        let head = before.trim_end_matches('"');
+        let head = match head.strip_suffix('.') {
+            Some(qualified) => qualified
+                .trim_end_matches('"')
+                .trim_end_matches(|c: char| is_word(c))
+                .trim_end_matches('"'),
+            None => head,
+        };
+        let head = head.trim_end();
+        head.ends_with("setof") || head.ends_with("returns")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +433,24 @@ mod tests {
             span: range,
             replacement: String::new(),
         }
+    }
+
+    #[test]
+    fn row_types_are_found() {
+        assert!(row_type_used(
+            "create function f() returns setof cucb.user_prefs as",
+            "cucb.user_prefs"
+        ));
+        assert!(row_type_used("declare r users%rowtype;", "users"));
+        assert!(row_type_used("returns \"users\" as", "users"));
+        assert!(!row_type_used(
+            "returns trigger as $$ select * from users",
+            "users"
+        ));
+        assert!(!row_type_used(
+            "returns setof user_prefs_more",
+            "user_prefs"
+        ));
     }
 
     #[test]
