@@ -106,10 +106,31 @@ pub fn run(
             .any(|r| r.check.meta().name == "updated-at-trigger"),
         timestamps: timestamp_columns(settings),
     };
+    // A temporary table is gone when the migration's session ends.
+    let temporary: BTreeSet<String> = catalog
+        .tables
+        .values()
+        .filter(|t| {
+            let text = project.file(t.created.file).source.slice(&t.created.span);
+            let head: Vec<String> = text
+                .split_whitespace()
+                .take(4)
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            head.iter().any(|w| w == "temp" || w == "temporary")
+        })
+        .map(|t| t.name.to_string())
+        .collect();
     let findings: Vec<&Diagnostic> = outcome
         .diagnostics
         .iter()
         .filter(|d| set.files.contains(&d.file))
+        .filter(|d| {
+            !d.object
+                .as_ref()
+                .and_then(|o| o.table.as_ref())
+                .is_some_and(|t| temporary.contains(t))
+        })
         .collect();
     let planned = plan(&findings, &catalog, &options);
     if planned.is_empty() {
@@ -324,9 +345,14 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 widen_reference(&mut planned, catalog, table, diagnostic, &mut retyped)
             }
             "prefer-text" => retype_text(&mut planned, catalog, table, diagnostic, &mut retyped),
-            "prefer-timestamptz" => {
-                retype_timestamp(&mut planned, table, diagnostic, options, &mut retyped)
-            }
+            "prefer-timestamptz" => retype_timestamp(
+                &mut planned,
+                catalog,
+                table,
+                diagnostic,
+                options,
+                &mut retyped,
+            ),
             "index-naming" | "unique-naming" => rename(
                 &mut planned,
                 catalog,
@@ -347,6 +373,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
             }
             "timestamp-columns" => timestamps(
                 &mut planned,
+                catalog,
                 table,
                 options,
                 &mut retyped,
@@ -558,6 +585,7 @@ fn retype_text(
 
 fn retype_timestamp(
     planned: &mut Planned,
+    catalog: &Catalog,
     table: &Table,
     diagnostic: &Diagnostic,
     options: &Options,
@@ -569,29 +597,44 @@ fn retype_timestamp(
     if matches!(column.kind, TypeKind::Array(_)) {
         return false;
     }
+    if used_by_index_expression(catalog, table, &column.name) {
+        planned.manual.push(format!(
+            "-- prefer-timestamptz: {}.{} is used in an index expression or predicate, which the new type may change; rewrite the index with the type.",
+            table.name, column.name
+        ));
+        return false;
+    }
     if retyped.insert((table.name.to_string(), column.name.clone())) {
-        planned
-            .types
-            .push(timestamp_step(table, &column.name, options));
+        planned.types.push(timestamp_step(table, column, options));
     }
     true
 }
 
-fn timestamp_step(table: &Table, column: &str, options: &Options) -> Step {
+/// Whether an index's predicate or expression uses `column`: its meaning
+/// (and whether PostgreSQL accepts it) may change with the type.
+fn used_by_index_expression(catalog: &Catalog, table: &Table, column: &str) -> bool {
+    let uses = |text: &str| crate::fix::edits::names_word(text, column);
+    catalog.indexes.on_table(&table.name).any(|index| {
+        index
+            .predicate
+            .as_ref()
+            .is_some_and(|p| uses(&p.to_string()))
+            || index.keys.iter().any(|k| match k {
+                crate::model::IndexKey::Expression(text) => uses(text),
+                crate::model::IndexKey::Column(_) => false,
+            })
+    })
+}
+
+/// TIMESTAMP → TIMESTAMPTZ reading the values in the configured zone (a
+/// generated column is computed again, without USING, which PostgreSQL
+/// refuses there).
+fn timestamp_step(table: &Table, column: &Column, options: &Options) -> Step {
     let zone = format!("'{}'", options.zone);
+    let using = (!column.generated).then(|| format!("{} AT TIME ZONE {zone}", quote(&column.name)));
     Step::new(
-        alter_type(
-            table,
-            column,
-            "TIMESTAMPTZ",
-            Some(format!("{} AT TIME ZONE {zone}", quote(column))),
-        ),
-        Some(alter_type(
-            table,
-            column,
-            "TIMESTAMP",
-            Some(format!("{} AT TIME ZONE {zone}", quote(column))),
-        )),
+        alter_type(table, &column.name, "TIMESTAMPTZ", using.clone()),
+        Some(alter_type(table, &column.name, "TIMESTAMP", using)),
     )
 }
 
@@ -800,6 +843,7 @@ fn fk_actions(
 
 fn timestamps(
     planned: &mut Planned,
+    catalog: &Catalog,
     table: &Table,
     options: &Options,
     retyped: &mut BTreeSet<(String, String)>,
@@ -824,11 +868,37 @@ fn timestamps(
             }
             continue;
         };
+        if column.generated || used_by_index_expression(catalog, table, name) {
+            planned.manual.push(format!(
+                "-- timestamp-columns: {}.{} is generated or used in an index expression; change it by hand.",
+                table.name, name
+            ));
+            return false;
+        }
+        if !matches!(
+            column.kind,
+            TypeKind::TimestampTz | TypeKind::Timestamp | TypeKind::Date
+        ) {
+            // An epoch number, text: how to read it is the user's call.
+            planned.manual.push(format!(
+                "-- timestamp-columns: {}.{} is {}; convert it, e.g.:\n-- {}",
+                table.name,
+                name,
+                column.kind.sql_name(),
+                alter_type(
+                    table,
+                    name,
+                    "TIMESTAMPTZ",
+                    Some(format!("to_timestamp({})", quote(name)))
+                )
+            ));
+            return false;
+        }
         if column.kind != TypeKind::TimestampTz
             && retyped.insert((table.name.to_string(), column.name.clone()))
         {
             if column.kind == TypeKind::Timestamp {
-                planned.types.push(timestamp_step(table, name, options));
+                planned.types.push(timestamp_step(table, column, options));
             } else {
                 planned.types.push(Step::new(
                     alter_type(
