@@ -105,6 +105,7 @@ pub fn run(
             .iter()
             .any(|r| r.check.meta().name == "updated-at-trigger"),
         timestamps: timestamp_columns(settings),
+        consumed: consumed_indexes(project.set_files(set).map(|f| f.source.text.as_str())),
     };
     // A temporary table is gone when the migration's session ends.
     let temporary: BTreeSet<String> = catalog
@@ -175,6 +176,30 @@ struct Options {
     trigger_column: String,
     trigger_active: bool,
     timestamps: Vec<String>,
+    /// Indexes a constraint took over (`… USING INDEX name`): PostgreSQL
+    /// renamed them to the constraint, the model may not know.
+    consumed: BTreeSet<String>,
+}
+
+/// The names after `USING INDEX` in `texts`, folded.
+fn consumed_indexes<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for text in texts {
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        for pair in words.windows(3) {
+            if pair[0] == "using" && pair[1] == "index" {
+                let name = pair[2]
+                    .trim_end_matches([';', ',', ')'])
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches('"');
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names
 }
 
 /// The statements of the new migration, by phase, with what they fix.
@@ -698,6 +723,9 @@ fn rename(
             None => return false,
         },
     };
+    if options.consumed.contains(&current.name.to_lowercase()) {
+        return false;
+    }
     let expected = expand(template, &table.name.name, &index_columns(index));
     if taken.contains(&expected) {
         return false;
