@@ -167,6 +167,10 @@ pub enum Command {
     /// Write the next migration of a set, in its tool's layout, following
     /// the conventions.
     New(crate::new::NewArgs),
+    /// Fix the findings: rewrite migrations not applied yet (the files
+    /// named, or changed since --diff REF), or, with --new-migration NAME,
+    /// write one new migration that fixes an applied history.
+    Fix(crate::fix::FixArgs),
     /// Document the schema the migrations produce: the schema reference
     /// (Markdown), an ERD (Mermaid, Graphviz), the model (JSON), or what
     /// deleting a row does (--cascade TABLE).
@@ -244,6 +248,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Init { path }) => init(&path),
         Some(Command::Sets(args)) => run_sets(args),
         Some(Command::New(args)) => crate::new::run(args),
+        Some(Command::Fix(args)) => crate::fix::run(args),
         Some(Command::Schema(args)) => crate::schema::run(args),
         Some(Command::Conventions(args)) => crate::schema::run_conventions(args),
         Some(Command::Server { stdio: _ }) => crate::server::run(),

@@ -145,6 +145,75 @@ pub struct Diagnostic {
     /// the live catalog was read as (see `db::catalog`), which `full`
     /// shows; the other formats print no line or column for it.
     pub db_object: Option<String>,
+    /// How to correct the finding in place (`schema-lint fix`), when a
+    /// rule knows a mechanical correction.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// Whether a fix may be applied without asking (ruff's applicability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the meaning the migration's author intended: applied by
+    /// `schema-lint fix`.
+    Safe,
+    /// A choice the user must own (a delete behaviour): applied only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// One replacement of a byte range of a file's text (empty range: an
+/// insertion).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(origin: &Origin, replacement: impl Into<String>) -> Edit {
+        Edit {
+            file: origin.file,
+            span: origin.span.clone(),
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn insert(file: FileId, at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            file,
+            span: at..at,
+            replacement: text.into(),
+        }
+    }
+}
+
+/// A correction of a finding: edits applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, in a few words (`change the type to TEXT`).
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            title: title.into(),
+            edits,
+        }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            title: title.into(),
+            edits,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -164,7 +233,15 @@ impl Diagnostic {
             related: Vec::new(),
             at_most: None,
             db_object: None,
+            fix: None,
         }
+    }
+
+    /// The finding's fix, when the rule knows one (`None` leaves it
+    /// without).
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix.filter(|f| !f.edits.is_empty()).map(Box::new);
+        self
     }
 
     /// Caps the severity this finding is reported at.

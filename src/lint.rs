@@ -66,6 +66,17 @@ pub fn lint_changes(
     run(paths, settings, changes, &load::Buffers::new())
 }
 
+/// Lints with both: some files given as text, and reporting only on the
+/// files `changes` names (`schema-lint fix` re-lints its edits so).
+pub fn lint_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    changes: Option<&ChangeSet>,
+    buffers: &load::Buffers,
+) -> Outcome {
+    run(paths, settings, changes, buffers)
+}
+
 fn run(
     paths: &[PathBuf],
     settings: &Settings,

@@ -307,7 +307,8 @@ fn an_editor_session_from_initialize_to_exit() {
         titles,
         [
             "Ignore prefer-text for this statement",
-            "Ignore prefer-text for this line"
+            "Ignore prefer-text for this line",
+            "Fix: change the type to TEXT"
         ]
     );
     assert_eq!(actions[0]["isPreferred"], true);
@@ -333,9 +334,18 @@ fn an_editor_session_from_initialize_to_exit() {
     client.change(&create, 3, CREATE);
     client.diagnostics(&create, Some(3), |d| d.len() == 1);
 
-    // An unsaved change that removes the problem clears it.
-    client.change(&create, 4, &CREATE.replace("VARCHAR(40)", "TEXT"));
+    // The rule's fix (`schema-lint fix`'s edit), applied, clears it too.
+    let fix_edit = edits(&actions[2]);
+    assert_eq!(fix_edit["newText"], "TEXT");
+    assert_eq!(fix_edit["range"], range((2, 15), (2, 26)));
+    client.change(&create, 4, &CREATE.replacen("VARCHAR(40)", "TEXT", 1));
     client.diagnostics(&create, Some(4), <[Value]>::is_empty);
+    client.change(&create, 5, CREATE);
+    client.diagnostics(&create, Some(5), |d| d.len() == 1);
+
+    // An unsaved change that removes the problem clears it.
+    client.change(&create, 6, &CREATE.replace("VARCHAR(40)", "TEXT"));
+    client.diagnostics(&create, Some(6), <[Value]>::is_empty);
 
     let about_notes = client
         .unread

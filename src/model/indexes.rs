@@ -91,6 +91,26 @@ impl Indexes {
         self.by_name.get(name).and_then(|id| self.all.get(id))
     }
 
+    /// An unnamed index by the name PostgreSQL gave it
+    /// (`{table}_{columns}_idx`, see `generated_name`), when exactly one
+    /// unnamed index has that name.
+    pub fn find_generated(&self, wanted: &QualifiedName) -> Option<IndexId> {
+        let hits: Vec<u64> = self
+            .all
+            .iter()
+            .filter(|(_, index)| {
+                index.name.is_none()
+                    && (wanted.schema.is_none() || wanted.schema == index.table.schema)
+                    && generated_name(index).as_deref() == Some(wanted.name.as_str())
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(IndexId(*one)),
+            _ => None,
+        }
+    }
+
     /// The index a statement names: exactly, or, unqualified, the only one
     /// of that name in any schema.
     pub fn find(&self, wanted: &QualifiedName) -> Option<IndexId> {
@@ -235,4 +255,13 @@ impl Triggers {
             self.by_table.insert(new.clone(), triggers);
         }
     }
+}
+
+/// The name PostgreSQL gives an unnamed index on plain columns:
+/// `{table}_{col1}_{col2}_idx`, when it fits in 63 bytes (longer ones are
+/// shortened part by part, which is not modelled).
+pub fn generated_name(index: &Index) -> Option<String> {
+    let columns: Option<Vec<&str>> = index.keys.iter().map(|k| k.column()).collect();
+    let name = format!("{}_{}_idx", index.table.name, columns?.join("_"));
+    (name.len() <= 63).then_some(name)
 }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use sqlparser::ast::{DataType, Expr, ReferentialAction};
 
 pub use defaults::{ColumnDefault, DefaultKind};
-pub use indexes::{IndexId, Indexes, Triggers};
+pub use indexes::{IndexId, Indexes, Triggers, generated_name};
 pub use names::QualifiedName;
 pub use types::TypeKind;
 

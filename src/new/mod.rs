@@ -137,6 +137,42 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes `migration` as the next migration of `set`, named `name`, in
+/// the set's layout (or prints it, `dry_run`): what `schema-lint fix
+/// --new-migration` writes through.
+pub(crate) fn add_migration(
+    project: &Project,
+    set: &LoadedSet,
+    name: &str,
+    settings: &Settings,
+    migration: sql::Migration,
+    now: Moment,
+    dry_run: bool,
+) -> Result<(), String> {
+    let (name, words) = migration_name(name, settings)?;
+    let mut notes = migration.notes.clone();
+    let target = Target {
+        project,
+        set,
+        name,
+        words,
+        now,
+        migration,
+        needs: Vec::new(),
+    };
+    let plan = tools::plan(&target)?;
+    notes.extend(plan.notes.iter().cloned());
+    if dry_run {
+        print_plan(&plan);
+    } else {
+        write_plan(&plan)?;
+    }
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
 fn request(args: &NewArgs, table: &str) -> TableRequest {
     TableRequest {
         table: table.to_string(),

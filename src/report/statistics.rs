@@ -16,29 +16,33 @@ pub const HANDFUL: usize = 5;
 /// The findings of one rule at one severity (a rule's findings can differ
 /// in severity: `[[overrides]]`, a rule that caps some of its findings).
 ///
-/// A `fixable` count joins here, as ruff's `[*]` column does, once
-/// `schema-lint fix` exists; until then nothing is fixable and no column
-/// claims otherwise.
+/// `fixable` counts the findings that carry a fix (`schema-lint fix`; safe
+/// or unsafe), shown as ruff's `[*]` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleCount {
     pub rule: &'static str,
     pub severity: Severity,
     pub count: usize,
+    pub fixable: usize,
 }
 
 /// Counts per rule and severity: most findings first, then the more severe,
 /// then by rule name, so the order never depends on the input's order.
 pub fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
-    let mut map: std::collections::BTreeMap<(&'static str, Severity), usize> = Default::default();
+    let mut map: std::collections::BTreeMap<(&'static str, Severity), (usize, usize)> =
+        Default::default();
     for d in diagnostics {
-        *map.entry((d.rule, d.severity)).or_insert(0) += 1;
+        let entry = map.entry((d.rule, d.severity)).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += usize::from(d.fix.is_some());
     }
     let mut counts: Vec<RuleCount> = map
         .into_iter()
-        .map(|((rule, severity), count)| RuleCount {
+        .map(|((rule, severity), (count, fixable))| RuleCount {
             rule,
             severity,
             count,
+            fixable,
         })
         .collect();
     counts.sort_by(|a, b| (b.count, b.severity, a.rule).cmp(&(a.count, a.severity, b.rule)));
@@ -60,14 +64,22 @@ pub fn table(counts: &[RuleCount], style: Style) -> String {
         .max()
         .unwrap_or(1);
     let rule_width = counts.iter().map(|c| c.rule.len()).max().unwrap_or(0);
+    // ruff's `[*]`: some findings of the rule have a fix. The column is
+    // there only when a finding does.
+    let any_fixable = counts.iter().any(|c| c.fixable > 0);
     let mut out = String::new();
     for c in counts {
         // Padding is computed on the plain text, so colour codes cannot
         // misalign the columns.
         let severity = format!("{:<7}", c.severity.name());
+        let marker = match (any_fixable, c.fixable > 0) {
+            (false, _) => "",
+            (true, true) => "[*] ",
+            (true, false) => "    ",
+        };
         let _ = writeln!(
             out,
-            "{:>count_width$}  {}  {:<rule_width$}  {}",
+            "{:>count_width$}  {}  {marker}{:<rule_width$}  {}",
             c.count,
             paint(style, severity_color(c.severity), &severity),
             c.rule,
@@ -97,6 +109,8 @@ struct JsonCount {
     rule: &'static str,
     severity: Severity,
     count: usize,
+    /// How many of them `schema-lint fix` can fix.
+    fixable: usize,
     summary: &'static str,
 }
 
@@ -114,6 +128,7 @@ pub fn render_json(outcome: &Outcome) -> String {
             rule: c.rule,
             severity: c.severity,
             count: c.count,
+            fixable: c.fixable,
         })
         .collect();
     let document = Document {

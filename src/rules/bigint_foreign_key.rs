@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::{Catalog, Column, ForeignKey, Table, TypeKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -54,7 +55,8 @@ impl Rule for BigintForeignKey {
                                 format!("foreign key column `{}.{}` is `{written}`{problem}", table.name, column.name),
                             )
                             .help("write foreign keys as `BIGINT`, the type of every `BIGSERIAL` primary key, so joins need no casts and the code one id type")
-                            .object(ObjectRef::column(&table.name, &column.name)),
+                            .object(ObjectRef::column(&table.name, &column.name))
+                            .fix(fix(cx, column, referenced)),
                         );
                     }
                 }
@@ -108,4 +110,26 @@ fn pairs<'a>(
             Some((column, other))
         })
         .collect()
+}
+
+/// An integer FK column as BIGINT, when the key it references is BIGINT
+/// or an integer key `bigint-primary-key` widens.
+fn fix(cx: &Context<'_>, column: &Column, referenced: Option<(&Table, &Column)>) -> Option<Fix> {
+    let (_, target) = referenced?;
+    let widened = matches!(
+        target.kind,
+        TypeKind::BigInt
+            | TypeKind::BigSerial
+            | TypeKind::Integer
+            | TypeKind::Serial
+            | TypeKind::SmallInt
+            | TypeKind::SmallSerial
+    );
+    if !widened {
+        return None;
+    }
+    let edit = edits::retype(cx, &column.type_origin, |w| {
+        edits::integer_to_bigint(w, false)
+    })?;
+    Some(Fix::safe("change the type to BIGINT", vec![edit]))
 }

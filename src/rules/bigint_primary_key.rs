@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::TypeKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -100,7 +101,13 @@ impl Rule for BigintPrimaryKey {
                         ),
                     )
                     .help(help)
-                    .object(ObjectRef::column(&table.name, &column.name)),
+                    .object(ObjectRef::column(&table.name, &column.name))
+                    .fix(fix(
+                        cx,
+                        column,
+                        sequence.is_some()
+                            && !matches!(kind, TypeKind::Serial | TypeKind::SmallSerial),
+                    )),
                 );
             }
         }
@@ -154,4 +161,17 @@ fn help(kind: &TypeKind) -> String {
     format!(
         "{why}; write `id BIGSERIAL PRIMARY KEY` or `id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY`"
     )
+}
+
+/// SERIAL → BIGSERIAL, INTEGER → BIGINT where the type is written; not
+/// for a key fed by a separate sequence (pg_dump's serials: the sequence
+/// changes too) nor for UUID or text keys (their data changes).
+fn fix(cx: &Context<'_>, column: &crate::model::Column, fed: bool) -> Option<Fix> {
+    if fed {
+        return None;
+    }
+    let edit = edits::retype(cx, &column.type_origin, |w| {
+        edits::integer_to_bigint(w, true)
+    })?;
+    Some(Fix::safe("widen the key to 64 bits", vec![edit]))
 }

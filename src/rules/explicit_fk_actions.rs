@@ -1,10 +1,36 @@
 //! `explicit-fk-actions`: every foreign key spells out ON DELETE and ON UPDATE.
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use serde::{Deserialize, Serialize};
 
-pub struct ExplicitFkActions;
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
+use crate::model::ForeignKey;
+use crate::rules::{Context, Rule, RuleMeta};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// The ON DELETE action `schema-lint fix --unsafe-fixes` writes where
+    /// none is written (`restrict`, `cascade`, `set null`, `set default`,
+    /// `no action`).
+    pub fix_on_delete: String,
+    /// The ON UPDATE action it writes.
+    pub fix_on_update: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            fix_on_delete: "restrict".to_string(),
+            fix_on_update: "cascade".to_string(),
+        }
+    }
+}
+
+pub struct ExplicitFkActions {
+    options: Options,
+}
 
 static META: RuleMeta = RuleMeta {
     name: "explicit-fk-actions",
@@ -15,14 +41,14 @@ static META: RuleMeta = RuleMeta {
 };
 
 impl Rule for ExplicitFkActions {
-    type Options = NoOptions;
+    type Options = Options;
 
     fn meta() -> &'static RuleMeta {
         &META
     }
 
-    fn new(_: NoOptions) -> Self {
-        ExplicitFkActions
+    fn new(options: Options) -> Self {
+        ExplicitFkActions { options }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
@@ -50,9 +76,46 @@ impl Rule for ExplicitFkActions {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    ),
+                    )
+                    .fix(self.fix(cx, fk)),
                 );
             }
         }
+    }
+}
+
+/// The actions PostgreSQL accepts after ON DELETE / ON UPDATE.
+const ACTIONS: [&str; 5] = [
+    "restrict",
+    "cascade",
+    "set null",
+    "set default",
+    "no action",
+];
+
+impl ExplicitFkActions {
+    /// The missing actions from the options (unsafe: what happens to rows
+    /// is the user's choice).
+    fn fix(&self, cx: &Context<'_>, fk: &ForeignKey) -> Option<Fix> {
+        let action = |text: &str| {
+            let text = text.trim().to_lowercase();
+            ACTIONS.contains(&text.as_str()).then_some(text)
+        };
+        // Keys to lookup tables get ON DELETE RESTRICT whatever
+        // `fix-on-delete` says.
+        let lookup = cx.lookups.is_lookup(&fk.referenced_table);
+        let on_delete = if lookup {
+            Some("restrict".to_string())
+        } else {
+            action(&self.options.fix_on_delete)
+        };
+        let on_update = action(&self.options.fix_on_update);
+        let edit = edits::add_actions(
+            cx,
+            fk,
+            on_delete.as_deref().filter(|_| fk.on_delete.is_none()),
+            on_update.as_deref().filter(|_| fk.on_update.is_none()),
+        )?;
+        Some(Fix::unsafe_("add the missing actions", vec![edit]))
     }
 }

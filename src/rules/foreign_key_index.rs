@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use sqlparser::ast::{BinaryOperator, Expr};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::names::{fold, quote, quote_list};
 use crate::model::{Catalog, ForeignKey, Index, Table};
 use crate::rules::support::naming::expand;
@@ -63,7 +64,8 @@ impl Rule for ForeignKeyIndex {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    ),
+                    )
+                    .fix(fix(cx, table, fk, &index, &create)),
                 );
             }
         }
@@ -134,4 +136,30 @@ fn usable(index: &Index, columns: usize) -> bool {
         "hash" => columns == 1 && index.keys.len() == 1,
         _ => false,
     }
+}
+
+/// `create` appended after the statement that wrote the foreign key,
+/// when the table and its columns still have the names they have at the
+/// end and `index` is a free name.
+fn fix(cx: &Context<'_>, table: &Table, fk: &ForeignKey, index: &str, create: &str) -> Option<Fix> {
+    if !edits::not_renamed(table) || !edits::name_is_free(cx, index) {
+        return None;
+    }
+    let renamed = fk.columns.iter().any(|name| {
+        table.column(name).is_none_or(|column| {
+            column.name_origin.file != column.definition.file
+                || !column
+                    .definition
+                    .span
+                    .contains(&column.name_origin.span.start)
+        })
+    });
+    if renamed {
+        return None;
+    }
+    let after = edits::after_statement(cx, &fk.clause)?;
+    Some(Fix::safe(
+        format!("add the index `{index}`"),
+        vec![after.append(create)],
+    ))
 }

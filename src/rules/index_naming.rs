@@ -3,7 +3,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Fix, Severity};
+use crate::fix::edits;
 use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -50,7 +51,9 @@ impl Rule for IndexNaming {
             let columns = index_columns(index);
             let expected = self.options.template.expand(&index.table.name, &columns);
             if let Some(diagnostic) = index_name_finding(index, &expected, META.name, "index") {
-                out.push(diagnostic);
+                let fix = edits::rename_index(cx, index, &expected)
+                    .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]));
+                out.push(diagnostic.fix(fix));
             }
         }
     }

@@ -119,13 +119,15 @@ impl<'a> Context<'a> {
 
 /// Findings on every column of the final schema whose type (or array
 /// element type) is `kind`, underlining the type where it was written.
-/// `message` gets the table, the column and the type as written.
+/// `message` gets the table, the column and the type as written; `fix`
+/// the same, for the finding's fix.
 pub fn columns_of_kind(
     cx: &Context<'_>,
     rule: &'static str,
     kind: &crate::model::TypeKind,
     message: impl Fn(&Table, &Column, &str) -> String,
     help: &str,
+    fix: impl Fn(&Table, &Column, &str) -> Option<crate::diagnostic::Fix>,
     out: &mut Reporter<'_>,
 ) {
     use crate::diagnostic::ObjectRef;
@@ -140,7 +142,8 @@ pub fn columns_of_kind(
             out.push(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)
-                    .object(ObjectRef::column(&table.name, &column.name)),
+                    .object(ObjectRef::column(&table.name, &column.name))
+                    .fix(fix(table, column, written)),
             );
         }
     }

@@ -1,11 +1,24 @@
 //! `prefer-text`: VARCHAR(n), VARCHAR, CHARACTER VARYING instead of TEXT.
 
-use crate::diagnostic::Severity;
-use crate::model::TypeKind;
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
+use serde::{Deserialize, Serialize};
 
-pub struct PreferText;
+use crate::diagnostic::{Edit, Fix, Severity};
+use crate::fix::edits;
+use crate::model::{Column, TypeKind};
+use crate::rules::{Context, Rule, RuleMeta, columns_of_kind};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// `schema-lint fix` keeps a VARCHAR(n)'s limit as `CHECK
+    /// (char_length(col) <= n)` after the TEXT it writes.
+    pub fix_length_check: bool,
+}
+
+pub struct PreferText {
+    options: Options,
+}
 
 static META: RuleMeta = RuleMeta {
     name: "prefer-text",
@@ -16,14 +29,14 @@ static META: RuleMeta = RuleMeta {
 };
 
 impl Rule for PreferText {
-    type Options = NoOptions;
+    type Options = Options;
 
     fn meta() -> &'static RuleMeta {
         &META
     }
 
-    fn new(_: NoOptions) -> Self {
-        PreferText
+    fn new(options: Options) -> Self {
+        PreferText { options }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
@@ -38,7 +51,42 @@ impl Rule for PreferText {
                 )
             },
             "PostgreSQL stores TEXT and VARCHAR alike; a length limit only adds failures. Use TEXT, with a CHECK (char_length(...) <= n) where a limit is a real rule",
+            |_, column, written| self.fix(cx, column, written),
             out,
         );
+    }
+}
+
+impl PreferText {
+    /// The type as TEXT, with the length as a CHECK when
+    /// `fix-length-check` asks for it and the type is written in a column
+    /// definition (not `ALTER COLUMN … TYPE`).
+    fn fix(&self, cx: &Context<'_>, column: &Column, written: &str) -> Option<Fix> {
+        let (mut text, length) = edits::varchar_to_text(written)?;
+        let in_definition = column.definition.file == column.type_origin.file
+            && column.definition.span.start <= column.type_origin.span.start
+            && column.type_origin.span.end <= column.definition.span.end
+            && !cx
+                .text(&column.definition)
+                .trim_start()
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case("alter"));
+        let mut title = "change the type to TEXT".to_string();
+        if let Some(n) = length
+            && self.options.fix_length_check
+            && in_definition
+            && !text.ends_with(']')
+        {
+            text.push_str(&format!(
+                " {} (char_length({}) <= {n})",
+                edits::in_case_of(written, "CHECK"),
+                crate::model::names::quote(&column.name)
+            ));
+            title.push_str(" with a length CHECK");
+        }
+        Some(Fix::safe(
+            title,
+            vec![Edit::replace(&column.type_origin, text)],
+        ))
     }
 }

@@ -1,7 +1,8 @@
 //! `prefer-timestamptz`: TIMESTAMP / TIMESTAMP WITHOUT TIME ZONE instead of
 //! TIMESTAMPTZ.
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Fix, Severity};
+use crate::fix::edits;
 use crate::model::TypeKind;
 use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
@@ -39,6 +40,10 @@ impl Rule for PreferTimestamptz {
                 )
             },
             "TIMESTAMPTZ stores an instant (in UTC) and converts on the way out; TIMESTAMP silently depends on the writer's time zone",
+            |_, column, _| {
+                let edit = edits::retype(cx, &column.type_origin, edits::timestamp_to_timestamptz)?;
+                Some(Fix::safe("change the type to TIMESTAMPTZ", vec![edit]))
+            },
             out,
         );
     }

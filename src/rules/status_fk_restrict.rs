@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use sqlparser::ast::ReferentialAction;
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::names::quote_list;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -79,9 +80,20 @@ impl Rule for StatusFkRestrict {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    ),
+                    )
+                    .fix(fix(cx, fk)),
                 );
             }
         }
     }
+}
+
+/// ON DELETE RESTRICT: the written action replaced, or added where none
+/// is written (unsafe: deletes that worked start failing).
+fn fix(cx: &Context<'_>, fk: &crate::model::ForeignKey) -> Option<Fix> {
+    let edit = match fk.on_delete {
+        Some(_) => edits::replace_on_delete(cx, fk, "RESTRICT")?,
+        None => edits::add_actions(cx, fk, Some("restrict"), None)?,
+    };
+    Some(Fix::unsafe_("make the delete RESTRICT", vec![edit]))
 }

@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::{Table, TypeKind};
 use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -91,9 +92,36 @@ impl Rule for TimestampColumns {
                     "every table records when its rows were created and last changed: {}; fix an existing column with `ALTER TABLE … ALTER COLUMN … TYPE TIMESTAMPTZ`, `SET DEFAULT now()`, `SET NOT NULL`",
                     wanted.join(", ")
                 ))
-                .object(ObjectRef::table(&table.name)),
+                .object(ObjectRef::table(&table.name))
+                .fix(self.fix(cx, table)),
             );
         }
+    }
+}
+
+impl TimestampColumns {
+    /// The missing columns added at the end of the table's `CREATE
+    /// TABLE` (a wrong existing column is left to its own fix or to the
+    /// user).
+    fn fix(&self, cx: &Context<'_>, table: &Table) -> Option<Fix> {
+        // A column the `CREATE TABLE` has that a later migration dropped
+        // is not added back there (the later drop would drop it again).
+        let created = cx.text(&table.created);
+        let missing: Vec<String> = self
+            .options
+            .columns
+            .iter()
+            .filter(|name| table.column(name).is_none())
+            .filter(|name| !edits::names_word(created, name))
+            .map(|name| {
+                format!(
+                    "{} TIMESTAMPTZ NOT NULL DEFAULT now()",
+                    crate::model::names::quote(name)
+                )
+            })
+            .collect();
+        let edits = edits::add_columns(cx, table, &missing)?;
+        Some(Fix::safe("add the missing timestamp columns", edits))
     }
 }
 

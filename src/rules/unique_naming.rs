@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::names::{quote, quote_list};
 use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -56,12 +57,13 @@ impl Rule for UniqueNaming {
                 .options
                 .template
                 .expand(&index.table.name, &index_columns(index));
-            out.extend(index_name_finding(
-                index,
-                &expected,
-                META.name,
-                "unique index",
-            ));
+            if let Some(diagnostic) =
+                index_name_finding(index, &expected, META.name, "unique index")
+            {
+                let fix = edits::rename_index(cx, index, &expected)
+                    .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]));
+                out.push(diagnostic.fix(fix));
+            }
         }
         for table in cx.catalog.tables.values() {
             for key in &table.uniques {
@@ -86,7 +88,12 @@ impl Rule for UniqueNaming {
                             quote(name),
                             quote(&expected)
                         ))
-                        .object(object),
+                        .object(object)
+                        .fix(
+                            edits::rename_constraint(cx, key, &expected).map(|edit| {
+                                Fix::safe(format!("name the constraint `{expected}`"), vec![edit])
+                            }),
+                        ),
                     ),
                     (None, _) if self.options.require_named => out.push(
                         Diagnostic::new(

@@ -4,7 +4,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
+use crate::fix::edits;
 use crate::model::names::last_part;
 use crate::model::{Table, Trigger};
 use crate::rules::support::text::join_and;
@@ -29,6 +30,9 @@ impl Default for Options {
         }
     }
 }
+
+/// The name of the trigger `schema-lint fix` writes.
+const TRIGGER: &str = "set_updated_at";
 
 pub struct UpdatedAtTrigger {
     options: Options,
@@ -74,6 +78,7 @@ impl Rule for UpdatedAtTrigger {
                 .collect();
             let diagnostic = if calling.is_empty() {
                 self.no_trigger(table, &triggers)
+                    .fix(self.fix(cx, table, &triggers))
             } else if calling.iter().any(|t| self.fires_right(t).is_empty()) {
                 continue;
             } else {
@@ -142,6 +147,26 @@ impl UpdatedAtTrigger {
             wrong.push("is FOR EACH STATEMENT, which has no NEW row to change".to_string());
         }
         wrong
+    }
+
+    /// `CREATE TRIGGER set_updated_at …` appended after the table's
+    /// `CREATE TABLE`, when the set creates the function and the table has
+    /// no trigger of that name.
+    fn fix(&self, cx: &Context<'_>, table: &Table, triggers: &[&Trigger]) -> Option<Fix> {
+        let exists = cx.catalog.functions.iter().any(|f| f.name == self.function);
+        if !exists || triggers.iter().any(|t| t.name == TRIGGER) || !edits::not_renamed(table) {
+            return None;
+        }
+        let after = edits::after_statement(cx, &table.created)?;
+        let create = format!(
+            "CREATE TRIGGER {TRIGGER} BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}();",
+            table.name.sql(),
+            self.options.function.trim().trim_end_matches("()")
+        );
+        Some(Fix::safe(
+            format!("add the trigger `{TRIGGER}`"),
+            vec![after.append(&create)],
+        ))
     }
 
     fn help(&self, table: &Table) -> String {

@@ -1,9 +1,8 @@
 //! Code actions: what the server can do about a finding.
 //!
-//! Today that is suppressing it, for its statement (the preferred action)
-//! or for its line. The in-place fixes of `schema-lint fix` will be one
-//! more source of `QuickFix`es for `fixes()` once findings carry them;
-//! hover, the code action request and the edits' versions do not change.
+//! Suppressing it, for its statement (the preferred action) or for its
+//! line; and, when its rule knows one, the finding's own fix (the edits
+//! `schema-lint fix` applies), offered last as `Fix: …`.
 
 use lsp_types::TextEdit;
 
@@ -17,6 +16,9 @@ use crate::rules::unused_suppression;
 pub struct QuickFix {
     pub title: String,
     pub edit: TextEdit,
+    /// Further edits of the same document, applied with `edit` (a fix may
+    /// change several places).
+    pub more: Vec<TextEdit>,
     /// The action an editor applies on "fix this" without asking.
     pub preferred: bool,
 }
@@ -65,7 +67,39 @@ pub fn fixes(
     if line != index.line_of(statement_start) && !in_nested {
         fixes.push(at.for_line(finding.rule, line));
     }
+    fixes.extend(rule_fix(file, finding, index, shift));
     fixes
+}
+
+/// The finding's own fix, when all its edits are in `file`.
+fn rule_fix(
+    file: &LoadedFile,
+    finding: &Diagnostic,
+    index: &LineIndex,
+    shift: usize,
+) -> Option<QuickFix> {
+    let fix = finding.fix.as_ref()?;
+    if fix.edits.iter().any(|e| e.file != file.id) {
+        return None;
+    }
+    let mut edits = fix.edits.iter().map(|e| {
+        TextEdit::new(
+            index.range(&(e.span.start + shift..e.span.end + shift)),
+            e.replacement.clone(),
+        )
+    });
+    let edit = edits.next()?;
+    let unsafe_ = fix.applicability == crate::diagnostic::Applicability::Unsafe;
+    Some(QuickFix {
+        title: format!(
+            "Fix: {}{}",
+            fix.title,
+            if unsafe_ { " (unsafe)" } else { "" }
+        ),
+        edit,
+        more: edits.collect(),
+        preferred: false,
+    })
 }
 
 /// Where suppression comments go, in one text.
@@ -100,6 +134,7 @@ impl Place<'_> {
         QuickFix {
             title: format!("Ignore {rule} for this statement"),
             edit: TextEdit::new(self.index.range(&replaced), new_text),
+            more: Vec::new(),
             preferred: true,
         }
     }
@@ -114,6 +149,7 @@ impl Place<'_> {
                 self.index.range(&(line_start..line_start)),
                 format!("{indent}{}{}", self.comment, self.eol),
             ),
+            more: Vec::new(),
             preferred: false,
         }
     }
@@ -213,9 +249,13 @@ mod tests {
             titles,
             [
                 "Ignore prefer-text for this statement",
-                "Ignore prefer-text for this line"
+                "Ignore prefer-text for this line",
+                "Fix: change the type to TEXT"
             ]
         );
+        // The fix, applied, leaves no finding.
+        let fixed = apply(text, &found[0].2[2].edit);
+        assert!(findings(dir.path(), &fixed).is_empty(), "{fixed}");
         let line = &found[0].2[1];
         assert_eq!(
             line.edit.new_text,

@@ -80,7 +80,9 @@ fn wants_quickfixes(only: Option<&[CodeActionKind]>) -> bool {
 // its text; the `Cell` clippy sees is a parse cache inside it.
 #[allow(clippy::mutable_key_type)]
 fn action(document: &Document, finding: &Finding, fix: &QuickFix) -> CodeActionOrCommand {
-    let changes = HashMap::from([(document.uri.clone(), vec![fix.edit.clone()])]);
+    let mut edits = vec![fix.edit.clone()];
+    edits.extend(fix.more.iter().cloned());
+    let changes = HashMap::from([(document.uri.clone(), edits)]);
     CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title.clone(),
         kind: Some(CodeActionKind::QUICKFIX),

@@ -1,5 +1,5 @@
-//! The schemas of the requirement documents' stories, as migration sets:
-//! seed 003 (sqlx, UUID keys) and seed 004 (diesel, SERIAL keys).
+//! The schemas of the requirement documents' tasks (seeds 003 and 004),
+//! as migration sets in scratch folders.
 
 use super::Scratch;
 
@@ -92,6 +92,7 @@ CREATE INDEX idx_verification_logs_capture ON verification_logs(capture_id);
     ),
 ];
 
+/// Seed 004 as a diesel set (with its down file).
 pub fn seed_004() -> Scratch {
     let scratch = Scratch::new();
     scratch.write("migrations/00000000000001_create_tables/up.sql", SEED_004);
@@ -102,6 +103,7 @@ pub fn seed_004() -> Scratch {
     scratch
 }
 
+/// Seed 003 as an sqlx set.
 pub fn seed_003() -> Scratch {
     let scratch = Scratch::new();
     for (name, text) in SEED_003 {

@@ -494,7 +494,8 @@ impl Replay {
     }
 
     fn rename_index(&mut self, old: &QualifiedName, new: &str, origin: &Origin) {
-        if let Some(id) = self.catalog.indexes.find(old)
+        let found = self.catalog.indexes.find(old);
+        if let Some(id) = found.or_else(|| self.catalog.indexes.find_generated(old))
             && let Some(table) = self.catalog.indexes.get(id).map(|i| i.table.clone())
         {
             self.catalog
@@ -514,7 +515,8 @@ impl Replay {
                     }
                 }
                 DropKind::Index => {
-                    if let Some(id) = self.catalog.indexes.find(name) {
+                    let found = self.catalog.indexes.find(name);
+                    if let Some(id) = found.or_else(|| self.catalog.indexes.find_generated(name)) {
                         self.catalog.indexes.remove(id);
                     }
                 }

@@ -1,0 +1,464 @@
+//! `schema-lint fix`: correct what the rules find.
+//!
+//! - In place ([`in_place`]), for migrations not applied yet: the fixes
+//!   rules attach to their findings (`Diagnostic::fix`, built with
+//!   [`edits`]) are applied to the files being reported on, and only to
+//!   them (named, or changed since `--diff REF`). Fixes whose edits
+//!   overlap one applied before are skipped and the set is linted again,
+//!   up to [`MAX_ROUNDS`] times, until no fix applies: a fix may make
+//!   another possible (a column added, then its trigger).
+//! - Forward ([`forward`]), for an applied history: one new migration,
+//!   written in the set's layout by `schema-lint new`'s machinery, that
+//!   brings the final schema to the conventions.
+
+pub mod edits;
+pub mod forward;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::changes::ChangeSet;
+use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::config::{CommandLine, Settings};
+use crate::diagnostic::{Applicability, Edit, ObjectRef};
+use crate::lint::{self, Outcome};
+use crate::load::Buffers;
+use crate::source::{FileId, display_path};
+
+/// How many times the set is linted again after fixes were applied.
+pub const MAX_ROUNDS: usize = 32;
+
+/// `schema-lint fix`.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Migration files or folders to fix (their whole sets are read as
+    /// context); default: the config's roots, else migrations/.
+    pub paths: Vec<PathBuf>,
+    /// Fix only migration files added or changed since the merge base with
+    /// this git ref (and uncommitted ones).
+    #[arg(long, value_name = "REF", conflicts_with = "new_migration")]
+    pub diff: Option<String>,
+    /// Print what would change (a unified diff, or the new migration)
+    /// and change nothing; exit code 1 when something would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also apply fixes that change behaviour (foreign key actions from
+    /// `[rules.explicit-fk-actions]` fix-on-delete / fix-on-update).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Leave the migrations as they are (they are applied) and write one
+    /// new migration named NAME that brings the final schema to the
+    /// conventions.
+    #[arg(long, value_name = "NAME")]
+    pub new_migration: Option<String>,
+    /// The time zone existing TIMESTAMP values are read in when the new
+    /// migration converts them to TIMESTAMPTZ.
+    #[arg(
+        long,
+        value_name = "ZONE",
+        default_value = "UTC",
+        requires = "new_migration"
+    )]
+    pub time_zone: String,
+    /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fix only the findings of these rules (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Option<Vec<String>>,
+    /// Leave the findings of these rules alone (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// The time to number the new migration by instead of the clock
+    /// (`2024-01-31T12:00:00Z`), for reproducible tests.
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}
+
+pub fn run(args: FixArgs) -> u8 {
+    let cli = CommandLine {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..CommandLine::default()
+    };
+    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    let paths = match crate::cli::lint_paths(&args.paths, &settings) {
+        Ok(paths) => paths,
+        Err(message) => return fail(&message),
+    };
+    if let Some(name) = &args.new_migration {
+        return match forward::run(&args, name, &paths, &settings) {
+            Ok(code) => code,
+            Err(message) => fail(&message),
+        };
+    }
+    let changes = match &args.diff {
+        Some(reference) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match crate::changes::since(reference, &here) {
+                Ok(changes) => Some(changes),
+                Err(message) => return fail(&message),
+            }
+        }
+        None => None,
+    };
+    let result = in_place(&paths, &settings, changes.as_ref(), args.unsafe_fixes);
+    for error in &result.remaining.input_errors {
+        eprintln!("error: {}", crate::report::visible(&error.to_string()));
+    }
+    if args.dry_run {
+        let diff = result.diff();
+        let _ = std::io::stdout().lock().write_all(diff.as_bytes());
+        eprintln!("{}", result.summary(true));
+        return if !result.remaining.input_errors.is_empty() {
+            EXIT_ERROR
+        } else if result.files.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_FINDINGS
+        };
+    }
+    if let Err(message) = result.write() {
+        return fail(&message);
+    }
+    eprintln!("{}", result.summary(false));
+    crate::cli::exit_code(&result.remaining, &settings)
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {}", crate::report::visible(message));
+    EXIT_ERROR
+}
+
+/// A file the fixes changed.
+#[derive(Debug, Clone)]
+pub struct FixedFile {
+    pub path: PathBuf,
+    /// The text before and after, with a byte-order mark as the file had.
+    pub before: String,
+    pub after: String,
+}
+
+/// What `fix` did, or would do.
+#[derive(Debug, Default)]
+pub struct FixResult {
+    /// Changed files, in migration order.
+    pub files: Vec<FixedFile>,
+    /// Findings fixed, per rule.
+    pub fixed: BTreeMap<&'static str, usize>,
+    /// The lint of the fixed text: what is left.
+    pub remaining: Outcome,
+    /// Remaining findings whose fix is unsafe and was not asked for.
+    pub unsafe_left: usize,
+}
+
+impl FixResult {
+    /// Every changed file as a unified diff (`--- a/path`, `+++ b/path`).
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for file in &self.files {
+            let shown = display_path(&file.path);
+            let diff = similar::TextDiff::from_lines(&file.before, &file.after);
+            let text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                .to_string();
+            out.push_str(&text);
+            if !text.ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+        out
+    }
+
+    /// One line: how many findings were (or would be) fixed, and what is
+    /// left.
+    pub fn summary(&self, dry_run: bool) -> String {
+        let count: usize = self.fixed.values().sum();
+        let left = self.remaining.diagnostics.len();
+        let mut text = format!(
+            "{} {count} finding{} in {} file{}; {left} remaining",
+            if dry_run { "would fix" } else { "fixed" },
+            if count == 1 { "" } else { "s" },
+            self.files.len(),
+            if self.files.len() == 1 { "" } else { "s" },
+        );
+        if self.unsafe_left > 0 {
+            text.push_str(&format!(
+                " ({} more fixable with --unsafe-fixes)",
+                self.unsafe_left
+            ));
+        }
+        text
+    }
+
+    /// Writes every changed file: a temporary file in the same folder,
+    /// renamed over the original.
+    pub fn write(&self) -> Result<(), String> {
+        for file in &self.files {
+            write_atomically(&file.path, &file.after)
+                .map_err(|e| format!("cannot write {}: {e}", display_path(&file.path)))?;
+        }
+        Ok(())
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.schema-lint-fix.tmp"));
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    if let Some(permissions) = permissions {
+        let _ = std::fs::set_permissions(&temporary, permissions);
+    }
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// Applies the fixes of the findings in the reported files of `paths`
+/// (safe ones, and unsafe ones when `unsafe_fixes`), in memory, linting
+/// again after each round; nothing is written.
+pub fn in_place(
+    paths: &[PathBuf],
+    settings: &Settings,
+    changes: Option<&ChangeSet>,
+    unsafe_fixes: bool,
+) -> FixResult {
+    let mut buffers = Buffers::new();
+    // Each changed file's text as read first (with its byte-order mark).
+    let mut originals: BTreeMap<PathBuf, (usize, String, String)> = BTreeMap::new();
+    let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // What was fixed: a finding that is still there after its fix (a
+    // later migration undoes the edit) is not fixed again.
+    let mut applied: BTreeSet<(&'static str, ObjectRef)> = BTreeSet::new();
+    let mut outcome = lint::lint_with(paths, settings, changes, &buffers);
+    for _ in 0..MAX_ROUNDS {
+        let count = apply_round(
+            &outcome,
+            unsafe_fixes,
+            &mut buffers,
+            &mut originals,
+            &mut fixed,
+            &mut applied,
+        );
+        if count == 0 {
+            break;
+        }
+        outcome = lint::lint_with(paths, settings, changes, &buffers);
+    }
+    let mut files: Vec<(usize, FixedFile)> = originals
+        .into_iter()
+        .filter_map(|(path, (order, bom, before))| {
+            let text = buffers.get(&path)?;
+            let after = format!("{bom}{text}");
+            let before = format!("{bom}{before}");
+            (after != before).then_some((
+                order,
+                FixedFile {
+                    path,
+                    before,
+                    after,
+                },
+            ))
+        })
+        .collect();
+    files.sort_by_key(|(order, _)| *order);
+    let unsafe_left = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Unsafe)
+        })
+        .count();
+    FixResult {
+        files: files.into_iter().map(|(_, f)| f).collect(),
+        fixed,
+        remaining: outcome,
+        unsafe_left: if unsafe_fixes { 0 } else { unsafe_left },
+    }
+}
+
+/// Whether two edits of one file touch: overlapping ranges, one inserting
+/// inside the other's range, or two insertions at one point (their order
+/// would be a guess).
+fn conflicts(a: &Edit, b: &Edit) -> bool {
+    a.file == b.file
+        && ((a.span.start < b.span.end && b.span.start < a.span.end)
+            || a.span.start == b.span.start)
+}
+
+/// Applies every fix of `outcome` that touches only reported files and
+/// nothing an earlier fix of this round touched; returns how many.
+fn apply_round(
+    outcome: &Outcome,
+    unsafe_fixes: bool,
+    buffers: &mut Buffers,
+    originals: &mut BTreeMap<PathBuf, (usize, String, String)>,
+    fixed: &mut BTreeMap<&'static str, usize>,
+    done: &mut BTreeSet<(&'static str, ObjectRef)>,
+) -> usize {
+    let project = &outcome.project;
+    let texts: Vec<String> = project
+        .files
+        .iter()
+        .map(|f| f.source.text.to_lowercase())
+        .collect();
+    let mut accepted: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
+    let mut applied = 0;
+    for diagnostic in &outcome.diagnostics {
+        let Some(fix) = &diagnostic.fix else {
+            continue;
+        };
+        if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+            continue;
+        }
+        let valid = fix.edits.iter().all(|edit| {
+            let Some(file) = project.files.get(edit.file.0) else {
+                return false;
+            };
+            let text = &file.source.text;
+            file.reported()
+                && edit.span.start <= edit.span.end
+                && text.is_char_boundary(edit.span.start)
+                && text.is_char_boundary(edit.span.end)
+                && edit.span.end <= text.len()
+        });
+        let clashes = fix.edits.iter().enumerate().any(|(i, edit)| {
+            fix.edits[..i].iter().any(|other| conflicts(other, edit))
+                || accepted
+                    .get(&edit.file)
+                    .is_some_and(|list| list.iter().any(|other| conflicts(other, edit)))
+        });
+        let key = diagnostic
+            .object
+            .clone()
+            .map(|object| (diagnostic.rule, object));
+        // A table whose row is a type (`RETURNS SETOF t`, `t%ROWTYPE`):
+        // functions depend on its exact columns and types.
+        let row_typed = diagnostic
+            .object
+            .as_ref()
+            .and_then(|o| o.table.as_deref())
+            .is_some_and(|table| texts.iter().any(|text| row_type_used(text, table)));
+        if !valid || clashes || row_typed || key.as_ref().is_some_and(|k| done.contains(k)) {
+            continue;
+        }
+        done.extend(key);
+        for edit in &fix.edits {
+            accepted.entry(edit.file).or_default().push(edit.clone());
+        }
+        *fixed.entry(diagnostic.rule).or_default() += 1;
+        applied += 1;
+    }
+    for (id, mut list) in accepted {
+        let file = project.file(id);
+        let path = file.source.path().to_path_buf();
+        originals.entry(path.clone()).or_insert_with(|| {
+            (
+                id.0,
+                "\u{feff}".repeat(usize::from(file.source.bom > 0)),
+                file.source.text.clone(),
+            )
+        });
+        let mut text = file.source.text.clone();
+        list.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+        for edit in list {
+            text.replace_range(edit.span.clone(), &edit.replacement);
+        }
+        buffers.insert(path, text);
+    }
+    applied
+}
+
+/// Whether `text` (lower case) uses the row of `table` as a type:
+/// `SETOF table`, `RETURNS table`, `table%ROWTYPE` (the table's name with
+/// or without its schema).
+fn row_type_used(text: &str, table: &str) -> bool {
+    let table = table.to_lowercase();
+    let name = table.rsplit('.').next().unwrap_or(&table).trim_matches('"');
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        let end = at + name.len();
+        let after = &text[end..];
+        if after.chars().next().is_some_and(is_word) {
+            return false;
+        }
+        let before = &text[..at];
+        if before.chars().next_back().is_some_and(is_word) {
+            return false;
+        }
+        if after.trim_start_matches('"').starts_with("%rowtype") {
+            return true;
+        }
+        // Skip `schema.` and quotes before the name.
+        let head = before.trim_end_matches('"');
+        let head = match head.strip_suffix('.') {
+            Some(qualified) => qualified
+                .trim_end_matches('"')
+                .trim_end_matches(|c: char| is_word(c))
+                .trim_end_matches('"'),
+            None => head,
+        };
+        let head = head.trim_end();
+        head.ends_with("setof") || head.ends_with("returns")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(range: std::ops::Range<usize>) -> Edit {
+        Edit {
+            file: FileId(0),
+            span: range,
+            replacement: String::new(),
+        }
+    }
+
+    #[test]
+    fn row_types_are_found() {
+        assert!(row_type_used(
+            "create function f() returns setof cucb.user_prefs as",
+            "cucb.user_prefs"
+        ));
+        assert!(row_type_used("declare r users%rowtype;", "users"));
+        assert!(row_type_used("returns \"users\" as", "users"));
+        assert!(!row_type_used(
+            "returns trigger as $$ select * from users",
+            "users"
+        ));
+        assert!(!row_type_used(
+            "returns setof user_prefs_more",
+            "user_prefs"
+        ));
+    }
+
+    #[test]
+    fn touching_edits_conflict() {
+        assert!(conflicts(&edit(0..5), &edit(3..8)));
+        assert!(conflicts(&edit(4..4), &edit(4..4)));
+        assert!(conflicts(&edit(0..5), &edit(2..2)));
+        assert!(!conflicts(&edit(0..5), &edit(5..5)));
+        assert!(!conflicts(&edit(0..5), &edit(5..9)));
+    }
+}
