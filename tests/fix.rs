@@ -382,3 +382,22 @@ fn forward_fix_of_the_example_set_with_every_violation() {
     assert_eq!(left, Vec::<String>::new(), "{preview}");
     insta::assert_snapshot!(preview);
 }
+
+/// A `CREATE TABLE` written on one line gets its timestamp columns on that
+/// line (the statement has no line break to find).
+#[test]
+fn timestamp_columns_are_added_to_a_one_line_create_table() {
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    scratch.write(
+        "migrations/20240101000000_init.sql",
+        "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, title TEXT NOT NULL);\n",
+    );
+    let (code, _, stderr) = fix(dir, &["--select", "timestamp-columns", "migrations"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        read(dir.join("migrations/20240101000000_init.sql")),
+        "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, title TEXT NOT NULL, \
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now());\n"
+    );
+}

@@ -356,7 +356,7 @@ pub fn add_columns(cx: &Context<'_>, table: &Table, definitions: &[String]) -> O
         .collect();
     let last_end = tokens.range(last).end;
     let close_start = tokens.range(close).start;
-    let line_start = statement[..close_start].rfind('\n').map(|n| n + 1)?;
+    let line_start = statement[..close_start].rfind('\n').map_or(0, |n| n + 1);
     let before_close = &statement[line_start..close_start];
     let text = &cx.project.file(origin.file).source.text;
     if last == open || !before_close.trim().is_empty() {
