@@ -2,31 +2,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{Scratch, lint_json, positions, rule_counts, schema_lint};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git");
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
+use common::{Scratch, git, lint_json, positions, rule_counts, schema_lint};
 
 /// Two commits: the first creates tables and an index, the second adds a
 /// foreign key (covered by the earlier index) and a VARCHAR column.

@@ -6,11 +6,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::postgres::{Server, up_files};
 use common::seeds::{seed_003, seed_004};
-use common::{Scratch, lint_json, repo, rule_counts, schema_lint};
+use common::{Scratch, git, lint_json, repo, rule_counts, schema_lint};
 
 /// The rules whose findings `fix` corrects in place (the unsafe ones
 /// with `--unsafe-fixes`).
@@ -215,27 +214,6 @@ fn length_check_option_keeps_the_limit() {
         );
         assert_eq!(codes, ["23514"]);
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Scratch, lint_json, positions, schema_lint};
+use common::{Scratch, git, lint_json, positions, schema_lint};
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let output = schema_lint(dir).args(args).output().expect("run");
@@ -208,27 +208,6 @@ fn ignore_all_ignores_every_rule_not_selected_by_name() {
 }
 
 // --- item 7: messages -------------------------------------------------------------
-
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "protocol.file.allow=always",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// A CI checkout: one commit of the branch and one of main, no history
 /// joining them.

@@ -151,3 +151,26 @@ pub fn assert_valid_sarif(log: &Value) {
         .collect();
     assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
 }
+
+/// Runs git in `dir` as a throwaway user (`main` as the first branch,
+/// local clones allowed) and returns its output; a failure fails the test.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
