@@ -201,33 +201,30 @@ fn compare_tables(
         t.uniques.iter().map(|k| k.columns.clone()).collect()
     };
     let (mine, others) = (uniques(table), uniques(live));
-    for key in &table.uniques {
-        if !others.contains(&key.columns) {
+    let one_side = [
+        (
+            &table.uniques,
+            &others,
+            "in the migrations but not in the database",
+        ),
+        (&live.uniques, &mine, "in the database but in no migration"),
+    ];
+    for (keys, other_side, where_) in one_side {
+        for key in keys.iter().filter(|k| !other_side.contains(&k.columns)) {
             out.push(
                 Diagnostic::new(
                     META.name,
                     key.name_origin.as_ref().unwrap_or(&key.origin),
                     format!(
-                        "the unique constraint on `{name}` ({}) is in the migrations but not in the database",
+                        "the unique constraint on `{name}` ({}) is {where_}",
                         key.columns.join(", ")
                     ),
                 )
-                .object(ObjectRef::table(name).with_columns(key.columns.clone()).with_name(key.name.clone())),
-            );
-        }
-    }
-    for key in &live.uniques {
-        if !mine.contains(&key.columns) {
-            out.push(
-                Diagnostic::new(
-                    META.name,
-                    key.name_origin.as_ref().unwrap_or(&key.origin),
-                    format!(
-                        "the unique constraint on `{name}` ({}) is in the database but in no migration",
-                        key.columns.join(", ")
-                    ),
-                )
-                .object(ObjectRef::table(name).with_columns(key.columns.clone()).with_name(key.name.clone())),
+                .object(
+                    ObjectRef::table(name)
+                        .with_columns(key.columns.clone())
+                        .with_name(key.name.clone()),
+                ),
             );
         }
     }
