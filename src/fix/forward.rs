@@ -13,15 +13,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use sqlparser::ast::ReferentialAction;
-
 use crate::cli::EXIT_CLEAN;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::lint;
 use crate::model::names::{quote, quote_list};
 use crate::model::replay::replay;
-use crate::model::{Catalog, Column, ForeignKey, QualifiedName, Table, TypeKind};
+use crate::model::{Catalog, Column, FkAction, ForeignKey, QualifiedName, Table, TypeKind};
 use crate::new::clock::Moment;
 use crate::new::sql::{self, Conventions, Migration};
 use crate::rules::support::naming::{expand, index_columns, singular};
@@ -593,12 +591,7 @@ fn retype_text(
     if retyped.insert((table.name.to_string(), column.name.clone())) {
         planned.types.push(Step::new(
             alter_type(table, &column.name, to, None),
-            Some(alter_type(
-                table,
-                &column.name,
-                &column.data_type.to_string(),
-                None,
-            )),
+            Some(alter_type(table, &column.name, &column.type_sql, None)),
         ));
     }
     true
@@ -636,10 +629,7 @@ fn retype_timestamp(
 fn used_by_index_expression(catalog: &Catalog, table: &Table, column: &str) -> bool {
     let uses = |text: &str| crate::fix::edits::names_word(text, column);
     catalog.indexes.on_table(&table.name).any(|index| {
-        index
-            .predicate
-            .as_ref()
-            .is_some_and(|p| uses(&p.to_string()))
+        index.predicate.as_ref().is_some_and(|p| uses(&p.sql))
             || index.keys.iter().any(|k| match k {
                 crate::model::IndexKey::Expression(text) => uses(text),
                 crate::model::IndexKey::Column(_) => false,
@@ -774,8 +764,8 @@ fn add_index(
     true
 }
 
-fn action_sql(action: &ReferentialAction) -> String {
-    action.to_string().to_uppercase()
+fn action_sql(action: &FkAction) -> String {
+    action.sql().to_string()
 }
 
 /// PostgreSQL's name for an unnamed foreign key: `{table}_{columns}_fkey`.

@@ -170,8 +170,7 @@ pub enum ColumnChange {
     SetDefault(ColumnDefault),
     DropDefault,
     SetType {
-        data_type: sqlparser::ast::DataType,
-        kind: TypeKind,
+        ty: super::ColumnType,
         origin: Option<Origin>,
     },
     AddIdentity,

@@ -5,8 +5,10 @@
 //! written, so rules judge the final schema and still point at the source.
 
 pub mod defaults;
+pub mod expressions;
 pub mod facts;
 mod indexes;
+pub mod kinds;
 pub mod names;
 pub mod read;
 pub mod replay;
@@ -15,12 +17,12 @@ pub mod views;
 
 use std::collections::BTreeMap;
 
-use sqlparser::ast::{DataType, Expr, ReferentialAction};
-
 pub use defaults::{ColumnDefault, DefaultKind};
+pub use expressions::{CheckExpr, Predicate};
 pub use indexes::{IndexId, Indexes, Triggers, generated_name};
+pub use kinds::{FkAction, IndexMethod, TriggerEvent, TriggerTiming};
 pub use names::QualifiedName;
-pub use types::TypeKind;
+pub use types::{CharLength, ColumnType, TypeKind};
 
 /// Which tables are lookup tables (`[rules] lookup-suffix`): those whose
 /// name ends with the suffix, by default `_statuses`. One setting that
@@ -154,8 +156,11 @@ pub struct Column {
     pub name: String,
     /// The column's name where it was defined (or last renamed).
     pub name_origin: Origin,
-    pub data_type: DataType,
+    /// The type as `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
+    pub type_sql: Box<str>,
     pub kind: TypeKind,
+    /// A character type's declared length (`None` for other types).
+    pub char_length: Option<CharLength>,
     /// The type's tokens in the statement that last set the type.
     pub type_origin: Origin,
     pub not_null: bool,
@@ -192,8 +197,9 @@ pub struct ForeignKey {
     pub referenced_table: QualifiedName,
     /// Empty when the primary key is meant.
     pub referenced_columns: Vec<String>,
-    pub on_delete: Option<ReferentialAction>,
-    pub on_update: Option<ReferentialAction>,
+    /// `None`: no `ON DELETE` clause (PostgreSQL applies NO ACTION).
+    pub on_delete: Option<FkAction>,
+    pub on_update: Option<FkAction>,
     /// The `REFERENCES …` clause.
     pub clause: Origin,
     pub inline: bool,
@@ -202,7 +208,7 @@ pub struct ForeignKey {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub name: Option<String>,
-    pub expr: Expr,
+    pub expr: CheckExpr,
     pub origin: Origin,
     /// For a check written on a column, that column.
     pub column: Option<String>,
@@ -232,18 +238,18 @@ pub struct Index {
     pub table: QualifiedName,
     pub keys: Vec<IndexKey>,
     pub unique: bool,
-    /// `btree`, `hash`, `gin`, … (`None` when not written: btree).
-    pub method: Option<String>,
+    pub method: IndexMethod,
     /// A partial index's `WHERE` predicate.
-    pub predicate: Option<Expr>,
+    pub predicate: Option<Predicate>,
     pub include: Vec<String>,
     /// The `CREATE INDEX` statement.
     pub origin: Origin,
 }
 
 impl Index {
+    /// The access method's name: `btree`, `gin`, `hnsw`, ….
     pub fn method(&self) -> &str {
-        self.method.as_deref().unwrap_or("btree")
+        self.method.name()
     }
 
     /// The names of the leading plain columns, up to the first expression.
@@ -263,10 +269,8 @@ pub struct EnumType {
 pub struct Trigger {
     pub name: String,
     pub table: QualifiedName,
-    /// `BEFORE`, `AFTER`, `INSTEAD OF`.
-    pub timing: Option<String>,
-    /// `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`.
-    pub events: Vec<String>,
+    pub timing: Option<TriggerTiming>,
+    pub events: Vec<TriggerEvent>,
     /// `UPDATE OF a, b`: the trigger fires only when one of these columns
     /// is in the UPDATE's SET list. Empty: on every UPDATE.
     pub update_of: Vec<String>,

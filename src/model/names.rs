@@ -240,6 +240,19 @@ const RESERVED: [&str; 101] = [
 ];
 
 /// The last identifier of an object name, folded.
+/// The last part of a name written in configuration, folded as PostgreSQL
+/// folds an identifier: `public.Trigger_Set` → `trigger_set`, `"MyFn"` →
+/// `MyFn`, `touch()` → `touch`.
+pub fn configured_last_part(text: &str) -> String {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let parsed = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(text.trim().trim_end_matches("()"))
+        .ok()
+        .and_then(|mut parser| parser.parse_object_name(false).ok())
+        .and_then(|name| last_part(&name));
+    parsed.unwrap_or_else(|| text.to_lowercase())
+}
+
 pub fn last_part(name: &ObjectName) -> Option<String> {
     match name.0.last()? {
         ObjectNamePart::Identifier(ident) => Some(fold(ident)),
@@ -250,6 +263,20 @@ pub fn last_part(name: &ObjectName) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_names_fold_like_postgres() {
+        assert_eq!(
+            configured_last_part("trigger_set_updated_at"),
+            "trigger_set_updated_at"
+        );
+        assert_eq!(
+            configured_last_part("Public.Set_Updated_At"),
+            "set_updated_at"
+        );
+        assert_eq!(configured_last_part("\"SetUpdatedAt\""), "SetUpdatedAt");
+        assert_eq!(configured_last_part("touch()"), "touch");
+    }
 
     #[test]
     fn folding() {

@@ -14,8 +14,9 @@ use sqlparser::keywords::Keyword;
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::{QualifiedName, fold, fold_all, last_part};
 use super::{
-    Check, Column, ColumnDefault, EnumType, ForeignKey, Index, IndexKey, Key, Sequence, Table,
-    Trigger, TypeKind, View,
+    Check, CheckExpr, Column, ColumnDefault, ColumnType, EnumType, FkAction, ForeignKey, Index,
+    IndexKey, IndexMethod, Key, Predicate, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
+    TypeKind, View,
 };
 use crate::load::compat::Extra;
 use crate::locate::Locator;
@@ -240,11 +241,13 @@ impl Reader<'_> {
     fn column(&self, def: &ColumnDef) -> (Column, Vec<Constraint>) {
         let name = fold(&def.name);
         let name_origin = self.at.ident(&def.name);
+        let ty = ColumnType::of(&def.data_type);
         let mut column = Column {
             name,
             name_origin: name_origin.clone(),
-            data_type: def.data_type.clone(),
-            kind: TypeKind::of(&def.data_type),
+            type_sql: ty.sql,
+            kind: ty.kind,
+            char_length: ty.char_length,
             type_origin: self
                 .at
                 .type_after(&def.name)
@@ -299,7 +302,7 @@ impl Reader<'_> {
                 let name = constraint_name.or(check.name.as_ref());
                 return Some(Constraint::Check(Check {
                     name: name.map(fold),
-                    expr: (*check.expr).clone(),
+                    expr: CheckExpr::of(&check.expr),
                     origin: self.at.span(ast::Spanned::span(check)),
                     column: Some(column.name.clone()),
                 }));
@@ -327,8 +330,8 @@ impl Reader<'_> {
             columns_origin,
             referenced_table: written(&fk.foreign_table),
             referenced_columns: fold_all(&fk.referred_columns),
-            on_delete: fk.on_delete,
-            on_update: fk.on_update,
+            on_delete: fk.on_delete.map(FkAction::of),
+            on_update: fk.on_update.map(FkAction::of),
             clause: self
                 .at
                 .references_clause(&fk.foreign_table)
@@ -371,7 +374,7 @@ impl Reader<'_> {
             }
             TableConstraint::Check(check) => Constraint::Check(Check {
                 name: check.name.as_ref().map(fold),
-                expr: (*check.expr).clone(),
+                expr: CheckExpr::of(&check.expr),
                 origin: self.at.span(ast::Spanned::span(check)),
                 column: None,
             }),
@@ -471,8 +474,7 @@ impl Reader<'_> {
             }
             AlterColumnOperation::DropDefault => ColumnChange::DropDefault,
             AlterColumnOperation::SetDataType { data_type, .. } => ColumnChange::SetType {
-                data_type: data_type.clone(),
-                kind: TypeKind::of(data_type),
+                ty: ColumnType::of(data_type),
                 origin: self.at.altered_type(ident),
             },
             AlterColumnOperation::AddGenerated { .. } => ColumnChange::AddIdentity,
@@ -494,8 +496,12 @@ impl Reader<'_> {
                 table,
                 keys: create.columns.iter().map(index_key).collect(),
                 unique: create.unique,
-                method: create.using.as_ref().map(|m| m.to_string().to_lowercase()),
-                predicate: create.predicate.clone(),
+                method: create
+                    .using
+                    .as_ref()
+                    .map(|m| IndexMethod::named(&m.to_string()))
+                    .unwrap_or_default(),
+                predicate: create.predicate.as_ref().map(Predicate::of),
                 include: fold_all(&create.include),
                 origin: self.at.statement(),
             }),
@@ -514,15 +520,8 @@ impl Reader<'_> {
         Some(Change::CreateTrigger(Box::new(Trigger {
             name,
             table,
-            timing: create.period.map(|p| p.to_string()),
-            events: create
-                .events
-                .iter()
-                .map(|e| {
-                    let text = e.to_string();
-                    text.split_whitespace().next().unwrap_or("").to_uppercase()
-                })
-                .collect(),
+            timing: create.period.and_then(TriggerTiming::of),
+            events: create.events.iter().map(TriggerEvent::of).collect(),
             update_of: create
                 .events
                 .iter()
@@ -572,8 +571,8 @@ impl Reader<'_> {
             out.push(Change::CreateTrigger(Box::new(Trigger {
                 name: "set_updated_at".to_string(),
                 table,
-                timing: Some("BEFORE".to_string()),
-                events: vec!["UPDATE".to_string()],
+                timing: Some(TriggerTiming::Before),
+                events: vec![TriggerEvent::Update],
                 update_of: Vec::new(),
                 for_each_row: true,
                 function: Some(QualifiedName::new(None, "diesel_set_updated_at")),

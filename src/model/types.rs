@@ -2,9 +2,77 @@
 //! PostgreSQL type in many ways (`int8`, `BIGINT`, `bigint`), rules ask
 //! what the type *is*.
 
-use sqlparser::ast::{ArrayElemTypeDef, DataType, TimezoneInfo};
+use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, TimezoneInfo, TypeModifier};
 
 use super::names;
+
+/// A column's type as the model keeps it: how it is written, what it is,
+/// and a character type's length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnType {
+    /// As `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
+    pub sql: Box<str>,
+    pub kind: TypeKind,
+    pub char_length: Option<CharLength>,
+}
+
+impl ColumnType {
+    pub fn of(data_type: &DataType) -> ColumnType {
+        ColumnType {
+            sql: data_type.to_string().into_boxed_str(),
+            kind: TypeKind::of(data_type),
+            char_length: CharLength::of(data_type),
+        }
+    }
+}
+
+/// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
+/// or an array of one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharLength {
+    /// No length written: `CHAR` is CHAR(1), `VARCHAR` has no limit.
+    Unwritten,
+    /// `(n)`.
+    Written(u64),
+    /// `bpchar` without a length, which has no limit.
+    Unlimited,
+}
+
+impl CharLength {
+    fn of(data_type: &DataType) -> Option<CharLength> {
+        use DataType as D;
+        let written = |length: &Option<CharacterLength>| match length {
+            None => CharLength::Unwritten,
+            Some(CharacterLength::IntegerLength { length, .. }) => CharLength::Written(*length),
+            Some(CharacterLength::Max) => CharLength::Unlimited,
+        };
+        match data_type {
+            D::Array(
+                ArrayElemTypeDef::SquareBracket(inner, _)
+                | ArrayElemTypeDef::AngleBracket(inner)
+                | ArrayElemTypeDef::Parenthesis(inner),
+            ) => CharLength::of(inner),
+            D::Char(length)
+            | D::Character(length)
+            | D::Varchar(length)
+            | D::CharacterVarying(length)
+            | D::CharVarying(length)
+            | D::Nvarchar(length) => Some(written(length)),
+            D::Custom(..)
+                if !matches!(TypeKind::of(data_type), TypeKind::Char | TypeKind::Varchar) =>
+            {
+                None
+            }
+            D::Custom(_, args) => Some(match args.as_slice() {
+                [TypeModifier::Number(length, _)] => length
+                    .parse()
+                    .map_or(CharLength::Unlimited, CharLength::Written),
+                _ => CharLength::Unlimited,
+            }),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeKind {

@@ -365,7 +365,7 @@ fn primary_key(table: &Table) -> Result<(String, String), String> {
         Some(TypeKind::SmallInt | TypeKind::SmallSerial) => "SMALLINT".to_string(),
         Some(_) => table
             .column(column)
-            .map(|c| c.data_type.to_string())
+            .map(|c| c.type_sql.to_string())
             .unwrap_or_default(),
     };
     Ok((column.clone(), sql_type))

@@ -3,10 +3,9 @@
 
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
-use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::{Column, TypeKind};
+use crate::model::{CharLength, Column, TypeKind};
 use crate::rules::support::naming::matches_pattern;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -134,24 +133,10 @@ fn is_char(kind: &TypeKind) -> bool {
 }
 
 fn width(column: &Column) -> Width {
-    let mut data_type = &column.data_type;
-    while let DataType::Array(
-        ArrayElemTypeDef::SquareBracket(inner, _)
-        | ArrayElemTypeDef::AngleBracket(inner)
-        | ArrayElemTypeDef::Parenthesis(inner),
-    ) = data_type
-    {
-        data_type = inner;
-    }
-    match data_type {
-        DataType::Char(None) | DataType::Character(None) => Width::Unwritten,
-        DataType::Char(Some(CharacterLength::IntegerLength { length: 1, .. }))
-        | DataType::Character(Some(CharacterLength::IntegerLength { length: 1, .. })) => Width::One,
-        DataType::Char(_) | DataType::Character(_) => Width::Fixed,
-        DataType::Custom(_, args) if args.is_empty() => Width::Unlimited,
-        DataType::Custom(_, args) if args.len() == 1 && args[0].to_string().trim() == "1" => {
-            Width::One
-        }
-        _ => Width::Fixed,
+    match column.char_length {
+        None | Some(CharLength::Unwritten) => Width::Unwritten,
+        Some(CharLength::Written(1)) => Width::One,
+        Some(CharLength::Written(_)) => Width::Fixed,
+        Some(CharLength::Unlimited) => Width::Unlimited,
     }
 }

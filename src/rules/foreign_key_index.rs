@@ -3,12 +3,10 @@
 use crate::rules::Reporter;
 use std::collections::BTreeSet;
 
-use sqlparser::ast::{BinaryOperator, Expr};
-
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
-use crate::model::names::{fold, quote, quote_list};
-use crate::model::{Catalog, ForeignKey, Index, Table};
+use crate::model::names::{quote, quote_list};
+use crate::model::{Catalog, ForeignKey, Index, IndexMethod, Predicate, Table};
 use crate::rules::support::naming::expand;
 use crate::rules::{Context, NoOptions, Rule, RuleMeta};
 
@@ -105,35 +103,19 @@ fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
 /// `fk IS NOT NULL`, so PostgreSQL uses such an index for it; it is the
 /// usual index for a nullable foreign key. Any other condition leaves rows
 /// out that the check must find.
-fn only_not_null(predicate: &Expr, columns: &BTreeSet<&str>) -> bool {
-    match predicate {
-        Expr::Nested(inner) => only_not_null(inner, columns),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => only_not_null(left, columns) && only_not_null(right, columns),
-        Expr::IsNotNull(operand) => {
-            column_of(operand).is_some_and(|c| columns.contains(c.as_str()))
-        }
-        _ => false,
-    }
-}
-
-fn column_of(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Identifier(ident) => Some(fold(ident)),
-        Expr::Nested(inner) => column_of(inner),
-        _ => None,
-    }
+fn only_not_null(predicate: &Predicate, columns: &BTreeSet<&str>) -> bool {
+    predicate
+        .not_null_only
+        .as_ref()
+        .is_some_and(|tested| tested.iter().all(|c| columns.contains(c.as_str())))
 }
 
 /// B-tree indexes serve any leading-column lookup; a hash index serves only
 /// equality on its single column.
 fn usable(index: &Index, columns: usize) -> bool {
-    match index.method() {
-        "btree" => true,
-        "hash" => columns == 1 && index.keys.len() == 1,
+    match index.method {
+        IndexMethod::Btree => true,
+        IndexMethod::Hash => columns == 1 && index.keys.len() == 1,
         _ => false,
     }
 }

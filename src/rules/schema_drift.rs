@@ -11,7 +11,10 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::{Catalog, Column, ForeignKey, Index, IndexKey, QualifiedName, Table, Trigger};
+use crate::model::{
+    Catalog, Column, FkAction, ForeignKey, Index, IndexKey, QualifiedName, Table, Trigger,
+    TriggerEvent, TriggerTiming,
+};
 use crate::rules::{Context, NoOptions, Reporter, Rule, RuleMeta};
 
 pub struct SchemaDrift;
@@ -319,11 +322,8 @@ fn columns_text(columns: Option<Vec<String>>) -> String {
     }
 }
 
-fn action(action: Option<sqlparser::ast::ReferentialAction>) -> String {
-    match action {
-        None => "NO ACTION".to_string(),
-        Some(action) => action.to_string(),
-    }
+fn action(action: Option<FkAction>) -> &'static str {
+    FkAction::sql_or_default(action)
 }
 
 fn compare_columns(
@@ -410,7 +410,7 @@ fn compare_columns(
 /// A type as PostgreSQL stores it: the kind and its modifiers (`(255)`,
 /// `(10,2)`); `serial` is `integer`, `char` is `char(1)`.
 fn type_identity(column: &Column) -> String {
-    let written = column.data_type.to_string().to_lowercase();
+    let written = column.type_sql.to_lowercase();
     let modifiers: String = match (written.find('('), written.rfind(')')) {
         (Some(start), Some(end)) if start < end => written[start..=end]
             .chars()
@@ -531,10 +531,10 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
                 other.method()
             ));
         }
-        let predicate = |i: &Index| i.predicate.as_ref().map(|p| normalize(&p.to_string()));
+        let predicate = |i: &Index| i.predicate.as_ref().map(|p| normalize(&p.sql));
         if predicate(index) != predicate(other) {
             let shown = |i: &Index| match &i.predicate {
-                Some(p) => format!("partial (WHERE {p})"),
+                Some(p) => format!("partial (WHERE {})", p.sql),
                 None => "not partial".to_string(),
             };
             differences.push(format!(
@@ -615,10 +615,11 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
     let describe = |t: &Trigger| {
         let mut events = t.events.clone();
         events.sort();
+        let events: Vec<&str> = events.into_iter().map(TriggerEvent::sql).collect();
         format!(
             "{} {} {}",
-            t.timing.clone().unwrap_or_default().to_uppercase(),
-            events.join(" OR ").to_uppercase(),
+            t.timing.map(TriggerTiming::sql).unwrap_or_default(),
+            events.join(" OR "),
             t.function
                 .as_ref()
                 .map(|f| f.name.clone())

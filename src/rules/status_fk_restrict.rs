@@ -1,8 +1,8 @@
 //! `status-fk-restrict`: a foreign key to a `*_statuses` lookup table uses
 //! `ON DELETE RESTRICT`.
 
+use crate::model::FkAction;
 use crate::rules::Reporter;
-use sqlparser::ast::ReferentialAction;
 
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
@@ -39,21 +39,21 @@ impl Rule for StatusFkRestrict {
                     continue;
                 }
                 let (what, why) = match fk.on_delete {
-                    Some(ReferentialAction::Restrict) => continue,
+                    Some(FkAction::Restrict) => continue,
                     None => (
                         "has no ON DELETE action (so NO ACTION)".to_string(),
                         "NO ACTION also refuses the delete, but only at the end of the statement (or the transaction, when deferred), and it is the default nobody chose; ",
                     ),
-                    Some(ReferentialAction::NoAction) => (
+                    Some(FkAction::NoAction) => (
                         "is ON DELETE NO ACTION".to_string(),
                         "NO ACTION refuses the delete only at the end of the statement (or the transaction, when deferred); ",
                     ),
-                    Some(ReferentialAction::Cascade) => (
+                    Some(FkAction::Cascade) => (
                         "is ON DELETE CASCADE".to_string(),
                         "deleting a status would silently delete every row in that status; ",
                     ),
                     Some(action) => (
-                        format!("is ON DELETE {action}"),
+                        format!("is ON DELETE {}", action.sql()),
                         "deleting a status would silently rewrite the status of every row in it; ",
                     ),
                 };

@@ -3,10 +3,9 @@
 
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
-use sqlparser::ast::{BinaryOperator, Expr, Value};
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::names::{fold, quote};
+use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
 use crate::rules::support::naming::{matches_pattern, singular};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -123,7 +122,7 @@ fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String>
     let listed = table
         .checks
         .iter()
-        .any(|check| allowed(&check.expr, &column.name) == Allowed::List);
+        .any(|check| check.expr.lists_values_of(&column.name));
     if listed {
         return Some(format!("`{written}` limited by a CHECK list of values"));
     }
@@ -133,120 +132,5 @@ fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String>
             Some(format!("the enum `{written}`"))
         }
         _ => None,
-    }
-}
-
-/// What a CHECK expression lets one column hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Allowed {
-    /// The expression does not limit the column on its own.
-    Anything,
-    /// `c IS NULL`.
-    Null,
-    /// A list of values (and maybe NULL): `c IN ('a', 'b')`,
-    /// `c = ANY (ARRAY[…])`, `c = 'a' OR c = 'b'`, `c IS NULL OR c IN (…)`.
-    List,
-}
-
-/// What `expr` lets `column` hold. Only a CHECK that limits the column on
-/// its own is a CHECK list: in `(state IN ('done') AND finalized_at IS NOT
-/// NULL) OR finalized_at IS NULL` the state is free whenever
-/// `finalized_at` is NULL.
-fn allowed(expr: &Expr, column: &str) -> Allowed {
-    let is_column = |e: &Expr| column_of(e).as_deref() == Some(column);
-    match expr {
-        Expr::Nested(inner) => allowed(inner, column),
-        Expr::In {
-            expr,
-            target: sqlparser::ast::InTarget::List(_),
-            negated: false,
-            ..
-        } if is_column(expr) => Allowed::List,
-        Expr::AnyOp {
-            left,
-            compare_op: BinaryOperator::Eq,
-            ..
-        } if is_column(left) => Allowed::List,
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Eq,
-            right,
-        } if is_column(left) && is_literal(right) => Allowed::List,
-        Expr::IsNull(operand) if is_column(operand) => Allowed::Null,
-        // Both sides hold: the stricter one limits the column.
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => match (allowed(left, column), allowed(right, column)) {
-            (Allowed::List, _) | (_, Allowed::List) => Allowed::List,
-            (Allowed::Null, _) | (_, Allowed::Null) => Allowed::Null,
-            _ => Allowed::Anything,
-        },
-        // Either side may hold: the column is limited only if both limit it.
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Or,
-            right,
-        } => match (allowed(left, column), allowed(right, column)) {
-            (Allowed::Anything, _) | (_, Allowed::Anything) => Allowed::Anything,
-            (Allowed::Null, Allowed::Null) => Allowed::Null,
-            _ => Allowed::List,
-        },
-        _ => Allowed::Anything,
-    }
-}
-
-fn column_of(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Identifier(ident) => Some(fold(ident)),
-        Expr::CompoundIdentifier(parts) => parts.last().map(fold),
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => column_of(expr),
-        _ => None,
-    }
-}
-
-fn is_literal(expr: &Expr) -> bool {
-    match expr {
-        Expr::Value(value) => matches!(
-            value.value,
-            Value::SingleQuotedString(_) | Value::Number(..) | Value::EscapedStringLiteral(_)
-        ),
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_literal(expr),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(sql: &str) -> Expr {
-        let dialect = sqlparser::dialect::PostgreSqlDialect {};
-        sqlparser::parser::Parser::new(&dialect)
-            .try_with_sql(sql)
-            .and_then(|mut p| p.parse_expr())
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-    }
-
-    #[test]
-    fn only_a_check_that_limits_the_column_alone_is_a_list() {
-        for (sql, expected) in [
-            ("state IN ('a', 'b')", Allowed::List),
-            ("state = ANY (ARRAY['a', 'b'])", Allowed::List),
-            ("state = 'a' OR state = 'b'", Allowed::List),
-            ("state IS NULL OR state IN ('a')", Allowed::List),
-            ("(state IN ('a') AND x > 0)", Allowed::List),
-            (
-                "(state IN ('cancelled', 'completed') AND finalized_at IS NOT NULL) OR finalized_at IS NULL",
-                Allowed::Anything,
-            ),
-            ("state IN ('a') OR x > 0", Allowed::Anything),
-            ("other IN ('a')", Allowed::Anything),
-            ("state NOT IN ('a')", Allowed::Anything),
-            ("state IS NULL", Allowed::Null),
-        ] {
-            assert_eq!(allowed(&check(sql), "state"), expected, "{sql}");
-        }
     }
 }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
-use crate::model::names::last_part;
-use crate::model::{Table, Trigger};
+use crate::model::names;
+use crate::model::{Table, Trigger, TriggerEvent, TriggerTiming};
 use crate::rules::support::text::join_and;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -58,8 +58,8 @@ impl Rule for UpdatedAtTrigger {
 
     fn new(options: Options) -> Self {
         UpdatedAtTrigger {
-            function: folded_last_part(&options.function),
-            column: folded_last_part(&options.column),
+            function: names::configured_last_part(&options.function),
+            column: names::configured_last_part(&options.column),
             options,
         }
     }
@@ -127,15 +127,15 @@ impl UpdatedAtTrigger {
     /// a row (empty: nothing).
     fn fires_right(&self, trigger: &Trigger) -> Vec<String> {
         let mut wrong = Vec::new();
-        match trigger.timing.as_deref() {
-            Some("BEFORE") => {}
+        match trigger.timing {
+            Some(TriggerTiming::Before) => {}
             Some(other) => wrong.push(format!("runs {other}, too late to change the row")),
             None => wrong.push("has no BEFORE".to_string()),
         }
-        if !trigger.events.iter().any(|e| e == "UPDATE") {
+        if !trigger.events.contains(&TriggerEvent::Update) {
             wrong.push(format!(
                 "fires on {} but not on UPDATE",
-                trigger.events.join(" OR ")
+                TriggerEvent::join(&trigger.events)
             ));
         } else if !trigger.update_of.is_empty() {
             wrong.push(format!(
@@ -231,33 +231,5 @@ impl UpdatedAtTrigger {
             diagnostic = diagnostic.related(&trigger.origin, "this trigger runs the function");
         }
         diagnostic
-    }
-}
-
-/// The last part of a configured name, folded as PostgreSQL folds an
-/// identifier: `public.Trigger_Set` → `trigger_set`, `"MyFn"` → `MyFn`.
-fn folded_last_part(text: &str) -> String {
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let parsed = sqlparser::parser::Parser::new(&dialect)
-        .try_with_sql(text.trim().trim_end_matches("()"))
-        .ok()
-        .and_then(|mut parser| parser.parse_object_name(false).ok())
-        .and_then(|name| last_part(&name));
-    parsed.unwrap_or_else(|| text.to_lowercase())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn configured_names_fold_like_postgres() {
-        assert_eq!(
-            folded_last_part("trigger_set_updated_at"),
-            "trigger_set_updated_at"
-        );
-        assert_eq!(folded_last_part("Public.Set_Updated_At"), "set_updated_at");
-        assert_eq!(folded_last_part("\"SetUpdatedAt\""), "SetUpdatedAt");
-        assert_eq!(folded_last_part("touch()"), "touch");
     }
 }

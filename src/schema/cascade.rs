@@ -12,9 +12,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::model::FkAction;
 use serde::Serialize;
 use serde_json::{Value, json};
-use sqlparser::ast::ReferentialAction;
 
 use super::view::{Place, is_not_null, referenced_columns};
 use crate::model::{Catalog, ForeignKey, QualifiedName, Table};
@@ -67,7 +67,7 @@ pub struct Step<'a> {
     pub table: &'a Table,
     pub fk: &'a ForeignKey,
     /// The action as PostgreSQL applies it (`NO ACTION` when unwritten).
-    pub action: ReferentialAction,
+    pub action: FkAction,
     /// The action was written (else PostgreSQL's default applies).
     pub written: bool,
     pub effect: Effect,
@@ -180,7 +180,7 @@ impl<'a> Walk<'a> {
             Event::Delete => fk.on_delete,
             Event::Update => fk.on_update,
         };
-        let action = given.unwrap_or(ReferentialAction::NoAction);
+        let action = given.unwrap_or(FkAction::NoAction);
         let mut step = Step {
             table: holder,
             fk,
@@ -192,7 +192,7 @@ impl<'a> Walk<'a> {
             steps: Vec::new(),
         };
         match action {
-            ReferentialAction::Cascade if event == Event::Delete => {
+            FkAction::Cascade if event == Event::Delete => {
                 step.effect = Effect::Delete;
                 if self.deleted.insert(holder.name.clone()) {
                     step.steps = self.deletes(&holder.name);
@@ -200,11 +200,11 @@ impl<'a> Walk<'a> {
                     step.seen = self.catalog.foreign_keys_to(&holder.name).next().is_some();
                 }
             }
-            ReferentialAction::Cascade => {
+            FkAction::Cascade => {
                 step.effect = Effect::Update;
                 self.changed(&mut step);
             }
-            ReferentialAction::SetNull => {
+            FkAction::SetNull => {
                 step.not_null = fk
                     .columns
                     .iter()
@@ -216,11 +216,11 @@ impl<'a> Walk<'a> {
                     self.changed(&mut step);
                 }
             }
-            ReferentialAction::SetDefault => {
+            FkAction::SetDefault => {
                 step.effect = Effect::SetDefault;
                 self.changed(&mut step);
             }
-            ReferentialAction::Restrict | ReferentialAction::NoAction => {}
+            FkAction::Restrict | FkAction::NoAction => {}
         }
         step
     }

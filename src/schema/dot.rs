@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use sqlparser::ast::ReferentialAction;
+use crate::model::FkAction;
 
 use super::view::{SchemaView, is_not_null, is_unique};
 use crate::model::{ForeignKey, Table};
@@ -64,7 +64,7 @@ fn node(view: &SchemaView<'_>, table: &Table, out: &mut String) {
         let _ = writeln!(
             out,
             "            <tr><td port=\"i{index}\" align=\"left\">{name}</td><td align=\"left\">{}{nullable}</td><td port=\"o{index}\">{marks}</td></tr>",
-            html(&column.data_type.to_string().to_lowercase()),
+            html(&column.type_sql.to_lowercase()),
         );
     }
     out.push_str("        </table>>];\n");
@@ -129,7 +129,7 @@ fn edge(view: &SchemaView<'_>, holder: &Table, fk: &ForeignKey, out: &mut String
     );
 }
 
-fn action(action: Option<ReferentialAction>) -> String {
+fn action(action: Option<FkAction>) -> String {
     match action {
         Some(action) => action.to_string(),
         None => "NO ACTION (default)".to_string(),
@@ -138,10 +138,10 @@ fn action(action: Option<ReferentialAction>) -> String {
 
 /// Red where a delete removes rows, orange where it changes them, grey
 /// where it is refused.
-fn color(on_delete: Option<ReferentialAction>) -> &'static str {
+fn color(on_delete: Option<FkAction>) -> &'static str {
     match on_delete {
-        Some(ReferentialAction::Cascade) => "#c0392b",
-        Some(ReferentialAction::SetNull | ReferentialAction::SetDefault) => "#d68910",
+        Some(FkAction::Cascade) => "#c0392b",
+        Some(FkAction::SetNull | FkAction::SetDefault) => "#d68910",
         _ => "#5d6d7e",
     }
 }

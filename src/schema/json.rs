@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::view::{SchemaView, is_not_null};
 use crate::model::{
     Column, DefaultKind, ForeignKey, Index, IndexKey, Key, QualifiedName, Table, Trigger,
+    TriggerTiming,
 };
 use crate::source::Origin;
 
@@ -83,7 +84,7 @@ fn table(view: &SchemaView<'_>, table: &Table) -> Value {
 fn column(view: &SchemaView<'_>, table: &Table, column: &Column) -> Value {
     json!({
         "name": column.name,
-        "type": column.data_type.to_string(),
+        "type": column.type_sql.to_string(),
         "kind": column.kind.sql_name(),
         "not_null": is_not_null(table, &column.name),
         "default": column.default.as_ref().map(|d| json!({
@@ -144,8 +145,8 @@ fn index(view: &SchemaView<'_>, index: &Index) -> Value {
 fn trigger(view: &SchemaView<'_>, trigger: &Trigger) -> Value {
     json!({
         "name": trigger.name,
-        "timing": trigger.timing,
-        "events": trigger.events,
+        "timing": trigger.timing.map(TriggerTiming::sql),
+        "events": trigger.events.iter().map(|e| e.sql()).collect::<Vec<_>>(),
         "update_of": trigger.update_of,
         "for_each_row": trigger.for_each_row,
         "function": trigger.function.as_ref().map(|f| f.to_string()),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::view::{Place, SchemaView, is_not_null};
-use crate::model::{IndexKey, Key, QualifiedName, Table, TypeKind};
+use crate::model::{FkAction, IndexKey, Key, QualifiedName, Table, TriggerEvent, TypeKind};
 use crate::source::Origin;
 
 /// The view and the anchor of each documented table's section.
@@ -112,7 +112,7 @@ fn columns(table: &Table, out: &mut String) {
         };
         rows.push(vec![
             code(&column.name),
-            code(&column.data_type.to_string()),
+            code(&column.type_sql),
             if is_not_null(table, &column.name) {
                 "not null".to_string()
             } else {
@@ -292,8 +292,8 @@ fn triggers(view: &SchemaView<'_>, table: &Table, out: &mut String) {
     let rows: Vec<Vec<String>> = view
         .triggers_of(&table.name)
         .map(|trigger| {
-            let mut when = trigger.timing.clone().unwrap_or_default();
-            let mut events = trigger.events.join(" OR ");
+            let mut when = trigger.timing.map(|t| t.to_string()).unwrap_or_default();
+            let mut events = TriggerEvent::join(&trigger.events);
             if !trigger.update_of.is_empty() {
                 let _ = write!(events, " OF {}", trigger.update_of.join(", "));
             }
@@ -395,7 +395,7 @@ fn write_table(headers: &[&str], rows: Vec<Vec<String>>, out: &mut String) {
     }
 }
 
-fn action(action: Option<sqlparser::ast::ReferentialAction>) -> String {
+fn action(action: Option<FkAction>) -> String {
     match action {
         Some(action) => action.to_string(),
         None => "NO ACTION (default)".to_string(),

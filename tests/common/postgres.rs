@@ -508,7 +508,7 @@ pub fn assert_model_matches_postgres(dir: &Path) {
     assert_eq!(ours, theirs, "columns differ");
 
     // Primary keys and foreign keys: table|kind|columns|target|actions.
-    let action = |a: Option<sqlparser::ast::ReferentialAction>| match a {
+    let action = |a: Option<schema_lint::model::FkAction>| match a {
         None => "a".to_string(),
         Some(a) => match a.to_string().as_str() {
             "RESTRICT" => "r",

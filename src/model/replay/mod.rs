@@ -342,13 +342,10 @@ impl Replay {
             ColumnChange::DropNotNull => column.not_null = false,
             ColumnChange::SetDefault(default) => column.default = Some(default.clone()),
             ColumnChange::DropDefault => column.default = None,
-            ColumnChange::SetType {
-                data_type,
-                kind,
-                origin,
-            } => {
-                column.data_type = data_type.clone();
-                column.kind = kind.clone();
+            ColumnChange::SetType { ty, origin } => {
+                column.type_sql = ty.sql.clone();
+                column.kind = ty.kind.clone();
+                column.char_length = ty.char_length;
                 if let Some(origin) = origin {
                     column.type_origin = origin.clone();
                 }
