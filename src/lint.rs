@@ -10,14 +10,18 @@ use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::discover;
 use crate::load::{self, Project};
-use crate::model::replay::replay;
+use crate::model::Catalog;
+use crate::model::replay::{replay_facts, take_facts};
 use crate::rules::{Context, Reporter};
 use crate::suppress;
 
 /// Everything a run found.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// The files read. Their statements' facts have moved into `catalogs`.
     pub project: Project,
+    /// The schema each set produces, in the order of `project.sets`.
+    pub catalogs: Vec<Catalog>,
     /// Findings in reported files, in migration order then position.
     pub diagnostics: Vec<Diagnostic>,
     pub input_errors: Vec<InputError>,
@@ -97,7 +101,8 @@ fn run(
     input_errors.sort();
 
     let overrides = settings.file_overrides(&project);
-    let mut diagnostics = check(&project, settings, &overrides);
+    let catalogs = replay_sets(&mut project);
+    let mut diagnostics = check(&project, &catalogs, settings, &overrides);
     let before = diagnostics.len();
     suppress::apply(&project, settings, &overrides, &mut diagnostics);
     let suppressed = suppressed_count(before, &diagnostics);
@@ -105,11 +110,24 @@ fn run(
     sort(&mut diagnostics);
     Outcome {
         project,
+        catalogs,
         diagnostics,
         input_errors,
         suppressed,
         database: None,
     }
+}
+
+/// The schema of every set (pipeline step 3), in the order of
+/// `project.sets`. The facts move out of the project into the catalogs:
+/// each is needed once, and keeping both would double the model's memory.
+fn replay_sets(project: &mut Project) -> Vec<Catalog> {
+    let facts: Vec<_> = project
+        .sets
+        .iter()
+        .map(|set| take_facts(&mut project.files, set))
+        .collect();
+    facts.into_par_iter().map(replay_facts).collect()
 }
 
 /// How many of `before` findings `suppress::apply` removed: it also adds
@@ -156,16 +174,21 @@ pub fn read_with(
 /// Runs every active rule on every set (sets in parallel: they share
 /// nothing). Each rule reports through its own `Reporter`, which decides
 /// what is reported and at which severity.
-fn check(project: &Project, settings: &Settings, overrides: &FileOverrides) -> Vec<Diagnostic> {
+fn check(
+    project: &Project,
+    catalogs: &[Catalog],
+    settings: &Settings,
+    overrides: &FileOverrides,
+) -> Vec<Diagnostic> {
     let per_set: Vec<Vec<Diagnostic>> = project
         .sets
         .par_iter()
-        .map(|set| {
-            let catalog = replay(project, set);
+        .zip(catalogs)
+        .map(|(set, catalog)| {
             let cx = Context {
                 project,
                 set,
-                catalog: &catalog,
+                catalog,
                 lookups: &settings.lookups,
             };
             let mut all = Vec::new();

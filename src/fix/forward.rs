@@ -18,7 +18,6 @@ use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::lint;
 use crate::model::names::{quote, quote_list};
-use crate::model::replay::replay;
 use crate::model::{Catalog, Column, FkAction, ForeignKey, QualifiedName, Table, TypeKind};
 use crate::new::clock::Moment;
 use crate::new::sql::{self, Conventions, Migration};
@@ -53,17 +52,16 @@ pub fn run(
         );
     }
     let project = &outcome.project;
-    let set = match project.sets.as_slice() {
-        [one] => one,
-        [] => return Err("no migration set found".to_string()),
-        many => {
+    let (set, catalog) = match (project.sets.as_slice(), outcome.catalogs.as_slice()) {
+        ([one], [catalog]) => (one, catalog),
+        ([], _) => return Err("no migration set found".to_string()),
+        (many, _) => {
             return Err(format!(
                 "{} migration sets found; name one set's folder",
                 many.len()
             ));
         }
     };
-    let catalog = replay(project, set);
     let options = Options {
         conventions: Conventions::from_settings(settings),
         zone: zone.to_string(),
@@ -126,7 +124,7 @@ pub fn run(
                 .is_some_and(|t| temporary.contains(t))
         })
         .collect();
-    let planned = plan(&findings, &catalog, &options);
+    let planned = plan(&findings, catalog, &options);
     if planned.is_empty() {
         eprintln!("nothing to fix: no finding of a fixable rule");
         return Ok(EXIT_CLEAN);

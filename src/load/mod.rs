@@ -76,6 +76,12 @@ impl LoadedFile {
             .filter(|s| s.direction == Direction::Up)
     }
 
+    pub fn up_statements_mut(&mut self) -> impl Iterator<Item = &mut Statement> {
+        self.statements
+            .iter_mut()
+            .filter(|s| s.direction == Direction::Up)
+    }
+
     /// Whether the file holds nothing but comments and blanks.
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty() && self.invalid_utf8.is_none()

@@ -63,6 +63,9 @@ pub struct Catalog {
     pub views: BTreeMap<QualifiedName, View>,
     /// Sequences created with `CREATE SEQUENCE` (pg_dump's serials).
     pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Every `CREATE EXTENSION` of the history, in migration order, with
+    /// where it was written.
+    pub extensions: Vec<(String, Origin)>,
 }
 
 impl Catalog {

@@ -5,7 +5,6 @@ use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::facts::Change;
 use crate::rules::{Context, Rule, RuleMeta};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -48,10 +47,7 @@ impl Rule for ExtensionAllowlist {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        for change in cx.changes() {
-            let Change::CreateExtension { name, origin } = change else {
-                continue;
-            };
+        for (name, origin) in &cx.catalog.extensions {
             if self.options.allow.contains(name) {
                 continue;
             }

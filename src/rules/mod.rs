@@ -108,13 +108,6 @@ impl<'a> Context<'a> {
     pub fn files(&self) -> impl Iterator<Item = &'a LoadedFile> + 'a {
         self.project.set_files(self.set)
     }
-
-    /// What the set's up statements do to the schema, in migration order.
-    pub fn changes(&self) -> impl Iterator<Item = &'a crate::model::facts::Change> + 'a {
-        self.files()
-            .flat_map(|file| file.up_statements())
-            .flat_map(|statement| &statement.changes)
-    }
 }
 
 /// Findings on every column of the final schema whose type (or array

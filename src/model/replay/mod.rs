@@ -12,22 +12,45 @@ use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableC
 use super::names::QualifiedName;
 use super::read::add_constraint;
 use super::{Catalog, Column, Index, IndexKey, Key, Table};
-use crate::load::{LoadedSet, Project};
+use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
 
-/// The schema a migration set produces.
+/// The schema a migration set produces. The project keeps its facts (see
+/// `take_facts` for a replay that consumes them).
 pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
+    let facts = project
+        .set_files(set)
+        .flat_map(|file| file.up_statements())
+        .flat_map(|statement| statement.changes.iter().cloned());
+    replay_facts(facts)
+}
+
+/// The schema that `facts`, in migration order, produce. Tables, columns,
+/// indexes and triggers move into the catalog as they are.
+pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     let mut replay = Replay {
         catalog: Catalog::default(),
     };
-    for file in project.set_files(set) {
-        for statement in file.up_statements() {
-            for change in &statement.changes {
-                replay.apply(change);
+    for change in facts {
+        replay.apply(change);
+    }
+    replay.catalog
+}
+
+/// Moves the facts of a set's up statements out of the project, in
+/// migration order, for `replay_facts`: a lint needs each fact once, and
+/// holding them beside the catalog they build would double the memory of
+/// the model.
+pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
+    let mut facts = Vec::new();
+    for id in &set.files {
+        if let Some(file) = files.get_mut(id.0) {
+            for statement in file.up_statements_mut() {
+                facts.append(&mut statement.changes);
             }
         }
     }
-    replay.catalog
+    facts
 }
 
 struct Replay {
@@ -35,17 +58,26 @@ struct Replay {
 }
 
 impl Replay {
-    fn apply(&mut self, change: &Change) {
+    fn apply(&mut self, change: Change) {
         match change {
             Change::CreateTable {
                 table,
                 if_not_exists,
-            } => self.create_table(table, *if_not_exists),
-            Change::AlterTable { table, actions } => self.alter_table(table, actions),
+            } => self.create_table(*table, if_not_exists),
+            Change::AlterTable { table, actions } => self.alter_table(&table, actions),
             Change::CreateIndex {
                 index,
                 if_not_exists,
-            } => self.create_index(index, *if_not_exists),
+            } => self.create_index(*index, if_not_exists),
+            change => self.apply_small(&change),
+        }
+    }
+
+    /// The facts that carry little: applied from a reference.
+    fn apply_small(&mut self, change: &Change) {
+        match change {
+            Change::CreateTable { .. } | Change::AlterTable { .. } | Change::CreateIndex { .. } => {
+            }
             Change::RenameIndex { index, new, origin } => self.rename_index(index, new, origin),
             Change::Drop {
                 kind,
@@ -145,7 +177,9 @@ impl Replay {
             } => self.create_view(view, *if_not_exists),
             Change::RenameView { view, new, origin } => self.rename_view(view, new, origin),
             Change::Comment { on, text, origin } => self.comment(on, text.as_deref(), origin),
-            Change::CreateExtension { .. } => {}
+            Change::CreateExtension { name, origin } => {
+                self.catalog.extensions.push((name.clone(), origin.clone()))
+            }
         }
     }
 
@@ -183,21 +217,20 @@ impl Replay {
 
     // ----- tables -----------------------------------------------------------
 
-    fn create_table(&mut self, table: &Table, if_not_exists: bool) {
+    fn create_table(&mut self, mut table: Table, if_not_exists: bool) {
         if if_not_exists && self.catalog.tables.contains_key(&table.name) {
             return;
         }
-        let mut table = table.clone();
         self.resolve_references(&mut table);
         let name = table.name.clone();
         self.catalog.tables.insert(name.clone(), table);
         self.serial_sequences(&name);
     }
 
-    fn alter_table(&mut self, written: &QualifiedName, actions: &[TableChange]) {
+    fn alter_table(&mut self, written: &QualifiedName, actions: Vec<TableChange>) {
         let Some(name) = self.resolve(written) else {
             // `ALTER TABLE v RENAME TO w` renames views too.
-            for action in actions {
+            for action in &actions {
                 if let TableChange::Rename { new, origin } = action {
                     self.rename_view(written, new, origin);
                 }
@@ -215,17 +248,28 @@ impl Replay {
     }
 
     /// One action; the table's new name when the action moved it.
-    fn table_action(
-        &mut self,
-        name: &QualifiedName,
-        action: &TableChange,
-    ) -> Option<QualifiedName> {
+    fn table_action(&mut self, name: &QualifiedName, action: TableChange) -> Option<QualifiedName> {
         match action {
             TableChange::AddColumn {
                 column,
                 if_not_exists,
                 constraints,
-            } => self.add_column(name, column, *if_not_exists, constraints),
+            } => {
+                self.add_column(name, *column, if_not_exists, &constraints);
+                None
+            }
+            action => self.small_table_action(name, &action),
+        }
+    }
+
+    /// The actions that carry little: applied from a reference.
+    fn small_table_action(
+        &mut self,
+        name: &QualifiedName,
+        action: &TableChange,
+    ) -> Option<QualifiedName> {
+        match action {
+            TableChange::AddColumn { .. } => {}
             TableChange::DropColumn(column) => self.drop_column(name, column),
             TableChange::AlterColumn { column, change } => self.alter_column(name, column, change),
             TableChange::AddConstraint(constraint) => self.add_constraint(name, constraint),
@@ -268,7 +312,7 @@ impl Replay {
     fn add_column(
         &mut self,
         name: &QualifiedName,
-        column: &Column,
+        column: Column,
         if_not_exists: bool,
         constraints: &[Constraint],
     ) {
@@ -277,7 +321,10 @@ impl Replay {
         };
         if !(if_not_exists && table.column(&column.name).is_some()) {
             table.columns.retain(|c| c.name != column.name);
-            table.columns.push(column.clone());
+            // One more column, not double the room: a table rarely gets
+            // many (and a set of thousands of tables pays for every slot).
+            table.columns.reserve_exact(1);
+            table.columns.push(column);
             for constraint in constraints {
                 self.add_constraint_to(&mut table, constraint);
             }
@@ -472,7 +519,7 @@ impl Replay {
 
     // ----- indexes ------------------------------------------------------
 
-    fn create_index(&mut self, index: &Index, if_not_exists: bool) {
+    fn create_index(&mut self, mut index: Index, if_not_exists: bool) {
         let Some(table) = self.resolve(&index.table) else {
             return;
         };
@@ -484,7 +531,6 @@ impl Replay {
         {
             return;
         }
-        let mut index = index.clone();
         index.table = table;
         index.name = name;
         self.catalog.indexes.push(index);
