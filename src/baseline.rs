@@ -8,13 +8,14 @@
 //! finding do not bring it back. Paths are stored relative to the
 //! baseline's folder, so the file works from any working directory.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::lint::Outcome;
+use crate::rules::RuleId;
 use crate::source::{canonical, display_path, relative_below};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,14 +38,21 @@ pub struct Baseline {
     pub entries: Vec<Entry>,
 }
 
-/// The baseline key of a finding: an entry without its count.
-type Key = (String, String, Option<ObjectRef>, Option<String>);
+/// The baseline key of a finding: an entry without its count, its rule
+/// resolved. `Err`: a rule name this version does not know (renamed,
+/// removed), as written; it matches no finding.
+type Key = (
+    String,
+    Result<RuleId, String>,
+    Option<ObjectRef>,
+    Option<String>,
+);
 
 impl From<(Key, usize)> for Entry {
     fn from(((path, rule, object, message), count): (Key, usize)) -> Self {
         Entry {
             path,
-            rule,
+            rule: rule.map_or_else(|name| name, |rule| rule.name().to_string()),
             object,
             message,
             count,
@@ -52,11 +60,19 @@ impl From<(Key, usize)> for Entry {
     }
 }
 
+/// Entries in the order of their keys (path, rule name, object,
+/// message), whatever order they were counted in.
+fn sorted(counts: HashMap<Key, usize>) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = counts.into_iter().map(Entry::from).collect();
+    entries.sort();
+    entries
+}
+
 fn key(outcome: &Outcome, base: &Path, diagnostic: &Diagnostic) -> Key {
     let path = outcome.project.file(diagnostic.file).source.path();
     (
         relative_to(base, path),
-        diagnostic.rule.to_string(),
+        Ok(diagnostic.rule),
         diagnostic.object.clone(),
         diagnostic
             .object
@@ -80,13 +96,13 @@ fn folder_of(file: &Path) -> PathBuf {
 /// The baseline of an outcome's findings, for a baseline file at `file`.
 pub fn record(outcome: &Outcome, file: &Path) -> Baseline {
     let base = folder_of(file);
-    let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut counts: HashMap<Key, usize> = HashMap::new();
     for diagnostic in &outcome.diagnostics {
         *counts.entry(key(outcome, &base, diagnostic)).or_insert(0) += 1;
     }
     Baseline {
         version: 1,
-        entries: counts.into_iter().map(Entry::from).collect(),
+        entries: sorted(counts),
     }
 }
 
@@ -122,13 +138,14 @@ pub fn read(file: &Path) -> Result<Baseline, String> {
 /// the counts) that no longer occur.
 pub fn apply(outcome: &mut Outcome, baseline: &Baseline, file: &Path) -> Vec<Entry> {
     let base = folder_of(file);
-    let mut remaining: BTreeMap<Key, usize> = baseline
+    // Later entries with the same key win.
+    let mut remaining: HashMap<Key, usize> = baseline
         .entries
         .iter()
         .map(|e| {
             let key = (
                 e.path.clone(),
-                e.rule.clone(),
+                RuleId::from_name(&e.rule).ok_or_else(|| e.rule.clone()),
                 e.object.clone(),
                 e.message.clone(),
             );
@@ -151,9 +168,51 @@ pub fn apply(outcome: &mut Outcome, baseline: &Baseline, file: &Path) -> Vec<Ent
             _ => true,
         }
     });
-    remaining
-        .into_iter()
-        .filter(|(_, count)| *count > 0)
-        .map(Entry::from)
-        .collect()
+    remaining.retain(|_, count| *count > 0);
+    sorted(remaining)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{self, CommandLine};
+
+    /// Entries are written and reported in rule-name order (not the
+    /// registry's), and an entry of a rule this version does not know is
+    /// stale rather than an error.
+    #[test]
+    fn entries_by_rule_name_and_unknown_rules_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = dir.path().join("migrations");
+        std::fs::create_dir(&migrations).unwrap();
+        std::fs::write(
+            migrations.join("001_a.sql"),
+            "-- schema-lint: ignore no-such-rule\nCREATE TABLE a (id BIGINT PRIMARY KEY, name VARCHAR(10));\n",
+        )
+        .unwrap();
+        let cli = CommandLine {
+            select: Some(vec!["unused-suppression".into(), "prefer-text".into()]),
+            ..CommandLine::default()
+        };
+        let settings = config::load(None, &cli).unwrap();
+        let mut outcome = crate::lint::lint(&[migrations], &settings);
+        let file = dir.path().join("baseline.json");
+        let mut baseline = record(&outcome, &file);
+        let rules: Vec<&str> = baseline.entries.iter().map(|e| e.rule.as_str()).collect();
+        assert_eq!(rules, ["prefer-text", "unused-suppression"]);
+
+        let path = baseline.entries[0].path.clone();
+        baseline.entries[0].count += 1;
+        baseline.entries.push(Entry {
+            path,
+            rule: "no-longer-a-rule".to_string(),
+            object: None,
+            message: Some("gone".to_string()),
+            count: 1,
+        });
+        let stale = apply(&mut outcome, &baseline, &file);
+        assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+        let stale: Vec<(&str, usize)> = stale.iter().map(|e| (e.rule.as_str(), e.count)).collect();
+        assert_eq!(stale, [("no-longer-a-rule", 1), ("prefer-text", 1)]);
+    }
 }

@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::discover::{Layout, Order, SetConfig};
 use crate::load::Project;
-use crate::rules::{self, Check};
+use crate::rules::{self, ActiveRule, RuleId};
 
 /// The file names searched for, in this order, in each folder upward.
 pub const FILE_NAMES: [&str; 2] = ["schema-lint.toml", ".schema-lint.toml"];
@@ -39,12 +39,20 @@ impl FailOn {
     }
 }
 
-/// A rule that runs, at the severity its findings get.
-pub struct ActiveRule {
-    pub check: Box<dyn Check>,
-    pub severity: Severity,
-    /// The options it runs with (defaults filled in).
-    pub options: toml::Table,
+/// A rule named in a list (`select`, `ignore`), or every rule: `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    All,
+    Rule(RuleId),
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Named::All => f.pad("all"),
+            Named::Rule(rule) => rule.fmt(f),
+        }
+    }
 }
 
 /// Per-path changes from `[[overrides]]`.
@@ -53,8 +61,10 @@ pub struct Override {
     /// `paths` as written, for `--show-settings`.
     patterns: Vec<String>,
     paths: GlobSet,
-    ignore: Vec<String>,
-    severity: BTreeMap<String, Option<Severity>>,
+    /// As written (`all`: every finding in those paths).
+    ignore: Vec<Named>,
+    /// By rule name, as the file's table is read.
+    severity: Vec<(RuleId, Option<Severity>)>,
 }
 
 /// Everything a run is configured by.
@@ -262,7 +272,6 @@ fn build(
     base: PathBuf,
     cli: &CommandLine,
 ) -> Result<Settings, ConfigError> {
-    let registry = rules::registry();
     let layout = match &raw.layout {
         None => None,
         Some(name) if name.get_ref() == "auto" => None,
@@ -318,83 +327,78 @@ fn build(
                 }
             },
             name => {
-                known_rule(name, key.span())?;
-                moved_lookup_option(name, value)?;
+                let rule = known_rule(name, key.span())?;
+                moved_lookup_option(rule, value)?;
                 if !value.get_ref().is_table() {
                     return Err(ConfigError::at(
                         value.span(),
                         format!("`rules.{name}` must be a table of options"),
                     ));
                 }
-                rules_table.options.insert(name.to_string(), value.clone());
+                rules_table.options.push((rule, value.clone()));
             }
         }
     }
 
     // Which rules run, and how loud.
-    let cli_select: Option<Vec<String>> = cli.select.as_deref().map(normalize_all);
-    let cli_extend = normalize_all(&cli.extend_select);
-    let cli_ignore = normalize_all(&cli.ignore);
-    let mut selected: Vec<String> = match (&cli_select, &rules_table.select) {
-        (Some(cli_select), _) => {
-            for name in cli_select {
-                check_cli_rule(name)?;
-            }
-            cli_select.clone()
-        }
-        (None, Some(select)) => select.iter().map(|s| s.get_ref().clone()).collect(),
-        (None, None) => vec!["all".to_string()],
+    let cli_select: Option<Vec<Named>> = cli.select.as_deref().map(cli_rules).transpose()?;
+    let cli_extend = cli_rules(&cli.extend_select)?;
+    let cli_ignore = cli_rules(&cli.ignore)?;
+    let mut selected: Vec<Named> = match (&cli_select, &rules_table.select) {
+        (Some(cli_select), _) => cli_select.clone(),
+        (None, Some(select)) => select.clone(),
+        (None, None) => vec![Named::All],
     };
-    for name in cli_extend.iter().chain(&cli_ignore) {
-        check_cli_rule(name)?;
-    }
-    selected.extend(cli_extend.iter().cloned());
-    let ignored: Vec<&str> = rules_table
+    selected.extend(cli_extend.iter().copied());
+    let ignored: Vec<Named> = rules_table
         .ignore
         .iter()
-        .map(|s| s.get_ref().as_str())
-        .chain(cli_ignore.iter().map(String::as_str))
+        .chain(&cli_ignore)
+        .copied()
         .collect();
     // `ignore = ["all"]` ignores every rule not selected by name, as in
     // ruff: a rule named in `select` is more specific than `all`. The
     // command line ranks above the file, so `--ignore all` gives way only
     // to `--select` names.
-    let config_ignores_all = ignored_all(rules_table.ignore.iter().map(|s| s.get_ref()));
-    let cli_ignores_all = ignored_all(cli_ignore.iter());
+    let config_ignores_all = rules_table.ignore.contains(&Named::All);
+    let cli_ignores_all = cli_ignore.contains(&Named::All);
     // Rules named on the command line, by `--select` or `--extend-select`.
-    let cli_names: Vec<&String> = cli_select.iter().flatten().chain(&cli_extend).collect();
+    let cli_names: Vec<Named> = cli_select
+        .iter()
+        .flatten()
+        .chain(&cli_extend)
+        .copied()
+        .collect();
     let mut active = Vec::new();
-    for rule in &registry {
-        let name = rule.meta.name;
-        let explicitly = selected.iter().any(|s| s == name);
-        let by_all = selected.iter().any(|s| s == "all") && rule.meta.default_severity.is_some();
-        let ignored = ignored.contains(&name)
+    for rule in rules::registry() {
+        let named = Named::Rule(rule.id);
+        let explicitly = selected.contains(&named);
+        let by_all = selected.contains(&Named::All) && rule.default_severity.is_some();
+        let ignored = ignored.contains(&named)
             || (config_ignores_all && !explicitly)
-            || (cli_ignores_all && !cli_names.iter().any(|s| *s == name));
+            || (cli_ignores_all && !cli_names.contains(&named));
         if !(explicitly || by_all) || ignored {
             continue;
         }
-        let severity = match rules_table.severity.get(name) {
+        let severity = match rules_table.severity.get(&rule.id) {
             Some(Some(severity)) => *severity,
             Some(None) => continue,
-            None => rule.meta.default_severity.unwrap_or(Severity::Warning),
+            None => rule.default_severity.unwrap_or(Severity::Warning),
         };
-        let options = rules_table.options.get(name);
+        let options = rules_table
+            .options
+            .iter()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, options)| options);
         let built = rule
-            .build(options.map(Spanned::get_ref))
-            .map_err(|message| option_error(text, name, options, &message))?;
-        active.push(ActiveRule {
-            check: built.check,
-            severity,
-            options: built.options,
-        });
+            .build(options.map(Spanned::get_ref), severity)
+            .map_err(|message| option_error(text, rule.id, options, &message))?;
+        active.push(built);
     }
     // Options of rules that are switched off are still validated.
-    for (name, options) in &rules_table.options {
-        if let Some(rule) = registry.iter().find(|r| r.meta.name == name)
-            && let Err(message) = rule.build(Some(options.get_ref()))
-        {
-            return Err(option_error(text, name, Some(options), &message));
+    for (rule, options) in &rules_table.options {
+        if let Err(message) = rule.def().validate(options.get_ref()) {
+            return Err(option_error(text, *rule, Some(options), &message));
         }
     }
 
@@ -411,9 +415,9 @@ fn build(
                     .iter()
                     .map(|name| {
                         if name.get_ref().eq_ignore_ascii_case("all") {
-                            return Ok("all".to_string());
+                            return Ok(Named::All);
                         }
-                        known_rule(name.get_ref(), name.span()).map(|_| name.get_ref().clone())
+                        known_rule(name.get_ref(), name.span()).map(Named::Rule)
                     })
                     .collect::<Result<_, _>>()?,
                 severity: severities(&o.severity)?,
@@ -442,40 +446,39 @@ fn build(
     })
 }
 
-/// `ALL`, `All`, … are `all` (ruff writes `ALL`); rule names are left as
-/// they are.
-fn normalize_all(names: &[String]) -> Vec<String> {
+/// Rule names on the command line, checked; `ALL`, `All`, … are `all`
+/// (ruff writes `ALL`).
+fn cli_rules(names: &[String]) -> Result<Vec<Named>, ConfigError> {
     names
         .iter()
         .map(|name| {
             if name.eq_ignore_ascii_case("all") {
-                "all".to_string()
-            } else {
-                name.clone()
+                return Ok(Named::All);
             }
+            RuleId::from_name(name).map(Named::Rule).ok_or_else(|| {
+                ConfigError::new(format!("unknown rule `{name}` on the command line"))
+                    .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?")))
+            })
         })
         .collect()
-}
-
-fn ignored_all<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
-    names.any(|name| name == "all")
 }
 
 #[derive(Default)]
 struct RulesTable {
     lookup_suffix: Option<String>,
-    select: Option<Vec<Spanned<String>>>,
-    ignore: Vec<Spanned<String>>,
-    severity: BTreeMap<String, Option<Severity>>,
-    options: BTreeMap<String, Spanned<toml::Value>>,
+    select: Option<Vec<Named>>,
+    ignore: Vec<Named>,
+    severity: BTreeMap<RuleId, Option<Severity>>,
+    /// `[rules.<name>]` tables, by rule name.
+    options: Vec<(RuleId, Spanned<toml::Value>)>,
 }
 
 /// The lookup suffix was an option of three rules; it is one setting now.
 /// A config that still sets it per rule is told where it went.
-fn moved_lookup_option(rule: &str, options: &Spanned<toml::Value>) -> Result<(), ConfigError> {
+fn moved_lookup_option(rule: RuleId, options: &Spanned<toml::Value>) -> Result<(), ConfigError> {
     let old = match rule {
-        "status-lookup" => "lookup-suffix",
-        "lookup-table-shape" | "status-fk-restrict" => "suffix",
+        RuleId::StatusLookup => "lookup-suffix",
+        RuleId::LookupTableShape | RuleId::StatusFkRestrict => "suffix",
         _ => return Ok(()),
     };
     match options.get_ref().get(old) {
@@ -492,9 +495,10 @@ fn moved_lookup_option(rule: &str, options: &Spanned<toml::Value>) -> Result<(),
     }
 }
 
-fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {
-    if rules::find(name).is_some() {
-        return Ok(());
+/// The rule named `name`, written at `span`.
+fn known_rule(name: &str, span: Range<usize>) -> Result<RuleId, ConfigError> {
+    if let Some(rule) = RuleId::from_name(name) {
+        return Ok(rule);
     }
     if name == "all" {
         return Err(
@@ -508,22 +512,9 @@ fn known_rule(name: &str, span: Range<usize>) -> Result<(), ConfigError> {
         .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?"))))
 }
 
-fn check_cli_rule(name: &str) -> Result<(), ConfigError> {
-    if name == "all" || rules::find(name).is_some() {
-        return Ok(());
-    }
-    Err(
-        ConfigError::new(format!("unknown rule `{name}` on the command line"))
-            .help(rules::suggest(name).map(|s| format!("did you mean `{s}`?"))),
-    )
-}
-
-/// A list of rule names (`select` also takes `"all"`), checked. Each name
-/// keeps the span of its string in the list, for errors.
-fn rule_list(
-    text: &str,
-    value: &Spanned<toml::Value>,
-) -> Result<Vec<Spanned<String>>, ConfigError> {
+/// A list of rule names (`select` also takes `"all"`), checked; an unknown
+/// name is pointed at by the span of its string in the list.
+fn rule_list(text: &str, value: &Spanned<toml::Value>) -> Result<Vec<Named>, ConfigError> {
     let items = value
         .get_ref()
         .as_array()
@@ -534,13 +525,12 @@ fn rule_list(
             .as_str()
             .ok_or_else(|| ConfigError::at(value.span(), "expected a list of rule names"))?;
         let span = find_in(text, value.span(), &format!("\"{name}\"")).unwrap_or(value.span());
-        let name = if name.eq_ignore_ascii_case("all") {
-            "all"
+        let named = if name.eq_ignore_ascii_case("all") {
+            Named::All
         } else {
-            known_rule(name, span.clone())?;
-            name
+            Named::Rule(known_rule(name, span)?)
         };
-        list.push(Spanned::new(span, name.to_string()));
+        list.push(named);
     }
     Ok(list)
 }
@@ -554,7 +544,7 @@ fn find_in(text: &str, span: Range<usize>, needle: &str) -> Option<Range<usize>>
 fn severity_map(
     text: &str,
     value: &Spanned<toml::Value>,
-) -> Result<BTreeMap<String, Option<Severity>>, ConfigError> {
+) -> Result<BTreeMap<RuleId, Option<Severity>>, ConfigError> {
     let table = value.get_ref().as_table().ok_or_else(|| {
         ConfigError::at(
             value.span(),
@@ -564,28 +554,29 @@ fn severity_map(
     let mut out = BTreeMap::new();
     for (name, level) in table {
         let span = find_key(text, value.span(), name).unwrap_or(value.span());
-        known_rule(name, span.clone())?;
+        let rule = known_rule(name, span.clone())?;
         let level = level.as_str().and_then(parse_level).ok_or_else(|| {
             ConfigError::at(
                 span,
                 format!("`{name}`: expected one of error, warning, info, off"),
             )
         })?;
-        out.insert(name.clone(), level);
+        out.insert(rule, level);
     }
     Ok(out)
 }
 
+/// `[[overrides]]` severities, in the order of the names.
 fn severities(
     map: &BTreeMap<Spanned<String>, Spanned<String>>,
-) -> Result<BTreeMap<String, Option<Severity>>, ConfigError> {
-    let mut out = BTreeMap::new();
+) -> Result<Vec<(RuleId, Option<Severity>)>, ConfigError> {
+    let mut out = Vec::new();
     for (name, level) in map {
-        known_rule(name.get_ref(), name.span())?;
+        let rule = known_rule(name.get_ref(), name.span())?;
         let parsed = parse_level(level.get_ref()).ok_or_else(|| {
             ConfigError::at(level.span(), "expected one of error, warning, info, off")
         })?;
-        out.insert(name.get_ref().clone(), parsed);
+        out.push((rule, parsed));
     }
     Ok(out)
 }
@@ -670,7 +661,7 @@ fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, ConfigError> {
 /// the table's text, else at the table.
 fn option_error(
     text: &str,
-    rule: &str,
+    rule: RuleId,
     options: Option<&Spanned<toml::Value>>,
     message: &str,
 ) -> ConfigError {
@@ -684,9 +675,7 @@ fn option_error(
         .nth(1)
         .filter(|_| message.starts_with("unknown field"))
         .and_then(|key| {
-            let known: Vec<String> = rules::find(rule)
-                .map(|r| r.default_options().keys().cloned().collect())
-                .unwrap_or_default();
+            let known: Vec<String> = rule.def().default_options().keys().cloned().collect();
             crate::suggest::closest(key, known.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
         });
@@ -743,7 +732,8 @@ impl Settings {
             .map(|o| {
                 let mut parts = Vec::new();
                 if !o.ignore.is_empty() {
-                    parts.push(format!("ignore {}", o.ignore.join(", ")));
+                    let names: Vec<String> = o.ignore.iter().map(Named::to_string).collect();
+                    parts.push(format!("ignore {}", names.join(", ")));
                 }
                 for (rule, level) in &o.severity {
                     let level = level.map_or("off", Severity::name);
@@ -754,11 +744,14 @@ impl Settings {
             .collect()
     }
 
-    pub fn severity_of(&self, rule: &str) -> Option<Severity> {
-        self.rules
-            .iter()
-            .find(|r| r.check.meta().name == rule)
-            .map(|r| r.severity)
+    /// The rule as configured, when it runs.
+    pub fn active(&self, rule: RuleId) -> Option<&ActiveRule> {
+        self.rules.iter().find(|r| r.id() == rule)
+    }
+
+    /// The configured severity of `rule`; `None`: it does not run.
+    pub fn severity_of(&self, rule: RuleId) -> Option<Severity> {
+        self.active(rule).map(|r| r.severity)
     }
 
     /// The path relative to the config folder, for glob matching.
@@ -779,19 +772,22 @@ impl Settings {
     /// the cap a rule may put on a finding (`Diagnostic::at_most`), which
     /// no configuration raises.
     pub fn severity_in(
-        rule: &str,
+        rule: RuleId,
         configured: Option<Severity>,
         overrides: &[&Override],
         cap: Option<Severity>,
     ) -> Option<Severity> {
         let mut severity = configured;
         for o in overrides {
-            match o.severity.get(rule) {
-                Some(Some(set)) => severity = Some(*set),
-                Some(None) => severity = None,
+            match o.severity.iter().find(|(r, _)| *r == rule) {
+                Some((_, Some(set))) => severity = Some(*set),
+                Some((_, None)) => severity = None,
                 None => {}
             }
-            if o.ignore.iter().any(|r| r == rule || r == "all") {
+            if o.ignore
+                .iter()
+                .any(|r| *r == Named::Rule(rule) || *r == Named::All)
+            {
                 severity = None;
             }
         }
@@ -843,7 +839,7 @@ mod tests {
     #[test]
     fn defaults_load() {
         let settings = Settings::default_settings();
-        assert!(settings.severity_of("prefer-text").is_some());
+        assert!(settings.severity_of(RuleId::PreferText).is_some());
         assert_eq!(settings.fail_on, FailOn::At(Severity::Error));
     }
 
@@ -871,10 +867,10 @@ mod tests {
     fn severity_and_ignore() {
         let text = "[rules]\nignore = [\"prefer-text\"]\n[rules.severity]\nprefer-timestamptz = \"warning\"\nparse-error = \"off\"\n";
         let settings = parse_text(text).unwrap();
-        assert_eq!(settings.severity_of("prefer-text"), None);
-        assert_eq!(settings.severity_of("parse-error"), None);
+        assert_eq!(settings.severity_of(RuleId::PreferText), None);
+        assert_eq!(settings.severity_of(RuleId::ParseError), None);
         assert_eq!(
-            settings.severity_of("prefer-timestamptz"),
+            settings.severity_of(RuleId::PreferTimestamptz),
             Some(Severity::Warning)
         );
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::model::QualifiedName;
+use crate::rules::RuleId;
 use crate::source::{FileId, Origin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -126,7 +127,7 @@ pub struct Related {
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub file: FileId,
     /// Byte range of the offending tokens.
@@ -219,7 +220,7 @@ impl Fix {
 impl Diagnostic {
     /// A finding at `origin`; the severity is filled in from configuration
     /// when the rule's findings are collected.
-    pub fn new(rule: &'static str, origin: &Origin, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, origin: &Origin, message: impl Into<String>) -> Self {
         let mut message = message.into();
         shorten(&mut message, MAX_TEXT);
         Diagnostic {

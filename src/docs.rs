@@ -14,22 +14,17 @@ fn severity_name(severity: Option<Severity>) -> &'static str {
 
 /// `schema-lint rules`: one line per rule, or JSON.
 pub fn rules_listing(format: ListFormat) -> String {
-    let registry = rules::registry();
     match format {
         ListFormat::Text => {
-            let width = registry
-                .iter()
-                .map(|r| r.meta.name.len())
-                .max()
-                .unwrap_or(0);
+            let width = rules::registry().map(|r| r.name.len()).max().unwrap_or(0);
             let mut out = String::new();
-            for rule in &registry {
+            for rule in rules::registry() {
                 let _ = writeln!(
                     out,
                     "{:width$}  {:7}  {}",
-                    rule.meta.name,
-                    severity_name(rule.meta.default_severity),
-                    rule.meta.summary
+                    rule.name,
+                    severity_name(rule.default_severity),
+                    rule.summary
                 );
             }
             out
@@ -42,12 +37,11 @@ pub fn rules_listing(format: ListFormat) -> String {
                 summary: &'static str,
                 options: toml::Table,
             }
-            let entries: Vec<Entry> = registry
-                .iter()
+            let entries: Vec<Entry> = rules::registry()
                 .map(|r| Entry {
-                    name: r.meta.name,
-                    default_severity: severity_name(r.meta.default_severity),
-                    summary: r.meta.summary,
+                    name: r.name,
+                    default_severity: severity_name(r.default_severity),
+                    summary: r.summary,
                     options: r.default_options(),
                 })
                 .collect();
@@ -61,8 +55,8 @@ pub fn rules_listing(format: ListFormat) -> String {
 /// `schema-lint explain <rule>`: the rule's document, or why there is
 /// none (an unknown name, with the closest one).
 pub fn explain(name: &str) -> Result<&'static str, String> {
-    match rules::find(name) {
-        Some(rule) => Ok(rule.meta.doc),
+    match rules::RuleId::from_name(name) {
+        Some(rule) => Ok(rule.def().doc),
         None => {
             let mut message = format!("unknown rule `{}`", crate::report::visible(name));
             if let Some(suggestion) = rules::suggest(name) {
@@ -76,7 +70,6 @@ pub fn explain(name: &str) -> Result<&'static str, String> {
 
 /// A commented config listing every rule and option at its default.
 pub fn init_text() -> String {
-    let registry = rules::registry();
     let mut out = String::from(
         "# schema-lint configuration: every value below is the default.\n\
          # Each rule is documented by `schema-lint explain <rule>`.\n\n\
@@ -98,26 +91,18 @@ pub fn init_text() -> String {
          # error | warning | info | off\n\
          [rules.severity]\n",
     );
-    let width = registry
-        .iter()
-        .map(|r| r.meta.name.len())
-        .max()
-        .unwrap_or(0);
-    for rule in &registry {
-        let level = format!("\"{}\"", severity_name(rule.meta.default_severity));
-        let _ = writeln!(
-            out,
-            "{:width$} = {:9} # {}",
-            rule.meta.name, level, rule.meta.summary
-        );
+    let width = rules::registry().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in rules::registry() {
+        let level = format!("\"{}\"", severity_name(rule.default_severity));
+        let _ = writeln!(out, "{:width$} = {:9} # {}", rule.name, level, rule.summary);
     }
-    for rule in &registry {
+    for rule in rules::registry() {
         let options = rule.default_options();
         if options.is_empty() {
             continue;
         }
         let mut table = toml::Table::new();
-        table.insert(rule.meta.name.to_string(), toml::Value::Table(options));
+        table.insert(rule.name.to_string(), toml::Value::Table(options));
         let mut wrapper = toml::Table::new();
         wrapper.insert("rules".to_string(), toml::Value::Table(table));
         let _ = write!(out, "\n{}", toml::to_string(&wrapper).unwrap_or_default());

@@ -133,7 +133,7 @@ fn replay_sets(project: &mut Project) -> Vec<Catalog> {
 /// How many of `before` findings `suppress::apply` removed: it also adds
 /// `unused-suppression` findings, which are not counted back.
 fn suppressed_count(before: usize, after: &[Diagnostic]) -> usize {
-    let unused = crate::rules::unused_suppression::META.name;
+    let unused = crate::rules::RuleId::UnusedSuppression;
     before.saturating_sub(after.iter().filter(|d| d.rule != unused).count())
 }
 
@@ -194,7 +194,7 @@ fn check(
             let mut all = Vec::new();
             for active in &settings.rules {
                 let mut reporter = Reporter::new(active, project, overrides);
-                active.check.check(&cx, &mut reporter);
+                active.check(&cx, &mut reporter);
                 all.extend(reporter.into_findings());
             }
             all
@@ -203,18 +203,40 @@ fn check(
     per_set.into_iter().flatten().collect()
 }
 
-/// Migration order (file ids follow it), then position, then rule; exact
+/// Migration order (file ids follow it), then position, then rule name; exact
 /// duplicates (two rules never report the same finding, but one rule may
 /// reach the same place twice) are dropped.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, a.rule, &a.message).cmp(&(
+        (a.file, a.span.start, a.span.end, a.rule.name(), &a.message).cmp(&(
             b.file,
             b.span.start,
             b.span.end,
-            b.rule,
+            b.rule.name(),
             &b.message,
         ))
     });
     diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleId;
+    use crate::source::{FileId, Origin};
+
+    /// Findings at one place are ordered by rule name, not by the order of
+    /// the registry (`unused-suppression` comes before `prefer-text` there).
+    #[test]
+    fn findings_at_one_place_are_ordered_by_rule_name() {
+        let at = Origin::new(FileId(0), 0..1);
+        let mut diagnostics = vec![
+            Diagnostic::new(RuleId::UnusedSuppression, &at, "m"),
+            Diagnostic::new(RuleId::PreferText, &at, "m"),
+        ];
+        assert!(RuleId::UnusedSuppression < RuleId::PreferText);
+        sort(&mut diagnostics);
+        let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.name()).collect();
+        assert_eq!(rules, ["prefer-text", "unused-suppression"]);
+    }
 }

@@ -29,7 +29,7 @@ use std::ops::Range;
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::load::{DIRECTIVE_PREFIX as PREFIX, LoadedFile, Project, Statement};
-use crate::rules::{self, unused_suppression};
+use crate::rules::{self, RuleId};
 use crate::source::{FileId, Origin};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -46,7 +46,9 @@ enum Scope {
 /// One rule named in one suppression comment.
 #[derive(Debug, Clone)]
 struct Entry {
-    rule: String,
+    /// The rule named, resolved when the comment is read; `Err`: the name
+    /// of no rule, as written.
+    rule: Result<RuleId, String>,
     /// The rule's name inside the comment.
     at: Origin,
     scope: Scope,
@@ -86,10 +88,10 @@ pub fn apply(
         None => true,
     });
     for (file, suppressions) in files {
-        let name = unused_suppression::META.name;
+        let rule = RuleId::UnusedSuppression;
         // Decided as for any finding: configuration, then path overrides.
-        let configured = settings.severity_of(name);
-        if let Some(severity) = Settings::severity_in(name, configured, overrides.of(file), None) {
+        let configured = settings.severity_of(rule);
+        if let Some(severity) = Settings::severity_in(rule, configured, overrides.of(file), None) {
             unused(settings, severity, suppressions, diagnostics);
         }
     }
@@ -99,18 +101,20 @@ pub fn apply(
 struct Suppressions {
     entries: Vec<Entry>,
     malformed: Vec<Malformed>,
-    /// Indexes into `entries`, by rule, then by scope.
-    index: HashMap<String, HashMap<Scope, Vec<usize>>>,
+    /// Indexes into `entries`, by rule, then by scope (unknown rule
+    /// names suppress nothing).
+    index: HashMap<RuleId, HashMap<Scope, Vec<usize>>>,
     /// Whether the file's statements are in file order (checked once).
     in_order: bool,
 }
 
 impl Suppressions {
     fn new(file: &LoadedFile, entries: Vec<Entry>, malformed: Vec<Malformed>) -> Self {
-        let mut index: HashMap<String, HashMap<Scope, Vec<usize>>> = HashMap::new();
+        let mut index: HashMap<RuleId, HashMap<Scope, Vec<usize>>> = HashMap::new();
         for (i, entry) in entries.iter().enumerate() {
+            let Ok(rule) = entry.rule else { continue };
             index
-                .entry(entry.rule.clone())
+                .entry(rule)
                 .or_default()
                 .entry(entry.scope.clone())
                 .or_default()
@@ -127,7 +131,7 @@ impl Suppressions {
     /// Whether a finding is suppressed; the entries that suppress it are
     /// marked used (all of them, so none is reported as unused).
     fn suppress(&mut self, file: &LoadedFile, d: &Diagnostic) -> bool {
-        let Some(scopes) = self.index.get(d.rule) else {
+        let Some(scopes) = self.index.get(&d.rule) else {
             return false;
         };
         let line = file.source.line_index(d.span.start);
@@ -195,30 +199,28 @@ fn unused(
     out: &mut Vec<Diagnostic>,
 ) {
     for entry in suppressions.entries.iter().filter(|e| !e.used) {
-        let message = if rules::find(&entry.rule).is_none() {
-            let hint = rules::suggest(&entry.rule)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            format!("`{}` is not a rule{hint}", entry.rule)
-        } else if settings.severity_of(&entry.rule).is_none() {
+        let message = match entry.rule {
+            Err(ref name) => {
+                let hint = rules::suggest(name)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                format!("`{name}` is not a rule{hint}")
+            }
             // The rule is off in this configuration: nothing to say.
-            continue;
-        } else if entry.scope == Scope::Nothing {
-            format!(
-                "`{}` is suppressed here but no statement follows",
-                entry.rule
-            )
-        } else {
-            format!("`{}` is suppressed here but reported nothing", entry.rule)
+            Ok(rule) if settings.severity_of(rule).is_none() => continue,
+            Ok(rule) if entry.scope == Scope::Nothing => {
+                format!("`{rule}` is suppressed here but no statement follows")
+            }
+            Ok(rule) => format!("`{rule}` is suppressed here but reported nothing"),
         };
-        let mut diagnostic = Diagnostic::new(unused_suppression::META.name, &entry.at, message)
+        let mut diagnostic = Diagnostic::new(RuleId::UnusedSuppression, &entry.at, message)
             .help("remove it from the suppression comment");
         diagnostic.severity = severity;
         out.push(diagnostic);
     }
     for problem in suppressions.malformed {
         let mut diagnostic =
-            Diagnostic::new(unused_suppression::META.name, &problem.at, problem.message).help(
+            Diagnostic::new(RuleId::UnusedSuppression, &problem.at, problem.message).help(
                 "write `-- schema-lint: ignore <rule>[, <rule>] -- <reason>` or `ignore-file`",
             );
         diagnostic.severity = severity;
@@ -268,7 +270,7 @@ fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
             found = true;
             let start = range.start + names_at + offset;
             entries.push(Entry {
-                rule: name.to_string(),
+                rule: RuleId::from_name(name).ok_or_else(|| name.to_string()),
                 at: Origin::new(file.id, start..start + name.len()),
                 scope: scope.clone(),
                 used: false,

@@ -50,7 +50,7 @@ fn a_buffer_replaces_the_file_and_the_set_gives_context() {
                     .source
                     .slice(&d.span)
                     .to_string(),
-                d.rule,
+                d.rule.name(),
             )
         })
         .collect();
@@ -84,6 +84,9 @@ fn a_buffer_need_not_exist_on_disk() {
         outcome.input_errors
     );
     assert_eq!(outcome.diagnostics.len(), 1);
-    assert_eq!(outcome.diagnostics[0].rule, "prefer-text");
+    assert_eq!(
+        outcome.diagnostics[0].rule,
+        schema_lint::rules::RuleId::PreferText
+    );
     assert_eq!(outcome.project.sets[0].files.len(), 2);
 }

@@ -26,11 +26,11 @@ fn every_rule_has_a_document_and_every_document_a_rule() {
 #[test]
 fn documents_have_every_section_and_options() {
     for rule in rules::registry() {
-        let doc = rule.meta.doc;
+        let doc = rule.doc;
         assert!(
-            doc.starts_with(&format!("# {}\n", rule.meta.name)),
+            doc.starts_with(&format!("# {}\n", rule.name)),
             "{}: title",
-            rule.meta.name
+            rule.name
         );
         for section in [
             "## What it does",
@@ -39,24 +39,20 @@ fn documents_have_every_section_and_options() {
             "## Use instead",
             "## Options",
         ] {
-            assert!(doc.contains(section), "{}: no `{section}`", rule.meta.name);
+            assert!(doc.contains(section), "{}: no `{section}`", rule.name);
         }
         for option in rule.default_options().keys() {
             assert!(
                 doc.contains(option.as_str()),
                 "{}: option `{option}` undocumented",
-                rule.meta.name
+                rule.name
             );
         }
-        let severity = rule
-            .meta
-            .default_severity
-            .map(|s| s.name())
-            .unwrap_or("off");
+        let severity = rule.default_severity.map(|s| s.name()).unwrap_or("off");
         assert!(
             doc.contains(&format!("Default severity: **{severity}**")),
             "{}: document does not state the default severity {severity}",
-            rule.meta.name
+            rule.name
         );
     }
 }
@@ -68,9 +64,7 @@ fn summary(settings: &Settings) -> String {
     for rule in &settings.rules {
         out.push_str(&format!(
             "{} {} {}\n",
-            rule.check.meta().name,
-            rule.severity,
-            rule.options
+            rule.def.name, rule.severity, rule.options
         ));
     }
     out

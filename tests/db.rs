@@ -46,9 +46,8 @@ fn json(text: &str) -> Value {
 /// Findings of schema rules as `rule object` → how many.
 fn by_object(document: &Value) -> BTreeMap<String, usize> {
     let schema_rules: Vec<&str> = rules::registry()
-        .iter()
-        .filter(|r| r.meta.target == Target::Schema)
-        .map(|r| r.meta.name)
+        .filter(|r| r.target == Target::Schema)
+        .map(|r| r.name)
         .collect();
     let mut out = BTreeMap::new();
     for d in document["diagnostics"].as_array().expect("diagnostics") {

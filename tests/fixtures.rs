@@ -27,6 +27,7 @@ mod common;
 use common::expect::{expectations, sql_files};
 use schema_lint::config::{self, CommandLine};
 use schema_lint::lint::lint;
+use schema_lint::rules::RuleId;
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -155,8 +156,8 @@ fn every_rule_has_firing_and_silent_fixtures() {
             .map(|c| sql_files(c).iter().map(|f| expectations(f).len()).sum())
             .collect();
         // Drift needs a live database to fire: tests/db.rs shows it.
-        let drift = schema_lint::rules::find(rule)
-            .is_some_and(|r| r.meta.target == schema_lint::rules::Target::Drift);
+        let drift = RuleId::from_name(rule)
+            .is_some_and(|r| r.def().target == schema_lint::rules::Target::Drift);
         if !counts.iter().any(|&n| n > 0) && !drift {
             problems.push(format!("{rule}: no fixture expects a finding"));
         }
@@ -165,7 +166,7 @@ fn every_rule_has_firing_and_silent_fixtures() {
         }
     }
     for rule in all.keys() {
-        if schema_lint::rules::find(rule).is_none() {
+        if RuleId::from_name(rule).is_none() {
             problems.push(format!("fixtures/{rule}/ is for no rule"));
         }
     }

@@ -133,10 +133,7 @@ fn fuzz(options: &Options) -> Result<u64, String> {
     }
     let tokens = tokens(&corpus);
     let oracle = Oracle::new(&repository)?;
-    let rules: Vec<&str> = schema_lint::rules::registry()
-        .iter()
-        .map(|r| r.meta.name)
-        .collect();
+    let rules: Vec<&str> = schema_lint::rules::names();
     let work = options.out.join("current");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let work = std::fs::canonicalize(&work).map_err(|e| e.to_string())?;

@@ -9,7 +9,7 @@
 //! run on it unchanged; their findings are then located by the database
 //! object (`Diagnostic::db_object`) instead of a file position.
 //!
-//! Only rules whose `RuleMeta::target` is `Schema` run on a database:
+//! Only rules whose `RuleDef::target` is `Schema` run on a database:
 //! the others judge the migration files themselves.
 
 pub mod catalog;
@@ -262,7 +262,7 @@ pub fn outcome(
     let diagnostics = match settings
         .rules
         .iter()
-        .find(|r| r.check.meta().target == Target::Drift)
+        .find(|r| r.def.target == Target::Drift)
     {
         Some(active) => {
             let text = |origin: &crate::source::Origin| {
@@ -308,11 +308,11 @@ fn lint(project: &Project, live: &Live, settings: &Settings) -> Vec<Diagnostic> 
     let overrides = settings.file_overrides(project);
     let mut all = Vec::new();
     for active in &settings.rules {
-        if active.check.meta().target != Target::Schema {
+        if active.def.target != Target::Schema {
             continue;
         }
         let mut reporter = Reporter::new(active, project, &overrides);
-        active.check.check(&cx, &mut reporter);
+        active.check(&cx, &mut reporter);
         all.extend(reporter.into_findings());
     }
     all
@@ -409,7 +409,11 @@ mod tests {
             ..catalog::Ddl::default()
         };
         let at = |object: Option<ObjectRef>, start: usize| {
-            let mut d = Diagnostic::new("r", &Origin::new(FileId(0), start..start + 1), "m");
+            let mut d = Diagnostic::new(
+                crate::rules::RuleId::PreferText,
+                &Origin::new(FileId(0), start..start + 1),
+                "m",
+            );
             d.object = object;
             object_path(&d, &tables, &ddl)
         };

@@ -21,6 +21,7 @@ use crate::model::names::{quote, quote_list};
 use crate::model::{Catalog, Column, FkAction, ForeignKey, QualifiedName, Table, TypeKind};
 use crate::new::clock::Moment;
 use crate::new::sql::{self, Conventions, Migration};
+use crate::rules::RuleId;
 use crate::rules::support::naming::{expand, index_columns, singular};
 
 use super::FixArgs;
@@ -68,33 +69,40 @@ pub fn run(
         unsafe_fixes: args.unsafe_fixes,
         index_template: text_option(
             settings,
-            "index-naming",
+            RuleId::IndexNaming,
             "template",
             "idx_{table}_{columns}",
         ),
         unique_template: text_option(
             settings,
-            "unique-naming",
+            RuleId::UniqueNaming,
             "template",
             "uq_{table}_{columns}",
         ),
-        on_delete: text_option(settings, "explicit-fk-actions", "fix-on-delete", "restrict"),
-        on_update: text_option(settings, "explicit-fk-actions", "fix-on-update", "cascade"),
+        on_delete: text_option(
+            settings,
+            RuleId::ExplicitFkActions,
+            "fix-on-delete",
+            "restrict",
+        ),
+        on_update: text_option(
+            settings,
+            RuleId::ExplicitFkActions,
+            "fix-on-update",
+            "cascade",
+        ),
         lookups: settings.lookups.clone(),
         trigger_function: text_option(
             settings,
-            "updated-at-trigger",
+            RuleId::UpdatedAtTrigger,
             "function",
             "trigger_set_updated_at",
         )
         .trim()
         .trim_end_matches("()")
         .to_string(),
-        trigger_column: text_option(settings, "updated-at-trigger", "column", "updated_at"),
-        trigger_active: settings
-            .rules
-            .iter()
-            .any(|r| r.check.meta().name == "updated-at-trigger"),
+        trigger_column: text_option(settings, RuleId::UpdatedAtTrigger, "column", "updated_at"),
+        trigger_active: settings.active(RuleId::UpdatedAtTrigger).is_some(),
         timestamps: timestamp_columns(settings),
         consumed: consumed_indexes(project.set_files(set).map(|f| f.source.text.as_str())),
     };
@@ -135,14 +143,14 @@ pub fn run(
     Ok(EXIT_CLEAN)
 }
 
-fn text_option(settings: &Settings, rule: &str, key: &str, default: &str) -> String {
+fn text_option(settings: &Settings, rule: RuleId, key: &str, default: &str) -> String {
     sql::option(settings, rule, key)
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| default.to_string())
 }
 
 fn timestamp_columns(settings: &Settings) -> Vec<String> {
-    sql::option(settings, "timestamp-columns", "columns")
+    sql::option(settings, RuleId::TimestampColumns, "columns")
         .and_then(|v| {
             v.as_array().map(|items| {
                 items
@@ -355,14 +363,16 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
             continue;
         };
         let done = match diagnostic.rule {
-            "bigint-primary-key" => {
+            RuleId::BigintPrimaryKey => {
                 widen_key(&mut planned, catalog, table, diagnostic, &mut retyped)
             }
-            "bigint-foreign-key" => {
+            RuleId::BigintForeignKey => {
                 widen_reference(&mut planned, catalog, table, diagnostic, &mut retyped)
             }
-            "prefer-text" => retype_text(&mut planned, catalog, table, diagnostic, &mut retyped),
-            "prefer-timestamptz" => retype_timestamp(
+            RuleId::PreferText => {
+                retype_text(&mut planned, catalog, table, diagnostic, &mut retyped)
+            }
+            RuleId::PreferTimestamptz => retype_timestamp(
                 &mut planned,
                 catalog,
                 table,
@@ -370,7 +380,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 options,
                 &mut retyped,
             ),
-            "index-naming" | "unique-naming" => rename(
+            RuleId::IndexNaming | RuleId::UniqueNaming => rename(
                 &mut planned,
                 catalog,
                 table,
@@ -378,8 +388,10 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 options,
                 &mut taken,
             ),
-            "foreign-key-index" => add_index(&mut planned, table, diagnostic, options, &mut taken),
-            "explicit-fk-actions" | "status-fk-restrict" => {
+            RuleId::ForeignKeyIndex => {
+                add_index(&mut planned, table, diagnostic, options, &mut taken)
+            }
+            RuleId::ExplicitFkActions | RuleId::StatusFkRestrict => {
                 if !options.unsafe_fixes {
                     planned
                         .left
@@ -388,7 +400,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 }
                 fk_actions(&mut planned, table, diagnostic, options, &mut fk_done)
             }
-            "timestamp-columns" => timestamps(
+            RuleId::TimestampColumns => timestamps(
                 &mut planned,
                 catalog,
                 table,
@@ -396,7 +408,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 &mut retyped,
                 &mut trigger_tables,
             ),
-            "updated-at-trigger" => {
+            RuleId::UpdatedAtTrigger => {
                 let calls = catalog.triggers.on_table(&table.name).iter().any(|t| {
                     t.function
                         .as_ref()
@@ -413,7 +425,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                     true
                 }
             }
-            "status-lookup" => {
+            RuleId::StatusLookup => {
                 status_plan(&mut planned, table, diagnostic, options);
                 false
             }
@@ -658,7 +670,7 @@ fn rename(
     let Some(object) = &diagnostic.object else {
         return false;
     };
-    let unique = diagnostic.rule == "unique-naming";
+    let unique = diagnostic.rule == RuleId::UniqueNaming;
     let template = if unique {
         &options.unique_template
     } else {

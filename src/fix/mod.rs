@@ -24,6 +24,7 @@ use crate::config::{CommandLine, Settings};
 use crate::diagnostic::{Applicability, Edit, ObjectRef};
 use crate::lint::{self, Outcome};
 use crate::load::Buffers;
+use crate::rules::RuleId;
 use crate::source::{FileId, display_path};
 
 /// How many times the set is linted again after fixes were applied.
@@ -149,7 +150,7 @@ pub struct FixResult {
     /// Changed files, in migration order.
     pub files: Vec<FixedFile>,
     /// Findings fixed, per rule.
-    pub fixed: BTreeMap<&'static str, usize>,
+    pub fixed: BTreeMap<RuleId, usize>,
     /// The lint of the fixed text: what is left.
     pub remaining: Outcome,
     /// Remaining findings whose fix is unsafe and was not asked for.
@@ -244,10 +245,10 @@ pub fn in_place(
     let mut buffers = Buffers::new();
     // Each changed file's text as read first (with its byte-order mark).
     let mut originals: BTreeMap<PathBuf, (usize, String, String)> = BTreeMap::new();
-    let mut fixed: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut fixed: BTreeMap<RuleId, usize> = BTreeMap::new();
     // What was fixed: a finding that is still there after its fix (a
     // later migration undoes the edit) is not fixed again.
-    let mut applied: BTreeSet<(&'static str, ObjectRef)> = BTreeSet::new();
+    let mut applied: BTreeSet<(RuleId, ObjectRef)> = BTreeSet::new();
     let mut outcome = lint::lint_with(paths, settings, changes, &buffers);
     for _ in 0..MAX_ROUNDS {
         let count = apply_round(
@@ -313,8 +314,8 @@ fn apply_round(
     unsafe_fixes: bool,
     buffers: &mut Buffers,
     originals: &mut BTreeMap<PathBuf, (usize, String, String)>,
-    fixed: &mut BTreeMap<&'static str, usize>,
-    done: &mut BTreeSet<(&'static str, ObjectRef)>,
+    fixed: &mut BTreeMap<RuleId, usize>,
+    done: &mut BTreeSet<(RuleId, ObjectRef)>,
 ) -> usize {
     let project = &outcome.project;
     let texts: Vec<String> = project

@@ -204,8 +204,12 @@ fn migration_name(text: &str, settings: &Settings) -> Result<(String, String), S
             "`{text}` has no letters or digits to name a migration by; say what it does, e.g. `create_invoices`"
         ));
     }
-    let kebab = sql::option(settings, "migration-filename", "name-case")
-        .is_some_and(|case| case.as_str() == Some("kebab-case"));
+    let kebab = sql::option(
+        settings,
+        crate::rules::RuleId::MigrationFilename,
+        "name-case",
+    )
+    .is_some_and(|case| case.as_str() == Some("kebab-case"));
     let separator = if kebab { "-" } else { "_" };
     Ok((words.join(separator), words.join(" ")))
 }

@@ -6,6 +6,7 @@
 use crate::config::Settings;
 use crate::model::names::quote;
 use crate::model::{Catalog, QualifiedName, Table, TypeKind};
+use crate::rules::RuleId;
 use crate::rules::support::naming::{expand, is_plural_word, plural_of, singular};
 
 /// The conventions the active rules check, from their options (a rule
@@ -27,12 +28,12 @@ pub struct Conventions {
 
 impl Conventions {
     pub fn from_settings(settings: &Settings) -> Conventions {
-        let text = |rule: &str, key: &str, default: &str| -> String {
+        let text = |rule: RuleId, key: &str, default: &str| -> String {
             option(settings, rule, key)
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_else(|| default.to_string())
         };
-        let timestamps = option(settings, "timestamp-columns", "columns")
+        let timestamps = option(settings, RuleId::TimestampColumns, "columns")
             .and_then(|v| {
                 v.as_array().map(|items| {
                     items
@@ -43,14 +44,21 @@ impl Conventions {
             })
             .unwrap_or_else(|| vec!["created_at".to_string(), "updated_at".to_string()]);
         let lookup_suffix = settings.lookups.suffix.clone();
-        let trigger = is_active(settings, "updated-at-trigger").then(|| {
-            let function = text("updated-at-trigger", "function", "trigger_set_updated_at");
+        let trigger = is_active(settings, RuleId::UpdatedAtTrigger).then(|| {
+            let function = text(
+                RuleId::UpdatedAtTrigger,
+                "function",
+                "trigger_set_updated_at",
+            );
             let function = function.trim().trim_end_matches("()").to_string();
-            (function, text("updated-at-trigger", "column", "updated_at"))
+            (
+                function,
+                text(RuleId::UpdatedAtTrigger, "column", "updated_at"),
+            )
         });
         Conventions {
-            index_template: text("index-naming", "template", "idx_{table}_{columns}"),
-            unique_template: text("unique-naming", "template", "uq_{table}_{columns}"),
+            index_template: text(RuleId::IndexNaming, "template", "idx_{table}_{columns}"),
+            unique_template: text(RuleId::UniqueNaming, "template", "uq_{table}_{columns}"),
             lookups: settings.lookups.clone(),
             lookup_suffix,
             timestamps,
@@ -71,15 +79,15 @@ impl Conventions {
 
 /// An option of a rule: as configured when the rule runs, else its
 /// default.
-pub fn option(settings: &Settings, rule: &str, key: &str) -> Option<toml::Value> {
-    if let Some(active) = settings.rules.iter().find(|r| r.check.meta().name == rule) {
-        return active.options.get(key).cloned();
+pub fn option(settings: &Settings, rule: RuleId, key: &str) -> Option<toml::Value> {
+    match settings.active(rule) {
+        Some(active) => active.options.get(key).cloned(),
+        None => rule.def().default_options().get(key).cloned(),
     }
-    crate::rules::find(rule).and_then(|r| r.default_options().get(key).cloned())
 }
 
-fn is_active(settings: &Settings, rule: &str) -> bool {
-    settings.rules.iter().any(|r| r.check.meta().name == rule)
+fn is_active(settings: &Settings, rule: RuleId) -> bool {
+    settings.active(rule).is_some()
 }
 
 /// A migration's SQL: the up statements (each with the comment before

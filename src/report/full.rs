@@ -76,7 +76,7 @@ fn object_report(outcome: &Outcome, d: &Diagnostic, object: &str, view: &View) -
         Severity::Warning => ("⚠", super::severity_color(Severity::Warning)),
         Severity::Info => ("☞", super::severity_color(Severity::Info)),
     };
-    let _ = writeln!(out, "{}\n", super::paint(style, color, d.rule));
+    let _ = writeln!(out, "{}\n", super::paint(style, color, d.rule.name()));
     let _ = writeln!(
         out,
         "  {} {}",
@@ -183,7 +183,7 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Report {
         .collect();
     help.extend(notes);
     let mut miette = MietteDiagnostic::new(visible(&diagnostic.message).into_owned())
-        .with_code(diagnostic.rule)
+        .with_code(diagnostic.rule.name())
         .with_severity(match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

@@ -39,7 +39,7 @@ fn command(outcome: &Outcome, d: &Diagnostic) -> String {
         return format!(
             "::{} title={}::{}",
             kind(d.severity),
-            escape_property(d.rule),
+            escape_property(d.rule.name()),
             escape_data(&format!("{}: {}", visible(&ci_path(outcome, d)), text(d)))
         );
     };
@@ -51,7 +51,7 @@ fn command(outcome: &Outcome, d: &Diagnostic) -> String {
         p.column,
         p.end_line,
         p.end_column,
-        escape_property(d.rule),
+        escape_property(d.rule.name()),
         escape_data(&text(d))
     )
 }

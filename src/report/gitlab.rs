@@ -88,7 +88,7 @@ fn issue<'a>(outcome: &Outcome, d: &'a Diagnostic, fingerprint: String) -> Issue
     Issue {
         kind: "issue",
         categories: ["Style"],
-        check_name: d.rule,
+        check_name: d.rule.name(),
         description: &d.message,
         content: d.help.as_deref().map(|body| Content { body }),
         fingerprint,

@@ -91,7 +91,7 @@ pub fn render(outcome: &Outcome) -> String {
                 let source = &outcome.project.file(d.file).source;
                 JsonDiagnostic {
                     path: path(outcome, d),
-                    rule: d.rule,
+                    rule: d.rule.name(),
                     severity: d.severity,
                     message: &d.message,
                     help: d.help.as_deref(),

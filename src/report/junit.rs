@@ -84,7 +84,7 @@ fn failure(out: &mut String, outcome: &Outcome, d: &Diagnostic) {
     let _ = writeln!(
         out,
         r#"      <failure type="{}" message="{}">{}</failure>"#,
-        escape(d.rule),
+        escape(d.rule.name()),
         escape(&d.message),
         escape_text(&body)
     );

@@ -82,7 +82,7 @@ pub fn render_within(outcome: &Outcome, hidden: &Hidden, limit: usize, links: &L
 /// name: `[`prefer-text`][prefer-text]`), so a long report does not repeat
 /// the address with every finding.
 fn definitions(counts: &[statistics::RuleCount]) -> String {
-    let mut rules: Vec<&str> = counts.iter().map(|c| c.rule).collect();
+    let mut rules: Vec<&str> = counts.iter().map(|c| c.rule.name()).collect();
     rules.sort_unstable();
     rules.dedup();
     let mut out = String::new();

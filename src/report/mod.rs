@@ -415,7 +415,7 @@ fn identity(path: &str, diagnostic: &Diagnostic) -> Vec<u8> {
     let mut bytes = Vec::new();
     push_field(&mut bytes, Some("schema-lint-fingerprint/v1"));
     push_field(&mut bytes, Some(path));
-    push_field(&mut bytes, Some(diagnostic.rule));
+    push_field(&mut bytes, Some(diagnostic.rule.name()));
     match &diagnostic.object {
         Some(object) => {
             push_field(&mut bytes, Some("object"));

@@ -105,8 +105,8 @@ fn diagnostic<'a>(outcome: &Outcome, d: &'a Diagnostic) -> RdDiagnostic<'a> {
         },
         severity: severity(d.severity),
         code: Code {
-            value: d.rule,
-            url: Some(rule_url(d.rule)),
+            value: d.rule.name(),
+            url: Some(rule_url(d.rule.name())),
         },
     }
 }

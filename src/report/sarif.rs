@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{Position, ci_display, ci_path, fingerprints, message_with_help, position, rule_url};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
-use crate::rules::{self, RuleMeta};
+use crate::rules::{self, RuleDef, RuleId};
 use crate::source::display_path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -173,22 +173,18 @@ impl From<Position> for Region {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    let registry = rules::registry();
-    let metas: Vec<&'static RuleMeta> = registry.iter().map(|r| r.meta).collect();
     let fingerprints = fingerprints(outcome);
     let results = outcome
         .diagnostics
         .iter()
         .zip(fingerprints)
-        .map(|(d, fingerprint)| result(outcome, &metas, d, fingerprint))
+        .map(|(d, fingerprint)| result(outcome, d, fingerprint))
         .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
         runs: [Run {
-            tool: Tool {
-                driver: driver(&metas),
-            },
+            tool: Tool { driver: driver() },
             invocations: [invocation(outcome)],
             column_kind: "unicodeCodePoints",
             results,
@@ -199,35 +195,36 @@ pub fn render(outcome: &Outcome) -> String {
     text
 }
 
-fn driver(metas: &[&'static RuleMeta]) -> Driver {
+/// The tool, with every rule in registry order (a result's `ruleIndex`).
+fn driver() -> Driver {
     Driver {
         name: "schema-lint",
         version: env!("CARGO_PKG_VERSION"),
         information_uri: super::HOMEPAGE,
-        rules: metas.iter().map(|meta| descriptor(meta)).collect(),
+        rules: rules::registry().map(descriptor).collect(),
     }
 }
 
 /// A rule as SARIF describes it. The default configuration is the rule's
 /// built-in one; a result's own `level` carries what the project configured.
-fn descriptor(meta: &'static RuleMeta) -> Descriptor {
+fn descriptor(rule: &'static RuleDef) -> Descriptor {
     Descriptor {
-        id: meta.name,
+        id: rule.name,
         short_description: Text {
-            text: meta.summary.to_string(),
+            text: rule.summary.to_string(),
         },
         full_description: Text {
-            text: what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string()),
+            text: what_it_does(rule.doc).unwrap_or_else(|| rule.summary.to_string()),
         },
-        help_uri: rule_url(meta.name),
+        help_uri: rule_url(rule.name),
         // The document is Markdown written to read well as plain text too.
         help: Help {
-            text: meta.doc,
-            markdown: meta.doc,
+            text: rule.doc,
+            markdown: rule.doc,
         },
         default_configuration: Configuration {
-            enabled: meta.default_severity.is_some(),
-            level: meta.default_severity.map_or("none", level),
+            enabled: rule.default_severity.is_some(),
+            level: rule.default_severity.map_or("none", level),
         },
     }
 }
@@ -269,12 +266,7 @@ fn invocation(outcome: &Outcome) -> Invocation {
     }
 }
 
-fn result(
-    outcome: &Outcome,
-    metas: &[&'static RuleMeta],
-    d: &Diagnostic,
-    fingerprint: String,
-) -> SarifResult {
+fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: String) -> SarifResult {
     let related = d.related.iter().enumerate().map(|(i, related)| {
         let source = &outcome.project.file(related.origin.file).source;
         let mut location = location(
@@ -286,8 +278,8 @@ fn result(
         location
     });
     SarifResult {
-        rule_id: d.rule,
-        rule_index: metas.iter().position(|meta| meta.name == d.rule),
+        rule_id: d.rule.name(),
+        rule_index: RuleId::ALL.iter().position(|&rule| rule == d.rule),
         level: level(d.severity),
         message: Text {
             text: message_with_help(d),
@@ -390,15 +382,13 @@ mod tests {
 
     #[test]
     fn every_registered_rule_is_described() {
-        let registry = rules::registry();
-        let metas: Vec<&'static RuleMeta> = registry.iter().map(|r| r.meta).collect();
-        let driver = driver(&metas);
-        assert_eq!(driver.rules.len(), metas.len());
-        for (descriptor, meta) in driver.rules.iter().zip(&metas) {
-            assert_eq!(descriptor.id, meta.name);
+        let driver = driver();
+        assert_eq!(driver.rules.len(), RuleId::ALL.len());
+        for (descriptor, rule) in driver.rules.iter().zip(rules::registry()) {
+            assert_eq!(descriptor.id, rule.name);
             assert_eq!(
                 descriptor.default_configuration.enabled,
-                meta.default_severity.is_some()
+                rule.default_severity.is_some()
             );
         }
     }

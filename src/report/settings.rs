@@ -55,7 +55,7 @@ fn rules(settings: &Settings) -> String {
     let width = settings
         .rules
         .iter()
-        .map(|r| r.check.meta().name.len())
+        .map(|r| r.def.name.len())
         .max()
         .unwrap_or(0);
     let _ = writeln!(out, "rules ({} on):", settings.rules.len());
@@ -67,16 +67,15 @@ fn rules(settings: &Settings) -> String {
             .collect();
         let line = format!(
             "  {:<width$}  {:<7}  {}",
-            rule.check.meta().name,
+            rule.def.name,
             rule.severity.name(),
             options.join(", ")
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let off: Vec<&str> = crate::rules::registry()
-        .iter()
-        .map(|r| r.meta.name)
-        .filter(|name| settings.severity_of(name).is_none())
+        .filter(|r| settings.severity_of(r.id).is_none())
+        .map(|r| r.name)
         .collect();
     let _ = writeln!(out, "off: {}", list(off.iter().map(|s| s.to_string())));
     out

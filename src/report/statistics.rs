@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Style, View, paint, severity_color, summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
+use crate::rules::RuleId;
 
 /// More findings than this end `full` with the per-rule table: below it the
 /// findings are read one by one anyway.
@@ -20,7 +21,7 @@ pub const HANDFUL: usize = 5;
 /// or unsafe), shown as ruff's `[*]` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleCount {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub count: usize,
     pub fixable: usize,
@@ -29,7 +30,7 @@ pub struct RuleCount {
 /// Counts per rule and severity: most findings first, then the more severe,
 /// then by rule name, so the order never depends on the input's order.
 pub fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
-    let mut map: std::collections::BTreeMap<(&'static str, Severity), (usize, usize)> =
+    let mut map: std::collections::BTreeMap<(RuleId, Severity), (usize, usize)> =
         Default::default();
     for d in diagnostics {
         let entry = map.entry((d.rule, d.severity)).or_insert((0, 0));
@@ -45,25 +46,24 @@ pub fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
             fixable,
         })
         .collect();
-    counts.sort_by(|a, b| (b.count, b.severity, a.rule).cmp(&(a.count, a.severity, b.rule)));
+    counts.sort_by(|a, b| {
+        (b.count, b.severity, a.rule.name()).cmp(&(a.count, a.severity, b.rule.name()))
+    });
     counts
 }
 
 /// One line per rule: count, severity, rule, summary; columns aligned.
 pub fn table(counts: &[RuleCount], style: Style) -> String {
-    let registry = crate::rules::registry();
-    let summary_of = |rule: &str| {
-        registry
-            .iter()
-            .find(|r| r.meta.name == rule)
-            .map_or("", |r| r.meta.summary)
-    };
     let count_width = counts
         .iter()
         .map(|c| c.count.to_string().len())
         .max()
         .unwrap_or(1);
-    let rule_width = counts.iter().map(|c| c.rule.len()).max().unwrap_or(0);
+    let rule_width = counts
+        .iter()
+        .map(|c| c.rule.name().len())
+        .max()
+        .unwrap_or(0);
     // ruff's `[*]`: some findings of the rule have a fix. The column is
     // there only when a finding does.
     let any_fixable = counts.iter().any(|c| c.fixable > 0);
@@ -82,8 +82,8 @@ pub fn table(counts: &[RuleCount], style: Style) -> String {
             "{:>count_width$}  {}  {marker}{:<rule_width$}  {}",
             c.count,
             paint(style, severity_color(c.severity), &severity),
-            c.rule,
-            summary_of(c.rule),
+            c.rule.name(),
+            c.rule.def().summary,
         );
     }
     out
@@ -117,15 +117,11 @@ struct JsonCount {
 /// `--statistics --format json`: `{"version": 1, "statistics": [{"rule",
 /// "severity", "count", "summary"}]}`, in the order of the text table.
 pub fn render_json(outcome: &Outcome) -> String {
-    let registry = crate::rules::registry();
     let statistics = counts(&outcome.diagnostics)
         .into_iter()
         .map(|c| JsonCount {
-            summary: registry
-                .iter()
-                .find(|r| r.meta.name == c.rule)
-                .map_or("", |r| r.meta.summary),
-            rule: c.rule,
+            summary: c.rule.def().summary,
+            rule: c.rule.name(),
             severity: c.severity,
             count: c.count,
             fixable: c.fixable,

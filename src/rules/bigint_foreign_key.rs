@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::{Catalog, Column, ForeignKey, Table, TypeKind};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -21,19 +21,21 @@ pub struct BigintForeignKey {
     allow: Vec<TypeKind>,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::BigintForeignKey,
     name: "bigint-foreign-key",
     default_severity: Some(Severity::Error),
     summary: "foreign-key columns are BIGINT and have the referenced column's type",
     doc: include_str!("../../rules/bigint-foreign-key.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for BigintForeignKey {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -50,7 +52,7 @@ impl Rule for BigintForeignKey {
                         let written = cx.text(&column.type_origin);
                         out.push(
                             Diagnostic::new(
-                                META.name,
+                                DEF.id,
                                 &column.type_origin,
                                 format!("foreign key column `{}.{}` is `{written}`{problem}", table.name, column.name),
                             )

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::TypeKind;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -20,19 +20,21 @@ pub struct BigintPrimaryKey {
     allow: Vec<TypeKind>,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::BigintPrimaryKey,
     name: "bigint-primary-key",
     default_severity: Some(Severity::Error),
     summary: "primary-key columns are BIGSERIAL / BIGINT / BIGINT identity",
     doc: include_str!("../../rules/bigint-primary-key.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for BigintPrimaryKey {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -93,7 +95,7 @@ impl Rule for BigintPrimaryKey {
                 }
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &column.type_origin,
                         format!(
                             "primary key `{}.{}` is `{written}`{fed_by}; use BIGSERIAL or BIGINT",
@@ -123,7 +125,7 @@ fn short_sequence(
     sequence: &crate::model::Sequence,
 ) -> Diagnostic {
     Diagnostic::new(
-        META.name,
+        DEF.id,
         &sequence.type_origin,
         format!(
             "primary key `{}.{}` is bigint, but its sequence `{}` is `{}`",

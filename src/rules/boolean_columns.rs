@@ -9,7 +9,7 @@ use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
 use crate::rules::support::naming::matches_pattern;
 use crate::rules::support::text::join_and;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -50,19 +50,21 @@ pub struct BooleanColumns {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::BooleanColumns,
     name: "boolean-columns",
     default_severity: Some(Severity::Warning),
     summary: "flag-like columns (`is_*`, `has_*`, `can_*`, …) are `BOOLEAN NOT NULL DEFAULT …`, not integers or text",
     doc: include_str!("../../rules/boolean-columns.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for BooleanColumns {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -118,7 +120,7 @@ fn wrong_type(cx: &Context<'_>, table: &Table, column: &Column) -> Diagnostic {
         format!("{c} = B'1'")
     };
     Diagnostic::new(
-        META.name,
+        DEF.id,
         &column.type_origin,
         format!(
             "flag `{}.{}` is stored as `{written}`; use BOOLEAN",
@@ -166,7 +168,7 @@ fn nullable_or_no_default(table: &Table, column: &Column) -> Option<Diagnostic> 
     };
     Some(
         Diagnostic::new(
-            META.name,
+            DEF.id,
             &column.definition,
             format!(
                 "flag `{}.{}` {}",

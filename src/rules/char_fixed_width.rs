@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{CharLength, Column, TypeKind};
 use crate::rules::support::naming::matches_pattern;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -45,19 +45,21 @@ pub struct CharFixedWidth {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::CharFixedWidth,
     name: "char-fixed-width",
     default_severity: Some(Severity::Warning),
     summary: "`CHAR(n)` outside the configured fixed-width allowlist",
     doc: include_str!("../../rules/char-fixed-width.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for CharFixedWidth {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -98,7 +100,7 @@ impl Rule for CharFixedWidth {
             };
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &column.type_origin,
                     format!(
                         "column `{}.{}` is `{written}`, {what}",

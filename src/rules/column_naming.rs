@@ -4,23 +4,25 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::{needs_quotes, quote};
 use crate::rules::Reporter;
 use crate::rules::support::naming::{is_snake_case, to_snake_case};
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 
 pub struct ColumnNaming;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::ColumnNaming,
     name: "column-naming",
     default_severity: Some(Severity::Warning),
     summary: "column names are snake_case",
     doc: include_str!("../../rules/column-naming.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for ColumnNaming {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -44,7 +46,7 @@ impl Rule for ColumnNaming {
             };
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &column.name_origin,
                     format!("column `{}.{}` is not snake_case", table.name, column.name),
                 )

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::ForeignKey;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -32,19 +32,21 @@ pub struct ExplicitFkActions {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::ExplicitFkActions,
     name: "explicit-fk-actions",
     default_severity: Some(Severity::Error),
     summary: "every foreign key spells out both ON DELETE and ON UPDATE",
     doc: include_str!("../../rules/explicit-fk-actions.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for ExplicitFkActions {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -62,7 +64,7 @@ impl Rule for ExplicitFkActions {
                 };
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &fk.clause,
                         format!(
                             "foreign key `{}` ({}) → `{}` has no {missing}",

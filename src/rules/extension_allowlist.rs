@@ -5,7 +5,7 @@ use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -27,19 +27,21 @@ pub struct ExtensionAllowlist {
     options: Options,
 }
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::ExtensionAllowlist,
     name: "extension-allowlist",
     default_severity: Some(Severity::Error),
     summary: "`CREATE EXTENSION` only for allowlisted extensions (default: `vector`)",
     doc: include_str!("../../rules/extension-allowlist.md"),
     target: crate::rules::Target::Migrations,
+    judges_down_migrations: false,
 };
 
 impl Rule for ExtensionAllowlist {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -63,7 +65,7 @@ impl Rule for ExtensionAllowlist {
             };
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     origin,
                     format!("extension `{name}` is not in the allowlist ({allowed})"),
                 )

@@ -8,23 +8,25 @@ use crate::fix::edits;
 use crate::model::names::{quote, quote_list};
 use crate::model::{Catalog, ForeignKey, Index, IndexMethod, Predicate, Table};
 use crate::rules::support::naming::expand;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 
 pub struct ForeignKeyIndex;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::ForeignKeyIndex,
     name: "foreign-key-index",
     default_severity: Some(Severity::Error),
     summary: "every foreign key's columns are the leading columns of an index (PK and UNIQUE count)",
     doc: include_str!("../../rules/foreign-key-index.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for ForeignKeyIndex {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -47,7 +49,7 @@ impl Rule for ForeignKeyIndex {
                 );
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &fk.columns_origin,
                         format!(
                             "foreign key `{}` ({columns}) → `{}` has no index on ({columns})",

@@ -5,23 +5,25 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, ForeignKey, Table};
 use crate::rules::Reporter;
 use crate::rules::support::naming::{cut_identifier, singular, to_snake_case, words};
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 
 pub struct ForeignKeyNaming;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::ForeignKeyNaming,
     name: "foreign-key-naming",
     default_severity: Some(Severity::Warning),
     summary: "an FK column is named `…{referenced_table_singular}_id` (a prefix such as `parent_` is fine)",
     doc: include_str!("../../rules/foreign-key-naming.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for ForeignKeyNaming {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -134,7 +136,7 @@ fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic>
     };
     Some(
         Diagnostic::new(
-            META.name,
+            DEF.id,
             origin,
             format!(
                 "foreign key column `{}.{}` references `{}` but is not named `…{plain}`",

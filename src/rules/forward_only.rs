@@ -10,33 +10,31 @@
 use crate::diagnostic::Diagnostic;
 use crate::load::{Direction, LoadedFile};
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId, file_origin};
 use crate::source::Origin;
 
 pub struct ForwardOnly;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::ForwardOnly,
     name: "forward-only",
     default_severity: None,
     summary: "down migrations exist where the project has chosen forward-only",
     doc: include_str!("../../rules/forward-only.md"),
     target: crate::rules::Target::Migrations,
+    // Its findings are about down migrations.
+    judges_down_migrations: true,
 };
 
 impl Rule for ForwardOnly {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
         ForwardOnly
-    }
-
-    /// Its findings are about down migrations.
-    fn judges_down_migrations() -> bool {
-        true
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
@@ -45,7 +43,7 @@ impl Rule for ForwardOnly {
                 if !file.statements.is_empty() {
                     out.push(
                         Diagnostic::new(
-                            META.name,
+                            DEF.id,
                             &file_origin(file),
                             "down migration: this project migrates forward only",
                         )
@@ -57,7 +55,7 @@ impl Rule for ForwardOnly {
             for origin in down_sections(file) {
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &origin,
                         "down section: this project migrates forward only",
                     )

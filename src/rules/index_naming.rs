@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Fix, Severity};
 use crate::fix::edits;
 use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -27,19 +27,21 @@ pub struct IndexNaming {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::IndexNaming,
     name: "index-naming",
     default_severity: Some(Severity::Error),
     summary: "non-unique index names follow `idx_{table}_{columns}`; unnamed indexes are flagged",
     doc: include_str!("../../rules/index-naming.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for IndexNaming {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -50,7 +52,7 @@ impl Rule for IndexNaming {
         for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
             let columns = index_columns(index);
             let expected = self.options.template.expand(&index.table.name, &columns);
-            if let Some(diagnostic) = index_name_finding(index, &expected, META.name, "index") {
+            if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "index") {
                 let fix = edits::rename_index(cx, index, &expected)
                     .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]));
                 out.push(diagnostic.fix(fix));

@@ -5,18 +5,20 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Catalog, Table, TypeKind};
 use crate::rules::Reporter;
 use crate::rules::support::text::join_and;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 use crate::rules::NoOptions as Options;
 
 pub struct LookupTableShape;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::LookupTableShape,
     name: "lookup-table-shape",
     default_severity: Some(Severity::Error),
     summary: "a `*_statuses` table has `id` BIGSERIAL PK, `name TEXT NOT NULL UNIQUE`, `description`, timestamps",
     doc: include_str!("../../rules/lookup-table-shape.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 /// The timestamp columns a lookup table must have (their exact type is
@@ -26,8 +28,8 @@ const TIMESTAMPS: [&str; 2] = ["created_at", "updated_at"];
 impl Rule for LookupTableShape {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: Options) -> Self {
@@ -54,7 +56,7 @@ impl Rule for LookupTableShape {
                 (true, false) => format!("lookup table `{}`: {}", table.name, wrong.join("; ")),
             };
             out.push(
-                Diagnostic::new(META.name, &table.name_origin, message)
+                Diagnostic::new(DEF.id, &table.name_origin, message)
                     .help(format!(
                         "every lookup table has one shape, so code and admin screens treat them alike: `CREATE TABLE {} (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`",
                         table.name.sql()

@@ -24,7 +24,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::layout::Shape;
 use crate::discover::{Layout, Role, Version};
 use crate::load::LoadedFile;
-use crate::rules::{Context, Rule, RuleMeta, file_origin};
+use crate::rules::{Context, Rule, RuleDef, RuleId, file_origin};
 use crate::source::FileId;
 
 /// How the name part of a migration (after the version) must be written.
@@ -71,28 +71,26 @@ pub struct MigrationFilename {
     options: Options,
 }
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::MigrationFilename,
     name: "migration-filename",
     default_severity: Some(Severity::Error),
     summary: "file names follow the layout's convention (sqlx: `{YYYYMMDDHHMMSS}_{snake_case}.sql`); versions are unique and strictly increasing",
     doc: include_str!("../../rules/migration-filename.md"),
     target: crate::rules::Target::Migrations,
+    // Down files have names to judge too.
+    judges_down_migrations: true,
 };
 
 impl Rule for MigrationFilename {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
         MigrationFilename { options }
-    }
-
-    /// Down files have names to judge too.
-    fn judges_down_migrations() -> bool {
-        true
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
@@ -116,8 +114,7 @@ impl Rule for MigrationFilename {
             }
             for problem in self.judge_name(layout, file) {
                 out.push(
-                    Diagnostic::new(META.name, &file_origin(file), problem.message)
-                        .help(problem.help),
+                    Diagnostic::new(DEF.id, &file_origin(file), problem.message).help(problem.help),
                 );
             }
         }
@@ -578,7 +575,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
                         "a down migration undoes the up migration of the same version; rename it to match its up migration, or delete it",
                     )
                 };
-                out.push(Diagnostic::new(META.name, &file_origin(entry.file), message).help(help));
+                out.push(Diagnostic::new(DEF.id, &file_origin(entry.file), message).help(help));
             }
             Role::Up if require_down && !has_down && needs_down(layout, entry.file) => {
                 let help = if is_folder_layout(layout) {
@@ -593,7 +590,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
                 };
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &file_origin(entry.file),
                         format!("migration `{name}` has no down migration"),
                     )
@@ -674,7 +671,7 @@ pub fn version_findings(
                 names.push(format!("{} more", others.len() - 2));
             }
             let mut diagnostic = Diagnostic::new(
-                META.name,
+                DEF.id,
                 &file_origin(entry.file),
                 format!(
                     "version `{}` is also the version of {}",
@@ -702,7 +699,7 @@ pub fn version_findings(
             if entry.version < newest.version && !entry.version.same_number(newest.version) {
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &file_origin(entry.file),
                         format!(
                             "new migration `{}` has version `{}`, older than the existing migration `{}` (`{}`)",

@@ -8,41 +8,38 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::Role;
 use crate::load::LoadedFile;
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta, file_origin};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId, file_origin};
 use crate::source::Origin;
 
 pub struct MigrationLayout;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::MigrationLayout,
     name: "migration-layout",
     default_severity: Some(Severity::Warning),
     summary: "the migration plan is uncertain or inconsistent: a guessed layout, a file the tool does not apply, an unknown annotation, an empty migration",
     doc: include_str!("../../rules/migration-layout.md"),
     target: crate::rules::Target::Migrations,
+    // A plan note may be about a down file (a sqitch `revert/` script
+    // the plan does not name).
+    judges_down_migrations: true,
 };
 
 impl Rule for MigrationLayout {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
         MigrationLayout
     }
 
-    /// A plan note may be about a down file (a sqitch `revert/` script
-    /// the plan does not name).
-    fn judges_down_migrations() -> bool {
-        true
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for note in &cx.set.notes {
             out.push(
-                Diagnostic::new(META.name, &note.origin, note.message.clone())
-                    .help(note.help.clone()),
+                Diagnostic::new(DEF.id, &note.origin, note.message.clone()).help(note.help.clone()),
             );
         }
         for file in cx.files() {
@@ -50,7 +47,7 @@ impl Rule for MigrationLayout {
             if file.migration.name.role != Role::Down && file.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &file_origin(file),
                         "empty migration: it has no statement to apply",
                     )
@@ -94,7 +91,7 @@ fn unknown_markers(file: &LoadedFile, out: &mut Reporter<'_>) {
         };
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 &origin,
                 format!(
                     "`-- {}` is not a {} annotation",

@@ -5,8 +5,17 @@
 //! Its documentation is `rules/<name>.md`, embedded at build time; its
 //! options are a serde struct read from `[rules.<name>]` in the config.
 //!
-//! Adding a rule: write `src/rules/<name>.rs`, add it to `registry()` below,
-//! write `rules/<name>.md` and `fixtures/<name>/`.
+//! A rule is written as a `Rule` (typed options, `new`, `check`) and
+//! described by its `RuleDef` (`Rule::def`); its identity is a `RuleId`.
+//! Configuration turns a `RuleDef` into an `ActiveRule`, which runs it.
+//! Rule names are resolved to ids where they are read (config, command
+//! line, inline comments, baselines); past that, only ids.
+//!
+//! Adding a rule: write `src/rules/<name>.rs` (a `Rule` whose `def()` is
+//! its `static DEF: RuleDef`, findings `Diagnostic::new(DEF.id, …)`), add
+//! its `mod` line and its line to the `rules!` table below (which makes
+//! its `RuleId` variant and registry entry), write `rules/<name>.md` and
+//! `fixtures/<name>/`.
 
 mod bigint_foreign_key;
 mod bigint_primary_key;
@@ -41,8 +50,10 @@ mod unsupported_statement;
 pub mod unused_suppression;
 mod updated_at_trigger;
 
-use serde::Serialize;
+use std::fmt;
+
 use serde::de::DeserializeOwned;
+use serde::{Deserialize as _, Serialize};
 
 pub use reporter::Reporter;
 
@@ -50,21 +61,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::model::{Catalog, Column, Table};
 use crate::source::Origin;
-
-/// What every rule declares about itself.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// The stable kebab-case name used in config, inline comments and output.
-    pub name: &'static str,
-    /// `None`: off unless selected.
-    pub default_severity: Option<Severity>,
-    /// One line for `schema-lint rules`.
-    pub summary: &'static str,
-    /// `rules/<name>.md`.
-    pub doc: &'static str,
-    /// What the rule judges, and so where it runs.
-    pub target: Target,
-}
 
 /// What a rule judges. `schema-lint db` runs the `Schema` rules on the
 /// model read from a live database; `Migrations` rules read the files
@@ -116,7 +112,7 @@ impl<'a> Context<'a> {
 /// the same, for the finding's fix.
 pub fn columns_of_kind(
     cx: &Context<'_>,
-    rule: &'static str,
+    rule: RuleId,
     kind: &crate::model::TypeKind,
     message: impl Fn(&Table, &Column, &str) -> String,
     help: &str,
@@ -142,25 +138,190 @@ pub fn columns_of_kind(
     }
 }
 
-/// A rule with typed options.
-pub trait Rule: Send + Sync + Sized + 'static {
-    /// `[rules.<name>]` options; `NoOptions` for rules without any.
-    type Options: DeserializeOwned + Serialize + Default;
+/// The rules, in the order of the rule table in the documentation:
+/// `RuleId` variant, then the rule's type. The one list of rules: it makes
+/// `RuleId` and the registry.
+macro_rules! rules {
+    ($($variant:ident => $module:ident::$rule:ident,)*) => {
+        /// A rule's identity. Its name (`RuleId::name`) is what config,
+        /// inline comments, baselines and every output format write: it is
+        /// resolved to the id once, where it is read. Ordered as the
+        /// registry (`RuleId::ALL`), not by name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $($variant,)*
+        }
 
-    fn meta() -> &'static RuleMeta;
+        impl RuleId {
+            /// Every rule, in registry order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
 
-    fn new(options: Self::Options) -> Self;
+            /// The rule's description.
+            pub fn def(self) -> &'static RuleDef {
+                match self {
+                    $(RuleId::$variant => <$module::$rule as Rule>::def(),)*
+                }
+            }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
+            /// The rule built from its options, and the options it ends up
+            /// with (defaults filled in).
+            fn build(
+                self,
+                options: Option<&toml::Value>,
+            ) -> Result<(Box<dyn Check>, toml::Table), String> {
+                match self {
+                    $(RuleId::$variant => build::<$module::$rule>(options),)*
+                }
+            }
+        }
+    };
+}
 
+rules! {
+    ParseError => parse_error::ParseError,
+    UnsupportedStatement => unsupported_statement::UnsupportedStatement,
+    UnusedSuppression => unused_suppression::UnusedSuppression,
+    BigintPrimaryKey => bigint_primary_key::BigintPrimaryKey,
+    BigintForeignKey => bigint_foreign_key::BigintForeignKey,
+    PreferText => prefer_text::PreferText,
+    PreferTimestamptz => prefer_timestamptz::PreferTimestamptz,
+    ForeignKeyIndex => foreign_key_index::ForeignKeyIndex,
+    ExplicitFkActions => explicit_fk_actions::ExplicitFkActions,
+    StatusLookup => status_lookup::StatusLookup,
+    IndexNaming => index_naming::IndexNaming,
+    UniqueNaming => unique_naming::UniqueNaming,
+    TimestampColumns => timestamp_columns::TimestampColumns,
+    UpdatedAtTrigger => updated_at_trigger::UpdatedAtTrigger,
+    PrimaryKeyId => primary_key_id::PrimaryKeyId,
+    ForeignKeyNaming => foreign_key_naming::ForeignKeyNaming,
+    TableNaming => table_naming::TableNaming,
+    ColumnNaming => column_naming::ColumnNaming,
+    BooleanColumns => boolean_columns::BooleanColumns,
+    CharFixedWidth => char_fixed_width::CharFixedWidth,
+    LookupTableShape => lookup_table_shape::LookupTableShape,
+    StatusFkRestrict => status_fk_restrict::StatusFkRestrict,
+    MigrationFilename => migration_filename::MigrationFilename,
+    MigrationLayout => migration_layout::MigrationLayout,
+    ForwardOnly => forward_only::ForwardOnly,
+    TableComments => table_comments::TableComments,
+    ExtensionAllowlist => extension_allowlist::ExtensionAllowlist,
+    NoSelectStar => no_select_star::NoSelectStar,
+    RepeatingColumns => repeating_columns::RepeatingColumns,
+    SchemaDrift => schema_drift::SchemaDrift,
+}
+
+impl RuleId {
+    /// The stable kebab-case name: `prefer-text`.
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The rule of that exact name.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|id| id.name() == name)
+    }
+}
+
+/// The name; padded as a `str` is (`{:<20}`).
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// What a rule is, whatever its configuration: each rule declares one
+/// (`Rule::def`).
+#[derive(Debug)]
+pub struct RuleDef {
+    pub id: RuleId,
+    /// The stable kebab-case name used in config, inline comments and output.
+    pub name: &'static str,
+    /// `None`: off unless selected.
+    pub default_severity: Option<Severity>,
+    /// One line for `schema-lint rules`.
+    pub summary: &'static str,
+    /// `rules/<name>.md`.
+    pub doc: &'static str,
+    /// What the rule judges, and so where it runs.
+    pub target: Target,
     /// Whether the rule's findings may point into down migrations. Down
     /// migrations are checked for parse errors only: besides
     /// `parse-error`, only rules about the files themselves (their names,
     /// whether they exist) say yes. Other findings there are dropped (see
     /// `in_down_migration`), whatever a rule reads.
-    fn judges_down_migrations() -> bool {
-        false
+    pub judges_down_migrations: bool,
+}
+
+impl RuleDef {
+    /// The rule built from its `[rules.<name>]` table (defaults when
+    /// absent), to run at `severity`; the error is serde's message.
+    pub fn build(
+        &'static self,
+        options: Option<&toml::Value>,
+        severity: Severity,
+    ) -> Result<ActiveRule, String> {
+        let (check, options) = self.id.build(options)?;
+        Ok(ActiveRule {
+            def: self,
+            severity,
+            options,
+            check,
+        })
     }
+
+    /// Whether `options` is a valid `[rules.<name>]` table; the error is
+    /// serde's message.
+    pub fn validate(&self, options: &toml::Value) -> Result<(), String> {
+        self.id.build(Some(options)).map(|_| ())
+    }
+
+    /// The rule's options with their default values.
+    pub fn default_options(&self) -> toml::Table {
+        self.id
+            .build(None)
+            .map(|(_, options)| options)
+            .unwrap_or_default()
+    }
+}
+
+/// A configured rule, ready to run: its description, the severity its
+/// findings get, and the options it runs with.
+pub struct ActiveRule {
+    pub def: &'static RuleDef,
+    pub severity: Severity,
+    /// The options it runs with (defaults filled in).
+    pub options: toml::Table,
+    check: Box<dyn Check>,
+}
+
+impl ActiveRule {
+    pub fn id(&self) -> RuleId {
+        self.def.id
+    }
+
+    /// Runs the rule on one migration set (or database).
+    pub fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        self.check.check(cx, out);
+    }
+}
+
+/// A rule with typed options: how a rule is written. `def` describes it;
+/// configuration builds it from its options into an `ActiveRule`.
+pub trait Rule: Send + Sync + Sized + 'static {
+    /// `[rules.<name>]` options; `NoOptions` for rules without any.
+    type Options: DeserializeOwned + Serialize + Default;
+
+    fn def() -> &'static RuleDef;
+
+    fn new(options: Self::Options) -> Self;
+
+    fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
 }
 
 /// For rules that take no options: an empty table.
@@ -168,115 +329,36 @@ pub trait Rule: Send + Sync + Sized + 'static {
 #[serde(deny_unknown_fields)]
 pub struct NoOptions {}
 
-/// A configured rule, ready to run.
-pub trait Check: Send + Sync {
-    fn meta(&self) -> &'static RuleMeta;
+/// A built rule, behind `ActiveRule`: `Rule` without its options type.
+trait Check: Send + Sync {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>);
-    fn judges_down_migrations(&self) -> bool;
 }
 
 impl<R: Rule> Check for R {
-    fn meta(&self) -> &'static RuleMeta {
-        R::meta()
-    }
-
-    fn judges_down_migrations(&self) -> bool {
-        R::judges_down_migrations()
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         Rule::check(self, cx, out)
     }
 }
 
-/// A rule in the registry: its description, and how to build it from its
-/// options table.
-pub struct Registered {
-    pub meta: &'static RuleMeta,
-    build: fn(Option<&toml::Value>) -> Result<Built, String>,
-}
-
-/// A rule built from its options, with the options it ended up with.
-pub struct Built {
-    pub check: Box<dyn Check>,
-    pub options: toml::Table,
-}
-
-impl Registered {
-    fn of<R: Rule>() -> Registered {
-        Registered {
-            meta: R::meta(),
-            build: |value| {
-                let options = match value {
-                    None => R::Options::default(),
-                    Some(value) => R::Options::deserialize(value.clone())
-                        .map_err(|e| e.message().to_string())?,
-                };
-                let table = toml::Table::try_from(&options).unwrap_or_default();
-                Ok(Built {
-                    check: Box::new(R::new(options)),
-                    options: table,
-                })
-            },
+fn build<R: Rule>(options: Option<&toml::Value>) -> Result<(Box<dyn Check>, toml::Table), String> {
+    let options = match options {
+        None => R::Options::default(),
+        Some(value) => {
+            R::Options::deserialize(value.clone()).map_err(|e| e.message().to_string())?
         }
-    }
-
-    /// Builds the rule from its `[rules.<name>]` table (defaults when absent).
-    pub fn build(&self, options: Option<&toml::Value>) -> Result<Built, String> {
-        (self.build)(options)
-    }
-
-    /// The rule's options with their default values.
-    pub fn default_options(&self) -> toml::Table {
-        self.build(None).map(|b| b.options).unwrap_or_default()
-    }
+    };
+    let table = toml::Table::try_from(&options).unwrap_or_default();
+    Ok((Box::new(R::new(options)), table))
 }
 
-use serde::Deserialize as _;
-
-/// Every rule, in the order of the rule table in the documentation.
-pub fn registry() -> Vec<Registered> {
-    vec![
-        Registered::of::<parse_error::ParseError>(),
-        Registered::of::<unsupported_statement::UnsupportedStatement>(),
-        Registered::of::<unused_suppression::UnusedSuppression>(),
-        Registered::of::<bigint_primary_key::BigintPrimaryKey>(),
-        Registered::of::<bigint_foreign_key::BigintForeignKey>(),
-        Registered::of::<prefer_text::PreferText>(),
-        Registered::of::<prefer_timestamptz::PreferTimestamptz>(),
-        Registered::of::<foreign_key_index::ForeignKeyIndex>(),
-        Registered::of::<explicit_fk_actions::ExplicitFkActions>(),
-        Registered::of::<status_lookup::StatusLookup>(),
-        Registered::of::<index_naming::IndexNaming>(),
-        Registered::of::<unique_naming::UniqueNaming>(),
-        Registered::of::<timestamp_columns::TimestampColumns>(),
-        Registered::of::<updated_at_trigger::UpdatedAtTrigger>(),
-        Registered::of::<primary_key_id::PrimaryKeyId>(),
-        Registered::of::<foreign_key_naming::ForeignKeyNaming>(),
-        Registered::of::<table_naming::TableNaming>(),
-        Registered::of::<column_naming::ColumnNaming>(),
-        Registered::of::<boolean_columns::BooleanColumns>(),
-        Registered::of::<char_fixed_width::CharFixedWidth>(),
-        Registered::of::<lookup_table_shape::LookupTableShape>(),
-        Registered::of::<status_fk_restrict::StatusFkRestrict>(),
-        Registered::of::<migration_filename::MigrationFilename>(),
-        Registered::of::<migration_layout::MigrationLayout>(),
-        Registered::of::<forward_only::ForwardOnly>(),
-        Registered::of::<table_comments::TableComments>(),
-        Registered::of::<extension_allowlist::ExtensionAllowlist>(),
-        Registered::of::<no_select_star::NoSelectStar>(),
-        Registered::of::<repeating_columns::RepeatingColumns>(),
-        Registered::of::<schema_drift::SchemaDrift>(),
-    ]
+/// Every rule's description, in registry order.
+pub fn registry() -> impl ExactSizeIterator<Item = &'static RuleDef> {
+    RuleId::ALL.iter().map(|id| id.def())
 }
 
-/// The names of every rule.
+/// The names of every rule, in registry order.
 pub fn names() -> Vec<&'static str> {
-    registry().iter().map(|r| r.meta.name).collect()
-}
-
-pub fn find(name: &str) -> Option<Registered> {
-    registry().into_iter().find(|r| r.meta.name == name)
+    RuleId::ALL.iter().map(|id| id.name()).collect()
 }
 
 /// The closest rule name to a misspelt one, for "did you mean".
@@ -301,4 +383,20 @@ pub fn in_down_migration(project: &Project, diagnostic: &Diagnostic) -> bool {
 /// ignore <rule>` before the first statement applies.
 pub fn file_origin(file: &LoadedFile) -> Origin {
     Origin::new(file.id, file.first_line.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_declares_its_own_id_and_a_unique_name() {
+        let mut seen = std::collections::HashSet::new();
+        for &id in RuleId::ALL {
+            assert_eq!(id.def().id, id, "{}", id.name());
+            assert!(seen.insert(id.name()), "{} twice", id.name());
+            assert_eq!(RuleId::from_name(id.name()), Some(id));
+        }
+        assert_eq!(RuleId::from_name("prefer-txt"), None);
+    }
 }

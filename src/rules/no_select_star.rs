@@ -7,23 +7,25 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 
 pub struct NoSelectStar;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::NoSelectStar,
     name: "no-select-star",
     default_severity: Some(Severity::Warning),
     summary: "views and materialized views defined with `SELECT *`",
     doc: include_str!("../../rules/no-select-star.md"),
     target: crate::rules::Target::Migrations,
+    judges_down_migrations: false,
 };
 
 impl Rule for NoSelectStar {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -45,7 +47,7 @@ impl Rule for NoSelectStar {
                 n => format!(" ({} wildcards)", n + 1),
             };
             let mut diagnostic = Diagnostic::new(
-                META.name,
+                DEF.id,
                 first,
                 format!("{kind} `{}` selects `*`{count}; list its columns", view.name),
             )

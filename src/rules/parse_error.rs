@@ -2,33 +2,31 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 use crate::source::Origin;
 
 pub struct ParseError;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::ParseError,
     name: "parse-error",
     default_severity: Some(Severity::Warning),
     summary: "a statement the parser could not read; its rules were skipped",
     doc: include_str!("../../rules/parse-error.md"),
     target: crate::rules::Target::Migrations,
+    // A down migration is only ever checked for this.
+    judges_down_migrations: true,
 };
 
 impl Rule for ParseError {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
         ParseError
-    }
-
-    /// A down migration is only ever checked for this.
-    fn judges_down_migrations() -> bool {
-        true
     }
 
     /// Up and down statements alike.
@@ -48,7 +46,7 @@ impl Rule for ParseError {
                         "; the schema model may be missing {what} from here"
                     ));
                 }
-                let mut diagnostic = Diagnostic::new(META.name, &origin, message).help(
+                let mut diagnostic = Diagnostic::new(DEF.id, &origin, message).help(
                     "fix the syntax: PostgreSQL rejects it too (rules skipped this statement)",
                 );
                 if let Some(at) = &failure.at {
@@ -69,7 +67,7 @@ fn invalid_utf8(file: &crate::load::LoadedFile, at: usize, byte: u8, count: usiz
         n => format!(" ({} more in this file)", n - 1),
     };
     Diagnostic::new(
-        META.name,
+        DEF.id,
         &Origin::new(file.id, at..at + 1),
         format!("byte 0x{byte:02X} is not UTF-8{more}; read as `_`"),
     )

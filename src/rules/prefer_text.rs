@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::fix::edits;
 use crate::model::{Column, TypeKind};
-use crate::rules::{Context, Rule, RuleMeta, columns_of_kind};
+use crate::rules::{Context, Rule, RuleDef, RuleId, columns_of_kind};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -20,19 +20,21 @@ pub struct PreferText {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::PreferText,
     name: "prefer-text",
     default_severity: Some(Severity::Error),
     summary: "VARCHAR(n), VARCHAR, CHARACTER VARYING instead of TEXT",
     doc: include_str!("../../rules/prefer-text.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for PreferText {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -42,7 +44,7 @@ impl Rule for PreferText {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         columns_of_kind(
             cx,
-            META.name,
+            DEF.id,
             &TypeKind::Varchar,
             |table, column, written| {
                 format!(

@@ -5,23 +5,25 @@ use crate::diagnostic::{Fix, Severity};
 use crate::fix::edits;
 use crate::model::TypeKind;
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta, columns_of_kind};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId, columns_of_kind};
 
 pub struct PreferTimestamptz;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::PreferTimestamptz,
     name: "prefer-timestamptz",
     default_severity: Some(Severity::Error),
     summary: "TIMESTAMP / TIMESTAMP WITHOUT TIME ZONE instead of TIMESTAMPTZ",
     doc: include_str!("../../rules/prefer-timestamptz.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for PreferTimestamptz {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -31,7 +33,7 @@ impl Rule for PreferTimestamptz {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         columns_of_kind(
             cx,
-            META.name,
+            DEF.id,
             &TypeKind::Timestamp,
             |table, column, written| {
                 format!(

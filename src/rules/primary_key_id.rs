@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
 use crate::model::names::{quote, quote_list};
 use crate::rules::support::naming::expand;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -32,19 +32,21 @@ pub struct PrimaryKeyId {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::PrimaryKeyId,
     name: "primary-key-id",
     default_severity: Some(Severity::Error),
     summary: "every table has a single-column primary key named `id`",
     doc: include_str!("../../rules/primary-key-id.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for PrimaryKeyId {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -57,7 +59,7 @@ impl Rule for PrimaryKeyId {
             let Some(key) = &table.primary_key else {
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &table.name_origin,
                         format!("table `{}` has no primary key", table.name),
                     )
@@ -83,7 +85,7 @@ impl Rule for PrimaryKeyId {
                     };
                     out.push(
                         Diagnostic::new(
-                            META.name,
+                            DEF.id,
                             origin,
                             format!(
                                 "the primary key of `{}` is `{only}`, not `{id}`",
@@ -125,7 +127,7 @@ impl Rule for PrimaryKeyId {
                     };
                     out.push(
                         Diagnostic::new(
-                            META.name,
+                            DEF.id,
                             &key.origin,
                             format!("{what}, not a single `{id}` column"),
                         )

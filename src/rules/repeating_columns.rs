@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::Table;
 use crate::rules::support::naming::{matches_pattern, plural_of, singular, to_snake_case};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -40,19 +40,21 @@ pub struct RepeatingColumns {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::RepeatingColumns,
     name: "repeating-columns",
     default_severity: Some(Severity::Warning),
     summary: "numbered column families (`phone1`, `phone2`, …): a repeating group that belongs in its own table (3NF)",
     doc: include_str!("../../rules/repeating-columns.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for RepeatingColumns {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -91,7 +93,7 @@ impl Rule for RepeatingColumns {
                     };
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &first.name_origin,
                         format!(
                             "table `{}` repeats one column as a numbered family: {listed}",

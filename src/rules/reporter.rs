@@ -2,24 +2,21 @@
 //!
 //! A rule pushes findings into the `Reporter` it is given; the reporter
 //! knows which rule it serves and decides the rest in one place: the
-//! finding carries that rule's name (a rule cannot report under another),
+//! finding carries that rule's id (a rule cannot report under another),
 //! findings outside the reported files or in down migrations are dropped,
 //! and the severity comes from `Settings::severity_in` (configuration,
 //! path overrides, the finding's cap).
 
-use crate::config::{ActiveRule, FileOverrides, Settings};
+use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Project;
 
-use super::{RuleMeta, in_down_migration};
+use super::{ActiveRule, RuleDef, in_down_migration};
 
 pub struct Reporter<'a> {
-    rule: &'static RuleMeta,
+    rule: &'static RuleDef,
     /// The configured severity.
     severity: Severity,
-    /// Whether findings may point into down migrations (see
-    /// `Rule::judges_down_migrations`).
-    judges_down_migrations: bool,
     project: &'a Project,
     overrides: &'a FileOverrides<'a>,
     found: Vec<Diagnostic>,
@@ -32,9 +29,8 @@ impl<'a> Reporter<'a> {
         overrides: &'a FileOverrides<'a>,
     ) -> Self {
         Reporter {
-            rule: active.check.meta(),
+            rule: active.def,
             severity: active.severity,
-            judges_down_migrations: active.check.judges_down_migrations(),
             project,
             overrides,
             found: Vec::new(),
@@ -44,18 +40,18 @@ impl<'a> Reporter<'a> {
     /// Reports a finding, or drops it where it is not reported.
     pub fn push(&mut self, mut diagnostic: Diagnostic) {
         if !self.project.file(diagnostic.file).reported()
-            || (!self.judges_down_migrations && in_down_migration(self.project, &diagnostic))
+            || (!self.rule.judges_down_migrations && in_down_migration(self.project, &diagnostic))
         {
             return;
         }
         let overrides = self.overrides.of(diagnostic.file);
         let configured = Some(self.severity);
         let Some(severity) =
-            Settings::severity_in(self.rule.name, configured, overrides, diagnostic.at_most)
+            Settings::severity_in(self.rule.id, configured, overrides, diagnostic.at_most)
         else {
             return;
         };
-        diagnostic.rule = self.rule.name;
+        diagnostic.rule = self.rule.id;
         diagnostic.severity = severity;
         self.found.push(diagnostic);
     }

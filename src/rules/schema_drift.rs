@@ -15,23 +15,25 @@ use crate::model::{
     Catalog, Column, FkAction, ForeignKey, Index, IndexKey, QualifiedName, Table, Trigger,
     TriggerEvent, TriggerTiming,
 };
-use crate::rules::{Context, NoOptions, Reporter, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Reporter, Rule, RuleDef, RuleId};
 
 pub struct SchemaDrift;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::SchemaDrift,
     name: "schema-drift",
     default_severity: Some(Severity::Error),
     summary: "the live database differs from the schema the migrations produce (`schema-lint db --compare`)",
     doc: include_str!("../../rules/schema-drift.md"),
     target: crate::rules::Target::Drift,
+    judges_down_migrations: false,
 };
 
 impl Rule for SchemaDrift {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -51,9 +53,8 @@ pub fn compare(
     text: &dyn Fn(&crate::source::Origin) -> String,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let d = |origin: &crate::source::Origin, message: String| {
-        Diagnostic::new(META.name, origin, message)
-    };
+    let d =
+        |origin: &crate::source::Origin, message: String| Diagnostic::new(DEF.id, origin, message);
     for table in ours.tables.values() {
         match theirs.tables.get(&table.name) {
             None => out.push(
@@ -148,7 +149,7 @@ fn compare_tables(
         let Some(other) = live.column(&column.name) else {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &column.name_origin,
                     format!(
                         "column `{name}.{}` is added by the migrations but is missing from the database",
@@ -166,7 +167,7 @@ fn compare_tables(
         if table.column(&column.name).is_none() {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &column.definition,
                     format!(
                         "column `{name}.{}` ({}) exists in the database but no migration adds it",
@@ -188,7 +189,7 @@ fn compare_tables(
             .map_or(&table.name_origin, |k| &k.origin);
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 origin,
                 format!(
                     "the primary key of `{name}` is {} in the migrations but {} in the database",
@@ -216,7 +217,7 @@ fn compare_tables(
         for key in keys.iter().filter(|k| !other_side.contains(&k.columns)) {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     key.name_origin.as_ref().unwrap_or(&key.origin),
                     format!(
                         "the unique constraint on `{name}` ({}) is {where_}",
@@ -253,7 +254,7 @@ fn compare_tables(
         match live.foreign_keys.iter().find(|other| identity(other, theirs) == id) {
             None => out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &fk.clause,
                     format!(
                         "the foreign key `{name}` ({}) → `{}` is in the migrations but not in the database",
@@ -271,7 +272,7 @@ fn compare_tables(
                     if action(mine) != action(theirs) {
                         out.push(
                             Diagnostic::new(
-                                META.name,
+                                DEF.id,
                                 &fk.clause,
                                 format!(
                                     "the foreign key `{name}` ({}) → `{}` is {what} {} in the migrations but {what} {} in the database",
@@ -297,7 +298,7 @@ fn compare_tables(
         {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &fk.clause,
                     format!(
                         "the foreign key `{name}` ({}) → `{}` is in the database but in no migration",
@@ -338,7 +339,7 @@ fn compare_columns(
     if type_identity(column) != type_identity(live) {
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 &column.type_origin,
                 format!(
                     "column `{name}` is {} in the migrations but {} in the database",
@@ -353,7 +354,7 @@ fn compare_columns(
         let state = |not_null: bool| if not_null { "NOT NULL" } else { "nullable" };
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 &column.definition,
                 format!(
                     "column `{name}` is {} in the migrations but {} in the database",
@@ -374,7 +375,7 @@ fn compare_columns(
         };
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 &column.definition,
                 format!(
                     "column `{name}` is {} in the migrations but {} in the database",
@@ -394,7 +395,7 @@ fn compare_columns(
         };
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 &column.definition,
                 format!(
                     "column `{name}` {} in the migrations but {} in the database",
@@ -498,7 +499,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
         let Some(other) = other else {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     origin,
                     format!(
                         "{label} is created by the migrations but is missing from the database"
@@ -550,7 +551,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
         }
         for difference in differences {
             out.push(
-                Diagnostic::new(META.name, origin, format!("{label}: {difference}"))
+                Diagnostic::new(DEF.id, origin, format!("{label}: {difference}"))
                     .object(object.clone()),
             );
         }
@@ -559,7 +560,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
         let origin = other.name_origin.as_ref().unwrap_or(&other.origin);
         out.push(
             Diagnostic::new(
-                META.name,
+                DEF.id,
                 origin,
                 format!(
                     "{} exists in the database but no migration creates it",
@@ -636,7 +637,7 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
         {
             None => out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &trigger.origin,
                     format!(
                         "trigger `{}` on `{}` is created by the migrations but is missing from the database",
@@ -647,7 +648,7 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
             ),
             Some(other) if describe(trigger) != describe(other) => out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &trigger.origin,
                     format!(
                         "trigger `{}` on `{}` is `{}` in the migrations but `{}` in the database",
@@ -671,7 +672,7 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
         {
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &trigger.origin,
                     format!(
                         "trigger `{}` on `{}` exists in the database but no migration creates it",

@@ -7,25 +7,27 @@ use crate::rules::Reporter;
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::names::quote_list;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 use crate::rules::NoOptions as Options;
 
 pub struct StatusFkRestrict;
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::StatusFkRestrict,
     name: "status-fk-restrict",
     default_severity: Some(Severity::Error),
     summary: "an FK to a `*_statuses` table uses `ON DELETE RESTRICT`",
     doc: include_str!("../../rules/status-fk-restrict.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for StatusFkRestrict {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: Options) -> Self {
@@ -63,7 +65,7 @@ impl Rule for StatusFkRestrict {
                 };
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &fk.clause,
                         format!(
                             "foreign key `{}` ({}) → lookup table `{}` {what}, not ON DELETE RESTRICT",

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::names::quote;
 use crate::model::{Column, Table, TypeKind};
 use crate::rules::support::naming::{matches_pattern, singular};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -35,19 +35,21 @@ pub struct StatusLookup {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::StatusLookup,
     name: "status-lookup",
     default_severity: Some(Severity::Error),
     summary: "status-like columns are `*_status_id BIGINT` referencing a `{domain}_statuses` table, not text, enums or CHECK lists",
     doc: include_str!("../../rules/status-lookup.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for StatusLookup {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -78,7 +80,7 @@ impl Rule for StatusLookup {
             ));
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &column.type_origin,
                     format!("status column `{}.{}` is {how}; statuses belong in a lookup table", table.name, column.name),
                 )

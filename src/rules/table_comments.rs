@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::model::names::quote;
 use crate::model::{Column, Table};
 use crate::rules::support::naming::matches_pattern;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -41,19 +41,21 @@ pub struct TableComments {
     options: Options,
 }
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::TableComments,
     name: "table-comments",
     default_severity: None,
     summary: "every table and column has a `COMMENT ON` describing it",
     doc: include_str!("../../rules/table-comments.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for TableComments {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -101,7 +103,7 @@ fn described(comment: &Option<(String, crate::source::Origin)>) -> bool {
 
 fn table_finding(table: &Table) -> Diagnostic {
     Diagnostic::new(
-        META.name,
+        DEF.id,
         &table.name_origin,
         format!("table `{}` has no comment", table.name),
     )
@@ -114,7 +116,7 @@ fn table_finding(table: &Table) -> Diagnostic {
 
 fn column_finding(table: &Table, column: &Column) -> Diagnostic {
     Diagnostic::new(
-        META.name,
+        DEF.id,
         &column.name_origin,
         format!("column `{}.{}` has no comment", table.name, column.name),
     )

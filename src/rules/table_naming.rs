@@ -9,7 +9,7 @@ use crate::model::names::needs_quotes;
 use crate::rules::support::naming::{
     UNCOUNTABLE, is_plural_word, is_snake_case, matches_pattern, plural_of, to_snake_case,
 };
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -24,19 +24,21 @@ pub struct TableNaming {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::TableNaming,
     name: "table-naming",
     default_severity: Some(Severity::Warning),
     summary: "table names are snake_case and plural",
     doc: include_str!("../../rules/table-naming.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for TableNaming {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -75,7 +77,7 @@ impl Rule for TableNaming {
                 "name tables in snake_case (lower-case ASCII letters, digits, `_`), with a plural last word; add the name to `allow` if it is right as it is".to_string()
             };
             out.push(
-                Diagnostic::new(META.name, &table.name_origin, message)
+                Diagnostic::new(DEF.id, &table.name_origin, message)
                     .help(help)
                     .object(ObjectRef::table(&table.name)),
             );

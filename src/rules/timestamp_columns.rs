@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::{Table, TypeKind};
 use crate::rules::support::text::join_and;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -30,19 +30,21 @@ pub struct TimestampColumns {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::TimestampColumns,
     name: "timestamp-columns",
     default_severity: Some(Severity::Error),
     summary: "every table has `created_at` and `updated_at` `TIMESTAMPTZ NOT NULL DEFAULT now()`",
     doc: include_str!("../../rules/timestamp-columns.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for TimestampColumns {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -84,7 +86,7 @@ impl Rule for TimestampColumns {
                 .collect();
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    DEF.id,
                     &table.name_origin,
                     message,
                 )

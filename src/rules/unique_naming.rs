@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::names::{quote, quote_list};
 use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -32,19 +32,21 @@ pub struct UniqueNaming {
     options: Options,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::UniqueNaming,
     name: "unique-naming",
     default_severity: Some(Severity::Error),
     summary: "unique indexes and named unique constraints follow `uq_{table}_{columns}`",
     doc: include_str!("../../rules/unique-naming.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for UniqueNaming {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -57,9 +59,7 @@ impl Rule for UniqueNaming {
                 .options
                 .template
                 .expand(&index.table.name, &index_columns(index));
-            if let Some(diagnostic) =
-                index_name_finding(index, &expected, META.name, "unique index")
-            {
+            if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "unique index") {
                 let fix = edits::rename_index(cx, index, &expected)
                     .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]));
                 out.push(diagnostic.fix(fix));
@@ -75,7 +75,7 @@ impl Rule for UniqueNaming {
                     (Some(name), _) if *name == expected => {}
                     (Some(name), origin) => out.push(
                         Diagnostic::new(
-                            META.name,
+                            DEF.id,
                             origin.as_ref().unwrap_or(&key.origin),
                             format!(
                                 "unique constraint `{name}` on `{}` should be named `{expected}`",
@@ -97,7 +97,7 @@ impl Rule for UniqueNaming {
                     ),
                     (None, _) if self.options.require_named => out.push(
                         Diagnostic::new(
-                            META.name,
+                            DEF.id,
                             &key.origin,
                             format!(
                                 "unique constraint on `{}` ({}) has no name",

@@ -9,24 +9,26 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Parsed;
 use crate::rules::Reporter;
-use crate::rules::{Context, NoOptions, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 use crate::source::Origin;
 
 pub struct UnsupportedStatement;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::UnsupportedStatement,
     name: "unsupported-statement",
     default_severity: Some(Severity::Warning),
     summary: "valid PostgreSQL that changes the schema but that schema-lint cannot read; the model may be incomplete from there",
     doc: include_str!("../../rules/unsupported-statement.md"),
     target: crate::rules::Target::Migrations,
+    judges_down_migrations: false,
 };
 
 impl Rule for UnsupportedStatement {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {
@@ -45,7 +47,7 @@ impl Rule for UnsupportedStatement {
                 };
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        DEF.id,
                         &Origin::new(file.id, statement.span.clone()),
                         format!("schema-lint cannot read this {kind} (PostgreSQL accepts it): {what}"),
                     )

@@ -6,23 +6,25 @@
 //! so that it is documented, selectable and configurable like any other.
 
 use crate::diagnostic::Severity;
-use crate::rules::{Context, NoOptions, Reporter, Rule, RuleMeta};
+use crate::rules::{Context, NoOptions, Reporter, Rule, RuleDef, RuleId};
 
 pub struct UnusedSuppression;
 
-pub static META: RuleMeta = RuleMeta {
+pub static DEF: RuleDef = RuleDef {
+    id: RuleId::UnusedSuppression,
     name: "unused-suppression",
     default_severity: Some(Severity::Warning),
     summary: "an inline suppression that suppresses nothing or names an unknown rule",
     doc: include_str!("../../rules/unused-suppression.md"),
     target: crate::rules::Target::Migrations,
+    judges_down_migrations: false,
 };
 
 impl Rule for UnusedSuppression {
     type Options = NoOptions;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(_: NoOptions) -> Self {

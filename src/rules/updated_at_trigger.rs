@@ -9,7 +9,7 @@ use crate::fix::edits;
 use crate::model::names;
 use crate::model::{Table, Trigger, TriggerEvent, TriggerTiming};
 use crate::rules::support::text::join_and;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -41,19 +41,21 @@ pub struct UpdatedAtTrigger {
     column: String,
 }
 
-static META: RuleMeta = RuleMeta {
+static DEF: RuleDef = RuleDef {
+    id: RuleId::UpdatedAtTrigger,
     name: "updated-at-trigger",
     default_severity: Some(Severity::Error),
     summary: "every table with `updated_at` has a `BEFORE UPDATE … FOR EACH ROW` trigger running the configured function (default `trigger_set_updated_at`)",
     doc: include_str!("../../rules/updated-at-trigger.md"),
     target: crate::rules::Target::Schema,
+    judges_down_migrations: false,
 };
 
 impl Rule for UpdatedAtTrigger {
     type Options = Options;
 
-    fn meta() -> &'static RuleMeta {
-        &META
+    fn def() -> &'static RuleDef {
+        &DEF
     }
 
     fn new(options: Options) -> Self {
@@ -203,7 +205,7 @@ impl UpdatedAtTrigger {
             );
         }
         let mut diagnostic =
-            Diagnostic::new(META.name, &table.name_origin, message).help(diagnostic_help);
+            Diagnostic::new(DEF.id, &table.name_origin, message).help(diagnostic_help);
         if let Some(other) = others.first() {
             diagnostic = diagnostic.related(&other.origin, "this trigger runs another function");
         }
@@ -217,7 +219,7 @@ impl UpdatedAtTrigger {
             .map(|t| format!("trigger `{}` {}", t.name, join_and(&self.fires_right(t))))
             .collect();
         let mut diagnostic = Diagnostic::new(
-            META.name,
+            DEF.id,
             &table.name_origin,
             format!(
                 "table `{}` has no BEFORE UPDATE … FOR EACH ROW trigger running `{}()`: {}",

@@ -13,6 +13,7 @@ use sqlparser::parser::Parser;
 use crate::config::Settings;
 use crate::model::names::quote;
 use crate::new::sql::{self, Conventions};
+use crate::rules::RuleId;
 use crate::rules::support::naming::matches_pattern;
 
 pub fn render(settings: &Settings) -> String {
@@ -36,7 +37,7 @@ pub fn render(settings: &Settings) -> String {
     ];
     for (title, rows) in sections {
         write_section(title, &rows, &mut out);
-        if title == "Foreign keys" && doc.on("explicit-fk-actions").is_some() {
+        if title == "Foreign keys" && doc.on(RuleId::ExplicitFkActions).is_some() {
             out.push_str(&doc.cascading_rules());
         }
     }
@@ -47,7 +48,7 @@ pub fn render(settings: &Settings) -> String {
 
 /// One convention and the rule that checks it.
 struct Row {
-    rule: &'static str,
+    rule: RuleId,
     text: String,
 }
 
@@ -70,17 +71,17 @@ struct Doc<'s> {
 
 impl Doc<'_> {
     /// The rule's severity name when it runs.
-    fn on(&self, rule: &str) -> Option<&'static str> {
+    fn on(&self, rule: RuleId) -> Option<&'static str> {
         self.settings.severity_of(rule).map(|s| s.name())
     }
 
-    fn text(&self, rule: &str, key: &str) -> String {
+    fn text(&self, rule: RuleId, key: &str) -> String {
         sql::option(self.settings, rule, key)
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default()
     }
 
-    fn list(&self, rule: &str, key: &str) -> Vec<String> {
+    fn list(&self, rule: RuleId, key: &str) -> Vec<String> {
         sql::option(self.settings, rule, key)
             .and_then(|v| {
                 v.as_array().map(|items| {
@@ -93,54 +94,54 @@ impl Doc<'_> {
             .unwrap_or_default()
     }
 
-    fn flag(&self, rule: &str, key: &str) -> bool {
+    fn flag(&self, rule: RuleId, key: &str) -> bool {
         sql::option(self.settings, rule, key).is_some_and(|v| v.as_bool() == Some(true))
     }
 
     /// `rows` keeps the conventions whose rule runs.
-    fn rows(&self, candidates: Vec<(&'static str, String)>) -> Vec<Row> {
+    fn rows(&self, candidates: Vec<(RuleId, String)>) -> Vec<Row> {
         candidates
             .into_iter()
-            .filter(|(rule, _)| self.on(rule).is_some())
+            .filter(|(rule, _)| self.on(*rule).is_some())
             .map(|(rule, text)| Row { rule, text })
             .collect()
     }
 
     fn naming(&self) -> Vec<Row> {
         let mut tables = "Tables: `snake_case`, plural (`projects`, `scene_types`)".to_string();
-        let allowed = self.list("table-naming", "allow");
+        let allowed = self.list(RuleId::TableNaming, "allow");
         if !allowed.is_empty() {
             let _ = write!(tables, "; not plural: {}", codes(&allowed));
         }
         let mut unique = format!(
             "Unique indexes and constraints: `{}`",
-            self.text("unique-naming", "template")
+            self.text(RuleId::UniqueNaming, "template")
         );
-        if self.flag("unique-naming", "require-named") {
+        if self.flag(RuleId::UniqueNaming, "require-named") {
             unique.push_str("; every `UNIQUE` constraint is named");
         }
         let mut key = format!(
             "Primary key: one column, `{}`",
-            self.text("primary-key-id", "column")
+            self.text(RuleId::PrimaryKeyId, "column")
         );
-        if self.flag("primary-key-id", "allow-join-tables") {
+        if self.flag(RuleId::PrimaryKeyId, "allow-join-tables") {
             key.push_str(" (a join table may be keyed by its foreign-key columns)");
         }
         self.rows(vec![
-            ("table-naming", tables),
-            ("column-naming", "Columns: `snake_case`".to_string()),
-            ("primary-key-id", key),
+            (RuleId::TableNaming, tables),
+            (RuleId::ColumnNaming, "Columns: `snake_case`".to_string()),
+            (RuleId::PrimaryKeyId, key),
             (
-                "foreign-key-naming",
+                RuleId::ForeignKeyNaming,
                 "Foreign-key columns: `{referenced_table_singular}_id` (`project_id` for `projects`); a prefix may say the role (`parent_thing_id`, `assigned_worker_id`)".to_string(),
             ),
             (
-                "index-naming",
-                format!("Indexes: `{}`", self.text("index-naming", "template")),
+                RuleId::IndexNaming,
+                format!("Indexes: `{}`", self.text(RuleId::IndexNaming, "template")),
             ),
-            ("unique-naming", unique),
+            (RuleId::UniqueNaming, unique),
             (
-                "status-lookup",
+                RuleId::StatusLookup,
                 format!(
                     "Status lookup tables: `{{domain}}{}` (`job{}`)",
                     self.settings.lookups.suffix,
@@ -151,7 +152,7 @@ impl Doc<'_> {
     }
 
     fn keys_and_types(&self) -> Vec<Row> {
-        let allowed = |rule: &str| {
+        let allowed = |rule: RuleId| {
             let allow = self.list(rule, "allow");
             if allow.is_empty() {
                 String::new()
@@ -161,74 +162,74 @@ impl Doc<'_> {
         };
         let mut booleans = format!(
             "Flags are `BOOLEAN NOT NULL DEFAULT …`, never integers or text; flag names: {}",
-            codes(&self.list("boolean-columns", "patterns"))
+            codes(&self.list(RuleId::BooleanColumns, "patterns"))
         );
-        if self.flag("boolean-columns", "all-booleans") {
+        if self.flag(RuleId::BooleanColumns, "all-booleans") {
             booleans.push_str("; every `BOOLEAN` column is NOT NULL with a default");
         }
         self.rows(vec![
             (
-                "bigint-primary-key",
+                RuleId::BigintPrimaryKey,
                 format!(
                     "Primary keys are `BIGSERIAL` (or `BIGINT`, `BIGINT GENERATED … AS IDENTITY`): one 64-bit id type everywhere (`i64`){}",
-                    allowed("bigint-primary-key")
+                    allowed(RuleId::BigintPrimaryKey)
                 ),
             ),
             (
-                "bigint-foreign-key",
+                RuleId::BigintForeignKey,
                 format!(
                     "Foreign-key columns are `BIGINT`, the type of the column they reference{}",
-                    allowed("bigint-foreign-key")
+                    allowed(RuleId::BigintForeignKey)
                 ),
             ),
             (
-                "prefer-text",
+                RuleId::PreferText,
                 "`TEXT`, not `VARCHAR(n)`; a real length limit is a `CHECK (char_length(x) <= n)`"
                     .to_string(),
             ),
             (
-                "prefer-timestamptz",
+                RuleId::PreferTimestamptz,
                 "`TIMESTAMPTZ` for every point in time, never `TIMESTAMP`".to_string(),
             ),
-            ("boolean-columns", booleans),
+            (RuleId::BooleanColumns, booleans),
             (
-                "char-fixed-width",
+                RuleId::CharFixedWidth,
                 format!(
                     "`CHAR(n)` only for truly fixed-width codes: {}",
-                    codes(&self.list("char-fixed-width", "allow"))
+                    codes(&self.list(RuleId::CharFixedWidth, "allow"))
                 ),
             ),
             (
-                "status-lookup",
+                RuleId::StatusLookup,
                 format!(
                     "Statuses are rows of a lookup table, never text, enums or `CHECK (… IN (…))` lists: a `status_id BIGINT` key to `{{domain}}{suffix}` (`{{domain}}_status_id` for another domain's status); status-like names: {}",
-                    codes(&self.list("status-lookup", "column-patterns")),
+                    codes(&self.list(RuleId::StatusLookup, "column-patterns")),
                     suffix = self.settings.lookups.suffix
                 ),
             ),
             (
-                "repeating-columns",
+                RuleId::RepeatingColumns,
                 "No numbered column families (`phone1`, `phone2`): a repeating group is a table of its own (3NF)".to_string(),
             ),
         ])
     }
 
     fn timestamps(&self) -> Vec<Row> {
-        let columns = self.list("timestamp-columns", "columns");
+        let columns = self.list(RuleId::TimestampColumns, "columns");
         self.rows(vec![
             (
-                "timestamp-columns",
+                RuleId::TimestampColumns,
                 format!(
                     "Every table has {} `TIMESTAMPTZ NOT NULL DEFAULT now()`",
                     and_list(&codes_each(&columns))
                 ),
             ),
             (
-                "updated-at-trigger",
+                RuleId::UpdatedAtTrigger,
                 format!(
                     "Every table with `{column}` keeps it current: `CREATE TRIGGER set_updated_at BEFORE UPDATE ON … FOR EACH ROW EXECUTE FUNCTION {function}()` (the function is in the template below)",
-                    column = self.text("updated-at-trigger", "column"),
-                    function = self.text("updated-at-trigger", "function").trim_end_matches("()"),
+                    column = self.text(RuleId::UpdatedAtTrigger, "column"),
+                    function = self.text(RuleId::UpdatedAtTrigger, "function").trim_end_matches("()"),
                 ),
             ),
         ])
@@ -237,15 +238,15 @@ impl Doc<'_> {
     fn foreign_keys(&self) -> Vec<Row> {
         self.rows(vec![
             (
-                "foreign-key-index",
+                RuleId::ForeignKeyIndex,
                 "Every foreign key has an index that starts with its columns (PostgreSQL creates none; a primary key or unique constraint that starts with them counts)".to_string(),
             ),
             (
-                "explicit-fk-actions",
+                RuleId::ExplicitFkActions,
                 "Every foreign key says `ON DELETE` and `ON UPDATE`: the cascading rules below".to_string(),
             ),
             (
-                "status-fk-restrict",
+                RuleId::StatusFkRestrict,
                 format!(
                     "A key to a lookup table (`*{}`) is `ON DELETE RESTRICT`",
                     self.settings.lookups.suffix
@@ -271,7 +272,7 @@ impl Doc<'_> {
 
     fn lookup_tables(&self) -> Vec<Row> {
         self.rows(vec![(
-            "lookup-table-shape",
+            RuleId::LookupTableShape,
             format!(
                 "A `*{}` table has `id BIGSERIAL PRIMARY KEY`, `name TEXT NOT NULL UNIQUE`, `description TEXT` and the timestamps; its rows are seeded by migrations, and a new status is an `INSERT`, not a schema change",
                 self.settings.lookups.suffix
@@ -281,38 +282,38 @@ impl Doc<'_> {
 
     fn descriptions(&self) -> Vec<Row> {
         let mut text = "Every table has a `COMMENT ON TABLE` saying what a row is".to_string();
-        if self.flag("table-comments", "columns") {
+        if self.flag(RuleId::TableComments, "columns") {
             let _ = write!(
                 text,
                 ", and every column a `COMMENT ON COLUMN` saying what it holds (not needed: {})",
-                codes(&self.list("table-comments", "exempt-columns"))
+                codes(&self.list(RuleId::TableComments, "exempt-columns"))
             );
         }
-        let exempt = self.list("table-comments", "exempt-tables");
+        let exempt = self.list(RuleId::TableComments, "exempt-tables");
         if !exempt.is_empty() {
             let _ = write!(text, "; tables that need none: {}", codes(&exempt));
         }
-        self.rows(vec![("table-comments", text)])
+        self.rows(vec![(RuleId::TableComments, text)])
     }
 
     fn migrations(&self) -> Vec<Row> {
         let mut files = format!(
             "Migration files are named as the migration tool names them (sqlx: `{{YYYYMMDDHHMMSS}}_{{name}}.sql`), names in {}; versions are unique and increase",
-            self.text("migration-filename", "name-case")
+            self.text(RuleId::MigrationFilename, "name-case")
         );
-        if self.flag("migration-filename", "require-down") {
+        if self.flag(RuleId::MigrationFilename, "require-down") {
             files.push_str("; every up migration has its down migration");
         }
-        let extensions = self.list("extension-allowlist", "allow");
+        let extensions = self.list(RuleId::ExtensionAllowlist, "allow");
         self.rows(vec![
-            ("migration-filename", files),
+            (RuleId::MigrationFilename, files),
             (
-                "forward-only",
+                RuleId::ForwardOnly,
                 "Forward only: no down migrations; a change is undone by a new migration"
                     .to_string(),
             ),
             (
-                "extension-allowlist",
+                RuleId::ExtensionAllowlist,
                 if extensions.is_empty() {
                     "No `CREATE EXTENSION`".to_string()
                 } else {
@@ -320,7 +321,7 @@ impl Doc<'_> {
                 },
             ),
             (
-                "no-select-star",
+                RuleId::NoSelectStar,
                 "Views list their columns: no `SELECT *`".to_string(),
             ),
         ])
@@ -343,7 +344,7 @@ impl Doc<'_> {
             );
         }
         let mut statements = sql::conventions_template(&conventions);
-        if self.on("table-comments").is_some() {
+        if self.on(RuleId::TableComments).is_some() {
             statements.extend(self.comments(&statements));
         }
         let _ = write!(
@@ -356,8 +357,8 @@ impl Doc<'_> {
 
     /// `COMMENT ON` statements for the tables the template creates.
     fn comments(&self, statements: &[String]) -> Vec<String> {
-        let exempt = self.list("table-comments", "exempt-columns");
-        let columns_too = self.flag("table-comments", "columns");
+        let exempt = self.list(RuleId::TableComments, "exempt-columns");
+        let columns_too = self.flag(RuleId::TableComments, "columns");
         let mut out = Vec::new();
         for text in statements {
             let Ok(parsed) = Parser::parse_sql(&PostgreSqlDialect {}, text) else {
@@ -391,13 +392,12 @@ impl Doc<'_> {
     fn rule_table(&self) -> String {
         let mut out = String::from("\n## Rules\n\n| rule | severity | checks |\n|---|---|---|\n");
         for active in &self.settings.rules {
-            let meta = active.check.meta();
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} |",
-                meta.name,
+                active.def.name,
                 active.severity.name(),
-                meta.summary.replace('|', "\\|")
+                active.def.summary.replace('|', "\\|")
             );
         }
         out

@@ -9,7 +9,7 @@ use lsp_types::TextEdit;
 use super::position::LineIndex;
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedFile;
-use crate::rules::unused_suppression;
+use crate::rules::RuleId;
 
 /// One edit that resolves a finding.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +36,7 @@ pub fn fixes(
     shift: usize,
 ) -> Vec<QuickFix> {
     // Suppressing the finding about a stale suppression would only add one.
-    if finding.rule == unused_suppression::META.name {
+    if finding.rule == RuleId::UnusedSuppression {
         return Vec::new();
     }
     let Some(statement) = file
@@ -114,7 +114,7 @@ impl Place<'_> {
     /// the statement is. A statement that starts after another on the same
     /// line is moved to a line of its own below the comment: a comment on
     /// that line would cover the statement before it.
-    fn for_statement(&self, rule: &str, start: usize) -> QuickFix {
+    fn for_statement(&self, rule: RuleId, start: usize) -> QuickFix {
         let text = self.index.text();
         let line = self.index.line_of(start);
         let line_start = self.index.line_start(line);
@@ -140,7 +140,7 @@ impl Place<'_> {
     }
 
     /// The comment on a line of its own before `line`, indented as it is.
-    fn for_line(&self, rule: &str, line: usize) -> QuickFix {
+    fn for_line(&self, rule: RuleId, line: usize) -> QuickFix {
         let line_start = self.index.line_start(line);
         let indent = indentation(self.index.text(), line_start);
         QuickFix {
@@ -175,7 +175,7 @@ mod tests {
 
     /// `(rule, text underlined, fixes)` of every finding in `text`, linted
     /// as the only file of a set in `dir`.
-    fn findings(dir: &Path, text: &str) -> Vec<(&'static str, String, Vec<QuickFix>)> {
+    fn findings(dir: &Path, text: &str) -> Vec<(RuleId, String, Vec<QuickFix>)> {
         let path: PathBuf = dir.join("migrations/001_a.sql");
         let cli = CommandLine {
             select: Some(vec!["prefer-text".into(), "unused-suppression".into()]),

@@ -157,7 +157,7 @@ fn to_lsp(
     if let Some(help) = &d.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
-    let href = Uri::from_str(&crate::report::rule_url(d.rule)).ok();
+    let href = Uri::from_str(&crate::report::rule_url(d.rule.name())).ok();
     lsp_types::Diagnostic {
         range: index.range(&(d.span.start + shift..d.span.end + shift)),
         severity: Some(severity(d.severity)),

@@ -32,7 +32,7 @@ pub struct Finding {
     pub diagnostic: lsp_types::Diagnostic,
     /// The rule, for hover; `None` for diagnostics that are not findings
     /// (a file that could not be read, a broken config).
-    pub rule: Option<&'static str>,
+    pub rule: Option<crate::rules::RuleId>,
     pub fixes: Vec<QuickFix>,
 }
 

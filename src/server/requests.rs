@@ -15,7 +15,7 @@ use super::documents::{Document, Documents, Finding};
 pub fn hover(documents: &Documents, params: HoverParams) -> Option<Hover> {
     let at = params.text_document_position_params;
     let document = documents.get(&at.text_document.uri)?;
-    let mut rules: Vec<&str> = Vec::new();
+    let mut rules: Vec<crate::rules::RuleId> = Vec::new();
     let mut range = None;
     for finding in document.findings_at(at.position) {
         if let Some(rule) = finding.rule.filter(|r| !rules.contains(r)) {
@@ -23,11 +23,7 @@ pub fn hover(documents: &Documents, params: HoverParams) -> Option<Hover> {
             range.get_or_insert(finding.diagnostic.range);
         }
     }
-    let docs: Vec<&str> = rules
-        .iter()
-        .filter_map(|rule| crate::rules::find(rule))
-        .map(|rule| rule.meta.doc)
-        .collect();
+    let docs: Vec<&str> = rules.iter().map(|rule| rule.def().doc).collect();
     if docs.is_empty() {
         return None;
     }

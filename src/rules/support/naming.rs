@@ -406,7 +406,7 @@ const VECTOR_METHODS: [&str; 2] = ["hnsw", "ivfflat"];
 pub fn index_name_finding(
     index: &Index,
     expected: &str,
-    rule: &'static str,
+    rule: crate::rules::RuleId,
     what: &str,
 ) -> Option<Diagnostic> {
     let vector = VECTOR_METHODS.contains(&index.method());
@@ -552,7 +552,6 @@ mod tests {
     #[test]
     fn template_checks() {
         let defaults = crate::rules::registry()
-            .iter()
             .filter_map(|rule| rule.default_options().get("template").cloned())
             .filter_map(|value| value.as_str().map(str::to_string))
             .collect::<Vec<_>>();
