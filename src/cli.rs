@@ -312,7 +312,7 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
     if args.show_settings {
         let (project, _) = lint::read_with(&input.paths, &settings, &input.buffers);
         let text = report::settings::render(&settings, &input.paths, &project);
-        return emit(&args, io, &text);
+        return emit(&args, io, |out| out.write_all(text.as_bytes()));
     }
     let outcome = match lint_input(&args, &settings, &input) {
         Ok(outcome) => outcome,
@@ -380,6 +380,8 @@ fn finish(
     colors: Colors,
     io: &mut Io<'_>,
 ) -> u8 {
+    // No report reads the schema model: free it before the report is built.
+    outcome.catalogs = Vec::new();
     let notes = !(args.quiet || args.silent);
     if let Some(file) = &args.write_baseline {
         return write_baseline(&outcome, file, io, notes);
@@ -403,9 +405,9 @@ fn finish(
         hidden,
         quiet: args.quiet,
     };
-    let rendered = render(args, &outcome, &view);
     print_input_errors(&outcome, io);
-    match emit(args, io, &rendered) {
+    let report = |out: &mut dyn Write| write_report(args, &outcome, &view, out);
+    match emit(args, io, report) {
         EXIT_CLEAN => code,
         failed => failed,
     }
@@ -444,26 +446,40 @@ fn apply_baseline(
 }
 
 /// The report: the statistics (`--statistics`) or the findings.
-fn render(args: &LintArgs, outcome: &Outcome, view: &View) -> String {
+fn write_report(
+    args: &LintArgs,
+    outcome: &Outcome,
+    view: &View,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match (args.statistics, args.format) {
-        (true, Format::Json) => report::statistics::render_json(outcome),
-        (true, _) => report::statistics::render_text(outcome, view),
-        (false, format) => report::render_view(outcome, format, view),
+        (true, Format::Json) => out.write_all(report::statistics::render_json(outcome).as_bytes()),
+        (true, _) => out.write_all(report::statistics::render_text(outcome, view).as_bytes()),
+        (false, format) => report::write_view(outcome, format, view, out),
     }
 }
 
 /// Writes the report to `-o FILE`, else to `out` (nothing with `-s`).
-fn emit(args: &LintArgs, io: &mut Io<'_>, text: &str) -> u8 {
+fn emit(
+    args: &LintArgs,
+    io: &mut Io<'_>,
+    report: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> u8 {
     if let Some(file) = &args.output_file {
-        return match std::fs::write(file, text) {
+        let written = std::fs::File::create(file).and_then(|created| {
+            let mut out = std::io::BufWriter::new(created);
+            report(&mut out)?;
+            out.flush()
+        });
+        return match written {
             Ok(()) => EXIT_CLEAN,
             Err(e) => fail(io, &format!("cannot write {}: {e}", display_path(file))),
         };
     }
     if !args.silent {
         // A closed pipe (`| head`) is not our failure.
-        let _ = io.out.write_all(text.as_bytes());
-        let _ = io.out.flush();
+        let mut out = std::io::BufWriter::new(&mut *io.out);
+        let _ = report(&mut out).and_then(|()| out.flush());
     }
     EXIT_CLEAN
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Counts, path, position};
-use crate::diagnostic::{ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::lint::Outcome;
 use crate::source::display_path;
 
@@ -11,7 +11,7 @@ use crate::source::display_path;
 struct Document<'a> {
     version: u32,
     files_checked: usize,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: Summary,
     /// Paths that could not be read (exit code 2).
     errors: Vec<JsonError>,
@@ -20,6 +20,17 @@ struct Document<'a> {
     /// The live database read (`schema-lint db`).
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<JsonDatabase>,
+}
+
+/// The findings, each turned into its JSON form as it is written: a run
+/// with a hundred thousand findings holds no second copy of them.
+struct Diagnostics<'a>(&'a Outcome);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let outcome = self.0;
+        serializer.collect_seq(outcome.diagnostics.iter().map(|d| diagnostic(outcome, d)))
+    }
 }
 
 #[derive(Serialize)]
@@ -79,48 +90,21 @@ struct JsonError {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    let mut out = Vec::new();
+    // Writing into memory fails only if serialization does, which the
+    // document's types do not.
+    let _ = write(outcome, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the document to `out` as it is made (pretty-printed, ending with
+/// a line break).
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let counts = Counts::of(&outcome.diagnostics);
     let document = Document {
         version: 1,
         files_checked: outcome.files_checked(),
-        diagnostics: outcome
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let p = position(outcome, d);
-                let source = &outcome.project.file(d.file).source;
-                JsonDiagnostic {
-                    path: path(outcome, d),
-                    rule: d.rule.name(),
-                    severity: d.severity,
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    line: p.map(|p| p.line),
-                    column: p.map(|p| p.column),
-                    end_line: p.map(|p| p.end_line),
-                    end_column: p.map(|p| p.end_column),
-                    byte_start: p.map(|_| source.file_offset(d.span.start)),
-                    byte_end: p.map(|_| source.file_offset(d.span.end)),
-                    object: d.object.as_ref(),
-                    related: d
-                        .related
-                        .iter()
-                        .map(|r| {
-                            let source = &outcome.project.file(r.origin.file).source;
-                            let p = super::Position::of(source, &r.origin.span);
-                            JsonRelated {
-                                path: source.display_path(),
-                                message: &r.message,
-                                line: p.line,
-                                column: p.column,
-                                end_line: p.end_line,
-                                end_column: p.end_column,
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        diagnostics: Diagnostics(outcome),
         summary: Summary {
             error: counts.error,
             warning: counts.warning,
@@ -140,7 +124,41 @@ pub fn render(outcome: &Outcome) -> String {
             tables: d.tables,
         }),
     };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+fn diagnostic<'a>(outcome: &'a Outcome, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let p = position(outcome, d);
+    let source = &outcome.project.file(d.file).source;
+    JsonDiagnostic {
+        path: path(outcome, d),
+        rule: d.rule.name(),
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        line: p.map(|p| p.line),
+        column: p.map(|p| p.column),
+        end_line: p.map(|p| p.end_line),
+        end_column: p.map(|p| p.end_column),
+        byte_start: p.map(|_| source.file_offset(d.span.start)),
+        byte_end: p.map(|_| source.file_offset(d.span.end)),
+        object: d.object.as_ref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let source = &outcome.project.file(r.origin.file).source;
+                let p = super::Position::of(source, &r.origin.span);
+                JsonRelated {
+                    path: source.display_path(),
+                    message: &r.message,
+                    line: p.line,
+                    column: p.column,
+                    end_line: p.end_line,
+                    end_column: p.end_column,
+                }
+            })
+            .collect(),
+    }
 }

@@ -105,6 +105,20 @@ pub fn render_view(outcome: &Outcome, format: Format, view: &View) -> String {
     }
 }
 
+/// `render_view`, written to `out`; JSON is written as it is made rather
+/// than built in memory first (its largest reports hold every finding).
+pub fn write_view(
+    outcome: &Outcome,
+    format: Format,
+    view: &View,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(outcome, out),
+        format => out.write_all(render_view(outcome, format, view).as_bytes()),
+    }
+}
+
 /// Start and end of a finding, 1-based; the end is exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
