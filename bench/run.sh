@@ -4,7 +4,9 @@
 #   - the real-world corpus (../shared/corpus, or $1);
 #   - synthetic single sets of 3,000 and 30,000 files (bench/synthetic.sh);
 #   - the pre-commit case: one named file of the 3,000-file set (the rest
-#     of the set is read as context);
+#     of the set is read as context), without the cache of per-file facts,
+#     with an empty one (cold) and with the one the previous run left
+#     (warm), and the whole 3,000-file set warm;
 # against the parse floor (examples/parse_floor: tokenize and parse every
 # statement, one thread, nothing else) and squawk (`pip install
 # squawk-cli`) when it is installed.
@@ -29,6 +31,9 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The cache of per-file facts lives here, not in the repository; runs that
+# measure the whole pipeline pass --no-cache.
+export SCHEMA_LINT_CACHE_DIR=$work/cache
 bench/synthetic.sh "$work/s3k" 3000
 bench/synthetic.sh "$work/s30k" 30000
 
@@ -53,18 +58,24 @@ results=$work/results
 {
     if [ -d "$corpus" ]; then
         measure corpus-floor "$floor" "$corpus"
-        measure corpus-json "$bin" --format json --fail-on never "$corpus"
-        measure corpus-full env NO_COLOR=1 "$bin" --format full --fail-on never "$corpus"
+        measure corpus-json "$bin" --no-cache --format json --fail-on never "$corpus"
+        measure corpus-full env NO_COLOR=1 "$bin" --no-cache --format full --fail-on never "$corpus"
         if command -v squawk > /dev/null 2>&1; then
             find "$corpus" -name '*.sql' | sort > "$work/corpus-files"
             measure corpus-squawk sh -c "xargs squawk < $work/corpus-files"
         fi
     fi
     measure s3k-floor "$floor" "$work/s3k"
-    measure s3k-json "$bin" --format json --fail-on never "$work/s3k/migrations"
-    measure s30k-json "$bin" --format json --fail-on never "$work/s30k/migrations"
+    measure s3k-json "$bin" --no-cache --format json --fail-on never "$work/s3k/migrations"
+    measure s30k-json "$bin" --no-cache --format json --fail-on never "$work/s30k/migrations"
     one="$work/s3k/migrations/20240000001500_table_1500.sql"
-    measure precommit-json "$bin" --format json --fail-on never "$one"
+    measure precommit-json "$bin" --no-cache --format json --fail-on never "$one"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    measure precommit-cold sh -c 'rm -rf "$SCHEMA_LINT_CACHE_DIR" && exec "$@"' sh \
+        "$bin" --format json --fail-on never "$one"
+    "$bin" --format json --fail-on never "$one" > /dev/null 2>&1 || true
+    measure precommit-warm "$bin" --format json --fail-on never "$one"
+    measure s3k-warm "$bin" --format json --fail-on never "$work/s3k/migrations"
     if command -v squawk > /dev/null 2>&1; then
         measure precommit-squawk squawk "$one"
     fi
@@ -86,4 +97,6 @@ awk '
         printf "one named file of 3,000: %.3f s wall, %.1f MiB", wall["precommit-json"], peak["precommit-json"]
         if ("precommit-squawk" in wall) printf " (squawk, that file alone: %.3f s)", wall["precommit-squawk"]
         printf "\n"
+        printf "one named file of 3,000, cache: cold %.3f s, warm %.3f s wall (CPU %s without the cache)\n", wall["precommit-cold"], wall["precommit-warm"], ratio(cpu["precommit-warm"], cpu["precommit-json"])
+        printf "3,000 files, json, warm cache: CPU %s without the cache\n", ratio(cpu["s3k-warm"], cpu["s3k-json"])
     }' "$results"

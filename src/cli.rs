@@ -128,6 +128,11 @@ pub struct ReadArgs {
     /// Skip files larger than this (bytes, or with a unit: 64MiB, 512KiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
     pub max_file_size: Option<u64>,
+    /// Read and write no cache: parse every file (the cache of per-file
+    /// facts is .schema-lint-cache/ in the project folder, or
+    /// SCHEMA_LINT_CACHE_DIR).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 fn parse_size_arg(text: &str) -> Result<u64, String> {
@@ -492,6 +497,7 @@ fn command_line(args: &LintArgs) -> CommandLine {
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.as_deref().and_then(FailOn::from_name),
         max_file_size: args.read.max_file_size,
+        no_cache: args.read.no_cache,
     }
 }
 
@@ -587,7 +593,8 @@ fn read_stdin(input: &mut dyn Read, limit: u64) -> Result<String, String> {
 /// The settings of a run: the config file (named, or found upward from
 /// here) under the command line. The file's path is relative to here
 /// (`../schema-lint.toml` from a subfolder), so that the roots it names
-/// and every path printed are too.
+/// and every path printed are too. The cache of per-file facts is in the
+/// project folder (the config file's, else here) unless `--no-cache`.
 fn load_settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigError> {
     let config_path = match config {
         Some(path) => Some(here_relative(path)),
@@ -596,7 +603,11 @@ fn load_settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, C
             Some(up_relative(&dir, &found).unwrap_or(found))
         }),
     };
-    config::load(config_path.as_deref(), cli)
+    let mut settings = config::load(config_path.as_deref(), cli)?;
+    if !cli.no_cache {
+        settings.cache = Some(crate::load::cache::folder(&settings.base));
+    }
+    Ok(settings)
 }
 
 /// `path` (found in `dir` or a folder above it) relative to `dir`:
@@ -639,6 +650,7 @@ pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Setti
 fn run_sets(args: SetsArgs) -> u8 {
     let cli = CommandLine {
         max_file_size: args.read.max_file_size,
+        no_cache: args.read.no_cache,
         ..CommandLine::default()
     };
     let settings = match settings(args.config.as_deref(), &cli) {

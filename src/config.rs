@@ -92,6 +92,10 @@ pub struct Settings {
     overrides: Vec<Override>,
     /// `[db]`.
     pub db: DbSettings,
+    /// The folder of the cache of per-file facts (`load::cache`); `None`:
+    /// no cache. The command line sets it (see `cli`); settings read by the
+    /// library alone, in tests or the language server, have none.
+    pub cache: Option<PathBuf>,
 }
 
 /// What the command line says about rules; it wins over the file.
@@ -104,6 +108,8 @@ pub struct CommandLine {
     pub ignore: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub max_file_size: Option<u64>,
+    /// `--no-cache`: read and write no cache of per-file facts.
+    pub no_cache: bool,
 }
 
 /// A configuration problem, with the config text so it can be shown.
@@ -443,6 +449,7 @@ fn build(
         exclude,
         overrides,
         db: raw.db,
+        cache: None,
     })
 }
 
@@ -883,6 +890,7 @@ mod tests {
             ignore: vec![],
             fail_on: Some(FailOn::Never),
             max_file_size: None,
+            no_cache: false,
         };
         let settings = parse("fail-on = \"warning\"\n", PathBuf::from("."), &cli).unwrap();
         assert_eq!(settings.rules.len(), 1);

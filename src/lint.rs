@@ -165,6 +165,7 @@ pub fn read_with(
     let read = load::ReadOptions {
         max_file_size: settings.max_file_size,
         buffers: std::sync::Arc::new(buffers.clone()),
+        cache: settings.cache.clone(),
     };
     let (project, mut errors) = load::load(discovery, read);
     errors.sort();

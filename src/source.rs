@@ -14,8 +14,12 @@ use sqlparser::tokenizer::Location;
 pub struct FileId(pub usize);
 
 /// A place in the source: a file and a byte range in it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
+    /// Not stored by the cache of per-file facts: an origin in a file's
+    /// facts is in that file, whose id is given when the facts are read
+    /// back (see `load::cache::this_file`).
+    #[serde(with = "crate::load::cache::this_file")]
     pub file: FileId,
     pub span: Range<usize>,
 }

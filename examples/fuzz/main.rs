@@ -409,6 +409,10 @@ fn arguments(rng: &mut Rng, set: &Set, rules: &[&str]) -> Vec<String> {
 
 fn write_case(work: &Path, case: &Case) -> Result<(), String> {
     let _ = std::fs::remove_file(work.join(BASELINE));
+    // Each case starts without a cache of per-file facts: its first run
+    // fills it, the other formats and the rerun read it (and the oracle
+    // compares them), and a saved case replays the same way.
+    let _ = std::fs::remove_dir_all(work.join(schema_lint::load::cache::FOLDER));
     let set = work.join("set");
     if set.exists() {
         std::fs::remove_dir_all(&set).map_err(|e| format!("{}: {e}", set.display()))?;
@@ -546,6 +550,9 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
+        if entry.file_name() == schema_lint::load::cache::FOLDER {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             copy_dir(&entry.path(), &target)?;

@@ -71,6 +71,9 @@ pub struct FixArgs {
     /// Leave the findings of these rules alone (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub ignore: Vec<String>,
+    /// Read and write no cache of per-file facts: parse every file.
+    #[arg(long)]
+    pub no_cache: bool,
     /// The time to number the new migration by instead of the clock
     /// (`2024-01-31T12:00:00Z`), for reproducible tests.
     #[arg(long, value_name = "TIME", hide = true)]
@@ -81,6 +84,7 @@ pub fn run(args: FixArgs) -> u8 {
     let cli = CommandLine {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        no_cache: args.no_cache,
         ..CommandLine::default()
     };
     let settings = match crate::cli::settings(args.config.as_deref(), &cli) {

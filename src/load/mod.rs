@@ -3,6 +3,7 @@
 //!
 //! Files are loaded independently of each other (in parallel).
 
+pub mod cache;
 pub mod compat;
 mod mask;
 pub mod parse;
@@ -136,6 +137,9 @@ pub struct Project {
     /// Files that are new on this branch (`--diff`): they did not exist at
     /// the merge base.
     pub added: std::collections::BTreeSet<FileId>,
+    /// How many files' facts were read from the cache (`cache`) rather
+    /// than parsed.
+    pub cached: usize,
 }
 
 impl Project {
@@ -161,6 +165,9 @@ pub struct ReadOptions {
     /// Text that stands for files, by resolved path (an editor's unsaved
     /// buffers, stdin): read instead of the disk.
     pub buffers: std::sync::Arc<Buffers>,
+    /// The folder of the cache of per-file facts (`cache`); `None`: no
+    /// cache is read or written.
+    pub cache: Option<PathBuf>,
 }
 
 /// Text that stands for a file, by the file's path.
@@ -171,6 +178,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
             buffers: Default::default(),
+            cache: None,
         }
     }
 }
@@ -222,15 +230,52 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
             Ok(bytes) => {
                 let id = FileId(readable.len());
                 project.sets[set].files.push(id);
-                readable.push((id, file, bytes));
+                readable.push((id, set, file, bytes));
             }
             Err(error) => errors.push(error),
         }
     }
-    project.files = readable
-        .into_par_iter()
-        .map(|(id, file, bytes)| parse_bytes(id, file, bytes))
+    let cache = options.cache.clone().map(cache::Cache::new);
+    // Each set's cache file, its resolved root, and its entries (which
+    // borrow from the file's bytes).
+    let roots: Vec<PathBuf> = sets
+        .iter()
+        .map(|s| crate::source::canonical(&s.root))
         .collect();
+    let stored: Vec<Vec<u8>> = match &cache {
+        Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
+        None => Vec::new(),
+    };
+    let indexes: Vec<cache::Index<'_>> = match &cache {
+        Some(cache) => stored.iter().map(|bytes| cache.index(bytes)).collect(),
+        None => Vec::new(),
+    };
+    let cached: Vec<Cached>;
+    (project.files, cached) = readable
+        .into_par_iter()
+        .map(|(id, set, file, bytes)| {
+            let buffered = options.buffers.contains_key(&file.resolved);
+            let index = indexes.get(set);
+            load_file(id, file, bytes, index.map(|i| (i, &roots[set], buffered)))
+        })
+        .unzip();
+    project.cached = cached
+        .iter()
+        .filter(|outcome| matches!(outcome, Cached::Hit))
+        .count();
+    if let Some(cache) = &cache {
+        for (index, set) in sets.iter().enumerate() {
+            write_cache(
+                cache,
+                set,
+                &project,
+                index,
+                &indexes[index],
+                &roots[index],
+                &cached,
+            );
+        }
+    }
     for (index, set) in sets.iter().enumerate() {
         let refined = refine_layout(&mut project.sets[index], &project.files);
         let notes: Vec<PlanNote> = set
@@ -352,14 +397,88 @@ fn read_bytes(migration: &MigrationFile, options: &ReadOptions) -> Result<Vec<u8
     }
 }
 
-/// Decodes, splits and parses a file's bytes.
-fn parse_bytes(id: FileId, migration: MigrationFile, bytes: Vec<u8>) -> LoadedFile {
+/// What the cache did for one file.
+enum Cached {
+    /// No cache, or the file was given as text and missed: nothing to store.
+    Nothing,
+    /// Read from the cache.
+    Hit,
+    /// Parsed, and its facts stored so (`cache::store`).
+    Parsed(cache::Key, Vec<u8>),
+}
+
+/// Decodes a file's bytes, then reads its facts from the cache (`cache`:
+/// its set's entries, the set's resolved root, whether the file was given
+/// as text) or splits and parses it.
+fn load_file(
+    id: FileId,
+    migration: MigrationFile,
+    bytes: Vec<u8>,
+    cache: Option<(&cache::Index<'_>, &PathBuf, bool)>,
+) -> (LoadedFile, Cached) {
+    let key = cache.map(|_| cache::key(migration.name.role, &bytes));
     let decoded = read::decode(bytes);
     let mut source = SourceFile::new(migration.path.clone(), decoded.text);
     source.bom = decoded.bom;
+    if let (Some((index, root, _)), Some(key)) = (cache, key)
+        && let Some(stored) = index.get(cache::path_in_set(root, &migration), &key)
+        && let Some(facts) = cache::read_facts(id, stored)
+    {
+        let file = cache::restore(facts, id, migration, source, decoded.invalid);
+        return (file, Cached::Hit);
+    }
     let mut file = parse_source(id, migration, source);
     file.invalid_utf8 = decoded.invalid;
-    file
+    // Stored from the file as parsed, before anything takes its facts; a
+    // file given as text is not (its entry on disk is kept).
+    let outcome = match (cache, key) {
+        (Some((_, _, false)), Some(key)) => match cache::store(&file) {
+            Some(stored) => Cached::Parsed(key, stored),
+            None => Cached::Nothing,
+        },
+        _ => Cached::Nothing,
+    };
+    (file, outcome)
+}
+
+/// Rewrites a set's cache file when this run missed or left an entry
+/// unused: it then holds the set's files as this run read them (the entry
+/// on disk for a file given as text), so it never outgrows the set.
+fn write_cache(
+    cache: &cache::Cache,
+    set: &crate::discover::MigrationSet,
+    project: &Project,
+    index: usize,
+    entries: &cache::Index<'_>,
+    root: &std::path::Path,
+    cached: &[Cached],
+) {
+    let mut files = Vec::new();
+    let mut carried = 0;
+    let mut parsed = false;
+    for &id in &project.sets[index].files {
+        let path = cache::path_in_set(root, &project.files[id.0].migration);
+        match &cached[id.0] {
+            Cached::Parsed(key, facts) => {
+                parsed = true;
+                files.push(cache::StoredFile {
+                    path,
+                    key: *key,
+                    facts,
+                });
+            }
+            // The entry read, or the one a file given as text leaves alone.
+            Cached::Hit | Cached::Nothing => {
+                if let Some(entry) = entries.entry(path) {
+                    carried += 1;
+                    files.push(entry);
+                }
+            }
+        }
+    }
+    if parsed || carried != entries.total {
+        cache.write(&set.root, &files);
+    }
 }
 
 /// Splits and parses text that is already in memory.

@@ -6,6 +6,7 @@
 //! (`validity`): valid PostgreSQL is classified (`compat::classify`), never
 //! a parse error; only what PostgreSQL would reject is.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use sqlparser::ast;
@@ -19,7 +20,7 @@ use super::tokens::{Tokens, is_trivia, strip_location};
 use super::validity::{self, Verdict};
 
 /// One statement of a file.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Statement {
     /// Token indexes of the statement (without the closing `;`), while
     /// the file loads.
@@ -31,7 +32,9 @@ pub struct Statement {
     /// For a statement found inside a `DO` block: which of the file's
     /// `nested` token lists `tokens` indexes (else the file's own tokens).
     pub nested: Option<usize>,
-    /// What rewritten clauses mean for the model (see `compat::Extra`).
+    /// What rewritten clauses mean for the model (see `compat::Extra`);
+    /// emptied once the facts are read, so never cached.
+    #[serde(skip)]
     pub extras: Vec<Extra>,
     /// What the statement does to the schema (up statements only; see
     /// `model::read`).
@@ -39,24 +42,28 @@ pub struct Statement {
 }
 
 /// What parsing made of a statement.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Parsed {
-    /// Parsed; the tree lives only while the file loads.
-    Ok(Box<ast::Statement>),
     /// Parsed, and its facts read (`Statement::changes`); the tree is gone.
     Read,
     /// Valid, and nothing the rules read or read whole by `compat` (its
     /// extras): a `DO` block, `GRANT`, `ALTER SEQUENCE … OWNED BY`. Not an
     /// error. The kind names it in statistics.
-    Opaque(&'static str),
+    Opaque(Cow<'static, str>),
     /// Valid PostgreSQL that could change tables, columns, keys or indexes,
     /// but that the parser cannot read: the model may be incomplete from
     /// here (`unsupported-statement`).
     Unread {
-        kind: &'static str,
+        kind: Cow<'static, str>,
         table: Option<String>,
     },
     Failed(ParseFailure),
+    /// Parsed; the tree lives only while the file loads, so it is never
+    /// cached (storing it is an error: the file is then not stored). Last:
+    /// serde numbers variants by position, skipped ones too, so a skipped
+    /// variant before others would shift their numbers when read back.
+    #[serde(skip)]
+    Ok(Box<ast::Statement>),
 }
 
 impl Statement {
@@ -76,7 +83,7 @@ impl Statement {
 }
 
 /// Why a statement could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ParseFailure {
     /// One line, without the statement's text.
     pub message: String,
@@ -215,7 +222,7 @@ fn resolve(
     if let Some(kind) = piece.rewritten.consumed {
         out.push(statement(
             piece.tokens.clone(),
-            Parsed::Opaque(kind),
+            Parsed::Opaque(Cow::Borrowed(kind)),
             piece.rewritten.extras,
         ));
         return;
@@ -242,14 +249,17 @@ fn resolve(
         if let Some(kind) = compat::opaque(&tokens.tokens[whole.clone()]) {
             out.push(statement(
                 whole,
-                Parsed::Opaque(kind),
+                Parsed::Opaque(Cow::Borrowed(kind)),
                 extras.take().unwrap_or_default(),
             ));
             return;
         }
         let parsed = match compat::classify(&tokens.tokens[whole.clone()]) {
-            Classified::Outside(kind) => Parsed::Opaque(kind),
-            Classified::Shaping(kind, table) => Parsed::Unread { kind, table },
+            Classified::Outside(kind) => Parsed::Opaque(Cow::Borrowed(kind)),
+            Classified::Shaping(kind, table) => Parsed::Unread {
+                kind: Cow::Borrowed(kind),
+                table,
+            },
         };
         out.push(statement(whole, parsed, extras.take().unwrap_or_default()));
         return;
@@ -295,7 +305,11 @@ fn resolve(
             }
             Outcome::Err(error, range, stopped) => {
                 if let Some(kind) = compat::opaque(&tokens.tokens[range.clone()]) {
-                    out.push(statement(range, Parsed::Opaque(kind), Vec::new()));
+                    out.push(statement(
+                        range,
+                        Parsed::Opaque(Cow::Borrowed(kind)),
+                        Vec::new(),
+                    ));
                     continue;
                 }
                 let incomplete = match compat::classify(&tokens.tokens[range.clone()]) {
@@ -327,7 +341,7 @@ fn kept(ast: ast::Statement) -> Parsed {
     use ast::Statement as S;
     match ast {
         S::Insert(_) | S::Update(_) | S::Delete(_) | S::Copy { .. } | S::Merge(_) => {
-            Parsed::Opaque("data")
+            Parsed::Opaque(Cow::Borrowed("data"))
         }
         _ => Parsed::Ok(Box::new(ast)),
     }

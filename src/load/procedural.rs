@@ -36,8 +36,8 @@ pub fn expand(
     let mut out = Vec::with_capacity(statements.len());
     let mut bodies = Vec::new();
     for statement in statements {
-        let found = match statement.parsed {
-            Parsed::Opaque(compat::DO_BLOCK) => {
+        let found = match &statement.parsed {
+            Parsed::Opaque(kind) if kind == compat::DO_BLOCK => {
                 body_statements(source, tokens, &statement, bodies.len())
             }
             _ => None,
@@ -74,7 +74,7 @@ fn body_statements(
         .map(|mut inner| {
             inner.nested = Some(body_index);
             if let Parsed::Failed(_) | Parsed::Unread { .. } = inner.parsed {
-                inner.parsed = Parsed::Opaque("statement in a DO block");
+                inner.parsed = Parsed::Opaque("statement in a DO block".into());
             }
             inner
         })

@@ -21,7 +21,7 @@ use sqlparser::tokenizer::{Token, Whitespace};
 
 use super::tokens::{Tokens, comment_text, is_trivia};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     Up,
     Down,
@@ -44,7 +44,7 @@ pub struct Unit {
 }
 
 /// The tools whose markers a file holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Markers {
     pub goose: bool,
     pub dbmate: bool,
@@ -60,7 +60,8 @@ pub struct Markers {
 /// A comment that looks like a tool's annotation but is not one the tool
 /// knows (`-- +goose Dwn`): the tool treats it as a plain comment, which
 /// is rarely what its author meant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(into = "StoredMarker")]
 pub struct UnknownMarker {
     /// Byte range of the comment.
     pub range: Range<usize>,
@@ -68,6 +69,47 @@ pub struct UnknownMarker {
     pub written: String,
     /// The annotations the tool knows.
     pub known: &'static [&'static str],
+}
+
+/// An unknown marker as the cache of per-file facts stores it: the tool by
+/// name, its annotations found again when read back.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredMarker {
+    range: Range<usize>,
+    tool: String,
+    written: String,
+}
+
+impl From<UnknownMarker> for StoredMarker {
+    fn from(marker: UnknownMarker) -> Self {
+        StoredMarker {
+            range: marker.range,
+            tool: marker.tool.to_string(),
+            written: marker.written,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnknownMarker {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = StoredMarker::deserialize(deserializer)?;
+        let tool = Tool::ALL
+            .into_iter()
+            .find(|tool| tool.name() == stored.tool)
+            .ok_or_else(|| serde::de::Error::custom("an unknown tool"))?;
+        Ok(UnknownMarker::new(tool, stored.range, stored.written))
+    }
+}
+
+impl UnknownMarker {
+    fn new(tool: Tool, range: Range<usize>, written: String) -> Self {
+        UnknownMarker {
+            range,
+            tool: tool.name(),
+            written,
+            known: tool.annotations(),
+        }
+    }
 }
 
 /// What splitting found.
@@ -85,7 +127,7 @@ pub struct Split {
 
 /// A comment that starts a section (`-- +goose Down`, `-- migrate:up`,
 /// tern's separator) or holds Liquibase rollback SQL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// Byte range of the comment.
     pub range: Range<usize>,
@@ -116,6 +158,28 @@ enum Tool {
     Tern,
 }
 
+impl Tool {
+    const ALL: [Tool; 3] = [Tool::Goose, Tool::Dbmate, Tool::Tern];
+
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Goose => "goose",
+            Tool::Dbmate => "dbmate",
+            Tool::Tern => "tern",
+        }
+    }
+
+    /// The annotations the tool knows (tern has one separator, no
+    /// annotations).
+    fn annotations(self) -> &'static [&'static str] {
+        match self {
+            Tool::Goose => GOOSE,
+            Tool::Dbmate => DBMATE,
+            Tool::Tern => &[],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Marker {
     /// A section starts (goose, dbmate, tern).
@@ -132,7 +196,7 @@ enum Marker {
     Delimiter(String),
     /// A known annotation without effect on splitting.
     Other,
-    Unknown(&'static str, String, &'static [&'static str]),
+    Unknown(Tool, String),
 }
 
 /// A Liquibase changeset's attributes that change how it is read.
@@ -161,14 +225,14 @@ fn marker(comment: &str, multi_line: bool, liquibase: bool) -> Option<Marker> {
             "statementbegin" => Marker::BlockBegin,
             "statementend" => Marker::BlockEnd,
             "no" | "envsub" => Marker::Other,
-            _ => Marker::Unknown("goose", format!("+goose {rest}"), GOOSE),
+            _ => Marker::Unknown(Tool::Goose, format!("+goose {rest}")),
         });
     }
     if let Some(rest) = text.strip_prefix("migrate:") {
         return Some(match rest.split_whitespace().next().unwrap_or("") {
             "up" => Marker::Section(Tool::Dbmate, Direction::Up),
             "down" => Marker::Section(Tool::Dbmate, Direction::Down),
-            _ => Marker::Unknown("dbmate", format!("migrate:{rest}"), DBMATE),
+            _ => Marker::Unknown(Tool::Dbmate, format!("migrate:{rest}")),
         });
     }
     if text.trim_matches('-').trim() == "create above / drop below" {
@@ -404,13 +468,10 @@ impl Splitter {
     fn marker(&mut self, marker: Marker, range: Range<usize>, comment: &str) {
         let markers = &mut self.split.markers;
         match &marker {
-            Marker::Unknown(tool, written, known) => {
-                self.split.unknown.push(UnknownMarker {
-                    range,
-                    tool,
-                    written: written.clone(),
-                    known,
-                });
+            Marker::Unknown(tool, written) => {
+                self.split
+                    .unknown
+                    .push(UnknownMarker::new(*tool, range, written.clone()));
                 return;
             }
             Marker::Other => {

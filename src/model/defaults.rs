@@ -10,14 +10,14 @@ use super::names::{QualifiedName, last_part};
 use super::types::TypeKind;
 
 /// What a column's `DEFAULT` is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ColumnDefault {
     pub kind: DefaultKind,
     /// The expression as PostgreSQL would print it, for messages.
     pub written: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum DefaultKind {
     /// The time of the inserting transaction: `now()`, `CURRENT_TIMESTAMP`,
     /// `transaction_timestamp()` (also cast to `timestamptz`).

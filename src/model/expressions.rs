@@ -10,7 +10,7 @@ use sqlparser::ast::{BinaryOperator, Expr, InTarget, Value};
 use super::names::fold;
 
 /// A CHECK constraint's expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct CheckExpr {
     /// As `sqlparser` prints it.
     pub sql: String,
@@ -46,7 +46,7 @@ impl std::fmt::Display for CheckExpr {
 }
 
 /// A partial index's `WHERE` predicate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Predicate {
     /// As `sqlparser` prints it.
     pub sql: String,

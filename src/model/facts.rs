@@ -11,7 +11,7 @@ use super::{Sequence, Table, Trigger, TypeKind, View};
 use crate::source::Origin;
 
 /// One change to the schema.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Change {
     /// `CREATE TABLE` (foreign keys name their tables as written).
     CreateTable {
@@ -110,7 +110,7 @@ pub enum Change {
 }
 
 /// What a `DROP` drops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DropKind {
     Table,
     Index,
@@ -121,14 +121,14 @@ pub enum DropKind {
 }
 
 /// What a `COMMENT ON` is about.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum CommentOn {
     Table(QualifiedName),
     Column(QualifiedName, String),
 }
 
 /// One action of an `ALTER TABLE`.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum TableChange {
     AddColumn {
         column: Box<Column>,
@@ -163,7 +163,7 @@ pub enum TableChange {
 }
 
 /// A change of one column.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum ColumnChange {
     SetNotNull,
     DropNotNull,
@@ -178,7 +178,7 @@ pub enum ColumnChange {
 }
 
 /// A table constraint.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Constraint {
     PrimaryKey(Key),
     Unique(Key),

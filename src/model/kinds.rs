@@ -11,7 +11,7 @@ use sqlparser::ast::{ReferentialAction, TriggerPeriod};
 /// `ON DELETE` / `ON UPDATE` of a foreign key. A key without the clause
 /// holds `None` (PostgreSQL then applies `NO ACTION`): the rules tell a
 /// written `NO ACTION` from a missing one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FkAction {
     NoAction,
     Restrict,
@@ -55,7 +55,7 @@ impl fmt::Display for FkAction {
 }
 
 /// An index's access method (`USING gin`); btree when none is written.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 pub enum IndexMethod {
     #[default]
     Btree,
@@ -97,7 +97,7 @@ impl IndexMethod {
 }
 
 /// When a trigger fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerTiming {
     Before,
     After,
@@ -131,7 +131,9 @@ impl fmt::Display for TriggerTiming {
 }
 
 /// What a trigger fires on. Ordered by name, as listed in documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum TriggerEvent {
     Delete,
     Insert,

@@ -89,7 +89,7 @@ impl Catalog {
 
 /// A sequence created with `CREATE SEQUENCE` (those serial columns create
 /// implicitly are not listed).
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Sequence {
     pub name: QualifiedName,
     /// `AS integer`; PostgreSQL's default is bigint.
@@ -115,7 +115,7 @@ impl Catalog {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Table {
     pub name: QualifiedName,
     /// The table's name in its `CREATE TABLE`, or in the rename that gave it
@@ -154,7 +154,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Column {
     pub name: String,
     /// The column's name where it was defined (or last renamed).
@@ -179,7 +179,7 @@ pub struct Column {
 }
 
 /// A primary key or unique constraint.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Key {
     pub name: Option<String>,
     pub name_origin: Option<Origin>,
@@ -190,7 +190,7 @@ pub struct Key {
     pub inline: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct ForeignKey {
     pub name: Option<String>,
     pub name_origin: Option<Origin>,
@@ -208,7 +208,7 @@ pub struct ForeignKey {
     pub inline: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Check {
     pub name: Option<String>,
     pub expr: CheckExpr,
@@ -217,7 +217,7 @@ pub struct Check {
     pub column: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum IndexKey {
     Column(String),
     /// An expression, as written.
@@ -233,7 +233,7 @@ impl IndexKey {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Index {
     /// `None` for `CREATE INDEX ON t (…)`, which PostgreSQL names itself.
     pub name: Option<QualifiedName>,
@@ -261,14 +261,14 @@ impl Index {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct EnumType {
     pub name: QualifiedName,
     pub labels: Vec<String>,
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Trigger {
     pub name: String,
     pub table: QualifiedName,
@@ -284,7 +284,7 @@ pub struct Trigger {
 
 /// A view or materialized view, as its last `CREATE [OR REPLACE] VIEW`
 /// defined it.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct View {
     pub name: QualifiedName,
     pub materialized: bool,

@@ -18,7 +18,9 @@ pub fn fold_all(idents: &[Ident]) -> Vec<String> {
 }
 
 /// A schema-qualified name; `schema` is `None` for `public`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct QualifiedName {
     pub schema: Option<String>,
     pub name: String,

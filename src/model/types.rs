@@ -8,7 +8,7 @@ use super::names;
 
 /// A column's type as the model keeps it: how it is written, what it is,
 /// and a character type's length.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ColumnType {
     /// As `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
     pub sql: Box<str>,
@@ -28,7 +28,7 @@ impl ColumnType {
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
 /// or an array of one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharLength {
     /// No length written: `CHAR` is CHAR(1), `VARCHAR` has no limit.
     Unwritten,
@@ -74,7 +74,7 @@ impl CharLength {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum TypeKind {
     SmallInt,
     Integer,
@@ -101,7 +101,7 @@ pub enum TypeKind {
     Jsonb,
     Bytea,
     /// An array of the inner kind.
-    Array(Box<TypeKind>),
+    Array(#[serde(deserialize_with = "crate::load::cache::nested")] Box<TypeKind>),
     /// Any other type, by its folded name (user types such as enums too).
     Other(String),
 }

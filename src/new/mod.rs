@@ -57,6 +57,9 @@ pub struct NewArgs {
     /// Config file (default: schema-lint.toml or .schema-lint.toml here or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read and write no cache of per-file facts: parse every file.
+    #[arg(long)]
+    pub no_cache: bool,
     /// The time to number the migration by instead of the clock
     /// (`2024-01-31T12:00:00Z`), for reproducible tests.
     #[arg(long, value_name = "TIME", hide = true)]
@@ -64,7 +67,11 @@ pub struct NewArgs {
 }
 
 pub fn run(args: NewArgs) -> u8 {
-    let settings = match crate::cli::settings(args.config.as_deref(), &CommandLine::default()) {
+    let cli = CommandLine {
+        no_cache: args.no_cache,
+        ..CommandLine::default()
+    };
+    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
         Ok(settings) => settings,
         Err(code) => return code,
     };

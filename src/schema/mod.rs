@@ -88,6 +88,7 @@ pub struct ConventionsArgs {
 pub fn run(args: SchemaArgs) -> u8 {
     let cli = CommandLine {
         max_file_size: args.read.max_file_size,
+        no_cache: args.read.no_cache,
         ..CommandLine::default()
     };
     let settings = match crate::cli::settings(args.config.as_deref(), &cli) {

@@ -49,13 +49,34 @@ impl Scratch {
 }
 
 /// The binary, run in `dir`, with colour and config discovery under control.
+/// Its cache of per-file facts goes where the run's project is, which for a
+/// scratch folder is inside it (deleted with it); a run in the repository
+/// itself (its example migrations, the fuzz regression cases) keeps it in
+/// the build folder instead (`repository_cache`), never in the repository.
 pub fn schema_lint(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("schema-lint").expect("binary");
     command.current_dir(dir).env("NO_COLOR", "1");
     for name in CI_VARIABLES {
         command.env_remove(name);
     }
+    command.env_remove(CACHE_VARIABLE);
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let build = std::fs::canonicalize(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
+    let repository = std::fs::canonicalize(repo()).unwrap_or_else(|_| repo());
+    if dir.starts_with(&repository) && !dir.starts_with(&build) {
+        command.env(CACHE_VARIABLE, repository_cache());
+    }
     command
+}
+
+/// The variable that moves the cache of per-file facts.
+pub const CACHE_VARIABLE: &str = "SCHEMA_LINT_CACHE_DIR";
+
+/// Where runs in the repository keep their cache (bounded: one file per
+/// migration set of the repository).
+pub fn repository_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("schema-lint-cache")
 }
 
 /// Variables a CI sets that change output: colour forced, Markdown links

@@ -1,0 +1,582 @@
+//! The cache of per-file facts: what parsing a migration file produced
+//! (its statements with their parse outcomes and facts, markers, sections,
+//! directives, first line), stored by the file's content so that a run
+//! that meets the same bytes again reads the facts instead of tokenizing,
+//! splitting, parsing and reading the file. A pre-commit run that names one
+//! file still loads its whole set as context: with the cache, only the
+//! files that changed since the last run are parsed.
+//!
+//! - **Where**: one file per migration set, `set-<hash of the set's
+//!   resolved root>`, in `.schema-lint-cache/` of the project folder (the
+//!   config file's folder, else the current one; `SCHEMA_LINT_CACHE_DIR`
+//!   overrides it). The folder is created with a `.gitignore` (`*`) and a
+//!   `CACHEDIR.TAG`. `--no-cache` neither reads nor writes it.
+//! - **Valid only for the same input**: an entry is used only when the
+//!   file's bytes and its role (up, down, repeatable: the only input of
+//!   `parse_source` that is not the text) hash to the entry's key (SHA-256),
+//!   and the cache file was written by this very build (`stamp`: the
+//!   version, `FORMAT`, and the executable's size and modification time, so
+//!   that a rebuild with changed types never reads old entries).
+//! - **Never wrong, never fatal**: the file ends with a SHA-256 of the rest,
+//!   so a truncated or damaged file is a miss, as is one that does not
+//!   decode; nothing about the cache is ever an error. A cache that cannot
+//!   be written is ignored, silently (as ruff's).
+//! - **Bounded**: after a run, a set's file is rewritten (atomically: a
+//!   temporary file, then a rename) only when something missed or an entry
+//!   went unused, and holds exactly the files of the set as this run read
+//!   them; edits replace entries, they never add to them.
+//! - **File ids**: an origin in a file's facts is always in that file, and
+//!   file ids change from run to run, so origins are stored without their
+//!   file (`this_file`): storing a file's facts fails if one points into
+//!   another file (that file is then not stored), and reading them back
+//!   gives every origin the file's id of this run.
+//!
+//! Files given as text (an editor's unsaved buffer, stdin) are looked up but
+//! never stored: their entry on disk, if any, is kept, so that the next run
+//! from disk still finds it.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::Error as _;
+use serde::ser::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use super::{FileKind, LoadedFile, Markers, Section, Statement, UnknownMarker};
+use crate::discover::{MigrationFile, Role};
+use crate::source::{FileId, SourceFile};
+
+/// The cache folder's name in the project folder.
+pub const FOLDER: &str = ".schema-lint-cache";
+
+/// The environment variable that names the cache folder instead.
+pub const ENV: &str = "SCHEMA_LINT_CACHE_DIR";
+
+/// The layout of what is stored: bump it whenever a stored type changes
+/// (a field added, removed, reordered or retyped; a variant added). The
+/// executable's stamp (`stamp`) catches a rebuild that forgot to.
+const FORMAT: u32 = 1;
+
+const MAGIC: &[u8; 8] = b"SLFACTS\0";
+
+/// A cache file larger than this is not read (a miss).
+const MAX_FILE: u64 = 4 << 30;
+
+/// How deeply nested a stored value may be when read back (an array type's
+/// element type), so that a damaged entry cannot exhaust the stack.
+const MAX_NESTING: usize = 256;
+
+/// A SHA-256.
+pub type Key = [u8; 32];
+
+/// The cache folder of a run: `SCHEMA_LINT_CACHE_DIR` when set, else
+/// `.schema-lint-cache` in `project` (the config file's folder, else the
+/// current one).
+pub fn folder(project: &Path) -> PathBuf {
+    match std::env::var_os(ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => project.join(FOLDER),
+    }
+}
+
+/// What an entry's key is computed from: the file's role and bytes.
+pub fn key(role: Role, bytes: &[u8]) -> Key {
+    let role: u8 = match role {
+        Role::Up => 0,
+        Role::Down => 1,
+        Role::Repeatable => 2,
+    };
+    let mut hash = Sha256::new();
+    hash.update([role]);
+    hash.update(bytes);
+    hash.finalize().into()
+}
+
+/// The cache of a run: its folder and this build's stamp.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    folder: PathBuf,
+    stamp: Key,
+}
+
+impl Cache {
+    pub fn new(folder: PathBuf) -> Cache {
+        Cache {
+            folder,
+            stamp: stamp(),
+        }
+    }
+
+    /// The cache file of the set whose root is `root`.
+    fn file_of(&self, root: &Path) -> PathBuf {
+        let resolved = crate::source::canonical(root);
+        let hash = Sha256::digest(resolved.as_os_str().as_encoded_bytes());
+        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        self.folder.join(format!("set-{hex}"))
+    }
+
+    /// The bytes of the cache file of the set at `root`; empty when there
+    /// is none or it cannot be read.
+    pub fn read(&self, root: &Path) -> Vec<u8> {
+        crate::source::read_regular_file(&self.file_of(root), MAX_FILE).unwrap_or_default()
+    }
+
+    /// The entries of a cache file's bytes; none when they are damaged or
+    /// were written by another build.
+    pub fn index<'a>(&self, bytes: &'a [u8]) -> Index<'a> {
+        self.decode(bytes).unwrap_or_default()
+    }
+
+    fn decode<'a>(&self, bytes: &'a [u8]) -> Option<Index<'a>> {
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        if Sha256::digest(body).as_slice() != sum {
+            return None;
+        }
+        let rest = body.strip_prefix(MAGIC)?;
+        let (stamp, rest) = rest.split_at_checked(32)?;
+        if stamp != self.stamp {
+            return None;
+        }
+        let stored: Vec<StoredFile<'a>> = postcard::from_bytes(rest).ok()?;
+        let total = stored.len();
+        let entries = stored
+            .into_iter()
+            .map(|file| (file.path, (file.key, file.facts)))
+            .collect();
+        Some(Index { entries, total })
+    }
+
+    /// Writes the cache file of the set at `root`, holding `files`:
+    /// atomically, and silently not at all when it cannot.
+    pub fn write(&self, root: &Path, files: &[StoredFile<'_>]) {
+        let _ = self.try_write(root, files);
+    }
+
+    fn try_write(&self, root: &Path, files: &[StoredFile<'_>]) -> Option<()> {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&self.stamp);
+        let bytes = postcard::to_extend(files, bytes).ok()?;
+        let mut bytes = bytes;
+        let sum = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&sum);
+        self.create_folder()?;
+        let target = self.file_of(root);
+        let name = target.file_name()?.to_string_lossy().into_owned();
+        let temporary =
+            self.folder
+                .join(format!(".{name}.{}.{}.tmp", std::process::id(), unique()));
+        let written =
+            std::fs::write(&temporary, &bytes).and_then(|()| std::fs::rename(&temporary, &target));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+            return None;
+        }
+        Some(())
+    }
+
+    /// Creates the cache folder, with a `.gitignore` that ignores all of it
+    /// and a `CACHEDIR.TAG` (backup tools skip the folder), when it does not
+    /// exist yet.
+    fn create_folder(&self) -> Option<()> {
+        if self.folder.is_dir() {
+            return Some(());
+        }
+        std::fs::create_dir_all(&self.folder).ok()?;
+        let _ = std::fs::write(
+            self.folder.join(".gitignore"),
+            "# Created by schema-lint: its cache, never committed.\n*\n",
+        );
+        let _ = std::fs::write(
+            self.folder.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n\
+             # This file is a cache directory tag created by schema-lint.\n\
+             # For information about cache directory tags see https://bford.info/cachedir/\n",
+        );
+        Some(())
+    }
+}
+
+/// This build: its version, the stored layout's number, and the
+/// executable's size and modification time. The last two change with every
+/// build (a developer's rebuild after changing a stored type, a `cargo
+/// install` of another version or with other dependencies) without
+/// depending on git or a build script, and cost one `stat`; a copied or
+/// reinstalled executable only costs one cold run.
+fn stamp() -> Key {
+    let mut hash = Sha256::new();
+    hash.update(b"schema-lint ");
+    hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hash.update(FORMAT.to_le_bytes());
+    let executable = std::env::current_exe()
+        .ok()
+        .and_then(|path| std::fs::metadata(path).ok());
+    if let Some(metadata) = executable {
+        hash.update(metadata.len().to_le_bytes());
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        hash.update(modified.to_le_bytes());
+    }
+    hash.finalize().into()
+}
+
+/// A number unique in this process, for temporary file names.
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The entries of one set's cache file, by the file's path in the set.
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    entries: HashMap<&'a [u8], (Key, &'a [u8])>,
+    /// How many entries the file held (paths repeated too).
+    pub total: usize,
+}
+
+impl<'a> Index<'a> {
+    /// The stored facts of the file at `path` when they were stored for
+    /// `key`.
+    pub fn get(&self, path: &[u8], key: &Key) -> Option<&'a [u8]> {
+        self.entries
+            .get(path)
+            .filter(|(stored, _)| stored == key)
+            .map(|&(_, facts)| facts)
+    }
+
+    /// The entry of the file at `path`, whatever its key.
+    pub fn entry(&self, path: &[u8]) -> Option<StoredFile<'a>> {
+        self.entries
+            .get_key_value(path)
+            .map(|(&path, &(key, facts))| StoredFile { path, key, facts })
+    }
+}
+
+/// One file's entry in a set's cache file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct StoredFile<'a> {
+    /// The file's path in its set (see `path_in_set`).
+    #[serde(with = "bytes", borrow)]
+    pub path: &'a [u8],
+    pub key: Key,
+    /// The facts, as `store` wrote them.
+    #[serde(with = "bytes", borrow)]
+    pub facts: &'a [u8],
+}
+
+/// Byte strings as such (one length, then the bytes), read back without a
+/// copy.
+mod bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &&[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de: 'a, 'a, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'a [u8], D::Error> {
+        <&'a [u8]>::deserialize(deserializer)
+    }
+}
+
+/// The key of a file in its set's cache file: its resolved path, below the
+/// set's resolved root when it is.
+pub fn path_in_set<'a>(resolved_root: &Path, migration: &'a MigrationFile) -> &'a [u8] {
+    let path = &migration.resolved;
+    path.strip_prefix(resolved_root)
+        .unwrap_or(path)
+        .as_os_str()
+        .as_encoded_bytes()
+}
+
+/// What is stored of a loaded file: everything `parse_source` produced
+/// but the text and the file's place (`SourceFile`, `MigrationFile`), which
+/// are always read anew.
+#[derive(Serialize)]
+struct FactsRef<'a> {
+    statements: &'a [Statement],
+    markers: &'a Markers,
+    unknown_markers: &'a [UnknownMarker],
+    sections: &'a [Section],
+    directives: &'a [Range<usize>],
+    first_line: &'a Range<usize>,
+}
+
+/// `FactsRef`, read back.
+#[derive(Deserialize)]
+pub struct Facts {
+    statements: Vec<Statement>,
+    markers: Markers,
+    unknown_markers: Vec<UnknownMarker>,
+    sections: Vec<Section>,
+    directives: Vec<Range<usize>>,
+    first_line: Range<usize>,
+}
+
+/// The stored form of a freshly parsed file's facts; `None` when they
+/// cannot be stored (an origin in another file, a syntax tree left).
+pub fn store(file: &LoadedFile) -> Option<Vec<u8>> {
+    // Every field, by name: a field added to `LoadedFile` must be stored
+    // here or said to be rebuilt.
+    let LoadedFile {
+        id,
+        kind,
+        source: _,
+        migration: _,
+        statements,
+        markers,
+        unknown_markers,
+        sections,
+        directives,
+        first_line,
+        invalid_utf8: _,
+    } = file;
+    if *kind != FileKind::Migration {
+        return None;
+    }
+    let facts = FactsRef {
+        statements,
+        markers,
+        unknown_markers,
+        sections,
+        directives,
+        first_line,
+    };
+    in_file(*id, || postcard::to_allocvec(&facts).ok())
+}
+
+/// Stored facts, read back for the file whose id is `id` this run; `None`
+/// when they do not decode.
+pub fn read_facts(id: FileId, stored: &[u8]) -> Option<Facts> {
+    in_file(id, || postcard::from_bytes(stored).ok())
+}
+
+/// A loaded file made of its stored facts and the file as read now
+/// (`source` decoded from the same bytes the key was computed from).
+pub fn restore(
+    facts: Facts,
+    id: FileId,
+    migration: MigrationFile,
+    source: SourceFile,
+    invalid_utf8: Option<(usize, u8, usize)>,
+) -> LoadedFile {
+    let Facts {
+        statements,
+        markers,
+        unknown_markers,
+        sections,
+        directives,
+        first_line,
+    } = facts;
+    LoadedFile {
+        id,
+        kind: FileKind::Migration,
+        source,
+        migration,
+        statements,
+        markers,
+        unknown_markers,
+        sections,
+        directives,
+        first_line,
+        invalid_utf8,
+    }
+}
+
+thread_local! {
+    /// The file whose facts this thread is storing or reading back.
+    static FILE: Cell<Option<FileId>> = const { Cell::new(None) };
+    /// How deeply nested the value being read back is (`nested`).
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` with `id` as the file being stored or read back.
+fn in_file<T>(id: FileId, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<FileId>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FILE.set(self.0);
+        }
+    }
+    let _restore = Restore(FILE.replace(Some(id)));
+    f()
+}
+
+/// `Origin::file` in the cache: not stored at all. Storing checks that the
+/// origin is in the file being stored; reading back gives the id of the
+/// file being read (outside `store` and `restore`, both fail).
+pub mod this_file {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(file: &FileId, serializer: S) -> Result<S::Ok, S::Error> {
+        match FILE.get() {
+            Some(storing) if storing == *file => serializer.serialize_unit(),
+            Some(_) => Err(S::Error::custom("an origin in another file")),
+            None => Err(S::Error::custom(
+                "origins are stored with their file's facts",
+            )),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FileId, D::Error> {
+        <()>::deserialize(deserializer)?;
+        FILE.get()
+            .ok_or_else(|| D::Error::custom("origins are read with their file's facts"))
+    }
+}
+
+/// A boxed value that may nest (an array type's element type), read back
+/// at most `MAX_NESTING` deep.
+pub fn nested<'de, D, T>(deserializer: D) -> Result<Box<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            DEPTH.set(DEPTH.get().saturating_sub(1));
+        }
+    }
+    DEPTH.set(DEPTH.get() + 1);
+    let _leave = Leave;
+    if DEPTH.get() > MAX_NESTING {
+        return Err(D::Error::custom("nested too deeply"));
+    }
+    Box::<T>::deserialize(deserializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::layout::classify;
+
+    fn parsed(id: usize, name: &str, text: &str) -> LoadedFile {
+        let migration = MigrationFile {
+            path: PathBuf::from(name),
+            resolved: PathBuf::from(name),
+            name: classify(name),
+            reported: true,
+        };
+        let source = SourceFile::new(name.into(), text.into());
+        super::super::parse_source(FileId(id), migration, source)
+    }
+
+    const TEXT: &str = "-- schema-lint: ignore prefer-text\n\
+        CREATE TABLE users (id SERIAL PRIMARY KEY, email VARCHAR(100)[][] NOT NULL REFERENCES x (id) ON DELETE CASCADE,\n\
+        CONSTRAINT ck CHECK (email IN ('a', 'b')));\n\
+        CREATE UNIQUE INDEX ix ON users USING gin (lower(email)) INCLUDE (id) WHERE email IS NOT NULL;\n\
+        ALTER TABLE users RENAME COLUMN email TO mail, ALTER COLUMN id TYPE BIGINT;\n\
+        COMMENT ON TABLE users IS 'people';\n\
+        CREATE TYPE mood AS ENUM ('a');\nALTER TYPE mood ADD VALUE 'b' BEFORE 'a';\n\
+        CREATE VIEW v AS SELECT * FROM users;\n\
+        CREATE TRIGGER t BEFORE UPDATE OF mail ON users FOR EACH ROW EXECUTE FUNCTION f();\n\
+        CREATE SEQUENCE s AS integer OWNED BY users.id;\n\
+        CREATE EXTENSION citext;\n\
+        CREATE TABLE accounts OF account_type;\n\
+        GRANT SELECT ON users TO app;\n\
+        DO $$ BEGIN ALTER TABLE users ADD COLUMN n INT; END $$;\n\
+        CREATE TABLE broken (x int,,);\n\
+        -- +goose Dwn\n\
+        SELECT 'open";
+
+    /// Stored with one id, read back with another: the same as parsing
+    /// with the other id, every origin included.
+    #[test]
+    fn facts_come_back_with_the_readers_file_id() {
+        let stored = store(&parsed(3, "1_a.sql", TEXT)).expect("stored");
+        let fresh = parsed(7, "1_a.sql", TEXT);
+        assert!(format!("{fresh:?}").contains("file: FileId(7)"));
+        let facts = read_facts(FileId(7), &stored).expect("decoded");
+        let restored = restore(
+            facts,
+            FileId(7),
+            fresh.migration.clone(),
+            fresh.source.clone(),
+            None,
+        );
+        assert_eq!(format!("{restored:#?}"), format!("{fresh:#?}"));
+        assert!(!format!("{restored:?}").contains("FileId(3)"));
+    }
+
+    /// Facts with an origin in another file are not stored; an origin is
+    /// never stored or read outside a file's facts.
+    #[test]
+    fn an_origin_in_another_file_is_not_stored() {
+        let mut file = parsed(3, "1_a.sql", TEXT);
+        let change = file
+            .statements
+            .iter_mut()
+            .flat_map(|s| s.changes.iter_mut())
+            .find_map(|c| match c {
+                crate::model::facts::Change::CreateExtension { origin, .. } => Some(origin),
+                _ => None,
+            })
+            .expect("an origin");
+        change.file = FileId(4);
+        assert!(store(&file).is_none());
+        let origin = crate::source::Origin::new(FileId(1), 0..1);
+        assert!(postcard::to_allocvec(&origin).is_err());
+        assert!(postcard::from_bytes::<crate::source::Origin>(&[0, 1]).is_err());
+    }
+
+    #[test]
+    fn the_role_is_part_of_the_key() {
+        assert_ne!(key(Role::Up, b"x"), key(Role::Down, b"x"));
+        assert_ne!(key(Role::Up, b"x"), key(Role::Repeatable, b"x"));
+        assert_ne!(key(Role::Up, b"x"), key(Role::Up, b"y"));
+    }
+
+    /// Any prefix or one-byte change of a cache file is no entry at all.
+    #[test]
+    fn damaged_bytes_give_no_entries() {
+        let cache = Cache::new(PathBuf::from("unused"));
+        let stored = store(&parsed(0, "1_a.sql", TEXT)).expect("stored");
+        let files = [StoredFile {
+            path: b"1_a.sql",
+            key: key(Role::Up, TEXT.as_bytes()),
+            facts: &stored,
+        }];
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&cache.stamp);
+        let mut bytes = postcard::to_extend(&files[..], bytes).expect("encoded");
+        let sum = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&sum);
+        assert_eq!(cache.index(&bytes).total, 1);
+        for end in 0..bytes.len() {
+            assert_eq!(cache.index(&bytes[..end]).total, 0);
+        }
+        for at in (0..bytes.len()).step_by(7) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert_eq!(cache.index(&damaged).total, 0);
+        }
+        let other = Cache {
+            folder: PathBuf::new(),
+            stamp: [0; 32],
+        };
+        assert_eq!(other.index(&bytes).total, 0, "another build's cache");
+    }
+
+    /// Entries that pass the checksum but do not decode (a layout change
+    /// without a new FORMAT) are misses too, and deep nesting is refused.
+    #[test]
+    fn undecodable_facts_are_a_miss() {
+        let fresh = parsed(0, "1_a.sql", TEXT);
+        let stored = store(&fresh).expect("stored");
+        for end in 0..stored.len() {
+            let facts = read_facts(FileId(0), &stored[..end]);
+            assert!(facts.is_none(), "{end} of {} bytes", stored.len());
+        }
+        // `TypeKind::Array` (variant 21) nested without end.
+        let deep = vec![21u8; 100_000];
+        assert!(postcard::from_bytes::<crate::model::TypeKind>(&deep).is_err());
+    }
+}
