@@ -186,12 +186,7 @@ fn check(
         .par_iter()
         .zip(catalogs)
         .map(|(set, catalog)| {
-            let cx = Context {
-                project,
-                set,
-                catalog,
-                lookups: &settings.lookups,
-            };
+            let cx = Context::new(project, set, catalog, &settings.lookups);
             let mut all = Vec::new();
             for active in &settings.rules {
                 let mut reporter = Reporter::new(active, project, overrides);

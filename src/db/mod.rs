@@ -299,12 +299,7 @@ fn failed(error: InputError) -> Outcome {
 
 /// The active schema rules on the live catalog.
 fn lint(project: &Project, live: &Live, settings: &Settings) -> Vec<Diagnostic> {
-    let cx = Context {
-        project,
-        set: &live.set,
-        catalog: &live.catalog,
-        lookups: &settings.lookups,
-    };
+    let cx = Context::new(project, &live.set, &live.catalog, &settings.lookups);
     let overrides = settings.file_overrides(project);
     let mut all = Vec::new();
     for active in &settings.rules {

@@ -10,6 +10,8 @@
 
 use sqlparser::tokenizer::Token;
 
+use crate::rules::support::words::is_word_char;
+
 use crate::diagnostic::Edit;
 use crate::load::tokens::Tokens;
 use crate::model::{ForeignKey, Table};
@@ -502,7 +504,10 @@ pub fn replace_on_delete(cx: &Context<'_>, fk: &ForeignKey, action: &str) -> Opt
 /// is defined would break that statement).
 fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> bool {
     let lower = name.to_lowercase();
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    if lower.chars().all(is_word_char) {
+        return cx.words().written_outside(&lower, except);
+    }
+    // A quoted name with other characters: look for it in the text.
     cx.files().any(|file| {
         let text = file.source.text.to_lowercase();
         // Lower-casing may change byte lengths outside ASCII: compare
@@ -511,7 +516,7 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
         text.match_indices(&lower).any(|(at, _)| {
             let before = text[..at].chars().next_back();
             let after = text[at + lower.len()..].chars().next();
-            if before.is_some_and(is_word) || after.is_some_and(is_word) {
+            if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
                 return false;
             }
             let skipped = except.is_some_and(|origin| {
@@ -538,18 +543,9 @@ pub fn names_word(statement: &str, name: &str) -> bool {
 /// `{table}_…_key` (with an optional number).
 fn mentions_generated_name(cx: &Context<'_>, table: &str) -> bool {
     let prefix = format!("{}_", table.to_lowercase());
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    cx.files().any(|file| {
-        let text = file.source.text.to_lowercase();
-        text.match_indices(&prefix).any(|(at, _)| {
-            if text[..at].chars().next_back().is_some_and(is_word) {
-                return false;
-            }
-            let rest = &text[at..];
-            let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
-            let word = rest[..end].trim_end_matches(|c: char| c.is_ascii_digit());
-            word.ends_with("_idx") || word.ends_with("_key")
-        })
+    cx.words().distinct().any(|word| {
+        let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
+        word.starts_with(&prefix) && (trimmed.ends_with("_idx") || trimmed.ends_with("_key"))
     })
 }
 

@@ -85,9 +85,34 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// Which tables are lookup tables (`[rules] lookup-suffix`).
     pub lookups: &'a crate::model::Lookups,
+    /// The words of the set's files, made on first use (see `words`).
+    words: std::sync::OnceLock<support::words::Words>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        project: &'a Project,
+        set: &'a LoadedSet,
+        catalog: &'a Catalog,
+        lookups: &'a crate::model::Lookups,
+    ) -> Self {
+        Context {
+            project,
+            set,
+            catalog,
+            lookups,
+            words: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The words of the set's files, lower case, with where each is
+    /// written.
+    pub fn words(&self) -> &support::words::Words {
+        self.words.get_or_init(|| {
+            support::words::Words::of(self.files().map(|f| (f.id, f.source.text.as_str())))
+        })
+    }
+
     /// The source text at `origin`, as written.
     pub fn text(&self, origin: &Origin) -> &'a str {
         self.project.file(origin.file).source.slice(&origin.span)
