@@ -39,7 +39,7 @@ fn model(sql: &str) -> String {
                 c.name,
                 c.kind.sql_name(),
                 if c.not_null { " not null" } else { "" },
-                c.default.as_ref().map(default_text).unwrap_or_default(),
+                c.default.as_deref().map(default_text).unwrap_or_default(),
                 if c.identity { " identity" } else { "" }
             );
             if let Some((comment, _)) = &c.comment {

@@ -167,7 +167,9 @@ pub struct Column {
     /// The type's tokens in the statement that last set the type.
     pub type_origin: Origin,
     pub not_null: bool,
-    pub default: Option<ColumnDefault>,
+    /// Boxed: most columns have none, and a set of thousands of tables
+    /// holds every column.
+    pub default: Option<Box<ColumnDefault>>,
     /// `GENERATED … AS IDENTITY`.
     pub identity: bool,
     /// `GENERATED ALWAYS AS (expr) STORED`: derived from other data.

@@ -276,7 +276,7 @@ impl Reader<'_> {
         match &option.option {
             ColumnOption::NotNull => column.not_null = true,
             ColumnOption::Null => column.not_null = false,
-            ColumnOption::Default(expr) => column.default = Some(ColumnDefault::of(expr)),
+            ColumnOption::Default(expr) => column.default = Some(Box::new(ColumnDefault::of(expr))),
             ColumnOption::Generated {
                 generation_expr: None,
                 ..

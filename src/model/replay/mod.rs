@@ -387,7 +387,7 @@ impl Replay {
         match change {
             ColumnChange::SetNotNull => column.not_null = true,
             ColumnChange::DropNotNull => column.not_null = false,
-            ColumnChange::SetDefault(default) => column.default = Some(default.clone()),
+            ColumnChange::SetDefault(default) => column.default = Some(Box::new(default.clone())),
             ColumnChange::DropDefault => column.default = None,
             ColumnChange::SetType { ty, origin } => {
                 column.type_sql = ty.sql.clone();

@@ -42,10 +42,10 @@ impl Replay {
             // A serial column is NOT NULL, whatever else it says.
             column.not_null = true;
             let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
-            column.default = Some(ColumnDefault {
+            column.default = Some(Box::new(ColumnDefault {
                 kind: DefaultKind::Nextval(name.clone()),
                 written: format!("nextval('{}'::regclass)", name),
-            });
+            }));
             created.push(Sequence {
                 name,
                 kind,
