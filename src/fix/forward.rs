@@ -103,7 +103,6 @@ pub fn run(
         .to_string(),
         trigger_column: text_option(settings, RuleId::UpdatedAtTrigger, "column", "updated_at"),
         trigger_active: settings.active(RuleId::UpdatedAtTrigger).is_some(),
-        timestamps: timestamp_columns(settings),
         consumed: consumed_indexes(project.set_files(set).map(|f| f.source.text.as_str())),
     };
     // A temporary table is gone when the migration's session ends.
@@ -149,19 +148,6 @@ fn text_option(settings: &Settings, rule: RuleId, key: &str, default: &str) -> S
         .unwrap_or_else(|| default.to_string())
 }
 
-fn timestamp_columns(settings: &Settings) -> Vec<String> {
-    sql::option(settings, RuleId::TimestampColumns, "columns")
-        .and_then(|v| {
-            v.as_array().map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect::<Vec<_>>()
-            })
-        })
-        .unwrap_or_else(|| vec!["created_at".to_string(), "updated_at".to_string()])
-}
-
 struct Options {
     conventions: Conventions,
     zone: String,
@@ -175,7 +161,6 @@ struct Options {
     trigger_function: String,
     trigger_column: String,
     trigger_active: bool,
-    timestamps: Vec<String>,
     /// Indexes a constraint took over (`… USING INDEX name`): PostgreSQL
     /// renamed them to the constraint, the model may not know.
     consumed: BTreeSet<String>,
@@ -869,7 +854,7 @@ fn timestamps(
     retyped: &mut BTreeSet<(String, String)>,
     trigger_tables: &mut BTreeMap<String, QualifiedName>,
 ) -> bool {
-    for name in &options.timestamps {
+    for name in options.conventions.timestamps() {
         let Some(column) = table.column(name) else {
             planned.columns.push(Step::new(
                 format!(

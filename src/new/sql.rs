@@ -27,6 +27,11 @@ pub struct Conventions {
 }
 
 impl Conventions {
+    /// The columns every table has (`[rules.timestamp-columns] columns`).
+    pub fn timestamps(&self) -> &[String] {
+        &self.timestamps
+    }
+
     pub fn from_settings(settings: &Settings) -> Conventions {
         let text = |rule: RuleId, key: &str, default: &str| -> String {
             option(settings, rule, key)
