@@ -121,7 +121,7 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
         .filter_map(|table| catalog.tables.get(table))
         .map(|table| project.file(table.created.file).source.path().to_path_buf())
         .collect();
-    let mut notes = migration.notes.clone();
+    let notes = migration.notes.clone();
     let target = Target {
         project: &project,
         set,
@@ -131,17 +131,7 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
         migration,
         needs,
     };
-    let plan = tools::plan(&target)?;
-    notes.extend(plan.notes.iter().cloned());
-    if args.dry_run {
-        print_plan(&plan);
-    } else {
-        write_plan(&plan)?;
-    }
-    for note in notes {
-        eprintln!("note: {note}");
-    }
-    Ok(())
+    plan_and_write(&target, notes, args.dry_run)
 }
 
 /// Writes `migration` as the next migration of `set`, named `name`, in
@@ -157,7 +147,7 @@ pub(crate) fn add_migration(
     dry_run: bool,
 ) -> Result<(), String> {
     let (name, words) = migration_name(name, settings)?;
-    let mut notes = migration.notes.clone();
+    let notes = migration.notes.clone();
     let target = Target {
         project,
         set,
@@ -167,7 +157,17 @@ pub(crate) fn add_migration(
         migration,
         needs: Vec::new(),
     };
-    let plan = tools::plan(&target)?;
+    plan_and_write(&target, notes, dry_run)
+}
+
+/// Plans the files of `target` and writes them (prints them, `dry_run`),
+/// then the notes: the migration's, then the plan's.
+fn plan_and_write(
+    target: &Target<'_>,
+    mut notes: Vec<String>,
+    dry_run: bool,
+) -> Result<(), String> {
+    let plan = tools::plan(target)?;
     notes.extend(plan.notes.iter().cloned());
     if dry_run {
         print_plan(&plan);
