@@ -13,7 +13,7 @@ use std::path::Path;
 
 use common::postgres::{Server, up_files};
 use common::seeds::{seed_003, seed_004};
-use common::{Scratch, repo, schema_lint};
+use common::{Scratch, outcome, repo, schema_lint};
 use schema_lint::rules::{self, Target};
 use serde_json::Value;
 
@@ -27,16 +27,7 @@ fn apply(server: &Server, name: &str, dir: &Path) {
 
 /// Runs the binary in `dir`; returns the exit code, stdout and stderr.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = schema_lint(dir)
-        .env_remove("DATABASE_URL")
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    outcome(schema_lint(dir).env_remove("DATABASE_URL").args(args))
 }
 
 fn json(text: &str) -> Value {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::postgres::{Server, up_files};
 use common::seeds::{seed_003, seed_004};
-use common::{Scratch, git, lint_json, repo, rule_counts, schema_lint};
+use common::{Scratch, git, lint_json, outcome, repo, rule_counts, schema_lint};
 
 /// The rules whose findings `fix` corrects in place (the unsafe ones
 /// with `--unsafe-fixes`).
@@ -54,16 +54,7 @@ fn example_plus_violations() -> Scratch {
 }
 
 fn fix(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = schema_lint(dir)
-        .arg("fix")
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    outcome(schema_lint(dir).arg("fix").args(args))
 }
 
 /// The findings of fixable rules left in `paths`.

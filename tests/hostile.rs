@@ -4,15 +4,10 @@
 
 mod common;
 
-use common::{Scratch, git, lint_json, positions, schema_lint};
+use common::{Scratch, git, lint_json, outcome, positions, schema_lint};
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let output = schema_lint(dir).args(args).output().expect("run");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    outcome(schema_lint(dir).args(args))
 }
 
 // --- item 1: `full` on a span far into a line --------------------------------

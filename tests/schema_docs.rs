@@ -14,18 +14,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::postgres::Server;
-use common::{Scratch, repo, schema_lint};
+use common::{Scratch, outcome, repo, schema_lint};
 use serde_json::Value;
 
 /// Runs `schema-lint ARGS` in `dir`; returns the exit code, stdout and
 /// stderr.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = schema_lint(dir).args(args).output().expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    outcome(schema_lint(dir).args(args))
 }
 
 /// stdout of a run that must succeed.

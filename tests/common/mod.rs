@@ -70,6 +70,17 @@ pub fn schema_lint(dir: &Path) -> Command {
     command
 }
 
+/// Runs `command`; returns its exit code (-1 for a crash: a signal has
+/// none), stdout and stderr.
+pub fn outcome(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().expect("run");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// The variable that moves the cache of per-file facts.
 pub const CACHE_VARIABLE: &str = "SCHEMA_LINT_CACHE_DIR";
 
