@@ -504,10 +504,11 @@ pub fn replace_on_delete(cx: &Context<'_>, fk: &ForeignKey, action: &str) -> Opt
 /// is defined would break that statement).
 fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> bool {
     let lower = name.to_lowercase();
-    if lower.chars().all(is_word_char) {
-        return cx.words().written_outside(&lower, except);
+    if let Some(written) = cx.words().written_outside(&lower, except) {
+        return written;
     }
-    // A quoted name with other characters: look for it in the text.
+    // A quoted name with other characters, or one the index was not made
+    // for: look for it in the text.
     cx.files().any(|file| {
         let text = file.source.text.to_lowercase();
         // Lower-casing may change byte lengths outside ASCII: compare
@@ -530,12 +531,23 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
 /// Whether the SQL `statement` names `name` (a word or quoted identifier
 /// of its code, not of its comments), as PostgreSQL folds names.
 pub fn names_word(statement: &str, name: &str) -> bool {
+    names_in(statement).iter().any(|named| named == name)
+}
+
+/// Every name the SQL `statement` writes (its words and quoted
+/// identifiers, not its comments), as PostgreSQL folds them: tokenized
+/// once for a caller that asks about several names.
+pub fn names_in(statement: &str) -> Vec<String> {
     let (tokens, _) = Tokens::tokenize(statement);
-    tokens.tokens.iter().any(|token| match &token.token {
-        Token::Word(word) if word.quote_style.is_some() => word.value == name,
-        Token::Word(word) => word.value.to_lowercase() == name,
-        _ => false,
-    })
+    tokens
+        .tokens
+        .into_iter()
+        .filter_map(|token| match token.token {
+            Token::Word(word) if word.quote_style.is_some() => Some(word.value),
+            Token::Word(word) => Some(word.value.to_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether a file of the set has a word that looks like a name PostgreSQL
@@ -543,10 +555,7 @@ pub fn names_word(statement: &str, name: &str) -> bool {
 /// `{table}_…_key` (with an optional number).
 fn mentions_generated_name(cx: &Context<'_>, table: &str) -> bool {
     let prefix = format!("{}_", table.to_lowercase());
-    cx.words().distinct().any(|word| {
-        let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
-        word.starts_with(&prefix) && (trimmed.ends_with("_idx") || trimmed.ends_with("_key"))
-    })
+    cx.words().generated().any(|word| word.starts_with(&prefix))
 }
 
 /// Whether a relation (table, view, index, sequence) of the schema is

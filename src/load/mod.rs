@@ -4,6 +4,7 @@
 //! Files are loaded independently of each other (in parallel).
 
 pub mod cache;
+mod chunks;
 pub mod compat;
 mod mask;
 pub mod parse;
@@ -16,6 +17,7 @@ mod validity;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use sqlparser::tokenizer::{Location, Token};
 
 pub use parse::{ParseFailure, Parsed, Statement};
 pub use split::{DIRECTIVE_PREFIX, Direction, Markers, Section, UnknownMarker};
@@ -485,16 +487,44 @@ fn write_cache(
 pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) -> LoadedFile {
     let masked = mask::mask_text(&source.text);
     let text = masked.as_deref().unwrap_or(&source.text);
-    let (mut tokens, tokenize_error) = Tokens::tokenize(text);
-    mask::mask_tokens(&mut tokens);
     let direction = match migration.name.role {
         Role::Down => Direction::Down,
         Role::Up | Role::Repeatable => Direction::Up,
     };
+    let read = chunks::plan(text)
+        .and_then(|pieces| read_pieces(id, &source, text, direction, &pieces))
+        .unwrap_or_else(|| read_whole(id, &source, text, direction));
+    LoadedFile {
+        id,
+        kind: FileKind::Migration,
+        source,
+        migration,
+        statements: read.statements,
+        markers: read.split.markers,
+        unknown_markers: read.split.unknown,
+        sections: read.split.sections,
+        directives: read.split.directives,
+        first_line: read.first_line,
+        invalid_utf8: None,
+    }
+}
+
+/// What reading a file's text gave: its statements with their facts, and
+/// what splitting found besides (`split.units` is spent).
+struct Read {
+    statements: Vec<Statement>,
+    split: split::Split,
+    first_line: std::ops::Range<usize>,
+}
+
+/// Reads the file's text (`text`: masked) in one go.
+fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction) -> Read {
+    let (mut tokens, tokenize_error) = Tokens::tokenize(text);
+    mask::mask_tokens(&mut tokens);
     // Tokens after a tokenizer error are missing: split only what was read.
     let readable = tokens.len();
-    let split = split::split(&tokens, &source.text, readable, direction);
-    let units = split.units;
+    let mut split = split::split(&tokens, &source.text, readable, direction);
+    let units = std::mem::take(&mut split.units);
     let mut statements = parse::parse_units(&mut tokens, text, &units);
     if let Some(error) = tokenize_error {
         // The statement the tokenizer failed in: the last unit if nothing
@@ -519,62 +549,124 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
             changes: Vec::new(),
         });
     }
-    let (statements, nested) = procedural::expand(&source, &tokens, statements);
-    let mut file = LoadedFile {
-        id,
-        kind: FileKind::Migration,
-        source,
-        migration,
+    let statements = read_statements(id, source, &tokens, statements);
+    let first_line = first_line(&source.text, statements.first(), &tokens);
+    Read {
         statements,
-        markers: split.markers,
-        unknown_markers: split.unknown,
-        sections: split.sections,
-        directives: split.directives,
+        split,
+        first_line,
+    }
+}
+
+/// Reads a large file's text piece by piece (`chunks::plan`), each
+/// piece's tokens dropped before the next is read; `None` when a cut is
+/// not one after all (the tokenizer or the splitter disagree with the
+/// plan) or the tokenizer fails: the file is then read whole.
+fn read_pieces(
+    id: FileId,
+    source: &SourceFile,
+    text: &str,
+    direction: Direction,
+    pieces: &[std::ops::Range<usize>],
+) -> Option<Read> {
+    let (last, cut) = pieces.split_last()?;
+    let mut splitter = split::Splitter::new(direction);
+    let mut read = Read {
+        statements: Vec::new(),
+        split: split::Split::default(),
         first_line: 0..0,
-        invalid_utf8: None,
     };
-    read_changes(&mut file, &tokens, &nested);
-    file.first_line = first_line(&file, &tokens);
-    for statement in &mut file.statements {
+    // Where the tokenizer's count stands at the start of each piece.
+    let (mut at, mut from) = (Location { line: 1, column: 1 }, 0);
+    for piece in cut {
+        at = chunks::advance(text, from, at, piece.start);
+        from = piece.start;
+        let mut tokens = piece_tokens(text, piece, at)?;
+        let ends_at_cut = tokens.tokens.last().map(|t| &t.token) == Some(&Token::SemiColon)
+            && tokens.ranges.last().map(|r| r.end) == Some(piece.end);
+        splitter.feed(&tokens, &source.text, tokens.len());
+        if !ends_at_cut || !splitter.at_rest() {
+            return None;
+        }
+        let units = splitter.take_units();
+        read.add(id, source, text, &mut tokens, &units);
+    }
+    let mut tokens = piece_tokens(text, last, chunks::advance(text, from, at, last.start))?;
+    splitter.feed(&tokens, &source.text, tokens.len());
+    read.split = splitter.end();
+    let units = std::mem::take(&mut read.split.units);
+    read.add(id, source, text, &mut tokens, &units);
+    if read.statements.is_empty() {
+        read.first_line = first_line(&source.text, None, &tokens);
+    }
+    Some(read)
+}
+
+/// The masked tokens of one piece of `text` (at `at`); `None` when the
+/// tokenizer fails in it.
+fn piece_tokens(text: &str, piece: &std::ops::Range<usize>, at: Location) -> Option<Tokens> {
+    let (mut tokens, error) = Tokens::tokenize_piece(text, piece.clone(), at);
+    if error.is_some() {
+        return None;
+    }
+    mask::mask_tokens(&mut tokens);
+    Some(tokens)
+}
+
+impl Read {
+    /// Parses and reads the `units` of one piece, whose `tokens` are then
+    /// no longer needed.
+    fn add(
+        &mut self,
+        id: FileId,
+        source: &SourceFile,
+        text: &str,
+        tokens: &mut Tokens,
+        units: &[split::Unit],
+    ) {
+        let parsed = parse::parse_units(tokens, text, units);
+        let statements = read_statements(id, source, tokens, parsed);
+        if self.statements.is_empty() && !statements.is_empty() {
+            self.first_line = first_line(&source.text, statements.first(), tokens);
+        }
+        self.statements.extend(statements);
+    }
+}
+
+/// Expands `DO` blocks, reads what every up statement does to the schema
+/// while the tokens that place it are at hand, and drops the trees.
+fn read_statements(
+    id: FileId,
+    source: &SourceFile,
+    tokens: &Tokens,
+    statements: Vec<Statement>,
+) -> Vec<Statement> {
+    let (mut statements, nested) = procedural::expand(source, tokens, statements);
+    for statement in &mut statements {
+        if statement.direction == Direction::Up {
+            let tokens = statement
+                .nested
+                .and_then(|body| nested.get(body))
+                .unwrap_or(tokens);
+            let at = crate::locate::Locator::new(id, source, tokens, statement);
+            statement.changes =
+                crate::model::read::changes(&at, statement.ast(), &statement.extras);
+        }
         // The tree has given its facts.
         if let Parsed::Ok(_) = statement.parsed {
             statement.parsed = Parsed::Read;
         }
         statement.extras = Vec::new();
     }
-    file
-}
-
-/// Reads what every up statement does to the schema, while the tokens
-/// that place it are at hand.
-fn read_changes(file: &mut LoadedFile, tokens: &Tokens, nested: &[Tokens]) {
-    let changes: Vec<_> = file
-        .statements
-        .iter()
-        .map(|statement| {
-            if statement.direction != Direction::Up {
-                return Vec::new();
-            }
-            let tokens = statement
-                .nested
-                .and_then(|body| nested.get(body))
-                .unwrap_or(tokens);
-            let at = crate::locate::Locator::new(file.id, &file.source, tokens, statement);
-            crate::model::read::changes(&at, statement.ast(), &statement.extras)
-        })
-        .collect();
-    for (statement, changes) in file.statements.iter_mut().zip(changes) {
-        statement.changes = changes;
-    }
+    statements
 }
 
 /// The first line of the file's first statement, up to its last token on
 /// that line (a trailing comment is not underlined): what a reader
 /// recognises the file by. A file without statements (only comments): its
 /// first non-blank line; a blank file: its start (`0..0`).
-fn first_line(file: &LoadedFile, tokens: &Tokens) -> std::ops::Range<usize> {
-    let text = file.source.text.as_str();
-    let Some(statement) = file.statements.first() else {
+fn first_line(text: &str, first: Option<&Statement>, tokens: &Tokens) -> std::ops::Range<usize> {
+    let Some(statement) = first else {
         let start = text.len() - text.trim_start().len();
         let line = text[start..].lines().next().unwrap_or("");
         return start..start + line.trim_end().len();
@@ -624,6 +716,63 @@ mod tests {
             migration,
             SourceFile::new(name.into(), text.into()),
         )
+    }
+
+    /// What a read gives, without the token indexes that only mean
+    /// something while a file (or piece) loads.
+    fn facts(read: &Read) -> String {
+        let statements: Vec<String> = read
+            .statements
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:?} {:?} {:?} {:?} {}",
+                    s.span,
+                    s.direction,
+                    s.parsed,
+                    s.changes,
+                    s.nested.is_some()
+                )
+            })
+            .collect();
+        let split = &read.split;
+        format!(
+            "{statements:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            split.markers, split.unknown, split.sections, split.directives, read.first_line
+        )
+    }
+
+    /// Every SQL file of the fixtures and the test data, cut after every
+    /// line-ending `;`, reads as it does whole (or is read whole).
+    #[test]
+    fn pieces_read_as_the_whole_file_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut in_pieces = 0;
+        for folder in ["fixtures", "tests/data"] {
+            for entry in walkdir::WalkDir::new(root.join(folder)).sort_by_file_name() {
+                let entry = entry.unwrap();
+                let is_sql = entry.path().extension().is_some_and(|e| e == "sql");
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                if !is_sql {
+                    continue;
+                }
+                let source = SourceFile::new(entry.path().into(), text.clone());
+                let masked = mask::mask_text(&text);
+                let text = masked.as_deref().unwrap_or(&text);
+                let Some(pieces) = chunks::plan_sized(text, 0, 1) else {
+                    continue;
+                };
+                let whole = read_whole(FileId(0), &source, text, Direction::Up);
+                if let Some(read) = read_pieces(FileId(0), &source, text, Direction::Up, &pieces) {
+                    in_pieces += 1;
+                    let path = entry.path().display();
+                    assert_eq!(facts(&whole), facts(&read), "{path}");
+                }
+            }
+        }
+        assert!(in_pieces > 100, "{in_pieces} files read in pieces");
     }
 
     #[test]

@@ -305,53 +305,86 @@ fn dbms_includes_postgresql(list: &str) -> bool {
 /// `direction` is where the file starts: down for a down file, else up.
 /// `text` is the file's text, for delimiters that are whole lines.
 pub fn split(tokens: &Tokens, text: &str, end: usize, direction: Direction) -> Split {
-    let mut splitter = Splitter {
-        split: Split::default(),
-        direction,
-        start: None,
-        last: 0,
-        in_block: false,
-        skipping: false,
-        delimiter: None,
-        newlines: 0,
-    };
-    let end = end.min(tokens.len());
-    let mut index = 0;
-    while index < end {
-        let token = &tokens.tokens[index].token;
-        if let Some(delimiter) = &splitter.delimiter
-            && let Some(after) = delimiter.ends_at(tokens, text, index, end, splitter.newlines)
-        {
-            splitter.finish(true);
-            splitter.newlines = 0;
-            index = after;
-            continue;
+    let mut splitter = Splitter::new(direction);
+    splitter.feed(tokens, text, end);
+    splitter.end()
+}
+
+/// A splitter carries its section, block and delimiter state from one
+/// piece of a file to the next (see `load::chunks`).
+impl Splitter {
+    pub fn new(direction: Direction) -> Splitter {
+        Splitter {
+            split: Split::default(),
+            direction,
+            start: None,
+            last: 0,
+            in_block: false,
+            skipping: false,
+            delimiter: None,
+            newlines: 0,
         }
-        splitter.count_newlines(token);
-        if let Some(comment) = comment_text(token) {
-            let multi_line = matches!(token, Token::Whitespace(Whitespace::MultiLineComment(_)));
-            let range = tokens.range(index);
-            if comment.trim_start().starts_with(DIRECTIVE_PREFIX) {
-                splitter.split.directives.push(range.clone());
-            }
-            if !splitter.split.markers.liquibase && is_liquibase_header(comment) {
-                splitter.split.markers.liquibase = true;
-            } else if let Some(marker) =
-                marker(comment, multi_line, splitter.split.markers.liquibase)
-            {
-                splitter.marker(marker, range, comment);
-            }
-        } else if is_trivia(token) {
-        } else if *token == Token::SemiColon && !splitter.in_block {
-            splitter.finish(true);
-        } else {
-            splitter.start.get_or_insert(index);
-            splitter.last = index;
-        }
-        index += 1;
     }
-    splitter.finish(false);
-    splitter.split
+
+    /// Reads `tokens` up to token index `end`; the units found are
+    /// indexes into `tokens`.
+    pub fn feed(&mut self, tokens: &Tokens, text: &str, end: usize) {
+        let end = end.min(tokens.len());
+        let mut index = 0;
+        while index < end {
+            let token = &tokens.tokens[index].token;
+            if let Some(delimiter) = &self.delimiter
+                && let Some(after) = delimiter.ends_at(tokens, text, index, end, self.newlines)
+            {
+                self.finish(true);
+                self.newlines = 0;
+                index = after;
+                continue;
+            }
+            self.count_newlines(token);
+            if let Some(comment) = comment_text(token) {
+                let multi_line =
+                    matches!(token, Token::Whitespace(Whitespace::MultiLineComment(_)));
+                let range = tokens.range(index);
+                if comment.trim_start().starts_with(DIRECTIVE_PREFIX) {
+                    self.split.directives.push(range.clone());
+                }
+                if !self.split.markers.liquibase && is_liquibase_header(comment) {
+                    self.split.markers.liquibase = true;
+                } else if let Some(marker) =
+                    marker(comment, multi_line, self.split.markers.liquibase)
+                {
+                    self.marker(marker, range, comment);
+                }
+            } else if is_trivia(token) {
+            } else if *token == Token::SemiColon && !self.in_block {
+                self.finish(true);
+            } else {
+                self.start.get_or_insert(index);
+                self.last = index;
+            }
+            index += 1;
+        }
+    }
+
+    /// Between statements: no unit, block or custom delimiter is open, so
+    /// the next tokens start afresh (a piece may end here).
+    pub fn at_rest(&self) -> bool {
+        self.start.is_none() && !self.in_block && self.delimiter.is_none()
+    }
+
+    /// The units found since the last call (indexes into the tokens fed
+    /// since then).
+    pub fn take_units(&mut self) -> Vec<Unit> {
+        std::mem::take(&mut self.split.units)
+    }
+
+    /// The end of the input: what was found (the units since the last
+    /// `take_units`).
+    pub fn end(mut self) -> Split {
+        self.finish(false);
+        self.split
+    }
 }
 
 /// The SQL of a Liquibase rollback comment (`--rollback DROP TABLE t;`,
@@ -429,7 +462,7 @@ impl Delimiter {
     }
 }
 
-struct Splitter {
+pub struct Splitter {
     split: Split,
     direction: Direction,
     start: Option<usize>,

@@ -50,6 +50,36 @@ impl Tokens {
         )
     }
 
+    /// Tokenizes the piece `range` of `text` as the whole text's tokens
+    /// would be there: byte ranges in the text, locations counted from the
+    /// text's start (`start` is the location of `range.start`).
+    pub fn tokenize_piece(
+        text: &str,
+        range: Range<usize>,
+        start: Location,
+    ) -> (Tokens, Option<TokenizeError>) {
+        let (mut tokens, error) = Tokens::tokenize(&text[range.clone()]);
+        for byte_range in &mut tokens.ranges {
+            byte_range.start += range.start;
+            byte_range.end += range.start;
+        }
+        let moved = |location: &mut Location| {
+            if location.line == 1 {
+                location.column += start.column - 1;
+            }
+            location.line += start.line - 1;
+        };
+        for token in &mut tokens.tokens {
+            moved(&mut token.span.start);
+            moved(&mut token.span.end);
+        }
+        let error = error.map(|e| TokenizeError {
+            at: e.at + range.start,
+            ..e
+        });
+        (tokens, error)
+    }
+
     pub fn len(&self) -> usize {
         self.tokens.len()
     }

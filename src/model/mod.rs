@@ -69,6 +69,20 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The names of every index and constraint, as written.
+    pub fn object_names(&self) -> impl Iterator<Item = &str> {
+        let indexes = self.indexes.iter().filter_map(|i| i.name.as_ref());
+        let constraints = self.tables.values().flat_map(|t| {
+            let keys = t.primary_key.iter().chain(&t.uniques).map(|k| &k.name);
+            let foreign = t.foreign_keys.iter().map(|f| &f.name);
+            let checks = t.checks.iter().map(|c| &c.name);
+            keys.chain(foreign).chain(checks).flatten()
+        });
+        indexes
+            .map(|n| n.name.as_str())
+            .chain(constraints.map(String::as_str))
+    }
+
     /// Every foreign key that references `table` (a self-reference too),
     /// with the table that holds it, in table-name order.
     pub fn foreign_keys_to<'a>(

@@ -105,11 +105,12 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The words of the set's files, lower case, with where each is
-    /// written.
+    /// Where the names of the schema's indexes and constraints (the names
+    /// a fix may change) are written in the set's files.
     pub fn words(&self) -> &support::words::Words {
         self.words.get_or_init(|| {
-            support::words::Words::of(self.files().map(|f| (f.id, f.source.text.as_str())))
+            let files = self.files().map(|f| (f.id, f.source.text.as_str()));
+            support::words::Words::of(files, self.catalog.object_names())
         })
     }
 

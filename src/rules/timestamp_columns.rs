@@ -108,13 +108,13 @@ impl TimestampColumns {
     fn fix(&self, cx: &Context<'_>, table: &Table) -> Option<Fix> {
         // A column the `CREATE TABLE` has that a later migration dropped
         // is not added back there (the later drop would drop it again).
-        let created = cx.text(&table.created);
+        let named = edits::names_in(cx.text(&table.created));
         let missing: Vec<String> = self
             .options
             .columns
             .iter()
             .filter(|name| table.column(name).is_none())
-            .filter(|name| !edits::names_word(created, name))
+            .filter(|name| !named.iter().any(|n| n == *name))
             .map(|name| {
                 format!(
                     "{} TIMESTAMPTZ NOT NULL DEFAULT now()",

@@ -1,9 +1,13 @@
-//! The words of a migration set's files, folded to lower case, with where
-//! each occurs: built once per set, on first use, for the fixes that must
-//! know whether a name is written anywhere else (`fix::edits`). Scanning
-//! every file for every finding cost more than all the rules together.
+//! Where the names a fix may rename are written in a migration set's
+//! files: built once per set, on first use, for the fixes that must know
+//! whether a name is written anywhere else (`fix::edits`). Scanning every
+//! file for every finding cost more than all the rules together; indexing
+//! every word of every file cost more memory than the findings (data
+//! migrations are mostly words no fix asks about), so only the names asked
+//! for are indexed, and the words that look like a name PostgreSQL
+//! generates are kept.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::source::{FileId, Origin};
 
@@ -15,42 +19,89 @@ pub fn is_word_char(c: char) -> bool {
 
 #[derive(Debug, Default)]
 pub struct Words {
-    /// Each word, lower-cased, and where it starts (file, byte offset).
-    at: HashMap<Box<str>, Vec<(FileId, usize)>>,
+    /// Each name asked for, lower-cased, and where it is written (file,
+    /// byte offset). Fx hashing: the keys are our own files' names, where
+    /// SipHash's flood resistance buys nothing.
+    at: FxHashMap<Box<str>, Vec<(FileId, u32)>>,
+    /// The distinct words that look like a name PostgreSQL generates for
+    /// an index or constraint (`…_idx`, `…_key`, with an optional number).
+    generated: FxHashSet<Box<str>>,
 }
 
 impl Words {
-    pub fn of<'a>(files: impl Iterator<Item = (FileId, &'a str)>) -> Words {
-        let mut at: HashMap<Box<str>, Vec<(FileId, usize)>> = HashMap::new();
+    /// Indexes where each of `names` is written in `files` (names that are
+    /// not one word are not indexed: ask the text).
+    pub fn of<'a>(
+        files: impl Iterator<Item = (FileId, &'a str)>,
+        names: impl Iterator<Item = &'a str>,
+    ) -> Words {
+        let mut words = Words::default();
+        for name in names {
+            let lower = name.to_lowercase();
+            if !lower.is_empty() && lower.chars().all(is_word_char) {
+                words.at.entry(lower.into_boxed_str()).or_default();
+            }
+        }
+        // One buffer for the lower-cased word: a word costs a lookup, not
+        // an allocation.
+        let mut lower = String::new();
         for (file, text) in files {
             let mut start = None;
             for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
                 match (start, is_word_char(c)) {
                     (None, true) => start = Some(i),
                     (Some(s), false) => {
-                        let word = text[s..i].to_lowercase().into_boxed_str();
-                        at.entry(word).or_default().push((file, s));
+                        fold(&text[s..i], &mut lower);
+                        words.add(&lower, file, s);
                         start = None;
                     }
                     _ => {}
                 }
             }
         }
-        Words { at }
+        words
     }
 
-    /// Whether `word` (lower case) is written anywhere but inside `except`.
-    pub fn written_outside(&self, word: &str, except: Option<&Origin>) -> bool {
-        self.at.get(word).is_some_and(|places| {
-            places.iter().any(|&(file, offset)| {
-                !except.is_some_and(|o| o.file == file && o.span.contains(&offset))
-            })
-        })
+    fn add(&mut self, word: &str, file: FileId, offset: usize) {
+        if let Some(places) = self.at.get_mut(word) {
+            // Files above 4 GiB are never read (`--max-file-size`).
+            places.push((file, u32::try_from(offset).unwrap_or(u32::MAX)));
+        }
+        if looks_generated(word) && !self.generated.contains(word) {
+            self.generated.insert(word.into());
+        }
     }
 
-    /// Every distinct word, lower case.
-    pub fn distinct(&self) -> impl Iterator<Item = &str> {
-        self.at.keys().map(|w| &**w)
+    /// Whether `word` (lower case) is written anywhere but inside
+    /// `except`; `None` when it is not a name the index was made for.
+    pub fn written_outside(&self, word: &str, except: Option<&Origin>) -> Option<bool> {
+        let places = self.at.get(word)?;
+        Some(places.iter().any(|&(file, offset)| {
+            !except.is_some_and(|o| o.file == file && o.span.contains(&(offset as usize)))
+        }))
+    }
+
+    /// Every distinct word that looks like a name PostgreSQL generates
+    /// for an index or constraint, lower case.
+    pub fn generated(&self) -> impl Iterator<Item = &str> {
+        self.generated.iter().map(|w| &**w)
+    }
+}
+
+/// `…_idx` or `…_key`, with an optional number (`users_email_key1`).
+fn looks_generated(word: &str) -> bool {
+    let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    trimmed.ends_with("_idx") || trimmed.ends_with("_key")
+}
+
+/// `word` lower-cased into `into`, as `str::to_lowercase` folds it.
+fn fold(word: &str, into: &mut String) {
+    into.clear();
+    if word.is_ascii() {
+        into.push_str(word);
+        into.make_ascii_lowercase();
+    } else {
+        into.push_str(&word.to_lowercase());
     }
 }
 
@@ -59,17 +110,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_are_found_whole_and_outside_a_span() {
+    fn names_are_found_whole_and_outside_a_span() {
         let text = "CREATE INDEX Idx_A ON t (a); -- idx_a_b\nALTER INDEX idx_a RENAME TO x;";
-        let words = Words::of([(FileId(0), text)].into_iter());
-        assert!(words.written_outside("idx_a", None));
+        let words = Words::of(
+            [(FileId(0), text)].into_iter(),
+            ["IDX_A", "idx"].into_iter(),
+        );
+        assert_eq!(words.written_outside("idx_a", None), Some(true));
         let first = Origin::new(FileId(0), 0..28);
-        assert!(words.written_outside("idx_a", Some(&first)));
+        assert_eq!(words.written_outside("idx_a", Some(&first)), Some(true));
         let second = Origin::new(FileId(0), 40..text.len());
         let both = Origin::new(FileId(0), 0..text.len());
-        assert!(words.written_outside("idx_a", Some(&second)));
-        assert!(!words.written_outside("idx_a", Some(&both)));
-        assert!(!words.written_outside("idx", None));
-        assert!(words.distinct().any(|w| w == "idx_a_b"));
+        assert_eq!(words.written_outside("idx_a", Some(&second)), Some(true));
+        assert_eq!(words.written_outside("idx_a", Some(&both)), Some(false));
+        assert_eq!(words.written_outside("idx", None), Some(false));
+        // Not asked for: the caller reads the text.
+        assert_eq!(words.written_outside("idx_a_b", None), None);
+    }
+
+    #[test]
+    fn generated_looking_words_are_kept() {
+        let text = "SELECT users_email_key1, users_a_idx, users_idea;";
+        let words = Words::of([(FileId(0), text)].into_iter(), std::iter::empty());
+        let mut generated: Vec<&str> = words.generated().collect();
+        generated.sort_unstable();
+        assert_eq!(generated, ["users_a_idx", "users_email_key1"]);
     }
 }
