@@ -349,6 +349,10 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
             let Some(after) = name.strip_prefix(prefix) else {
                 return false;
             };
+            if !rest.contains('*') {
+                // The last wildcard: the rest must end the name.
+                return after.ends_with(rest);
+            }
             // Try every split point for the rest of the pattern.
             (0..=after.len())
                 .filter(|&i| after.is_char_boundary(i))
@@ -547,6 +551,10 @@ mod tests {
         assert!(matches_pattern("status", "status"));
         assert!(!matches_pattern("*_status", "status_id"));
         assert!(matches_pattern("*_state*", "my_state_x"));
+        assert!(matches_pattern("is_*", "is_"));
+        assert!(matches_pattern("*_*_at", "a_b_at"));
+        assert!(!matches_pattern("*_*_at", "ab_at"));
+        assert!(matches_pattern("*é", "café"));
     }
 
     #[test]
