@@ -20,7 +20,8 @@ use crate::suppress;
 pub struct Outcome {
     /// The files read. Their statements' facts have moved into `catalogs`.
     pub project: Project,
-    /// The schema each set produces, in the order of `project.sets`.
+    /// The schema each set produces, in the order of `project.sets`
+    /// (`lint_keeping_catalogs`; empty otherwise).
     pub catalogs: Vec<Catalog>,
     /// Findings in reported files, in migration order then position.
     pub diagnostics: Vec<Diagnostic>,
@@ -52,12 +53,25 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     lint_changes(paths, settings, None)
 }
 
+/// `lint`, keeping each set's schema in `Outcome::catalogs` (the other
+/// entry points free a set's catalog once its rules have run).
+pub fn lint_keeping_catalogs(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    run(paths, settings, None, &load::Buffers::new(), Catalogs::Keep)
+}
+
+/// Whether a run keeps the sets' catalogs for its caller.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Catalogs {
+    Keep,
+    Free,
+}
+
 /// Lints `paths` where some files are given as text (an editor's unsaved
 /// buffers, stdin), keyed by their paths: the text is linted instead of
 /// the disk, and a buffered file need not exist on disk yet. The rest of
 /// each file's set is read from disk as context.
 pub fn lint_buffers(paths: &[PathBuf], settings: &Settings, buffers: &load::Buffers) -> Outcome {
-    run(paths, settings, None, buffers)
+    run(paths, settings, None, buffers, Catalogs::Free)
 }
 
 /// Lints, reporting only on files `changes` names (`--diff`); the rest of
@@ -67,7 +81,13 @@ pub fn lint_changes(
     settings: &Settings,
     changes: Option<&ChangeSet>,
 ) -> Outcome {
-    run(paths, settings, changes, &load::Buffers::new())
+    run(
+        paths,
+        settings,
+        changes,
+        &load::Buffers::new(),
+        Catalogs::Free,
+    )
 }
 
 /// Lints with both: some files given as text, and reporting only on the
@@ -78,7 +98,7 @@ pub fn lint_with(
     changes: Option<&ChangeSet>,
     buffers: &load::Buffers,
 ) -> Outcome {
-    run(paths, settings, changes, buffers)
+    run(paths, settings, changes, buffers, Catalogs::Free)
 }
 
 fn run(
@@ -86,6 +106,7 @@ fn run(
     settings: &Settings,
     changes: Option<&ChangeSet>,
     buffers: &load::Buffers,
+    keep: Catalogs,
 ) -> Outcome {
     let (mut project, input_errors) = read_with(paths, settings, buffers);
     if let Some(changes) = changes {
@@ -101,8 +122,7 @@ fn run(
     input_errors.sort();
 
     let overrides = settings.file_overrides(&project);
-    let catalogs = replay_sets(&mut project);
-    let mut diagnostics = check(&project, &catalogs, settings, &overrides);
+    let (mut diagnostics, catalogs) = replay_and_check(&mut project, settings, &overrides, keep);
     let before = diagnostics.len();
     suppress::apply(&project, settings, &overrides, &mut diagnostics);
     let suppressed = suppressed_count(before, &diagnostics);
@@ -118,16 +138,41 @@ fn run(
     }
 }
 
-/// The schema of every set (pipeline step 3), in the order of
-/// `project.sets`. The facts move out of the project into the catalogs:
-/// each is needed once, and keeping both would double the model's memory.
-fn replay_sets(project: &mut Project) -> Vec<Catalog> {
+/// Replays each set (pipeline step 3) and runs every active rule on it
+/// (step 4), sets in parallel (they share nothing). The facts move out of
+/// the project into the catalog: each is needed once, and keeping both
+/// would double the model's memory. A set's catalog is freed once its
+/// rules have run unless `keep` says otherwise (`fix --new-migration`
+/// writes from it): the sets' catalogs then never all exist at once.
+fn replay_and_check(
+    project: &mut Project,
+    settings: &Settings,
+    overrides: &FileOverrides,
+    keep: Catalogs,
+) -> (Vec<Diagnostic>, Vec<Catalog>) {
     let facts: Vec<_> = project
         .sets
         .iter()
         .map(|set| take_facts(&mut project.files, set))
         .collect();
-    facts.into_par_iter().map(replay_facts).collect()
+    let project = &*project;
+    let per_set: Vec<(Vec<Diagnostic>, Option<Catalog>)> = project
+        .sets
+        .par_iter()
+        .zip(facts)
+        .map(|(set, facts)| {
+            let catalog = replay_facts(facts);
+            let findings = check(project, set, &catalog, settings, overrides);
+            (findings, (keep == Catalogs::Keep).then_some(catalog))
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut catalogs = Vec::new();
+    for (findings, catalog) in per_set {
+        diagnostics.extend(findings);
+        catalogs.extend(catalog);
+    }
+    (diagnostics, catalogs)
 }
 
 /// How many of `before` findings `suppress::apply` removed: it also adds
@@ -172,31 +217,23 @@ pub fn read_with(
     (project, errors)
 }
 
-/// Runs every active rule on every set (sets in parallel: they share
-/// nothing). Each rule reports through its own `Reporter`, which decides
-/// what is reported and at which severity.
+/// Runs every active rule on one set. Each rule reports through its own
+/// `Reporter`, which decides what is reported and at which severity.
 fn check(
     project: &Project,
-    catalogs: &[Catalog],
+    set: &crate::load::LoadedSet,
+    catalog: &Catalog,
     settings: &Settings,
     overrides: &FileOverrides,
 ) -> Vec<Diagnostic> {
-    let per_set: Vec<Vec<Diagnostic>> = project
-        .sets
-        .par_iter()
-        .zip(catalogs)
-        .map(|(set, catalog)| {
-            let cx = Context::new(project, set, catalog, &settings.lookups);
-            let mut all = Vec::new();
-            for active in &settings.rules {
-                let mut reporter = Reporter::new(active, project, overrides);
-                active.check(&cx, &mut reporter);
-                all.extend(reporter.into_findings());
-            }
-            all
-        })
-        .collect();
-    per_set.into_iter().flatten().collect()
+    let cx = Context::new(project, set, catalog, &settings.lookups);
+    let mut all = Vec::new();
+    for active in &settings.rules {
+        let mut reporter = Reporter::new(active, project, overrides);
+        active.check(&cx, &mut reporter);
+        all.extend(reporter.into_findings());
+    }
+    all
 }
 
 /// Migration order (file ids follow it), then position, then rule name; exact

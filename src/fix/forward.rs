@@ -42,7 +42,7 @@ pub fn run(
     if zone.is_empty() || zone.contains(['\'', '\\', '\n']) {
         return Err(format!("--time-zone `{zone}` is not a time zone name"));
     }
-    let outcome = lint::lint(paths, settings);
+    let outcome = lint::lint_keeping_catalogs(paths, settings);
     if !outcome.input_errors.is_empty() {
         for error in &outcome.input_errors {
             eprintln!("error: {}", crate::report::visible(&error.to_string()));
