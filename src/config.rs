@@ -112,14 +112,44 @@ pub struct CommandLine {
     pub no_cache: bool,
 }
 
-/// A configuration problem, with the config text so it can be shown.
-#[derive(Debug, Clone)]
+/// A configuration problem, with the config text so it can be shown
+/// (the command line draws it with an excerpt, `error::Error::report`; the
+/// language server as an LSP diagnostic).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
 pub struct ConfigError {
     pub path: Option<PathBuf>,
     pub text: String,
     pub span: Option<Range<usize>>,
     pub message: String,
     pub help: Option<String>,
+}
+
+/// By hand: miette's derive takes an optional label only as a `Copy`
+/// span, and the span is a `Range` for the language server.
+impl miette::Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("config"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.span
+            .as_ref()
+            .map(|_| &self.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        Some(Box::new(std::iter::once(miette::LabeledSpan::underline(
+            span,
+        ))))
+    }
 }
 
 impl ConfigError {

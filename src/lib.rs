@@ -18,6 +18,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
+mod error;
 pub mod fix;
 pub mod lint;
 pub mod load;
