@@ -5,17 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 
 use crate::baseline;
 use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
 use crate::diagnostic::Severity;
+use crate::error::Error;
 use crate::lint::{self, Outcome};
 use crate::load::Buffers;
 use crate::report::ListFormat;
-use crate::report::excerpt::Excerpt;
 use crate::report::{self, Format, Hidden, Style, View};
-use crate::source::{SourceFile, display_path};
+use crate::source::display_path;
 
 /// Exit codes (contract).
 pub const EXIT_CLEAN: u8 = 0;
@@ -211,22 +210,17 @@ pub enum Command {
 
 /// `schema-lint init`: writes the commented default config; refuses to
 /// overwrite.
-fn init(path: &Path) -> u8 {
-    let shown = crate::source::display_path(path);
+fn init(path: &Path) -> Result<u8, Error> {
+    let shown = display_path(path);
     if path.exists() {
-        eprintln!("error: {shown} already exists; not overwriting it");
-        return EXIT_ERROR;
+        return Err(Error::Output(format!(
+            "{shown} already exists; not overwriting it"
+        )));
     }
-    match std::fs::write(path, crate::docs::init_text()) {
-        Ok(()) => {
-            println!("wrote {shown}");
-            EXIT_CLEAN
-        }
-        Err(error) => {
-            eprintln!("error: cannot write {shown}: {error}");
-            EXIT_ERROR
-        }
-    }
+    std::fs::write(path, crate::docs::init_text())
+        .map_err(|e| Error::Output(format!("cannot write {shown}: {e}")))?;
+    println!("wrote {shown}");
+    Ok(EXIT_CLEAN)
 }
 
 pub fn main() -> ExitCode {
@@ -236,54 +230,52 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Some(Command::Rules { format }) => {
-            print!("{}", crate::docs::rules_listing(format));
-            EXIT_CLEAN
-        }
-        Some(Command::Explain { rule }) => match crate::docs::explain(&rule) {
-            Ok(doc) => {
-                print!("{doc}");
-                EXIT_CLEAN
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                EXIT_ERROR
-            }
-        },
-        Some(Command::Init { path }) => init(&path),
-        Some(Command::Sets(args)) => run_sets(args),
-        Some(Command::New(args)) => crate::new::run(args),
-        Some(Command::Fix(args)) => crate::fix::run(args),
-        Some(Command::Schema(args)) => crate::schema::run(args),
-        Some(Command::Conventions(args)) => crate::schema::run_conventions(args),
-        Some(Command::Server { stdio: _ }) => crate::server::run(),
-        Some(Command::Db(args)) => {
-            let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            let stdin = std::io::stdin();
-            let mut io = Io {
-                color: auto_color(stdout.is_terminal()),
-                error_color: auto_color(stderr.is_terminal()),
-                out: &mut stdout.lock(),
-                err: &mut stderr.lock(),
-                input: &mut stdin.lock(),
-            };
-            run_db(*args, &mut io)
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            let stdin = std::io::stdin();
-            let mut io = Io {
-                color: auto_color(stdout.is_terminal()),
-                error_color: auto_color(stderr.is_terminal()),
-                out: &mut stdout.lock(),
-                err: &mut stderr.lock(),
-                input: &mut stdin.lock(),
-            };
-            run_lint(cli.lint, &mut io)
-        }
+        None => with_std_io(|io| run_lint(cli.lint, io)),
+        Some(command) => run_command(command).unwrap_or_else(|error| {
+            let color = auto_color(std::io::stderr().is_terminal());
+            error.report(&mut std::io::stderr().lock(), color)
+        }),
     }
+}
+
+/// A subcommand; its errors are for the caller to show.
+fn run_command(command: Command) -> Result<u8, Error> {
+    match command {
+        Command::Rules { format } => {
+            print!("{}", crate::docs::rules_listing(format));
+            Ok(EXIT_CLEAN)
+        }
+        Command::Explain { rule } => {
+            print!("{}", crate::docs::explain(&rule)?);
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init { path } => init(&path),
+        Command::Sets(args) => run_sets(args),
+        Command::New(args) => crate::new::run(args),
+        Command::Fix(args) => crate::fix::run(args),
+        Command::Schema(args) => crate::schema::run(args),
+        Command::Conventions(args) => crate::schema::run_conventions(args),
+        // These two show their own errors: `db` on its `Io`, as a lint
+        // does, the server to its client.
+        Command::Db(args) => Ok(with_std_io(|io| run_db(*args, io))),
+        Command::Server { stdio: _ } => Ok(crate::server::run()),
+    }
+}
+
+/// Runs `body` on the standard streams, each coloured when `--color
+/// auto` allows it.
+fn with_std_io(body: impl FnOnce(&mut Io<'_>) -> u8) -> u8 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let stdin = std::io::stdin();
+    let mut io = Io {
+        color: auto_color(stdout.is_terminal()),
+        error_color: auto_color(stderr.is_terminal()),
+        out: &mut stdout.lock(),
+        err: &mut stderr.lock(),
+        input: &mut stdin.lock(),
+    };
+    body(&mut io)
 }
 
 /// Where a lint run reads stdin from (`-`), writes its report (`out`) and
@@ -301,28 +293,22 @@ pub struct Io<'a> {
 /// One lint run, as the binary runs it, writing to `io`; returns the exit
 /// code.
 pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
+    let result = lint_command(args, io);
+    result.unwrap_or_else(|error| error.report(&mut *io.err, io.error_color))
+}
+
+fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let colors = Colors::resolve(args.color, io, args.output_file.is_some());
     io.error_color = colors.err;
-    let settings = match load_settings(args.config.as_deref(), &command_line(&args)) {
-        Ok(settings) => settings,
-        Err(error) => {
-            let _ = write!(io.err, "{}", render_config_error(&error, io.error_color));
-            return EXIT_ERROR;
-        }
-    };
-    let input = match gather(&args, &settings, io) {
-        Ok(input) => input,
-        Err(message) => return fail(io, &message),
-    };
+    let settings = load_settings(args.config.as_deref(), &command_line(&args))?;
+    let input = gather(&args, &settings, io)?;
     if args.show_settings {
         let (project, _) = lint::read_with(&input.paths, &settings, &input.buffers);
         let text = report::settings::render(&settings, &input.paths, &project);
-        return emit(&args, io, |out| out.write_all(text.as_bytes()));
+        emit(&args, io, |out| out.write_all(text.as_bytes()))?;
+        return Ok(EXIT_CLEAN);
     }
-    let outcome = match lint_input(&args, &settings, &input) {
-        Ok(outcome) => outcome,
-        Err(message) => return fail(io, &message),
-    };
+    let outcome = lint_input(&args, &settings, &input)?;
     let notes = !(args.quiet || args.silent);
     if notes {
         report_skipped(&outcome, &input.paths, io);
@@ -332,7 +318,12 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
 
 /// `schema-lint db`: the schema rules on a live database, or the drift
 /// between it and the migrations (`--compare`), reported as a lint run is.
-pub fn run_db(args: crate::db::DbArgs, io: &mut Io<'_>) -> u8 {
+fn run_db(args: crate::db::DbArgs, io: &mut Io<'_>) -> u8 {
+    let result = db_command(args, io);
+    result.unwrap_or_else(|error| error.report(&mut *io.err, io.error_color))
+}
+
+fn db_command(args: crate::db::DbArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let lint = &args.lint;
     let colors = Colors::resolve(lint.color, io, lint.output_file.is_some());
     io.error_color = colors.err;
@@ -342,27 +333,19 @@ pub fn run_db(args: crate::db::DbArgs, io: &mut Io<'_>) -> u8 {
         (lint.show_settings, "--show-settings"),
     ] {
         if given {
-            return fail(io, &format!("{flag} does not apply to `schema-lint db`"));
+            return Err(Error::Usage(format!(
+                "{flag} does not apply to `schema-lint db`"
+            )));
         }
     }
     if !args.compare && !lint.paths.is_empty() {
-        return fail(
-            io,
-            "`schema-lint db` reads no migrations: give PATHS with --compare",
-        );
+        return Err(Error::Usage(
+            "`schema-lint db` reads no migrations: give PATHS with --compare".to_string(),
+        ));
     }
-    let settings = match load_settings(lint.config.as_deref(), &command_line(lint)) {
-        Ok(settings) => settings,
-        Err(error) => {
-            let _ = write!(io.err, "{}", render_config_error(&error, io.error_color));
-            return EXIT_ERROR;
-        }
-    };
+    let settings = load_settings(lint.config.as_deref(), &command_line(lint))?;
     let paths = if args.compare {
-        match lint_paths(&lint.paths, &settings) {
-            Ok(paths) => paths,
-            Err(message) => return fail(io, &message),
-        }
+        lint_paths(&lint.paths, &settings)?
     } else {
         Vec::new()
     };
@@ -384,17 +367,15 @@ fn finish(
     mut outcome: Outcome,
     colors: Colors,
     io: &mut Io<'_>,
-) -> u8 {
+) -> Result<u8, Error> {
     let notes = !(args.quiet || args.silent);
     if let Some(file) = &args.write_baseline {
-        return write_baseline(&outcome, file, io, notes);
+        write_baseline(outcome, file, io, notes)?;
+        return Ok(EXIT_CLEAN);
     }
     let mut hidden = Hidden::default();
     if let Some(file) = &args.baseline {
-        match apply_baseline(&mut outcome, file, io, notes) {
-            Ok(count) => hidden.baseline = count,
-            Err(message) => return fail(io, &message),
-        }
+        hidden.baseline = apply_baseline(&mut outcome, file, io, notes)?;
     }
     // The exit code judges every finding; `--severity` only hides some.
     let code = exit_code(&outcome, settings);
@@ -414,22 +395,20 @@ fn finish(
     // The process ends next: freeing every finding and file one by one
     // would cost 3% of a run for memory the exit returns anyway.
     std::mem::forget(outcome);
-    match written {
-        EXIT_CLEAN => code,
-        failed => failed,
-    }
+    written?;
+    Ok(code)
 }
 
 /// Lints the input: the files named, stdin in place of its file, or only
 /// what `--diff` says changed.
-fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, String> {
+fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, Error> {
     if !input.buffers.is_empty() {
         return Ok(lint::lint_buffers(&input.paths, settings, &input.buffers));
     }
     let changes = match &args.diff {
         Some(reference) => {
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            Some(crate::changes::since(reference, &here)?)
+            Some(crate::changes::since(reference, &here).map_err(Error::Input)?)
         }
         None => None,
     };
@@ -442,8 +421,8 @@ fn apply_baseline(
     file: &Path,
     io: &mut Io<'_>,
     notes: bool,
-) -> Result<usize, String> {
-    let recorded = baseline::read(file)?;
+) -> Result<usize, Error> {
+    let recorded = baseline::read(file).map_err(Error::Input)?;
     let before = outcome.diagnostics.len();
     let stale = baseline::apply(outcome, &recorded, file);
     if notes {
@@ -471,24 +450,22 @@ fn emit(
     args: &LintArgs,
     io: &mut Io<'_>,
     report: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> u8 {
+) -> Result<(), Error> {
     if let Some(file) = &args.output_file {
         let written = std::fs::File::create(file).and_then(|created| {
             let mut out = std::io::BufWriter::new(created);
             report(&mut out)?;
             out.flush()
         });
-        return match written {
-            Ok(()) => EXIT_CLEAN,
-            Err(e) => fail(io, &format!("cannot write {}: {e}", display_path(file))),
-        };
+        return written
+            .map_err(|e| Error::Output(format!("cannot write {}: {e}", display_path(file))));
     }
     if !args.silent {
         // A closed pipe (`| head`) is not our failure.
         let mut out = std::io::BufWriter::new(&mut *io.out);
         let _ = report(&mut out).and_then(|()| out.flush());
     }
-    EXIT_CLEAN
+    Ok(())
 }
 
 /// What the command line says about the rules and reading.
@@ -539,25 +516,25 @@ struct Input {
 
 /// The paths to lint, with `-` read from stdin as the file
 /// `--stdin-filename` names.
-fn gather(args: &LintArgs, settings: &Settings, io: &mut Io<'_>) -> Result<Input, String> {
+fn gather(args: &LintArgs, settings: &Settings, io: &mut Io<'_>) -> Result<Input, Error> {
     let dash = Path::new("-");
     let has_dash = args.paths.iter().any(|p| p == dash);
     let mut buffers = Buffers::new();
     let mut given = Vec::new();
     match &args.stdin_filename {
         None if has_dash => {
-            return Err(
+            return Err(Error::Usage(
                 "`-` reads a migration from stdin: say which file it is with \
                         --stdin-filename PATH, so that its migration set can be read"
                     .to_string(),
-            );
+            ));
         }
         Some(_) if !has_dash && !args.paths.is_empty() => {
-            return Err(
+            return Err(Error::Usage(
                 "--stdin-filename names the file stdin stands for: give `-` as \
                         one of the paths"
                     .to_string(),
-            );
+            ));
         }
         Some(name) => {
             let name = here_relative(name);
@@ -573,22 +550,22 @@ fn gather(args: &LintArgs, settings: &Settings, io: &mut Io<'_>) -> Result<Input
 }
 
 /// Stdin as text, at most `limit` bytes.
-fn read_stdin(input: &mut dyn Read, limit: u64) -> Result<String, String> {
+fn read_stdin(input: &mut dyn Read, limit: u64) -> Result<String, Error> {
     let mut bytes = Vec::new();
     input
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
+        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(format!(
+        return Err(Error::Input(format!(
             "stdin is larger than the {limit}-byte limit (--max-file-size); not read"
-        ));
+        )));
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!(
+        Error::Input(format!(
             "stdin is not UTF-8 (byte {} is not); not read",
             e.utf8_error().valid_up_to()
-        )
+        ))
     })
 }
 
@@ -597,7 +574,10 @@ fn read_stdin(input: &mut dyn Read, limit: u64) -> Result<String, String> {
 /// (`../schema-lint.toml` from a subfolder), so that the roots it names
 /// and every path printed are too. The cache of per-file facts is in the
 /// project folder (the config file's, else here) unless `--no-cache`.
-fn load_settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, ConfigError> {
+pub(crate) fn load_settings(
+    config: Option<&Path>,
+    cli: &CommandLine,
+) -> Result<Settings, ConfigError> {
     let config_path = match config {
         Some(path) => Some(here_relative(path)),
         None => std::env::current_dir().ok().and_then(|dir| {
@@ -638,34 +618,15 @@ fn here_relative(path: &Path) -> PathBuf {
     }
 }
 
-/// The settings for a subcommand that prints its own errors: a config
-/// error is printed on stderr (exit code 2).
-pub(crate) fn settings(config: Option<&Path>, cli: &CommandLine) -> Result<Settings, u8> {
-    load_settings(config, cli).map_err(|error| {
-        let color = auto_color(std::io::stderr().is_terminal());
-        eprint!("{}", render_config_error(&error, color));
-        EXIT_ERROR
-    })
-}
-
 /// `schema-lint sets`: discovery and loading only, then the plan.
-fn run_sets(args: SetsArgs) -> u8 {
+fn run_sets(args: SetsArgs) -> Result<u8, Error> {
     let cli = CommandLine {
         max_file_size: args.read.max_file_size,
         no_cache: args.read.no_cache,
         ..CommandLine::default()
     };
-    let settings = match settings(args.config.as_deref(), &cli) {
-        Ok(settings) => settings,
-        Err(code) => return code,
-    };
-    let paths = match lint_paths(&args.paths, &settings) {
-        Ok(paths) => paths,
-        Err(message) => {
-            eprintln!("error: {}", visible(&message));
-            return EXIT_ERROR;
-        }
-    };
+    let settings = load_settings(args.config.as_deref(), &cli)?;
+    let paths = lint_paths(&args.paths, &settings)?;
     let (project, errors) = lint::read(&paths, &settings);
     let rendered = match args.format {
         ListFormat::Text => report::sets::render_text(&project),
@@ -675,11 +636,12 @@ fn run_sets(args: SetsArgs) -> u8 {
         eprintln!("error: {}", visible(&error.to_string()));
     }
     let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
-    if errors.is_empty() {
+    // The plan of what could be read is still shown: not an `Error`.
+    Ok(if errors.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_ERROR
-    }
+    })
 }
 
 /// Files the user named that are not migrations: said on stderr, since
@@ -697,13 +659,6 @@ fn report_skipped(outcome: &Outcome, paths: &[PathBuf], io: &mut Io<'_>) {
     }
 }
 
-/// Prints `error: message` (control characters from the input made
-/// visible) and returns exit code 2.
-fn fail(io: &mut Io<'_>, message: &str) -> u8 {
-    let _ = writeln!(io.err, "error: {}", visible(message));
-    EXIT_ERROR
-}
-
 fn print_input_errors(outcome: &Outcome, io: &mut Io<'_>) {
     for error in &outcome.input_errors {
         let _ = writeln!(io.err, "error: {}", visible(&error.to_string()));
@@ -713,36 +668,38 @@ fn print_input_errors(outcome: &Outcome, io: &mut Io<'_>) {
 /// Records the findings, unless a path could not be read: a baseline
 /// without that file's findings would let all of them through unnoticed
 /// once it is readable again, so nothing is written.
-fn write_baseline(outcome: &Outcome, file: &Path, io: &mut Io<'_>, notes: bool) -> u8 {
-    print_input_errors(outcome, io);
+fn write_baseline(
+    outcome: Outcome,
+    file: &Path,
+    io: &mut Io<'_>,
+    notes: bool,
+) -> Result<(), Error> {
     if !outcome.input_errors.is_empty() {
         let count = outcome.input_errors.len();
-        return fail(
-            io,
-            &format!(
-                "{} not written: {count} path{} could not be read, so the baseline would lack \
-                 {} findings; fix or exclude {} and run again",
-                display_path(file),
-                if count == 1 { "" } else { "s" },
-                if count == 1 { "its" } else { "their" },
-                if count == 1 { "it" } else { "them" },
-            ),
+        let consequence = format!(
+            "{} not written: {count} path{} could not be read, so the baseline would lack \
+             {} findings; fix or exclude {} and run again",
+            display_path(file),
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "its" } else { "their" },
+            if count == 1 { "it" } else { "them" },
+        );
+        return Err(Error::Incomplete {
+            errors: outcome.input_errors,
+            consequence,
+        });
+    }
+    let recorded = baseline::record(&outcome, file);
+    baseline::write(&recorded, file).map_err(Error::Output)?;
+    if notes {
+        let _ = writeln!(
+            io.err,
+            "wrote {} ({} findings)",
+            visible(&display_path(file)),
+            outcome.diagnostics.len()
         );
     }
-    let recorded = baseline::record(outcome, file);
-    if let Err(message) = baseline::write(&recorded, file) {
-        return fail(io, &message);
-    }
-    if !notes {
-        return EXIT_CLEAN;
-    }
-    let _ = writeln!(
-        io.err,
-        "wrote {} ({} findings)",
-        visible(&display_path(file)),
-        outcome.diagnostics.len()
-    );
-    EXIT_CLEAN
+    Ok(())
 }
 
 /// Baseline entries that no longer occur: the file can shrink.
@@ -782,7 +739,7 @@ fn describe(object: &crate::diagnostic::ObjectRef) -> String {
 /// `migrations/` folder here or above (up to the repository's top), so
 /// that a run from any subfolder of a project lints the project. Every
 /// path is relative to the current folder when it can be.
-pub(crate) fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, Error> {
     if !given.is_empty() {
         return Ok(given.iter().map(|p| here_relative(p)).collect());
     }
@@ -795,8 +752,10 @@ pub(crate) fn lint_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<P
     }
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     nearest_migrations(&here).map(|p| vec![p]).ok_or_else(|| {
-        "no paths given, no `roots` in a config file, and no migrations/ folder here or above"
-            .to_string()
+        Error::Input(
+            "no paths given, no `roots` in a config file, and no migrations/ folder here or above"
+                .to_string(),
+        )
     })
 }
 
@@ -862,49 +821,6 @@ fn color_from_env(var: impl Fn(&str) -> Option<String>, is_terminal: bool) -> bo
         return false;
     }
     is_terminal
-}
-
-fn render_config_error(error: &ConfigError, color: bool) -> String {
-    let mut diagnostic = MietteDiagnostic::new(visible(&error.message)).with_code("config");
-    if let Some(help) = &error.help {
-        diagnostic = diagnostic.with_help(visible(help));
-    }
-    let mut report_text = String::new();
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
-    let report = match (&error.path, &error.span) {
-        (Some(path), Some(span)) => {
-            // An excerpt, as for findings: a config line can be long too.
-            let source = SourceFile::new(path.clone(), error.text.clone());
-            let excerpt = Excerpt::new(&source, std::slice::from_ref(span));
-            if let Some(shown) = excerpt.span_of(&source, span) {
-                diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(None, shown));
-            }
-            Report::new(diagnostic).with_source_code(excerpt)
-        }
-        _ => {
-            let prefix = error
-                .path
-                .as_ref()
-                .map(|p| format!("{}: ", visible(&display_path(p))))
-                .unwrap_or_default();
-            Report::new(MietteDiagnostic {
-                message: format!("{prefix}{}", diagnostic.message),
-                ..diagnostic
-            })
-        }
-    };
-    if handler
-        .render_report(&mut report_text, report.as_ref())
-        .is_err()
-    {
-        report_text = format!("error: {}\n", visible(&error.message));
-    }
-    report_text
 }
 
 /// `report::visible`, owned.

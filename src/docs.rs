@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
+use crate::error::Error;
 use crate::report::ListFormat;
 use crate::rules;
 
@@ -54,17 +55,13 @@ pub fn rules_listing(format: ListFormat) -> String {
 
 /// `schema-lint explain <rule>`: the rule's document, or why there is
 /// none (an unknown name, with the closest one).
-pub fn explain(name: &str) -> Result<&'static str, String> {
+pub fn explain(name: &str) -> Result<&'static str, Error> {
     match rules::RuleId::from_name(name) {
         Some(rule) => Ok(rule.def().doc),
-        None => {
-            let mut message = format!("unknown rule `{}`", crate::report::visible(name));
-            if let Some(suggestion) = rules::suggest(name) {
-                let _ = write!(message, "\n  help: did you mean `{suggestion}`?");
-            }
-            message.push_str("\n  `schema-lint rules` lists every rule");
-            Err(message)
-        }
+        None => Err(Error::UnknownRule {
+            name: name.to_string(),
+            suggestion: rules::suggest(name),
+        }),
     }
 }
 

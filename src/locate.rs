@@ -353,19 +353,4 @@ impl<'a> Locator<'a> {
             _ => None,
         }
     }
-
-    /// The keyword that starts a constraint or clause, searching backwards
-    /// from `ident` for one of `keywords` (e.g. `UNIQUE` before `(a, b)`).
-    pub fn keyword_before(&self, ident: &Ident, keywords: &[Keyword]) -> Option<Origin> {
-        let mut index = self.token_of(ident.span)?;
-        while let Some(prev) = self.prev(index) {
-            if let Some(keyword) = self.keyword(prev)
-                && keywords.contains(&keyword)
-            {
-                return Some(self.span_of_tokens(prev, prev));
-            }
-            index = prev;
-        }
-        None
-    }
 }

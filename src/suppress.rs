@@ -29,7 +29,7 @@ use std::ops::Range;
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::load::{DIRECTIVE_PREFIX as PREFIX, LoadedFile, Project, Statement};
-use crate::rules::{self, RuleId};
+use crate::rules::{self, Reporter, RuleId};
 use crate::source::{FileId, Origin};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,14 +87,16 @@ pub fn apply(
         Some(suppressions) => !suppressions.suppress(project.file(d.file), d),
         None => true,
     });
-    for (file, suppressions) in files {
-        let rule = RuleId::UnusedSuppression;
-        // Decided as for any finding: configuration, then path overrides.
-        let configured = settings.severity_of(rule);
-        if let Some(severity) = Settings::severity_in(rule, configured, overrides.of(file), None) {
-            unused(settings, severity, suppressions, diagnostics);
-        }
+    // Reported as any rule's findings are, through its reporter: its
+    // severity, `[[overrides]]` of the file.
+    let Some(rule) = settings.active(RuleId::UnusedSuppression) else {
+        return;
+    };
+    let mut reporter = Reporter::new(rule, project, overrides);
+    for suppressions in files.into_values() {
+        unused(settings, suppressions, &mut reporter);
     }
+    diagnostics.extend(reporter.into_findings());
 }
 
 /// The suppressions of one file, by rule and scope.
@@ -192,12 +194,7 @@ fn in_order(file: &LoadedFile) -> bool {
 
 /// `unused-suppression` findings for the entries that suppressed nothing
 /// and for malformed directives.
-fn unused(
-    settings: &Settings,
-    severity: crate::diagnostic::Severity,
-    suppressions: Suppressions,
-    out: &mut Vec<Diagnostic>,
-) {
+fn unused(settings: &Settings, suppressions: Suppressions, reporter: &mut Reporter<'_>) {
     for entry in suppressions.entries.iter().filter(|e| !e.used) {
         let message = match entry.rule {
             Err(ref name) => {
@@ -213,18 +210,17 @@ fn unused(
             }
             Ok(rule) => format!("`{rule}` is suppressed here but reported nothing"),
         };
-        let mut diagnostic = Diagnostic::new(RuleId::UnusedSuppression, &entry.at, message)
-            .help("remove it from the suppression comment");
-        diagnostic.severity = severity;
-        out.push(diagnostic);
+        reporter.push(
+            Diagnostic::new(RuleId::UnusedSuppression, &entry.at, message)
+                .help("remove it from the suppression comment"),
+        );
     }
     for problem in suppressions.malformed {
-        let mut diagnostic =
+        reporter.push(
             Diagnostic::new(RuleId::UnusedSuppression, &problem.at, problem.message).help(
                 "write `-- schema-lint: ignore <rule>[, <rule>] -- <reason>` or `ignore-file`",
-            );
-        diagnostic.severity = severity;
-        out.push(diagnostic);
+            ),
+        );
     }
 }
 

@@ -284,6 +284,46 @@ fn file_suppressions_and_stale_ones() {
     );
 }
 
+/// `unused-suppression` findings go through the rule's reporter like any
+/// other: `[[overrides]]` set their severity, and one in a down migration
+/// is reported (a suppression is judged wherever it is written).
+#[test]
+fn unused_suppressions_follow_overrides_in_down_migrations_too() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "m/000001_a.up.sql",
+        "CREATE TABLE a (id BIGINT PRIMARY KEY, name TEXT);\n",
+    );
+    scratch.write(
+        "m/000001_a.down.sql",
+        "-- schema-lint: ignore prefer-text\nDROP TABLE a;\n",
+    );
+    scratch.write(
+        "schema-lint.toml",
+        "[[overrides]]\npaths = [\"m/*.down.sql\"]\nseverity = { unused-suppression = \"info\" }\n",
+    );
+    let (_, document) = lint_json(
+        scratch.path(),
+        &["--select", "prefer-text,unused-suppression", "m"],
+    );
+    let found: Vec<(String, String, u64)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("m/000001_a.down.sql".to_string(), "info".to_string(), 1)]
+    );
+}
+
 #[test]
 fn rules_lists_every_rule() {
     let output = schema_lint(&repo()).arg("rules").output().unwrap();

@@ -304,6 +304,11 @@ fn control_characters_on_the_command_line_are_shown_visibly() {
     let (code, _, stderr) = run(scratch.path(), &["missing\u{7}.sql"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("missing\u{2407}.sql"), "{stderr}");
+    // Every subcommand's errors are shown the same way (`error::Error`).
+    let (code, _, stderr) = run(scratch.path(), &["new", "\u{1b}[!"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`\u{241b}[!` has no letters"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }
 
 #[test]

@@ -412,7 +412,7 @@ fn write_case(work: &Path, case: &Case) -> Result<(), String> {
     // Each case starts without a cache of per-file facts: its first run
     // fills it, the other formats and the rerun read it (and the oracle
     // compares them), and a saved case replays the same way.
-    let _ = std::fs::remove_dir_all(work.join(schema_lint::load::cache::FOLDER));
+    let _ = std::fs::remove_dir_all(work.join(schema_lint::load::CACHE_FOLDER));
     let set = work.join("set");
     if set.exists() {
         std::fs::remove_dir_all(&set).map_err(|e| format!("{}: {e}", set.display()))?;
@@ -550,7 +550,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        if entry.file_name() == schema_lint::load::cache::FOLDER {
+        if entry.file_name() == schema_lint::load::CACHE_FOLDER {
             continue;
         }
         let target = to.join(entry.file_name());

@@ -595,11 +595,6 @@ impl Layout {
             .collect::<Vec<_>>()
             .join(", ")
     }
-
-    /// Whether the tool keeps down SQL somewhere.
-    pub fn has_downs(self) -> bool {
-        self.facts().downs.is_some()
-    }
 }
 
 impl fmt::Display for Layout {

@@ -12,10 +12,10 @@
 //! A file the user named is reported on; the rest of its set is loaded as
 //! context, so that rules judge the schema the whole set produces.
 
-pub mod layout;
+pub(crate) mod layout;
 mod list;
 mod place;
-pub mod plans;
+pub(crate) mod plans;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 
 pub use layout::{FileName, Layout, Order, Role, Version};
 pub use list::SetConfig;
-pub use walk::{io_message, located};
+pub use walk::located;
 
 use crate::diagnostic::InputError;
 use crate::source::canonical;

@@ -195,13 +195,6 @@ fn attribute(line: &str, key: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-/// The 1-based line of the first occurrence of `needle`, else 1.
-pub fn line_of(text: &str, needle: &str) -> usize {
-    text.find(needle)
-        .map(|at| text[..at].matches('\n').count() + 1)
-        .unwrap_or(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

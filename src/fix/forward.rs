@@ -16,10 +16,10 @@ use std::path::PathBuf;
 use crate::cli::EXIT_CLEAN;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
+use crate::error::Error;
 use crate::lint;
 use crate::model::names::{quote, quote_list};
 use crate::model::{Catalog, Column, FkAction, ForeignKey, QualifiedName, Table, TypeKind};
-use crate::new::clock::Moment;
 use crate::new::sql::{self, Conventions, Migration};
 use crate::rules::RuleId;
 use crate::rules::support::naming::{expand, index_columns, singular};
@@ -31,36 +31,32 @@ pub fn run(
     name: &str,
     paths: &[PathBuf],
     settings: &Settings,
-) -> Result<u8, String> {
-    let now = match &args.now {
-        Some(text) => Moment::parse(text).ok_or_else(|| {
-            format!("`--now {text}` is not a UTC time such as 2024-01-31T12:00:00Z")
-        })?,
-        None => Moment::now(),
-    };
+) -> Result<u8, Error> {
+    let now = crate::new::moment(args.now.as_deref())?;
     let zone = args.time_zone.trim();
     if zone.is_empty() || zone.contains(['\'', '\\', '\n']) {
-        return Err(format!("--time-zone `{zone}` is not a time zone name"));
+        return Err(Error::Usage(format!(
+            "--time-zone `{zone}` is not a time zone name"
+        )));
     }
     let outcome = lint::lint_keeping_catalogs(paths, settings);
     if !outcome.input_errors.is_empty() {
-        for error in &outcome.input_errors {
-            eprintln!("error: {}", crate::report::visible(&error.to_string()));
-        }
-        return Err(
-            "the migration set cannot be read whole, so the schema it produces is not known"
-                .to_string(),
-        );
+        return Err(Error::Incomplete {
+            errors: outcome.input_errors,
+            consequence:
+                "the migration set cannot be read whole, so the schema it produces is not known"
+                    .to_string(),
+        });
     }
     let project = &outcome.project;
     let (set, catalog) = match (project.sets.as_slice(), outcome.catalogs.as_slice()) {
         ([one], [catalog]) => (one, catalog),
-        ([], _) => return Err("no migration set found".to_string()),
+        ([], _) => return Err(Error::Input("no migration set found".to_string())),
         (many, _) => {
-            return Err(format!(
+            return Err(Error::Input(format!(
                 "{} migration sets found; name one set's folder",
                 many.len()
-            ));
+            )));
         }
     };
     let options = Options {

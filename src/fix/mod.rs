@@ -22,6 +22,7 @@ use crate::changes::ChangeSet;
 use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::config::{CommandLine, Settings};
 use crate::diagnostic::{Applicability, Edit, ObjectRef};
+use crate::error::Error;
 use crate::lint::{self, Outcome};
 use crate::load::Buffers;
 use crate::rules::RuleId;
@@ -80,34 +81,22 @@ pub struct FixArgs {
     pub now: Option<String>,
 }
 
-pub fn run(args: FixArgs) -> u8 {
+pub fn run(args: FixArgs) -> Result<u8, Error> {
     let cli = CommandLine {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         no_cache: args.no_cache,
         ..CommandLine::default()
     };
-    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
-        Ok(settings) => settings,
-        Err(code) => return code,
-    };
-    let paths = match crate::cli::lint_paths(&args.paths, &settings) {
-        Ok(paths) => paths,
-        Err(message) => return fail(&message),
-    };
+    let settings = crate::cli::load_settings(args.config.as_deref(), &cli)?;
+    let paths = crate::cli::lint_paths(&args.paths, &settings)?;
     if let Some(name) = &args.new_migration {
-        return match forward::run(&args, name, &paths, &settings) {
-            Ok(code) => code,
-            Err(message) => fail(&message),
-        };
+        return forward::run(&args, name, &paths, &settings);
     }
     let changes = match &args.diff {
         Some(reference) => {
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            match crate::changes::since(reference, &here) {
-                Ok(changes) => Some(changes),
-                Err(message) => return fail(&message),
-            }
+            Some(crate::changes::since(reference, &here).map_err(Error::Input)?)
         }
         None => None,
     };
@@ -119,24 +108,17 @@ pub fn run(args: FixArgs) -> u8 {
         let diff = result.diff();
         let _ = std::io::stdout().lock().write_all(diff.as_bytes());
         eprintln!("{}", result.summary(true));
-        return if !result.remaining.input_errors.is_empty() {
+        return Ok(if !result.remaining.input_errors.is_empty() {
             EXIT_ERROR
         } else if result.files.is_empty() {
             EXIT_CLEAN
         } else {
             EXIT_FINDINGS
-        };
+        });
     }
-    if let Err(message) = result.write() {
-        return fail(&message);
-    }
+    result.write()?;
     eprintln!("{}", result.summary(false));
-    crate::cli::exit_code(&result.remaining, &settings)
-}
-
-fn fail(message: &str) -> u8 {
-    eprintln!("error: {}", crate::report::visible(message));
-    EXIT_ERROR
+    Ok(crate::cli::exit_code(&result.remaining, &settings))
 }
 
 /// A file the fixes changed.
@@ -204,10 +186,11 @@ impl FixResult {
 
     /// Writes every changed file: a temporary file in the same folder,
     /// renamed over the original.
-    pub fn write(&self) -> Result<(), String> {
+    pub fn write(&self) -> Result<(), Error> {
         for file in &self.files {
-            write_atomically(&file.path, &file.after)
-                .map_err(|e| format!("cannot write {}: {e}", display_path(&file.path)))?;
+            write_atomically(&file.path, &file.after).map_err(|e| {
+                Error::Output(format!("cannot write {}: {e}", display_path(&file.path)))
+            })?;
         }
         Ok(())
     }

@@ -3,15 +3,15 @@
 //!
 //! Files are loaded independently of each other (in parallel).
 
-pub mod cache;
+pub(crate) mod cache;
 mod chunks;
-pub mod compat;
+pub(crate) mod compat;
 mod mask;
-pub mod parse;
-pub mod procedural;
+pub(crate) mod parse;
+pub(crate) mod procedural;
 mod read;
-pub mod split;
-pub mod tokens;
+pub(crate) mod split;
+pub(crate) mod tokens;
 mod validity;
 
 use std::path::PathBuf;
@@ -19,6 +19,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use sqlparser::tokenizer::{Location, Token};
 
+/// The cache folder's name in a project (`.schema-lint-cache`).
+pub use cache::FOLDER as CACHE_FOLDER;
 pub use parse::{ParseFailure, Parsed, Statement};
 pub use split::{DIRECTIVE_PREFIX, Direction, Markers, Section, UnknownMarker};
 pub use tokens::Tokens;

@@ -28,14 +28,6 @@ impl Indexes {
         self.all.values()
     }
 
-    pub fn len(&self) -> usize {
-        self.all.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.all.is_empty()
-    }
-
     /// The indexes of one table, in creation order.
     pub fn on_table<'a>(&'a self, table: &QualifiedName) -> impl Iterator<Item = &'a Index> + 'a {
         self.by_table

@@ -4,16 +4,16 @@
 //! `Catalog`. Every object remembers where the SQL that defined it was
 //! written, so rules judge the final schema and still point at the source.
 
-pub mod defaults;
-pub mod expressions;
-pub mod facts;
+pub(crate) mod defaults;
+pub(crate) mod expressions;
+pub(crate) mod facts;
 mod indexes;
-pub mod kinds;
-pub mod names;
-pub mod read;
+pub(crate) mod kinds;
+pub(crate) mod names;
+pub(crate) mod read;
 pub mod replay;
-pub mod types;
-pub mod views;
+pub(crate) mod types;
+pub(crate) mod views;
 
 use std::collections::BTreeMap;
 

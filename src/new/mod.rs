@@ -15,8 +15,9 @@ pub mod version;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{EXIT_CLEAN, EXIT_ERROR};
+use crate::cli::EXIT_CLEAN;
 use crate::config::{CommandLine, Settings};
+use crate::error::Error;
 use crate::load::{LoadedSet, Project};
 use crate::model::replay::replay;
 use crate::source::{canonical, display_path};
@@ -66,53 +67,54 @@ pub struct NewArgs {
     pub now: Option<String>,
 }
 
-pub fn run(args: NewArgs) -> u8 {
+pub fn run(args: NewArgs) -> Result<u8, Error> {
     let cli = CommandLine {
         no_cache: args.no_cache,
         ..CommandLine::default()
     };
-    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
-        Ok(settings) => settings,
-        Err(code) => return code,
-    };
-    match new_migration(&args, &settings) {
-        Ok(()) => EXIT_CLEAN,
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_ERROR
-        }
+    let settings = crate::cli::load_settings(args.config.as_deref(), &cli)?;
+    new_migration(&args, &settings)?;
+    Ok(EXIT_CLEAN)
+}
+
+/// `--now`, else the clock.
+pub(crate) fn moment(now: Option<&str>) -> Result<Moment, Error> {
+    match now {
+        Some(text) => Moment::parse(text).ok_or_else(|| {
+            Error::Usage(format!(
+                "`--now {text}` is not a UTC time such as 2024-01-31T12:00:00Z"
+            ))
+        }),
+        None => Ok(Moment::now()),
     }
 }
 
-fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), String> {
-    let now = match &args.now {
-        Some(text) => Moment::parse(text).ok_or_else(|| {
-            format!("`--now {text}` is not a UTC time such as 2024-01-31T12:00:00Z")
-        })?,
-        None => Moment::now(),
-    };
+fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), Error> {
+    let now = moment(args.now.as_deref())?;
     let (name, words) = migration_name(&args.name, settings)?;
     let paths = match &args.set {
         Some(set) => vec![set.clone()],
         None => crate::cli::lint_paths(&[], settings)
-            .map_err(|message| format!("{message}; name the set with --set PATH"))?,
+            .map_err(|error| Error::Input(format!("{error}; name the set with --set PATH")))?,
     };
     let (project, errors) = crate::lint::read(&paths, settings);
     if !errors.is_empty() {
-        for error in &errors {
-            eprintln!("error: {error}");
-        }
-        return Err(if project.sets.is_empty() {
+        let consequence = if project.sets.is_empty() {
             NO_SET.to_string()
         } else {
             "the migration set cannot be read whole, so its newest version is not known".to_string()
+        };
+        return Err(Error::Incomplete {
+            errors,
+            consequence,
         });
     }
     let set = choose_set(&project, &paths, args.set.as_deref())?;
     let catalog = replay(&project, set);
     let conventions = Conventions::from_settings(settings);
     let migration = match &args.table {
-        Some(table) => sql::create_table(&request(args, table), &catalog, &conventions)?,
+        Some(table) => sql::create_table(&request(args, table), &catalog, &conventions)
+            .map_err(Error::Usage)?,
         None => sql::template(&conventions),
     };
     let needs = migration
@@ -145,7 +147,7 @@ pub(crate) fn add_migration(
     migration: sql::Migration,
     now: Moment,
     dry_run: bool,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let (name, words) = migration_name(name, settings)?;
     let notes = migration.notes.clone();
     let target = Target {
@@ -162,12 +164,10 @@ pub(crate) fn add_migration(
 
 /// Plans the files of `target` and writes them (prints them, `dry_run`),
 /// then the notes: the migration's, then the plan's.
-fn plan_and_write(
-    target: &Target<'_>,
-    mut notes: Vec<String>,
-    dry_run: bool,
-) -> Result<(), String> {
-    let plan = tools::plan(target)?;
+fn plan_and_write(target: &Target<'_>, mut notes: Vec<String>, dry_run: bool) -> Result<(), Error> {
+    // What keeps a plan from being made is in the set as it is: its
+    // layout, versions and the plan files its tool keeps.
+    let plan = tools::plan(target).map_err(Error::Input)?;
     notes.extend(plan.notes.iter().cloned());
     if dry_run {
         print_plan(&plan);
@@ -193,7 +193,7 @@ const NO_SET: &str = "`schema-lint new` adds to an existing migration set: creat
 
 /// NAME in the case `migration-filename` asks for (snake_case unless
 /// kebab-case), and as words.
-fn migration_name(text: &str, settings: &Settings) -> Result<(String, String), String> {
+fn migration_name(text: &str, settings: &Settings) -> Result<(String, String), Error> {
     let snake = heck::ToSnakeCase::to_snake_case(text);
     let cleaned: String = snake
         .chars()
@@ -207,9 +207,9 @@ fn migration_name(text: &str, settings: &Settings) -> Result<(String, String), S
         .collect();
     let words: Vec<&str> = cleaned.split('_').filter(|w| !w.is_empty()).collect();
     if words.is_empty() {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "`{text}` has no letters or digits to name a migration by; say what it does, e.g. `create_invoices`"
-        ));
+        )));
     }
     let kebab = sql::option(
         settings,
@@ -226,13 +226,13 @@ fn choose_set<'p>(
     project: &'p Project,
     paths: &[PathBuf],
     named: Option<&Path>,
-) -> Result<&'p LoadedSet, String> {
+) -> Result<&'p LoadedSet, Error> {
     let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
     match project.sets.as_slice() {
-        [] => Err(format!(
+        [] => Err(Error::Input(format!(
             "no migration set found in {}; {NO_SET}",
             shown.join(", ")
-        )),
+        ))),
         [one] => Ok(one),
         many => {
             let wanted = named.map(canonical);
@@ -242,16 +242,14 @@ fn choose_set<'p>(
             {
                 return Ok(set);
             }
-            let roots: Vec<String> = many
-                .iter()
-                .map(|s| format!("  {} ({})", display_path(&s.root), s.layout))
-                .collect();
-            Err(format!(
-                "{} holds {} migration sets; name one with --set:\n{}",
-                shown.join(", "),
-                many.len(),
-                roots.join("\n")
-            ))
+            Err(Error::SeveralSets {
+                paths: shown.join(", "),
+                sets: many
+                    .iter()
+                    .map(|s| format!("{} ({})", display_path(&s.root), s.layout))
+                    .collect(),
+                hint: "name one with --set",
+            })
         }
     }
 }
@@ -275,33 +273,33 @@ fn print_plan(plan: &Plan) {
 
 /// Writes the new files (never over an existing one) and the changed
 /// plan files, and prints their paths.
-fn write_plan(plan: &Plan) -> Result<(), String> {
+fn write_plan(plan: &Plan) -> Result<(), Error> {
     for (path, _) in &plan.creates {
         if path.exists() {
-            return Err(format!(
+            return Err(Error::Output(format!(
                 "{} already exists; schema-lint new never overwrites a file",
                 display_path(path)
-            ));
+            )));
         }
     }
     let mut written = Vec::new();
     for (path, text) in &plan.creates {
         create_new(path, text).map_err(|e| {
-            format!(
+            Error::Output(format!(
                 "cannot write {}: {e}{}",
                 display_path(path),
                 wrote(&written)
-            )
+            ))
         })?;
         written.push(path.clone());
     }
     for update in &plan.updates {
         std::fs::write(&update.path, &update.text).map_err(|e| {
-            format!(
+            Error::Output(format!(
                 "cannot write {}: {e}{}",
                 display_path(&update.path),
                 wrote(&written)
-            )
+            ))
         })?;
         written.push(update.path.clone());
     }

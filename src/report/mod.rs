@@ -13,9 +13,9 @@ mod junit;
 mod markdown;
 mod rdjson;
 mod sarif;
-pub mod sets;
-pub mod settings;
-pub mod statistics;
+pub(crate) mod sets;
+pub(crate) mod settings;
+pub(crate) mod statistics;
 
 use clap::ValueEnum;
 

@@ -1,6 +1,7 @@
 //! Where a rule's findings go.
 //!
-//! A rule pushes findings into the `Reporter` it is given; the reporter
+//! A rule pushes findings into the `Reporter` it is given (the suppression
+//! stage pushes `unused-suppression`'s, `crate::suppress`); the reporter
 //! knows which rule it serves and decides the rest in one place: the
 //! finding carries that rule's id (a rule cannot report under another),
 //! findings outside the reported files or in down migrations are dropped,

@@ -17,7 +17,10 @@ pub static DEF: RuleDef = RuleDef {
     summary: "an inline suppression that suppresses nothing or names an unknown rule",
     doc: include_str!("../../rules/unused-suppression.md"),
     target: crate::rules::Target::Migrations,
-    judges_down_migrations: false,
+    // A suppression is judged wherever it is written: one in a down
+    // migration that suppresses nothing (most rules report nothing there)
+    // is unused too.
+    judges_down_migrations: true,
 };
 
 impl Rule for UnusedSuppression {

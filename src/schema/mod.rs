@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use crate::cli::{EXIT_CLEAN, EXIT_ERROR, ReadArgs};
+use crate::cli::{EXIT_CLEAN, ReadArgs};
 use crate::config::{CommandLine, Settings};
+use crate::error::Error;
 use crate::load::{LoadedSet, Project};
 use crate::model::replay::replay;
 use crate::model::{Catalog, QualifiedName, Table};
@@ -85,55 +86,37 @@ pub struct ConventionsArgs {
     pub config: Option<PathBuf>,
 }
 
-pub fn run(args: SchemaArgs) -> u8 {
+pub fn run(args: SchemaArgs) -> Result<u8, Error> {
     let cli = CommandLine {
         max_file_size: args.read.max_file_size,
         no_cache: args.read.no_cache,
         ..CommandLine::default()
     };
-    let settings = match crate::cli::settings(args.config.as_deref(), &cli) {
-        Ok(settings) => settings,
-        Err(code) => return code,
-    };
-    let result =
-        document(&args, &settings).and_then(|text| write_out(&text, args.output.as_deref()));
-    match result {
-        Ok(()) => EXIT_CLEAN,
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_ERROR
-        }
-    }
+    let settings = crate::cli::load_settings(args.config.as_deref(), &cli)?;
+    let text = document(&args, &settings)?;
+    write_out(&text, args.output.as_deref())?;
+    Ok(EXIT_CLEAN)
 }
 
-pub fn run_conventions(args: ConventionsArgs) -> u8 {
-    let settings = match crate::cli::settings(args.config.as_deref(), &CommandLine::default()) {
-        Ok(settings) => settings,
-        Err(code) => return code,
-    };
-    match write_out(&conventions::render(&settings), args.output.as_deref()) {
-        Ok(()) => EXIT_CLEAN,
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_ERROR
-        }
-    }
+pub fn run_conventions(args: ConventionsArgs) -> Result<u8, Error> {
+    let settings = crate::cli::load_settings(args.config.as_deref(), &CommandLine::default())?;
+    write_out(&conventions::render(&settings), args.output.as_deref())?;
+    Ok(EXIT_CLEAN)
 }
 
 /// The document `args` ask for, from the one migration set they name.
-fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
+fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, Error> {
     if let Some(url) = &args.url {
         return live_document(args, url, settings);
     }
     let paths = crate::cli::lint_paths(&args.paths, settings)?;
     let (project, errors) = crate::lint::read(&paths, settings);
     if !errors.is_empty() {
-        for error in &errors {
-            eprintln!("error: {error}");
-        }
-        return Err(
-            "the migration set cannot be read whole, so its schema is not known".to_string(),
-        );
+        return Err(Error::Incomplete {
+            errors,
+            consequence: "the migration set cannot be read whole, so its schema is not known"
+                .to_string(),
+        });
     }
     let set = only_set(&project, &paths)?;
     let catalog = replay(&project, set);
@@ -141,16 +124,20 @@ fn document(args: &SchemaArgs, settings: &Settings) -> Result<String, String> {
     if let Some(table) = &args.cascade {
         return cascade_document(&catalog, Some(&project), table, args.format);
     }
-    let filter = TableFilter::new(&args.tables, &args.exclude)?;
+    let filter = TableFilter::new(&args.tables, &args.exclude).map_err(Error::Usage)?;
     let view = SchemaView::new(&catalog, Some(&project), &filter, source_name);
     if view.tables.is_empty() && !catalog.tables.is_empty() {
-        return Err("--tables/--exclude leave no table to document".to_string());
+        return Err(no_table_left());
     }
     render(&view, args.format.unwrap_or(SchemaFormat::Markdown))
 }
 
+fn no_table_left() -> Error {
+    Error::Usage("--tables/--exclude leave no table to document".to_string())
+}
+
 /// Renders a schema in one of the document formats.
-pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, String> {
+pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, Error> {
     Ok(match format {
         SchemaFormat::Markdown => markdown::render(view),
         SchemaFormat::Mermaid => {
@@ -167,20 +154,21 @@ pub fn render(view: &SchemaView<'_>, format: SchemaFormat) -> Result<String, Str
         SchemaFormat::Dot => dot::render(view),
         SchemaFormat::Json => json::render(view),
         SchemaFormat::Text => {
-            return Err(
+            return Err(Error::Usage(
                 "`--format text` is for --cascade; the schema is `markdown`, `mermaid`, `dot` or `json`"
                     .to_string(),
-            );
+            ));
         }
     })
 }
 
 /// The document of a live database: its catalog, without places (its
 /// objects were written in no file).
-fn live_document(args: &SchemaArgs, url: &str, settings: &Settings) -> Result<String, String> {
+fn live_document(args: &SchemaArgs, url: &str, settings: &Settings) -> Result<String, Error> {
     let url = match url {
-        "-" => std::env::var("DATABASE_URL")
-            .map_err(|_| "--url - reads DATABASE_URL, which is not set".to_string())?,
+        "-" => std::env::var("DATABASE_URL").map_err(|_| {
+            Error::Usage("--url - reads DATABASE_URL, which is not set".to_string())
+        })?,
         url => url.to_string(),
     };
     let mut skip: Vec<String> = crate::db::catalog::BOOKKEEPING
@@ -201,18 +189,18 @@ fn live_document(args: &SchemaArgs, url: &str, settings: &Settings) -> Result<St
         std::time::Duration::from_secs(settings.db.statement_timeout.unwrap_or(30).max(1)),
         &mut notes,
     )
-    .map_err(|e| e.message)?;
+    .map_err(|e| Error::Database(e.message))?;
     for note in notes {
         eprintln!("note: {note}");
     }
     if let Some(table) = &args.cascade {
         return cascade_document(&live.catalog, None, table, args.format);
     }
-    let filter = TableFilter::new(&args.tables, &args.exclude)?;
+    let filter = TableFilter::new(&args.tables, &args.exclude).map_err(Error::Usage)?;
     let source = format!("{}{}", crate::report::DB_PREFIX, live.ddl.database);
     let view = SchemaView::new(&live.catalog, None, &filter, source);
     if view.tables.is_empty() && !live.catalog.tables.is_empty() {
-        return Err("--tables/--exclude leave no table to document".to_string());
+        return Err(no_table_left());
     }
     render(&view, args.format.unwrap_or(SchemaFormat::Markdown))
 }
@@ -222,8 +210,8 @@ fn cascade_document(
     project: Option<&Project>,
     name: &str,
     format: Option<SchemaFormat>,
-) -> Result<String, String> {
-    let table = find_table(catalog, name)?;
+) -> Result<String, Error> {
+    let table = find_table(catalog, name).map_err(Error::Usage)?;
     let (delete, update) = cascade::trees(catalog, table);
     let view = SchemaView::new(catalog, project, &TableFilter::default(), String::new());
     match format.unwrap_or(SchemaFormat::Text) {
@@ -231,13 +219,13 @@ fn cascade_document(
         SchemaFormat::Json => Ok(cascade::render_json(catalog, &delete, &update, &|origin| {
             view.place(origin)
         })),
-        other => Err(format!(
+        other => Err(Error::Usage(format!(
             "--cascade prints `text` or `json`, not `{}`",
             other
                 .to_possible_value()
                 .map(|v| v.get_name().to_string())
                 .unwrap_or_default()
-        )),
+        ))),
     }
 }
 
@@ -263,36 +251,36 @@ pub fn find_table<'c>(catalog: &'c Catalog, text: &str) -> Result<&'c Table, Str
 }
 
 /// The one set the paths hold.
-fn only_set<'p>(project: &'p Project, paths: &[PathBuf]) -> Result<&'p LoadedSet, String> {
+fn only_set<'p>(project: &'p Project, paths: &[PathBuf]) -> Result<&'p LoadedSet, Error> {
     let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
     match project.sets.as_slice() {
-        [] => Err(format!("no migration set found in {}", shown.join(", "))),
+        [] => Err(Error::Input(format!(
+            "no migration set found in {}",
+            shown.join(", ")
+        ))),
         [one] => Ok(one),
-        many => {
-            let roots: Vec<String> = many
+        many => Err(Error::SeveralSets {
+            paths: shown.join(", "),
+            sets: many
                 .iter()
-                .map(|s| format!("  {} ({})", display_path(&s.root), s.layout))
-                .collect();
-            Err(format!(
-                "{} holds {} migration sets; document one at a time by naming its folder:\n{}",
-                shown.join(", "),
-                many.len(),
-                roots.join("\n")
-            ))
-        }
+                .map(|s| format!("{} ({})", display_path(&s.root), s.layout))
+                .collect(),
+            hint: "document one at a time by naming its folder",
+        }),
     }
 }
 
 /// Writes `text` to `output`, or to standard output.
-fn write_out(text: &str, output: Option<&Path>) -> Result<(), String> {
+fn write_out(text: &str, output: Option<&Path>) -> Result<(), Error> {
     match output {
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("cannot create {}: {e}", display_path(parent)))?;
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    Error::Output(format!("cannot create {}: {e}", display_path(parent)))
+                })?;
             }
             std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", display_path(path)))
+                .map_err(|e| Error::Output(format!("cannot write {}: {e}", display_path(path))))
         }
         None => {
             // A closed pipe (`| head`) is not our failure.
