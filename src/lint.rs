@@ -166,13 +166,8 @@ fn replay_and_check(
             (findings, (keep == Catalogs::Keep).then_some(catalog))
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    let mut catalogs = Vec::new();
-    for (findings, catalog) in per_set {
-        diagnostics.extend(findings);
-        catalogs.extend(catalog);
-    }
-    (diagnostics, catalogs)
+    let (findings, catalogs): (Vec<_>, Vec<_>) = per_set.into_iter().unzip();
+    (concat(findings), catalogs.into_iter().flatten().collect())
 }
 
 /// How many of `before` findings `suppress::apply` removed: it also adds
@@ -227,11 +222,23 @@ fn check(
     overrides: &FileOverrides,
 ) -> Vec<Diagnostic> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
-    let mut all = Vec::new();
-    for active in &settings.rules {
+    let per_rule = settings.rules.iter().map(|active| {
         let mut reporter = Reporter::new(active, project, overrides);
         active.check(&cx, &mut reporter);
-        all.extend(reporter.into_findings());
+        let mut found = reporter.into_findings();
+        found.shrink_to_fit();
+        found
+    });
+    concat(per_rule.collect())
+}
+
+/// The findings of several lists in one list of exactly their number: a
+/// list grown by doubling holds up to twice its findings, and a set of
+/// thousands of files has a hundred thousand of them.
+fn concat(lists: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for list in lists {
+        all.extend(list);
     }
     all
 }
@@ -240,16 +247,32 @@ fn check(
 /// duplicates (two rules never report the same finding, but one rule may
 /// reach the same place twice) are dropped.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, a.rule.name(), &a.message).cmp(&(
-            b.file,
-            b.span.start,
-            b.span.end,
-            b.rule.name(),
-            &b.message,
-        ))
-    });
+    fn key(d: &Diagnostic) -> (crate::source::FileId, usize, usize, &str, &str) {
+        (d.file, d.span.start, d.span.end, d.rule.name(), &d.message)
+    }
+    // A stable sort of the positions, applied by swapping: sorting the
+    // findings themselves needs scratch room for half of them.
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
+    permute(diagnostics, &mut order);
     diagnostics.dedup();
+}
+
+/// Reorders `items` so that the item at `order[i]` ends at `i`, in place
+/// (`order` is spent: each cycle of the permutation is followed once).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        let mut current = start;
+        while order[current] != current {
+            let source = order[current];
+            order[current] = current;
+            if source == start {
+                break;
+            }
+            items.swap(current, source);
+            current = source;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -271,5 +294,20 @@ mod tests {
         sort(&mut diagnostics);
         let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.name()).collect();
         assert_eq!(rules, ["prefer-text", "unused-suppression"]);
+    }
+
+    #[test]
+    fn permutations_are_applied_in_place() {
+        for order in [
+            vec![2, 0, 1],
+            vec![1, 0, 3, 2],
+            vec![0, 1, 2],
+            vec![3, 2, 1, 0, 4],
+        ] {
+            let mut items: Vec<char> = "abcde"[..order.len()].chars().collect();
+            let wanted: Vec<char> = order.iter().map(|&i| items[i]).collect();
+            permute(&mut items, &mut order.clone());
+            assert_eq!(items, wanted, "{order:?}");
+        }
     }
 }
