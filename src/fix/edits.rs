@@ -297,16 +297,18 @@ pub fn not_renamed(table: &Table) -> bool {
 /// per line in the list's indentation (or on its line when the list is
 /// one line). `definitions` are written in upper case; a lower-case
 /// statement gets them in lower case.
-pub fn add_columns(cx: &Context<'_>, table: &Table, definitions: &[String]) -> Option<Vec<Edit>> {
+/// `tokens` are the `CREATE TABLE`'s (`Tokens::tokenize` of its text).
+pub fn add_columns(
+    cx: &Context<'_>,
+    table: &Table,
+    tokens: &Tokens,
+    definitions: &[String],
+) -> Option<Vec<Edit>> {
     if definitions.is_empty() || !not_renamed(table) {
         return None;
     }
     let origin = &table.created;
     let statement = cx.text(origin);
-    let (tokens, error) = Tokens::tokenize(statement);
-    if error.is_some() {
-        return None;
-    }
     // The column list: the first `(` after the name, unless the table is
     // `PARTITION OF` another or made `AS` a query.
     let mut open = None;
@@ -531,19 +533,19 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
 /// Whether the SQL `statement` names `name` (a word or quoted identifier
 /// of its code, not of its comments), as PostgreSQL folds names.
 pub fn names_word(statement: &str, name: &str) -> bool {
-    names_in(statement).iter().any(|named| named == name)
+    names_in(&Tokens::tokenize(statement).0)
+        .iter()
+        .any(|named| named == name)
 }
 
-/// Every name the SQL `statement` writes (its words and quoted
-/// identifiers, not its comments), as PostgreSQL folds them: tokenized
-/// once for a caller that asks about several names.
-pub fn names_in(statement: &str) -> Vec<String> {
-    let (tokens, _) = Tokens::tokenize(statement);
+/// Every name a statement's `tokens` write (its words and quoted
+/// identifiers, not its comments), as PostgreSQL folds them.
+pub fn names_in(tokens: &Tokens) -> Vec<String> {
     tokens
         .tokens
-        .into_iter()
-        .filter_map(|token| match token.token {
-            Token::Word(word) if word.quote_style.is_some() => Some(word.value),
+        .iter()
+        .filter_map(|token| match &token.token {
+            Token::Word(word) if word.quote_style.is_some() => Some(word.value.clone()),
             Token::Word(word) => Some(word.value.to_lowercase()),
             _ => None,
         })

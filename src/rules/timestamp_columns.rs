@@ -108,7 +108,12 @@ impl TimestampColumns {
     fn fix(&self, cx: &Context<'_>, table: &Table) -> Option<Fix> {
         // A column the `CREATE TABLE` has that a later migration dropped
         // is not added back there (the later drop would drop it again).
-        let named = edits::names_in(cx.text(&table.created));
+        // One tokenization of the `CREATE TABLE` for both questions.
+        let (tokens, error) = crate::load::Tokens::tokenize(cx.text(&table.created));
+        if error.is_some() {
+            return None;
+        }
+        let named = edits::names_in(&tokens);
         let missing: Vec<String> = self
             .options
             .columns
@@ -122,7 +127,7 @@ impl TimestampColumns {
                 )
             })
             .collect();
-        let edits = edits::add_columns(cx, table, &missing)?;
+        let edits = edits::add_columns(cx, table, &tokens, &missing)?;
         Some(Fix::safe("add the missing timestamp columns", edits))
     }
 }
