@@ -601,6 +601,8 @@ fn read_pieces(
     if read.statements.is_empty() {
         read.first_line = first_line(&source.text, None, &tokens);
     }
+    // Grown piece by piece, kept to the end of the run.
+    read.statements.shrink_to_fit();
     Some(read)
 }
 

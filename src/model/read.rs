@@ -37,6 +37,9 @@ pub fn changes(
     for extra in extras {
         reader.extra(statement, extra, &mut out);
     }
+    // Kept until the replay, for every statement of every file: a vector
+    // grown by `push` has room for four.
+    out.shrink_to_fit();
     out
 }
 
@@ -203,7 +206,7 @@ impl Reader<'_> {
             name,
             name_origin: self.at.object_name(&create.name),
             created: self.at.statement(),
-            columns: Vec::new(),
+            columns: Vec::with_capacity(create.columns.len()),
             primary_key: None,
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
@@ -230,6 +233,10 @@ impl Reader<'_> {
                 add_constraint(&mut table, constraint);
             }
         }
+        // The table lives until the end of the run: no spare room.
+        table.uniques.shrink_to_fit();
+        table.foreign_keys.shrink_to_fit();
+        table.checks.shrink_to_fit();
         Some(Change::CreateTable {
             table: Box::new(table),
             if_not_exists: create.if_not_exists,
