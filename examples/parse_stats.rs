@@ -27,8 +27,8 @@ fn main() {
                 match &statement.parsed {
                     Parsed::Ok(_) | Parsed::Read => parsed += 1,
                     Parsed::Opaque(kind) => *classified.entry(kind).or_insert(0) += 1,
-                    Parsed::Unread { kind, .. } => {
-                        *unread.entry(kind.to_string()).or_insert(0) += 1
+                    Parsed::Unread(statement) => {
+                        *unread.entry(statement.kind.to_string()).or_insert(0) += 1
                     }
                     Parsed::Failed(failure) => {
                         let at = file.source.line_col(statement.span.start);

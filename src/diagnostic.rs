@@ -133,7 +133,9 @@ pub struct Diagnostic {
     /// Byte range of the offending tokens.
     pub span: Range<usize>,
     pub message: String,
-    pub help: Option<String>,
+    /// Shared: a rule's findings mostly carry the same help (see
+    /// `rules::Reporter::push`).
+    pub help: Option<std::sync::Arc<str>>,
     pub object: Option<ObjectRef>,
     pub related: Vec<Related>,
     /// A rule may report some findings below its configured severity
@@ -254,7 +256,7 @@ impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         let mut help = help.into();
         shorten(&mut help, MAX_TEXT);
-        self.help = Some(help);
+        self.help = Some(help.into());
         self
     }
 
@@ -302,8 +304,12 @@ impl Diagnostic {
     /// fields set directly.
     pub fn bound(&mut self) {
         shorten(&mut self.message, MAX_TEXT);
-        if let Some(help) = &mut self.help {
-            shorten(help, MAX_TEXT);
+        if let Some(help) = &mut self.help
+            && help.len() > MAX_TEXT
+        {
+            let mut text = help.to_string();
+            shorten(&mut text, MAX_TEXT);
+            *help = text.into();
         }
         for related in &mut self.related {
             shorten(&mut related.message, MAX_TEXT);

@@ -156,7 +156,7 @@ fn replay_and_check(
         .map(|set| take_facts(&mut project.files, set))
         .collect();
     let project = &*project;
-    let per_set: Vec<(Vec<Diagnostic>, Option<Catalog>)> = project
+    let per_set: Vec<(Vec<Vec<Diagnostic>>, Option<Catalog>)> = project
         .sets
         .par_iter()
         .zip(facts)
@@ -167,7 +167,8 @@ fn replay_and_check(
         })
         .collect();
     let (findings, catalogs): (Vec<_>, Vec<_>) = per_set.into_iter().unzip();
-    (concat(findings), catalogs.into_iter().flatten().collect())
+    let findings = concat(findings.into_iter().flatten().collect());
+    (findings, catalogs.into_iter().flatten().collect())
 }
 
 /// How many of `before` findings `suppress::apply` removed: it also adds
@@ -212,15 +213,16 @@ pub fn read_with(
     (project, errors)
 }
 
-/// Runs every active rule on one set. Each rule reports through its own
-/// `Reporter`, which decides what is reported and at which severity.
+/// Runs every active rule on one set: each rule's findings. Each rule
+/// reports through its own `Reporter`, which decides what is reported and
+/// at which severity.
 fn check(
     project: &Project,
     set: &crate::load::LoadedSet,
     catalog: &Catalog,
     settings: &Settings,
     overrides: &FileOverrides,
-) -> Vec<Diagnostic> {
+) -> Vec<Vec<Diagnostic>> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
     let per_rule = settings.rules.iter().map(|active| {
         let mut reporter = Reporter::new(active, project, overrides);
@@ -229,7 +231,7 @@ fn check(
         found.shrink_to_fit();
         found
     });
-    concat(per_rule.collect())
+    per_rule.collect()
 }
 
 /// The findings of several lists in one list of exactly their number: a

@@ -266,9 +266,12 @@ fn is_char_start(byte: u8) -> bool {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
+    let mut starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
+        .collect();
+    // Kept for every file to the end of the run: no room to grow.
+    starts.shrink_to_fit();
+    starts
 }
 
 /// The path with links and `..` resolved, for comparing paths; the path as

@@ -542,11 +542,11 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
             span: start..end,
             direction: units.last().map(|u| u.direction).unwrap_or(direction),
             nested: None,
-            parsed: Parsed::Failed(ParseFailure {
+            parsed: Parsed::Failed(Box::new(ParseFailure {
                 message: error.message,
                 at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
                 incomplete: None,
-            }),
+            })),
             extras: Vec::new(),
             changes: Vec::new(),
         });

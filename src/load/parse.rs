@@ -41,6 +41,14 @@ pub struct Statement {
     pub changes: Vec<crate::model::facts::Change>,
 }
 
+/// A statement that could change the schema but was not read: what kind
+/// of statement, and the table it changes when that is known.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
+pub struct Unread {
+    pub kind: Cow<'static, str>,
+    pub table: Option<String>,
+}
+
 /// What parsing made of a statement.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Parsed {
@@ -53,11 +61,12 @@ pub enum Parsed {
     /// Valid PostgreSQL that could change tables, columns, keys or indexes,
     /// but that the parser cannot read: the model may be incomplete from
     /// here (`unsupported-statement`).
-    Unread {
-        kind: Cow<'static, str>,
-        table: Option<String>,
-    },
-    Failed(ParseFailure),
+    /// Boxed, as `Failed`: every statement of every file is kept to the
+    /// end of the run, and few are these.
+    Unread(Box<Unread>),
+    /// Boxed: few statements fail, and every statement of every file is
+    /// kept to the end of the run.
+    Failed(Box<ParseFailure>),
     /// Parsed; the tree lives only while the file loads, so it is never
     /// cached (storing it is an error: the file is then not stored). Last:
     /// serde numbers variants by position, skipped ones too, so a skipped
@@ -256,10 +265,10 @@ fn resolve(
         }
         let parsed = match compat::classify(&tokens.tokens[whole.clone()]) {
             Classified::Outside(kind) => Parsed::Opaque(Cow::Borrowed(kind)),
-            Classified::Shaping(kind, table) => Parsed::Unread {
+            Classified::Shaping(kind, table) => Parsed::Unread(Box::new(Unread {
                 kind: Cow::Borrowed(kind),
                 table,
-            },
+            })),
         };
         out.push(statement(whole, parsed, extras.take().unwrap_or_default()));
         return;
@@ -279,11 +288,11 @@ fn resolve(
                     let found = describe_token(tokens.token(next));
                     let message =
                         format!("expected `;` or the end of the statement, found {found}");
-                    let failure = Parsed::Failed(ParseFailure {
+                    let failure = Parsed::Failed(Box::new(ParseFailure {
                         message,
                         at,
                         incomplete: None,
-                    });
+                    }));
                     out.push(statement(next..whole.end, failure, Vec::new()));
                     break;
                 }
@@ -296,11 +305,11 @@ fn resolve(
                     _ => next..next + 1,
                 };
                 let message = "missing `;` before this statement".to_string();
-                let failure = Parsed::Failed(ParseFailure {
+                let failure = Parsed::Failed(Box::new(ParseFailure {
                     message,
                     at,
                     incomplete: None,
-                });
+                }));
                 out.push(statement(second, failure, Vec::new()));
             }
             Outcome::Err(error, range, stopped) => {
@@ -328,7 +337,11 @@ fn resolve(
                     at: index.map(|i| tokens.range(i)),
                     incomplete,
                 };
-                out.push(statement(range, Parsed::Failed(failure), Vec::new()));
+                out.push(statement(
+                    range,
+                    Parsed::Failed(Box::new(failure)),
+                    Vec::new(),
+                ));
             }
         }
     }

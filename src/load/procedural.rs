@@ -73,7 +73,7 @@ fn body_statements(
         .into_iter()
         .map(|mut inner| {
             inner.nested = Some(body_index);
-            if let Parsed::Failed(_) | Parsed::Unread { .. } = inner.parsed {
+            if let Parsed::Failed(_) | Parsed::Unread(_) = inner.parsed {
                 inner.parsed = Parsed::Opaque("statement in a DO block".into());
             }
             inner

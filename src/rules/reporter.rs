@@ -21,6 +21,10 @@ pub struct Reporter<'a> {
     project: &'a Project,
     overrides: &'a FileOverrides<'a>,
     found: Vec<Diagnostic>,
+    /// The help texts of `found`, each kept once: most of a rule's
+    /// findings say the same thing, and thousands of copies of a
+    /// 150-character text add up.
+    helps: rustc_hash::FxHashSet<std::sync::Arc<str>>,
 }
 
 impl<'a> Reporter<'a> {
@@ -35,6 +39,7 @@ impl<'a> Reporter<'a> {
             project,
             overrides,
             found: Vec::new(),
+            helps: Default::default(),
         }
     }
 
@@ -54,6 +59,14 @@ impl<'a> Reporter<'a> {
         };
         diagnostic.rule = self.rule.id;
         diagnostic.severity = severity;
+        if let Some(help) = &mut diagnostic.help {
+            match self.helps.get(&**help) {
+                Some(shared) => *help = shared.clone(),
+                None => {
+                    self.helps.insert(help.clone());
+                }
+            }
+        }
         self.found.push(diagnostic);
     }
 

@@ -38,9 +38,10 @@ impl Rule for UnsupportedStatement {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for file in cx.files() {
             for statement in file.up_statements() {
-                let Parsed::Unread { kind, table } = &statement.parsed else {
+                let Parsed::Unread(unread) = &statement.parsed else {
                     continue;
                 };
+                let (kind, table) = (&unread.kind, &unread.table);
                 let what = match table {
                     Some(table) => format!("the table `{table}` may be missing what it changes"),
                     None => "the schema model may be missing what it changes".to_string(),
