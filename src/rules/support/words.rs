@@ -46,17 +46,10 @@ impl Words {
         // an allocation.
         let mut lower = String::new();
         for (file, text) in files {
-            let mut start = None;
-            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-                match (start, is_word_char(c)) {
-                    (None, true) => start = Some(i),
-                    (Some(s), false) => {
-                        fold(&text[s..i], &mut lower);
-                        words.add(&lower, file, s);
-                        start = None;
-                    }
-                    _ => {}
-                }
+            let mut at = 0;
+            while let Some(word) = next_word(text, &mut at) {
+                fold(&text[word.clone()], &mut lower);
+                words.add(&lower, file, word.start);
             }
         }
         words
@@ -88,8 +81,49 @@ impl Words {
     }
 }
 
+/// The byte range of the next word of `text` at or after `*at`, which
+/// moves past it. Byte by byte where the text is ASCII (this reads every
+/// file of the set), a character at a time elsewhere.
+fn next_word(text: &str, at: &mut usize) -> Option<std::ops::Range<usize>> {
+    let word_char_at = |i: usize| -> (bool, usize) {
+        let byte = text.as_bytes()[i];
+        if byte.is_ascii() {
+            let c = byte as char;
+            (c.is_ascii_alphanumeric() || c == '_' || c == '$', 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        }
+    };
+    let mut i = *at;
+    while i < text.len() {
+        let (word, len) = word_char_at(i);
+        if word {
+            break;
+        }
+        i += len;
+    }
+    if i >= text.len() {
+        *at = text.len();
+        return None;
+    }
+    let start = i;
+    while i < text.len() {
+        let (word, len) = word_char_at(i);
+        if !word {
+            break;
+        }
+        i += len;
+    }
+    *at = i;
+    Some(start..i)
+}
+
 /// `…_idx` or `…_key`, with an optional number (`users_email_key1`).
 fn looks_generated(word: &str) -> bool {
+    if !word.ends_with(|c: char| c == 'x' || c == 'y' || c.is_ascii_digit()) {
+        return false;
+    }
     let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
     trimmed.ends_with("_idx") || trimmed.ends_with("_key")
 }
@@ -126,6 +160,17 @@ mod tests {
         assert_eq!(words.written_outside("idx", None), Some(false));
         // Not asked for: the caller reads the text.
         assert_eq!(words.written_outside("idx_a_b", None), None);
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_digits_underscores_and_dollars() {
+        let text = "a.b_c $x$ é1(ü) 12ab -- Ωmega";
+        let mut at = 0;
+        let mut found = Vec::new();
+        while let Some(word) = next_word(text, &mut at) {
+            found.push(&text[word]);
+        }
+        assert_eq!(found, ["a", "b_c", "$x$", "é1", "ü", "12ab", "Ωmega"]);
     }
 
     #[test]
