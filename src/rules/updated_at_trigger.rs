@@ -67,6 +67,8 @@ impl Rule for UpdatedAtTrigger {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
+        // Once, not per table: a set may define a function per table.
+        let function_exists = cx.catalog.functions.iter().any(|f| f.name == self.function);
         for table in cx.catalog.tables.values() {
             if table.column(&self.column).is_none() {
                 continue;
@@ -79,8 +81,12 @@ impl Rule for UpdatedAtTrigger {
                 .filter(|t| self.calls_function(t))
                 .collect();
             let diagnostic = if calling.is_empty() {
-                self.no_trigger(table, &triggers)
-                    .fix(self.fix(cx, table, &triggers))
+                self.no_trigger(table, &triggers).fix(self.fix(
+                    cx,
+                    table,
+                    &triggers,
+                    function_exists,
+                ))
             } else if calling.iter().any(|t| self.fires_right(t).is_empty()) {
                 continue;
             } else {
@@ -154,9 +160,18 @@ impl UpdatedAtTrigger {
     /// `CREATE TRIGGER set_updated_at …` appended after the table's
     /// `CREATE TABLE`, when the set creates the function and the table has
     /// no trigger of that name.
-    fn fix(&self, cx: &Context<'_>, table: &Table, triggers: &[&Trigger]) -> Option<Fix> {
-        let exists = cx.catalog.functions.iter().any(|f| f.name == self.function);
-        if !exists || triggers.iter().any(|t| t.name == TRIGGER) || !edits::not_renamed(table) {
+    /// `function_exists`: the set defines the configured function.
+    fn fix(
+        &self,
+        cx: &Context<'_>,
+        table: &Table,
+        triggers: &[&Trigger],
+        function_exists: bool,
+    ) -> Option<Fix> {
+        if !function_exists
+            || triggers.iter().any(|t| t.name == TRIGGER)
+            || !edits::not_renamed(table)
+        {
             return None;
         }
         let after = edits::after_statement(cx, &table.created)?;
