@@ -304,8 +304,10 @@ impl Diagnostic {
     /// fields set directly.
     pub fn bound(&mut self) {
         shorten(&mut self.message, MAX_TEXT);
+        // A shared help is replaced only when it is cut (`shorten`'s own
+        // test), so it stays shared otherwise.
         if let Some(help) = &mut self.help
-            && help.len() > MAX_TEXT
+            && help.chars().count() > MAX_TEXT
         {
             let mut text = help.to_string();
             shorten(&mut text, MAX_TEXT);

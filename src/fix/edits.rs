@@ -533,23 +533,17 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
 /// Whether the SQL `statement` names `name` (a word or quoted identifier
 /// of its code, not of its comments), as PostgreSQL folds names.
 pub fn names_word(statement: &str, name: &str) -> bool {
-    names_in(&Tokens::tokenize(statement).0)
-        .iter()
-        .any(|named| named == name)
+    names_in(&Tokens::tokenize(statement).0).any(|named| named == name)
 }
 
 /// Every name a statement's `tokens` write (its words and quoted
 /// identifiers, not its comments), as PostgreSQL folds them.
-pub fn names_in(tokens: &Tokens) -> Vec<String> {
-    tokens
-        .tokens
-        .iter()
-        .filter_map(|token| match &token.token {
-            Token::Word(word) if word.quote_style.is_some() => Some(word.value.clone()),
-            Token::Word(word) => Some(word.value.to_lowercase()),
-            _ => None,
-        })
-        .collect()
+pub fn names_in(tokens: &Tokens) -> impl Iterator<Item = String> + '_ {
+    tokens.tokens.iter().filter_map(|token| match &token.token {
+        Token::Word(word) if word.quote_style.is_some() => Some(word.value.clone()),
+        Token::Word(word) => Some(word.value.to_lowercase()),
+        _ => None,
+    })
 }
 
 /// Whether a file of the set has a word that looks like a name PostgreSQL

@@ -113,7 +113,7 @@ impl TimestampColumns {
         if error.is_some() {
             return None;
         }
-        let named = edits::names_in(&tokens);
+        let named: Vec<String> = edits::names_in(&tokens).collect();
         let missing: Vec<String> = self
             .options
             .columns
