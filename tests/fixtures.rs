@@ -172,3 +172,68 @@ fn every_rule_has_firing_and_silent_fixtures() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Naming one file (a pre-commit hook, an editor) reports exactly what
+/// linting its whole set reports in that file: rules skip the work for
+/// findings that would land in files not reported (`Reporter::reports`),
+/// and this holds them to it, for every rule on every fixture. Two rules
+/// are meant to differ and are left out: `migration-filename` tells a
+/// named file that it shares its version with another (a whole run says it
+/// of the later one only), and a named file that fits no layout is placed
+/// by itself (`migration-layout`).
+#[test]
+fn naming_one_file_reports_what_the_whole_set_reports_in_it() {
+    let cli = CommandLine {
+        select: Some(vec!["all".to_string()]),
+        ..CommandLine::default()
+    };
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for case in cases().into_values().flatten() {
+        let config_file = case.join("schema-lint.toml");
+        let Ok(settings) =
+            config::load(config_file.is_file().then_some(config_file.as_path()), &cli)
+        else {
+            continue;
+        };
+        let whole = lint(std::slice::from_ref(&case), &settings);
+        for file in &whole.project.files {
+            let path = file.source.path().to_path_buf();
+            let expected = findings_in(&whole, &path);
+            let named = lint(std::slice::from_ref(&path), &settings);
+            let found = findings_in(&named, &path);
+            compared += 1;
+            if found != expected {
+                failures.push(format!(
+                    "{}:\nwhole set:\n{}\nnamed alone:\n{}",
+                    path.display(),
+                    expected.join("\n"),
+                    found.join("\n")
+                ));
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} files compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The findings of `outcome` in the file at `path`, one line each: rule,
+/// severity, span, message and help.
+fn findings_in(outcome: &schema_lint::lint::Outcome, path: &Path) -> Vec<String> {
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| outcome.project.file(d.file).source.path() == path)
+        .filter(|d| !matches!(d.rule, RuleId::MigrationFilename | RuleId::MigrationLayout))
+        .map(|d| {
+            format!(
+                "{} {} {:?} {} | {}",
+                d.rule,
+                d.severity.name(),
+                d.span,
+                d.message,
+                d.help.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}

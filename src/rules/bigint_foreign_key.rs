@@ -48,6 +48,9 @@ impl Rule for BigintForeignKey {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
                 for (column, referenced) in pairs(cx.catalog, table, fk) {
+                    if !out.reports(&column.type_origin) {
+                        continue;
+                    }
                     if let Some(problem) = self.problem(column, referenced) {
                         let written = cx.text(&column.type_origin);
                         out.push(

@@ -74,7 +74,10 @@ impl Rule for BooleanColumns {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             // Generated columns are computed: neither written nor defaulted.
-            if column.generated {
+            // The findings underline the definition or the type.
+            if column.generated
+                || !(out.reports(&column.definition) || out.reports(&column.type_origin))
+            {
                 continue;
             }
             let named_flag = self.is_flag_name(&column.name);

@@ -36,7 +36,10 @@ impl Rule for ForeignKeyIndex {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
-                if fk.columns.is_empty() || covered(cx.catalog, table, fk) {
+                if fk.columns.is_empty()
+                    || !out.reports(&fk.columns_origin)
+                    || covered(cx.catalog, table, fk)
+                {
                     continue;
                 }
                 let columns = fk.columns.join(", ");

@@ -33,6 +33,14 @@ impl Rule for ForeignKeyNaming {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
+                // The finding underlines the key's columns or the column's
+                // name (see `judge`).
+                let column = fk.columns.first().and_then(|c| table.column(c));
+                let reported = out.reports(&fk.columns_origin)
+                    || column.is_some_and(|c| out.reports(&c.name_origin));
+                if !reported {
+                    continue;
+                }
                 if let Some(diagnostic) = judge(cx, table, fk) {
                     out.push(diagnostic);
                 }

@@ -152,7 +152,7 @@ pub fn columns_of_kind(
             TypeKind::Array(inner) => **inner == *kind,
             own => own == kind,
         };
-        if matches {
+        if matches && out.reports(&column.type_origin) {
             let written = cx.text(&column.type_origin);
             out.push(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))

@@ -11,6 +11,7 @@
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Project;
+use crate::source::Origin;
 
 use super::{ActiveRule, RuleDef, in_down_migration};
 
@@ -41,6 +42,15 @@ impl<'a> Reporter<'a> {
             found: Vec::new(),
             helps: Default::default(),
         }
+    }
+
+    /// Whether a finding located at `origin` can be reported: a rule asks
+    /// before it builds a finding whose judgement, message or fix costs
+    /// work, since a run that names one file of a set (a pre-commit hook,
+    /// an editor) still checks the whole set, and `push` would drop the
+    /// rest. The answer only depends on the file; `push` still decides.
+    pub fn reports(&self, origin: &Origin) -> bool {
+        self.project.file(origin.file).reported()
     }
 
     /// Reports a finding, or drops it where it is not reported.

@@ -59,7 +59,8 @@ impl Rule for StatusLookup {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
             // Generated columns mirror data held elsewhere: the fix is there.
-            if cx.lookups.is_lookup(&table.name)
+            if !out.reports(&column.type_origin)
+                || cx.lookups.is_lookup(&table.name)
                 || column.generated
                 || !self.is_status_name(&column.name)
                 || table
