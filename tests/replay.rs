@@ -29,7 +29,7 @@ fn model(sql: &str) -> String {
     let catalog = replay(&project, &project.sets[0]);
     for table in catalog.tables.values() {
         let _ = writeln!(out, "table {}", table.name);
-        if let Some((comment, _)) = &table.comment {
+        if let Some((comment, _)) = table.comment.as_deref() {
             let _ = writeln!(out, "  comment {comment:?}");
         }
         for c in &table.columns {
@@ -42,7 +42,7 @@ fn model(sql: &str) -> String {
                 c.default.as_deref().map(default_text).unwrap_or_default(),
                 if c.identity { " identity" } else { "" }
             );
-            if let Some((comment, _)) = &c.comment {
+            if let Some((comment, _)) = c.comment.as_deref() {
                 let _ = writeln!(out, "    comment {comment:?}");
             }
         }

@@ -129,6 +129,11 @@ impl Catalog {
     }
 }
 
+/// A `COMMENT ON` text and where it was written. Boxed: most tables and
+/// columns have none, and a set of thousands of tables holds every column
+/// (the box takes 8 bytes where the pair took 48).
+pub type Comment = Option<Box<(String, Origin)>>;
+
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Table {
     pub name: QualifiedName,
@@ -147,7 +152,7 @@ pub struct Table {
     /// key to include them.
     pub partition_key: Vec<String>,
     /// `COMMENT ON TABLE`, with where it was written.
-    pub comment: Option<(String, Origin)>,
+    pub comment: Comment,
 }
 
 impl Table {
@@ -191,7 +196,7 @@ pub struct Column {
     /// The whole column definition (`ADD COLUMN …` or the line in `CREATE TABLE`).
     pub definition: Origin,
     /// `COMMENT ON COLUMN`, with where it was written.
-    pub comment: Option<(String, Origin)>,
+    pub comment: Comment,
 }
 
 /// A primary key or unique constraint.

@@ -95,9 +95,9 @@ impl Rule for TableComments {
 
 /// A comment that says something: PostgreSQL removes a comment set to
 /// `''`, and blanks describe nothing.
-fn described(comment: &Option<(String, crate::source::Origin)>) -> bool {
+fn described(comment: &crate::model::Comment) -> bool {
     comment
-        .as_ref()
+        .as_deref()
         .is_some_and(|(text, _)| !text.trim().is_empty())
 }
 

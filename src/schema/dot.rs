@@ -40,7 +40,7 @@ fn node(view: &SchemaView<'_>, table: &Table, out: &mut String) {
         "            <tr><td colspan=\"3\" bgcolor=\"#dbe5f1\"><b>{}</b></td></tr>",
         html(&table.name.to_string())
     );
-    if let Some((comment, _)) = &table.comment {
+    if let Some((comment, _)) = table.comment.as_deref() {
         let _ = writeln!(
             out,
             "            <tr><td colspan=\"3\" align=\"left\"><i>{}</i></td></tr>",

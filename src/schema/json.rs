@@ -63,7 +63,7 @@ fn table(view: &SchemaView<'_>, table: &Table) -> Value {
     json!({
         "schema": table.name.schema,
         "name": table.name.name,
-        "comment": table.comment.as_ref().map(|(text, _)| text),
+        "comment": table.comment.as_deref().map(|(text, _)| text),
         "defined": defined(view, &table.created),
         "columns": table.columns.iter().map(|c| column(view, table, c)).collect::<Vec<_>>(),
         "primary_key": table.primary_key.as_ref().map(|k| key(view, k)),
@@ -99,7 +99,7 @@ fn column(view: &SchemaView<'_>, table: &Table, column: &Column) -> Value {
         })),
         "identity": column.identity,
         "generated": column.generated,
-        "comment": column.comment.as_ref().map(|(text, _)| text),
+        "comment": column.comment.as_deref().map(|(text, _)| text),
         "defined": defined(view, &column.definition),
     })
 }

@@ -50,7 +50,7 @@ pub fn render(view: &SchemaView<'_>) -> String {
     for table in &view.tables {
         let summary = table
             .comment
-            .as_ref()
+            .as_deref()
             .map(|(text, _)| format!(": {}", cell(first_sentence(text))))
             .unwrap_or_default();
         contents.push(format!("- {}{summary}", table_link(&doc, &table.name)));
@@ -84,7 +84,7 @@ pub fn render(view: &SchemaView<'_>) -> String {
 fn table_section(doc: &Doc<'_, '_>, table: &Table, out: &mut String) {
     let view = doc.view;
     let _ = writeln!(out, "\n## `{}`\n", table.name);
-    if let Some((comment, _)) = &table.comment {
+    if let Some((comment, _)) = table.comment.as_deref() {
         let _ = writeln!(out, "{}\n", comment.trim());
     }
     if let Some(place) = view.place(&table.created) {
@@ -121,7 +121,7 @@ fn columns(table: &Table, out: &mut String) {
             default,
             column
                 .comment
-                .as_ref()
+                .as_deref()
                 .map(|(text, _)| cell(text))
                 .unwrap_or_default(),
         ]);

@@ -35,7 +35,7 @@ fn entity(view: &SchemaView<'_>, table: &Table, out: &mut String) {
             (!marks.is_empty()).then(|| {
                 let comment = column
                     .comment
-                    .as_ref()
+                    .as_deref()
                     .map(|(text, _)| format!(" \"{}\"", comment_text(text)))
                     .unwrap_or_default();
                 (

@@ -499,7 +499,7 @@ impl Replay {
     }
 
     fn comment(&mut self, on: &CommentOn, text: Option<&str>, origin: &Origin) {
-        let comment = text.map(|t| (t.to_string(), origin.clone()));
+        let comment = text.map(|t| Box::new((t.to_string(), origin.clone())));
         match on {
             CommentOn::Table(name) => {
                 if let Some(table) = self.resolve(name).and_then(|t| self.table_mut(&t)) {
