@@ -245,7 +245,9 @@ pub fn visible_char(c: char) -> char {
 /// `text` with `visible_char` applied (line breaks too: messages and names
 /// are one line).
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().all(|c| visible_char(c) == c) {
+    // Printable ASCII and tabs, most text, are checked byte by byte.
+    let plain = |b: &u8| (b' '..=b'~').contains(b) || *b == b'\t';
+    if text.as_bytes().iter().all(plain) || text.chars().all(|c| visible_char(c) == c) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.chars().map(visible_char).collect())
@@ -480,6 +482,19 @@ fn fingerprint_of(identity: &[u8], occurrence: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_text_keeps_printable_text_and_shows_controls() {
+        for plain in ["users.email", "a\tb", "café ✓", ""] {
+            assert!(
+                matches!(visible(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain:?}"
+            );
+        }
+        assert_eq!(visible("a\nb\u{7f}"), "a\u{240a}b\u{2421}");
+        assert_eq!(visible("x\u{202e}y\u{85}"), "x\u{fffd}y\u{fffd}");
+        assert_eq!(visible("\u{0}é"), "\u{2400}é");
+    }
 
     #[test]
     fn ci_display_drops_leading_dot_segments_only() {
