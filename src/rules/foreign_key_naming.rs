@@ -33,15 +33,7 @@ impl Rule for ForeignKeyNaming {
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
             for fk in &table.foreign_keys {
-                // The finding underlines the key's columns or the column's
-                // name (see `judge`).
-                let column = fk.columns.first().and_then(|c| table.column(c));
-                let reported = out.reports(&fk.columns_origin)
-                    || column.is_some_and(|c| out.reports(&c.name_origin));
-                if !reported {
-                    continue;
-                }
-                if let Some(diagnostic) = judge(cx, table, fk) {
+                if let Some(diagnostic) = judge(cx, out, table, fk) {
                     out.push(diagnostic);
                 }
             }
@@ -49,13 +41,23 @@ impl Rule for ForeignKeyNaming {
     }
 }
 
-fn judge(cx: &Context<'_>, table: &Table, fk: &ForeignKey) -> Option<Diagnostic> {
+fn judge(
+    cx: &Context<'_>,
+    out: &Reporter<'_>,
+    table: &Table,
+    fk: &ForeignKey,
+) -> Option<Diagnostic> {
     // Composite keys: their columns mirror the referenced key's columns and
     // have no `{singular}_id` form.
     let [column_name] = fk.columns.as_slice() else {
         return None;
     };
     let column = table.column(column_name)?;
+    // The finding underlines the key's columns or the column's name (see
+    // below): nothing to judge when neither is in a reported file.
+    if !(out.reports(&fk.columns_origin) || out.reports(&column.name_origin)) {
+        return None;
+    }
     // A key that is also the table's own primary key (a 1:1 extension
     // table) is named by `primary-key-id`.
     if table

@@ -11,7 +11,7 @@
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Project;
-use crate::source::Origin;
+use crate::source::{FileId, Origin};
 
 use super::{ActiveRule, RuleDef, in_down_migration};
 
@@ -50,12 +50,16 @@ impl<'a> Reporter<'a> {
     /// an editor) still checks the whole set, and `push` would drop the
     /// rest. The answer only depends on the file; `push` still decides.
     pub fn reports(&self, origin: &Origin) -> bool {
-        self.project.file(origin.file).reported()
+        self.reports_file(origin.file)
+    }
+
+    fn reports_file(&self, file: FileId) -> bool {
+        self.project.file(file).reported()
     }
 
     /// Reports a finding, or drops it where it is not reported.
     pub fn push(&mut self, mut diagnostic: Diagnostic) {
-        if !self.project.file(diagnostic.file).reported()
+        if !self.reports_file(diagnostic.file)
             || (!self.rule.judges_down_migrations && in_down_migration(self.project, &diagnostic))
         {
             return;
