@@ -46,7 +46,9 @@ pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
     for id in &set.files {
         if let Some(file) = files.get_mut(id.0) {
             for statement in file.up_statements_mut() {
-                facts.append(&mut statement.changes);
+                // Taken, not appended: `append` would leave each
+                // statement's emptied list holding its room until exit.
+                facts.extend(std::mem::take(&mut statement.changes));
             }
         }
     }
