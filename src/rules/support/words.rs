@@ -26,6 +26,11 @@ pub struct Words {
     /// The distinct words that look like a name PostgreSQL generates for
     /// an index or constraint (`…_idx`, `…_key`, with an optional number).
     generated: FxHashSet<Box<str>>,
+    /// The byte lengths of the names asked for (bit n: length n; the last
+    /// bit stands for every length from 127 up): most words of a file are
+    /// keywords and column names of other lengths, passed over without
+    /// folding or hashing them.
+    lengths: u128,
 }
 
 impl Words {
@@ -39,6 +44,7 @@ impl Words {
         for name in names {
             let lower = name.to_lowercase();
             if !lower.is_empty() && lower.chars().all(is_word_char) {
+                words.lengths |= length_bit(lower.len());
                 words.at.entry(lower.into_boxed_str()).or_default();
             }
         }
@@ -48,7 +54,15 @@ impl Words {
         for (file, text) in files {
             let mut at = 0;
             while let Some(word) = next_word(text, &mut at) {
-                fold(&text[word.clone()], &mut lower);
+                let written = &text[word.clone()];
+                // An ASCII word folds to its own length; others may not.
+                if written.is_ascii()
+                    && words.lengths & length_bit(written.len()) == 0
+                    && !may_look_generated(written)
+                {
+                    continue;
+                }
+                fold(written, &mut lower);
                 words.add(&lower, file, word.start);
             }
         }
@@ -81,34 +95,47 @@ impl Words {
     }
 }
 
+/// Which ASCII bytes are word characters (letters, digits, `_`, `$`).
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    table
+};
+
 /// The byte range of the next word of `text` at or after `*at`, which
-/// moves past it. Byte by byte where the text is ASCII (this reads every
-/// file of the set), a character at a time elsewhere.
+/// moves past it. Byte by byte through a table where the text is ASCII
+/// (this reads every file of the set), a character at a time elsewhere.
 fn next_word(text: &str, at: &mut usize) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    // Whether a word character starts at `i`, and its length in bytes.
     let word_char_at = |i: usize| -> (bool, usize) {
-        let byte = text.as_bytes()[i];
-        if byte.is_ascii() {
-            let c = byte as char;
-            (c.is_ascii_alphanumeric() || c == '_' || c == '$', 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (is_word_char(c), c.len_utf8())
+        match bytes.get(i) {
+            Some(&b) if b < 128 => (ASCII_WORD[usize::from(b)], 1),
+            _ => {
+                let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+                (is_word_char(c), c.len_utf8())
+            }
         }
     };
     let mut i = *at;
-    while i < text.len() {
+    while i < bytes.len() {
         let (word, len) = word_char_at(i);
         if word {
             break;
         }
         i += len;
     }
-    if i >= text.len() {
-        *at = text.len();
+    if i >= bytes.len() {
+        *at = bytes.len();
         return None;
     }
     let start = i;
-    while i < text.len() {
+    while i < bytes.len() {
         let (word, len) = word_char_at(i);
         if !word {
             break;
@@ -126,6 +153,19 @@ fn looks_generated(word: &str) -> bool {
     }
     let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
     trimmed.ends_with("_idx") || trimmed.ends_with("_key")
+}
+
+/// The bit of `Words::lengths` for a name of `len` bytes.
+fn length_bit(len: usize) -> u128 {
+    1 << len.min(127)
+}
+
+/// Whether an ASCII word may fold to one `looks_generated` keeps: it ends
+/// in `x`, `y` or a digit, in either case.
+fn may_look_generated(word: &str) -> bool {
+    word.as_bytes()
+        .last()
+        .is_some_and(|b| matches!(b, b'x' | b'X' | b'y' | b'Y' | b'0'..=b'9'))
 }
 
 /// `word` lower-cased into `into`, as `str::to_lowercase` folds it.
@@ -180,5 +220,23 @@ mod tests {
         let mut generated: Vec<&str> = words.generated().collect();
         generated.sort_unstable();
         assert_eq!(generated, ["users_a_idx", "users_email_key1"]);
+    }
+
+    /// Words are passed over by length only when they are ASCII: the
+    /// Kelvin sign `K` (3 bytes) lower-cases to `k` (1 byte), so `Kx`
+    /// (4 bytes) is `kx`.
+    #[test]
+    fn names_of_other_lengths_are_skipped_only_when_ascii() {
+        let text = "\u{212A}x kxy";
+        let words = Words::of([(FileId(0), text)].into_iter(), ["KX"].into_iter());
+        assert_eq!(words.written_outside("kx", None), Some(true));
+        let kelvin = Origin::new(FileId(0), 0..4);
+        assert_eq!(words.written_outside("kx", Some(&kelvin)), Some(false));
+        let long = "x".repeat(200);
+        let words = Words::of(
+            [(FileId(0), long.as_str())].into_iter(),
+            [long.as_str()].into_iter(),
+        );
+        assert_eq!(words.written_outside(&long, None), Some(true));
     }
 }
