@@ -148,7 +148,7 @@ fn next_word(text: &str, at: &mut usize) -> Option<std::ops::Range<usize>> {
 
 /// `…_idx` or `…_key`, with an optional number (`users_email_key1`).
 fn looks_generated(word: &str) -> bool {
-    if !word.ends_with(|c: char| c == 'x' || c == 'y' || c.is_ascii_digit()) {
+    if !may_look_generated(word) {
         return false;
     }
     let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -160,8 +160,9 @@ fn length_bit(len: usize) -> u128 {
     1 << len.min(127)
 }
 
-/// Whether an ASCII word may fold to one `looks_generated` keeps: it ends
-/// in `x`, `y` or a digit, in either case.
+/// Whether a word may fold to one `looks_generated` keeps: it ends in
+/// `x`, `y` or a digit, in either case (a multi-byte last character
+/// never does). Asked before folding, so that most words are not folded.
 fn may_look_generated(word: &str) -> bool {
     word.as_bytes()
         .last()
