@@ -100,9 +100,15 @@ impl Excerpt {
         let window = source.offset_of_char(first + from).min(whole.end);
         let text = source.text.get(window..whole.end).unwrap_or("");
         let mut kept_range = window..window;
-        for c in text.chars().take(to - from) {
-            kept_range.end += c.len_utf8();
-            self.text.push(visible_char(c));
+        if from == 0 && to == length && window == whole.start {
+            // The whole line, most often printable as it is.
+            kept_range.end = whole.end;
+            self.text.push_str(&super::visible(text));
+        } else {
+            for c in text.chars().take(to - from) {
+                kept_range.end += c.len_utf8();
+                self.text.push(visible_char(c));
+            }
         }
         if to < length {
             self.text.push_str(ELLIPSIS);

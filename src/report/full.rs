@@ -12,6 +12,7 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
 use super::excerpt::{CONTEXT_LINES, Excerpt};
+use super::wrap::{Indents, Prewrap, Wrapped};
 use super::{Position, View, position, statistics, summary, visible};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
@@ -23,15 +24,7 @@ use crate::source::SourceFile;
 const MAX_LINES: usize = 6;
 
 pub fn render(outcome: &Outcome, view: &View) -> String {
-    let theme = if view.style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_context_lines(CONTEXT_LINES)
-        .with_links(false);
+    let mut drawer = Drawer::new(view.style.color);
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
         if let Some(object) = &diagnostic.db_object {
@@ -40,7 +33,7 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
             continue;
         }
         let report = report(outcome, diagnostic);
-        if handler.render_report(&mut out, &report).is_err() {
+        if drawer.draw(&mut out, report).is_err() {
             // Rendering into a String cannot fail; fall back to one line.
             let p = position(outcome, diagnostic).unwrap_or(Position {
                 line: 1,
@@ -62,6 +55,90 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
         out.push_str(&ending(outcome, view));
     }
     out
+}
+
+/// The width miette's reports are drawn to.
+const WIDTH: usize = 100;
+
+/// Draws findings as miette's graphical handler does, without paying for
+/// its wrapping of every message and help text (a third of the cost of
+/// drawing a finding).
+///
+/// The drawer breaks each text into lines itself, exactly where miette
+/// would (`wrap::Prewrap`), and hands the lines to a miette handler that
+/// does not wrap: that handler indents each line as the wrapping one does,
+/// so the bytes are the same. A text whose lines it would indent otherwise
+/// (a blank line) is drawn by the wrapping handler instead.
+struct Drawer {
+    wrapping: GraphicalReportHandler,
+    plain: GraphicalReportHandler,
+    prewrap: Prewrap,
+    /// The display widths of the first and later lines' indents of a
+    /// message ("  × ", "  │ "), by severity, and of a help text.
+    message_indents: [Indents; 3],
+    help_indents: Indents,
+}
+
+impl Drawer {
+    fn new(color: bool) -> Drawer {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let chars = &theme.characters;
+        let width = textwrap::core::display_width;
+        let rest = width(&format!("  {} ", chars.vbar));
+        let message_indents = [&chars.error, &chars.warning, &chars.advice]
+            .map(|icon| (width(&format!("  {icon} ")), rest));
+        let wrapping = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_context_lines(CONTEXT_LINES)
+            .with_links(false);
+        Drawer {
+            plain: wrapping.clone().with_wrap_lines(false),
+            wrapping,
+            prewrap: Prewrap::default(),
+            message_indents,
+            help_indents: (width("  help: "), width("        ")),
+        }
+    }
+
+    fn draw(&mut self, out: &mut String, mut drawn: Drawn) -> std::fmt::Result {
+        let diagnostic = &drawn.diagnostic;
+        let indents = self.message_indents[match diagnostic.severity {
+            Some(miette::Severity::Error) | None => 0,
+            Some(miette::Severity::Warning) => 1,
+            Some(miette::Severity::Advice) => 2,
+        }];
+        let Some(message) = self.lines(&diagnostic.message, indents) else {
+            return self.wrapping.render_report(out, &drawn);
+        };
+        let help = match &diagnostic.help {
+            Some(help) => match self.lines(help, self.help_indents) {
+                Some(lines) => lines,
+                None => return self.wrapping.render_report(out, &drawn),
+            },
+            None => None,
+        };
+        if let Some(message) = message {
+            drawn.diagnostic.message = message;
+        }
+        if help.is_some() {
+            drawn.diagnostic.help = help;
+        }
+        self.plain.render_report(out, &drawn)
+    }
+
+    /// A text broken into miette's lines: `Some(None)` when it stays as it
+    /// is, None when only the wrapping handler draws it right.
+    fn lines(&mut self, text: &str, indents: Indents) -> Option<Option<String>> {
+        match self.prewrap.lines(text, super::wrap::room(WIDTH), indents) {
+            Wrapped::Whole => Some(None),
+            Wrapped::Lines(lines) => Some(Some(lines.to_string())),
+            Wrapped::Unknown => None,
+        }
+    }
 }
 
 /// A finding in a live database (`schema-lint db`), drawn like miette's
@@ -256,4 +333,73 @@ fn shown_span(source: &SourceFile, span: &Range<usize>) -> Range<usize> {
     }
     let line_end = source.line_range(start).end;
     span.start..line_end.min(span.end).max(span.start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::wrap::tests::Cases;
+
+    fn drawn(message: String, help: Option<String>, severity: miette::Severity) -> Drawn {
+        let source = SourceFile::new("m.sql".into(), "CREATE TABLE t (id int);\n".into());
+        let excerpt = Excerpt::new(&source, std::slice::from_ref(&(13..14)));
+        let mut diagnostic = MietteDiagnostic::new(message)
+            .with_code("prefer-bigint")
+            .with_severity(severity)
+            .with_labels(
+                excerpt
+                    .span_of(&source, &(13..14))
+                    .map(|span| LabeledSpan::new_primary_with_span(None, span)),
+            );
+        diagnostic.help = help;
+        Drawn {
+            diagnostic,
+            excerpt,
+        }
+    }
+
+    /// The drawer's bytes are miette's wrapping handler's, whatever the
+    /// texts: it breaks them itself only where that gives the same bytes.
+    #[test]
+    fn findings_are_drawn_as_miettes_wrapping_draws_them() {
+        let mut cases = Cases(0x5eed_1234_abcd_ef01);
+        let severities = [
+            miette::Severity::Error,
+            miette::Severity::Warning,
+            miette::Severity::Advice,
+        ];
+        let mut prewrapped = 0;
+        for color in [false, true] {
+            let mut drawer = Drawer::new(color);
+            for case in 0..3000 {
+                let message = cases.text();
+                let help = (cases.next(4) > 0).then(|| cases.text());
+                let severity = severities[cases.next(3)];
+                let mut expected = String::new();
+                let original = drawn(message.clone(), help.clone(), severity);
+                drawer
+                    .wrapping
+                    .render_report(&mut expected, &original)
+                    .unwrap();
+                let mut drawn_out = String::new();
+                drawer
+                    .draw(
+                        &mut drawn_out,
+                        drawn(message.clone(), help.clone(), severity),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    drawn_out, expected,
+                    "case {case} (color {color}): message {message:?}, help {help:?}"
+                );
+                let indents = drawer.message_indents[0];
+                let room = crate::report::wrap::room(WIDTH);
+                let wrapped = drawer.prewrap.lines(&message, room, indents);
+                prewrapped += usize::from(wrapped != Wrapped::Unknown);
+            }
+        }
+        // The cases exercise both ways of drawing.
+        assert!(prewrapped > 1000, "{prewrapped}");
+        assert!(prewrapped < 5000, "{prewrapped}");
+    }
 }

@@ -16,6 +16,7 @@ mod sarif;
 pub(crate) mod sets;
 pub(crate) mod settings;
 pub(crate) mod statistics;
+mod wrap;
 
 use clap::ValueEnum;
 
