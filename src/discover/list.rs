@@ -152,6 +152,8 @@ struct Entry {
     /// The name as text (for matching; a name that is not UTF-8 has
     /// replacement characters here, not in `path`).
     name: String,
+    /// The name as the folder holds it (for sorting).
+    file_name: std::ffi::OsString,
     path: PathBuf,
     kind: Kind,
 }
@@ -180,7 +182,8 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let mut found: Vec<Entry> = read
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let file_name = entry.file_name();
+            let name = file_name.to_string_lossy().into_owned();
             if name.starts_with('.') {
                 return None;
             }
@@ -197,6 +200,7 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
             };
             Some(Entry {
                 name,
+                file_name,
                 path: entry.path(),
                 kind,
             })
@@ -206,12 +210,15 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
         if !found.iter().any(|entry| entry.path == *path) {
             found.push(Entry {
                 name: name_of(path),
+                file_name: path.file_name().unwrap_or_default().to_os_string(),
                 path: path.clone(),
                 kind: Kind::File,
             });
         }
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    // All are in `dir`: their names order them as their paths would, and
+    // comparing names skips splitting every path into components.
+    found.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     found
 }
 
