@@ -23,7 +23,8 @@ pub fn room(width: usize) -> usize {
 /// remembered: a rule's findings often share their help text.
 #[derive(Default)]
 pub struct Prewrap {
-    known: Vec<(Indents, Known)>,
+    /// By room and indents (a report uses a handful of each).
+    known: Vec<((usize, Indents), Known)>,
 }
 
 /// Texts broken before, with their lines (None: `Wrapped::Unknown`).
@@ -54,10 +55,11 @@ impl Prewrap {
         if fits(text, room, indents) {
             return Wrapped::Whole;
         }
-        let at = match self.known.iter().position(|(known, _)| *known == indents) {
+        let layout = (room, indents);
+        let at = match self.known.iter().position(|(known, _)| *known == layout) {
             Some(at) => at,
             None => {
-                self.known.push((indents, Known::default()));
+                self.known.push((layout, Known::default()));
                 self.known.len() - 1
             }
         };
@@ -413,8 +415,13 @@ pub(crate) mod tests {
             [89, 89, 19]
         );
         assert_eq!(broken.replace('\n', " "), long);
-        // Remembered: the same text gives the same lines.
+        // Remembered: the same text gives the same lines, and other lines
+        // in less room.
         assert_eq!(prewrap.lines(long, 98, (8, 8)), Wrapped::Lines(&broken));
+        let Wrapped::Lines(narrow) = prewrap.lines(long, 50, (8, 8)) else {
+            panic!("{long} is not broken");
+        };
+        assert_eq!(narrow.lines().count(), 5);
         // A blank line is indented differently by miette's two handlers.
         let blank = format!("{long}\n\nmore");
         assert_eq!(prewrap.lines(&blank, 98, (8, 8)), Wrapped::Unknown);
