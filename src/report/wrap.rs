@@ -88,7 +88,7 @@ fn fits(text: &str, room: usize, (first, rest): Indents) -> bool {
         if start.is_whitespace() || end.is_whitespace() {
             return false;
         }
-        if line.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        if printable_ascii(line) {
             return line.len() <= room;
         }
         !line.contains(char::is_control) && textwrap::core::display_width(line) <= room
@@ -249,8 +249,13 @@ fn first_fit(pieces: &[Piece], rooms: [usize; 2]) -> Vec<std::ops::Range<usize>>
     lines
 }
 
+/// Printable ASCII: one column a byte.
+fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
 fn display_width(text: &str) -> usize {
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+    if printable_ascii(text) {
         text.len()
     } else {
         textwrap::core::display_width(text)
