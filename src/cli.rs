@@ -725,7 +725,7 @@ fn report_stale(stale: &[baseline::Entry], file: &Path, io: &mut Io<'_>) {
 }
 
 fn describe(object: &crate::diagnostic::ObjectRef) -> String {
-    let mut text = object.table.clone().unwrap_or_default();
+    let mut text = object.table.as_deref().unwrap_or_default().to_string();
     if !object.columns.is_empty() {
         text.push_str(&format!(" ({})", object.columns.join(", ")));
     }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::QualifiedName;
+use smol_str::ToSmolStr;
+
+use crate::model::{Name, QualifiedName};
 use crate::rules::RuleId;
 use crate::source::{FileId, Origin};
 
@@ -50,10 +52,10 @@ impl fmt::Display for Severity {
 pub struct ObjectRef {
     /// Schema-qualified only outside `public`; quoted names as written; a
     /// templated schema is left out.
-    pub table: Option<String>,
-    pub columns: Vec<String>,
+    pub table: Option<Name>,
+    pub columns: Vec<Name>,
     /// Index or constraint name; `None` when unnamed.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// The table's schema is a template placeholder (`{{ … }}`), left out
     /// of `table`: the finding's message says so. Not part of the object's
     /// identity, and not written out.
@@ -64,28 +66,28 @@ pub struct ObjectRef {
 impl ObjectRef {
     pub fn table(table: &QualifiedName) -> Self {
         ObjectRef {
-            table: Some(table.to_string()),
+            table: Some(table.to_smolstr()),
             templated_schema: table.is_templated(),
             ..ObjectRef::default()
         }
     }
 
-    pub fn column(table: &QualifiedName, column: impl Into<String>) -> Self {
-        ObjectRef::table(table).with_columns(vec![column.into()])
+    pub fn column(table: &QualifiedName, column: impl AsRef<str>) -> Self {
+        ObjectRef::table(table).with_columns(vec![Name::new(column)])
     }
 
-    pub fn with_columns(mut self, columns: Vec<String>) -> Self {
+    pub fn with_columns(mut self, columns: Vec<Name>) -> Self {
         self.columns = columns;
         self
     }
 
-    pub fn with_name(mut self, name: Option<String>) -> Self {
+    pub fn with_name(mut self, name: Option<Name>) -> Self {
         self.name = name;
         self
     }
 
     /// What identifies the object: table, columns and name.
-    fn identity(&self) -> (&Option<String>, &[String], &Option<String>) {
+    fn identity(&self) -> (&Option<Name>, &[Name], &Option<Name>) {
         (&self.table, &self.columns, &self.name)
     }
 }
@@ -323,7 +325,11 @@ impl Diagnostic {
                 .chain(object.columns.iter_mut())
                 .chain(object.name.iter_mut())
             {
-                shorten(name, MAX_NAME);
+                if name.chars().count() > MAX_NAME {
+                    let mut text = name.to_string();
+                    shorten(&mut text, MAX_NAME);
+                    *name = Name::new(text);
+                }
             }
         }
     }

@@ -358,18 +358,18 @@ fn object_path(
     };
     let Some(table) = &object.table else {
         return match &object.name {
-            Some(name) if name.contains('.') => name.clone(),
+            Some(name) if name.contains('.') => name.to_string(),
             Some(name) => format!("public.{name}"),
             None => from_ddl(),
         };
     };
-    let table = match tables.get(table) {
+    let table = match tables.get(table.as_str()) {
         Some(name) => format!(
             "{}.{}",
             name.schema.as_deref().unwrap_or("public"),
             name.name
         ),
-        None if table.contains('.') => table.clone(),
+        None if table.contains('.') => table.to_string(),
         None => format!("public.{table}"),
     };
     match (&object.name, object.columns.as_slice()) {
@@ -388,8 +388,8 @@ mod tests {
 
     #[test]
     fn findings_are_located_by_schema_table_and_column_or_name() {
-        let users = QualifiedName::new(None, "users");
-        let invoices = QualifiedName::new(Some("billing".into()), "invoices");
+        let users = QualifiedName::unqualified("users");
+        let invoices = QualifiedName::new(Some("billing"), "invoices");
         let tables: BTreeMap<String, &QualifiedName> = [&users, &invoices]
             .into_iter()
             .map(|name| (name.to_string(), name))

@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::lint;
 use crate::model::names::{quote, quote_list};
-use crate::model::{Catalog, Column, FkAction, ForeignKey, QualifiedName, Table, TypeKind};
+use crate::model::{Catalog, Column, FkAction, ForeignKey, Name, QualifiedName, Table, TypeKind};
 use crate::new::sql::{self, Conventions, Migration};
 use crate::rules::RuleId;
 use crate::rules::support::naming::{expand, index_columns, singular};
@@ -124,7 +124,7 @@ pub fn run(
             !d.object
                 .as_ref()
                 .and_then(|o| o.table.as_ref())
-                .is_some_and(|t| temporary.contains(t))
+                .is_some_and(|t| temporary.contains(t.as_str()))
         })
         .collect();
     let planned = plan(&findings, catalog, &options);
@@ -329,15 +329,15 @@ fn alter_type(table: &Table, column: &str, to: &str, using: Option<String>) -> S
 
 fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Planned {
     let mut planned = Planned::default();
-    let mut retyped: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut fk_done: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
+    let mut retyped: BTreeSet<(String, Name)> = BTreeSet::new();
+    let mut fk_done: BTreeSet<(String, Vec<Name>)> = BTreeSet::new();
     let mut trigger_tables: BTreeMap<String, QualifiedName> = BTreeMap::new();
     let mut taken: BTreeSet<String> = catalog
         .indexes
         .iter()
-        .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
+        .filter_map(|i| i.name.as_ref().map(|n| n.name.to_string()))
         .collect();
-    taken.extend(catalog.tables.keys().map(|t| t.name.clone()));
+    taken.extend(catalog.tables.keys().map(|t| t.name.to_string()));
     for diagnostic in findings {
         let fixed = label(diagnostic);
         let Some(table) = table_of(catalog, diagnostic) else {
@@ -460,7 +460,7 @@ fn widen_key(
     catalog: &Catalog,
     table: &Table,
     diagnostic: &Diagnostic,
-    retyped: &mut BTreeSet<(String, String)>,
+    retyped: &mut BTreeSet<(String, Name)>,
 ) -> bool {
     let Some(column) = column_of(table, diagnostic) else {
         return false;
@@ -521,7 +521,7 @@ fn widen_reference(
     catalog: &Catalog,
     table: &Table,
     diagnostic: &Diagnostic,
-    retyped: &mut BTreeSet<(String, String)>,
+    retyped: &mut BTreeSet<(String, Name)>,
 ) -> bool {
     let Some(column) = column_of(table, diagnostic) else {
         return false;
@@ -560,7 +560,7 @@ fn retype_text(
     catalog: &Catalog,
     table: &Table,
     diagnostic: &Diagnostic,
-    retyped: &mut BTreeSet<(String, String)>,
+    retyped: &mut BTreeSet<(String, Name)>,
 ) -> bool {
     let Some(column) = column_of(table, diagnostic) else {
         return false;
@@ -594,7 +594,7 @@ fn retype_timestamp(
     table: &Table,
     diagnostic: &Diagnostic,
     options: &Options,
-    retyped: &mut BTreeSet<(String, String)>,
+    retyped: &mut BTreeSet<(String, Name)>,
 ) -> bool {
     let Some(column) = column_of(table, diagnostic) else {
         return false;
@@ -687,7 +687,7 @@ fn rename(
     }
     let index = catalog.indexes.on_table(&table.name).find(|index| {
         index.unique == unique
-            && index.name.as_ref().map(|n| n.name.clone()) == object.name
+            && index.name.as_ref().map(|n| n.name.as_str()) == object.name.as_deref()
             && index_columns(index) == object.columns
     });
     let Some(index) = index else {
@@ -762,7 +762,7 @@ fn action_sql(action: &FkAction) -> String {
 /// PostgreSQL's name for an unnamed foreign key: `{table}_{columns}_fkey`.
 fn fk_name(table: &Table, fk: &ForeignKey) -> Option<String> {
     if let Some(name) = &fk.name {
-        return Some(name.clone());
+        return Some(name.to_string());
     }
     let name = format!("{}_{}_fkey", table.name.name, fk.columns.join("_"));
     (name.len() <= 63).then_some(name)
@@ -773,7 +773,7 @@ fn fk_actions(
     table: &Table,
     diagnostic: &Diagnostic,
     options: &Options,
-    done: &mut BTreeSet<(String, Vec<String>)>,
+    done: &mut BTreeSet<(String, Vec<Name>)>,
 ) -> bool {
     let Some(object) = &diagnostic.object else {
         return false;
@@ -847,7 +847,7 @@ fn timestamps(
     catalog: &Catalog,
     table: &Table,
     options: &Options,
-    retyped: &mut BTreeSet<(String, String)>,
+    retyped: &mut BTreeSet<(String, Name)>,
     trigger_tables: &mut BTreeMap<String, QualifiedName>,
 ) -> bool {
     for name in options.conventions.timestamps() {

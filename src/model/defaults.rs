@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(default("-1"), DefaultKind::Literal);
         assert_eq!(
             default("nextval('public.users_id_seq'::regclass)"),
-            DefaultKind::Nextval(QualifiedName::new(None, "users_id_seq"))
+            DefaultKind::Nextval(QualifiedName::unqualified("users_id_seq"))
         );
         assert_eq!(default("gen_random_uuid()"), DefaultKind::Other);
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use sqlparser::ast::{BinaryOperator, Expr, InTarget, Value};
 
-use super::names::fold;
+use super::names::{Name, fold};
 
 /// A CHECK constraint's expression.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct CheckExpr {
     /// The columns the expression limits, on its own, to a list of values
     /// (and maybe NULL): `state IN ('a', 'b')`, `state = ANY (ARRAY[…])`,
     /// `state = 'a' OR state = 'b'`.
-    pub value_lists: Vec<String>,
+    pub value_lists: Vec<Name>,
 }
 
 impl CheckExpr {
@@ -52,7 +52,7 @@ pub struct Predicate {
     pub sql: String,
     /// When the predicate only requires columns to be NOT NULL (`a IS NOT
     /// NULL AND b IS NOT NULL`): those columns.
-    pub not_null_only: Option<Vec<String>>,
+    pub not_null_only: Option<Vec<Name>>,
 }
 
 impl Predicate {
@@ -73,7 +73,7 @@ impl std::fmt::Display for Predicate {
 
 /// Whether `expr` is a conjunction of `column IS NOT NULL` only; collects
 /// the columns.
-fn not_null_only(expr: &Expr, columns: &mut BTreeSet<String>) -> bool {
+fn not_null_only(expr: &Expr, columns: &mut BTreeSet<Name>) -> bool {
     match expr {
         Expr::Nested(inner) => not_null_only(inner, columns),
         Expr::BinaryOp {
@@ -93,7 +93,7 @@ fn not_null_only(expr: &Expr, columns: &mut BTreeSet<String>) -> bool {
 }
 
 /// A bare column name, in parentheses or not.
-fn plain_column(expr: &Expr) -> Option<String> {
+fn plain_column(expr: &Expr) -> Option<Name> {
     match expr {
         Expr::Identifier(ident) => Some(fold(ident)),
         Expr::Nested(inner) => plain_column(inner),
@@ -115,7 +115,7 @@ enum Allowed {
 
 /// The columns compared in `expr` (left of `IN`, `= ANY`, `=`, or tested
 /// for NULL): those it may limit.
-fn compared_columns(expr: &Expr, out: &mut BTreeSet<String>) {
+fn compared_columns(expr: &Expr, out: &mut BTreeSet<Name>) {
     match expr {
         Expr::Nested(inner) => compared_columns(inner, out),
         Expr::In { expr, .. } | Expr::IsNull(expr) => out.extend(column_of(expr)),
@@ -181,7 +181,7 @@ fn allowed(expr: &Expr, column: &str) -> Allowed {
 }
 
 /// The column an operand names (qualified, cast or in parentheses).
-fn column_of(expr: &Expr) -> Option<String> {
+fn column_of(expr: &Expr) -> Option<Name> {
     match expr {
         Expr::Identifier(ident) => Some(fold(ident)),
         Expr::CompoundIdentifier(parts) => parts.last().map(fold),
@@ -243,7 +243,7 @@ mod tests {
         let of = |sql: &str| Predicate::of(&expr(sql)).not_null_only;
         assert_eq!(
             of("(b IS NOT NULL) AND a IS NOT NULL"),
-            Some(vec!["a".to_string(), "b".to_string()])
+            Some(vec!["a".into(), "b".into()])
         );
         assert_eq!(of("a IS NOT NULL AND deleted_at IS NULL"), None);
         assert_eq!(of("a IS NOT NULL OR b IS NOT NULL"), None);

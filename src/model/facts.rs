@@ -6,7 +6,7 @@
 //! Names are as written: which table a name means is only known when the
 //! migrations before it have been replayed.
 
-use super::{Check, Column, ColumnDefault, EnumType, ForeignKey, Index, Key, QualifiedName};
+use super::{Check, Column, ColumnDefault, EnumType, ForeignKey, Index, Key, Name, QualifiedName};
 use super::{Sequence, Table, Trigger, TypeKind, View};
 use crate::source::Origin;
 
@@ -31,7 +31,7 @@ pub enum Change {
     },
     RenameIndex {
         index: QualifiedName,
-        new: String,
+        new: Name,
         origin: Origin,
     },
     Drop {
@@ -42,30 +42,30 @@ pub enum Change {
     CreateEnum(EnumType),
     AddEnumValue {
         name: QualifiedName,
-        value: String,
+        value: Name,
         /// `BEFORE 'x'` (`true`) or `AFTER 'x'`; else at the end.
-        position: Option<(bool, String)>,
+        position: Option<(bool, Name)>,
     },
     /// `ALTER TYPE … RENAME TO`: the columns of the type keep it.
     RenameType {
         name: QualifiedName,
-        new: String,
+        new: Name,
     },
     RenameEnumValue {
         name: QualifiedName,
-        from: String,
-        to: String,
+        from: Name,
+        to: Name,
     },
     /// The trigger's table is as written.
     CreateTrigger(Box<Trigger>),
     DropTrigger {
-        name: String,
+        name: Name,
         table: Option<QualifiedName>,
     },
     RenameTrigger {
         table: QualifiedName,
-        old: String,
-        new: String,
+        old: Name,
+        new: Name,
     },
     CreateFunction(QualifiedName),
     /// `CREATE SEQUENCE` (owner as written).
@@ -76,7 +76,7 @@ pub enum Change {
     SequenceOwnedBy {
         sequence: QualifiedName,
         table: QualifiedName,
-        column: String,
+        column: Name,
     },
     SequenceType {
         sequence: QualifiedName,
@@ -85,7 +85,7 @@ pub enum Change {
     },
     RenameSequence {
         sequence: QualifiedName,
-        new: String,
+        new: Name,
     },
     /// The view's `reads` are as written.
     CreateView {
@@ -94,7 +94,7 @@ pub enum Change {
     },
     RenameView {
         view: QualifiedName,
-        new: String,
+        new: Name,
         origin: Origin,
     },
     Comment {
@@ -104,7 +104,7 @@ pub enum Change {
     },
     /// `CREATE EXTENSION name` (the name where it is written).
     CreateExtension {
-        name: String,
+        name: Name,
         origin: Origin,
     },
 }
@@ -124,7 +124,7 @@ pub enum DropKind {
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum CommentOn {
     Table(QualifiedName),
-    Column(QualifiedName, String),
+    Column(QualifiedName, Name),
 }
 
 /// One action of an `ALTER TABLE`.
@@ -136,30 +136,30 @@ pub enum TableChange {
         /// Constraints written on the column (`REFERENCES …`, `UNIQUE`).
         constraints: Vec<Constraint>,
     },
-    DropColumn(String),
+    DropColumn(Name),
     AlterColumn {
-        column: String,
+        column: Name,
         change: ColumnChange,
     },
     AddConstraint(Box<Constraint>),
-    DropConstraint(String),
+    DropConstraint(Name),
     DropPrimaryKey,
     RenameColumn {
-        old: String,
-        new: String,
+        old: Name,
+        new: Name,
         origin: Origin,
     },
     /// `RENAME TO` (also of a view: `ALTER TABLE v RENAME TO w`).
     Rename {
-        new: String,
+        new: Name,
         origin: Origin,
     },
     RenameConstraint {
-        old: String,
-        new: String,
+        old: Name,
+        new: Name,
     },
     /// `SET SCHEMA`.
-    SetSchema(String),
+    SetSchema(Name),
 }
 
 /// A change of one column.
@@ -189,8 +189,8 @@ pub enum Constraint {
     /// columns become the key.
     UsingIndex {
         primary: bool,
-        index: String,
-        name: Option<String>,
+        index: Name,
+        name: Option<Name>,
         name_origin: Option<Origin>,
         origin: Origin,
     },

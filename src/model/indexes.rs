@@ -14,7 +14,7 @@ pub struct Indexes {
     by_name: HashMap<QualifiedName, u64>,
     /// By the name without its schema (for `DROP INDEX name` after `SET
     /// search_path`).
-    by_bare_name: HashMap<String, IdSet>,
+    by_bare_name: HashMap<super::names::Name, IdSet>,
     by_table: HashMap<QualifiedName, IdSet>,
     next: u64,
 }
@@ -276,7 +276,7 @@ impl Triggers {
     pub fn rename(&mut self, table: &QualifiedName, old: &str, new: &str) {
         for trigger in self.by_table.get_mut(table).into_iter().flatten() {
             if trigger.name == old {
-                trigger.name = new.to_string();
+                trigger.name = new.into();
             }
         }
     }

@@ -21,7 +21,7 @@ pub use defaults::{ColumnDefault, DefaultKind};
 pub use expressions::{CheckExpr, Predicate};
 pub use indexes::{IndexId, Indexes, Triggers, generated_name};
 pub use kinds::{FkAction, IndexMethod, TriggerEvent, TriggerTiming};
-pub use names::QualifiedName;
+pub use names::{Name, QualifiedName};
 pub use types::{CharLength, ColumnType, TypeKind};
 
 /// Which tables are lookup tables (`[rules] lookup-suffix`): those whose
@@ -65,7 +65,7 @@ pub struct Catalog {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Every `CREATE EXTENSION` of the history, in migration order, with
     /// where it was written.
-    pub extensions: Vec<(String, Origin)>,
+    pub extensions: Vec<(Name, Origin)>,
 }
 
 impl Catalog {
@@ -80,7 +80,7 @@ impl Catalog {
         });
         indexes
             .map(|n| n.name.as_str())
-            .chain(constraints.map(String::as_str))
+            .chain(constraints.map(Name::as_str))
     }
 
     /// Every foreign key that references `table` (a self-reference too),
@@ -111,7 +111,7 @@ pub struct Sequence {
     /// Where `AS …` was written (else the statement).
     pub type_origin: Origin,
     /// `OWNED BY table.column`: dropped with the column.
-    pub owned_by: Option<(QualifiedName, String)>,
+    pub owned_by: Option<(QualifiedName, Name)>,
 }
 
 impl Catalog {
@@ -119,7 +119,7 @@ impl Catalog {
     /// whole unique constraint, or a unique index on exactly it that is not
     /// partial.
     pub fn is_unique_column(&self, table: &Table, column: &str) -> bool {
-        table.is_unique_key(&[column.to_string()])
+        table.is_unique_key(&[column.into()])
             || self.indexes.on_table(&table.name).any(|index| {
                 index.unique
                     && index.predicate.is_none()
@@ -150,7 +150,7 @@ pub struct Table {
     /// The partition key columns of a partitioned table (`PARTITION BY
     /// RANGE (a)`); empty for other tables. PostgreSQL requires its primary
     /// key to include them.
-    pub partition_key: Vec<String>,
+    pub partition_key: Vec<Name>,
     /// `COMMENT ON TABLE`, with where it was written.
     pub comment: Comment,
 }
@@ -165,7 +165,7 @@ impl Table {
     }
 
     /// Whether `columns` is exactly the primary key or a unique constraint.
-    pub fn is_unique_key(&self, columns: &[String]) -> bool {
+    pub fn is_unique_key(&self, columns: &[Name]) -> bool {
         self.primary_key
             .iter()
             .chain(&self.uniques)
@@ -175,11 +175,11 @@ impl Table {
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Column {
-    pub name: String,
+    pub name: Name,
     /// The column's name where it was defined (or last renamed).
     pub name_origin: Origin,
     /// The type as `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
-    pub type_sql: Box<str>,
+    pub type_sql: Name,
     pub kind: TypeKind,
     /// A character type's declared length (`None` for other types).
     pub char_length: Option<CharLength>,
@@ -202,9 +202,9 @@ pub struct Column {
 /// A primary key or unique constraint.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Key {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub name_origin: Option<Origin>,
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     /// The constraint (inline: the `PRIMARY KEY` / `UNIQUE` words).
     pub origin: Origin,
     /// Written on a column (`email TEXT UNIQUE`) rather than the table.
@@ -213,14 +213,14 @@ pub struct Key {
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct ForeignKey {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub name_origin: Option<Origin>,
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     /// The referencing columns (inline: the column's name).
     pub columns_origin: Origin,
     pub referenced_table: QualifiedName,
     /// Empty when the primary key is meant.
-    pub referenced_columns: Vec<String>,
+    pub referenced_columns: Vec<Name>,
     /// `None`: no `ON DELETE` clause (PostgreSQL applies NO ACTION).
     pub on_delete: Option<FkAction>,
     pub on_update: Option<FkAction>,
@@ -231,16 +231,16 @@ pub struct ForeignKey {
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Check {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub expr: CheckExpr,
     pub origin: Origin,
     /// For a check written on a column, that column.
-    pub column: Option<String>,
+    pub column: Option<Name>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum IndexKey {
-    Column(String),
+    Column(Name),
     /// An expression, as written.
     Expression(String),
 }
@@ -265,7 +265,7 @@ pub struct Index {
     pub method: IndexMethod,
     /// A partial index's `WHERE` predicate.
     pub predicate: Option<Predicate>,
-    pub include: Vec<String>,
+    pub include: Vec<Name>,
     /// The `CREATE INDEX` statement.
     pub origin: Origin,
 }
@@ -285,19 +285,19 @@ impl Index {
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct EnumType {
     pub name: QualifiedName,
-    pub labels: Vec<String>,
+    pub labels: Vec<Name>,
     pub origin: Origin,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Trigger {
-    pub name: String,
+    pub name: Name,
     pub table: QualifiedName,
     pub timing: Option<TriggerTiming>,
     pub events: Vec<TriggerEvent>,
     /// `UPDATE OF a, b`: the trigger fires only when one of these columns
     /// is in the UPDATE's SET list. Empty: on every UPDATE.
-    pub update_of: Vec<String>,
+    pub update_of: Vec<Name>,
     pub for_each_row: bool,
     pub function: Option<QualifiedName>,
     pub origin: Origin,

@@ -6,31 +6,55 @@ use std::fmt;
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 
 /// The name PostgreSQL stores for an identifier.
-pub fn fold(ident: &Ident) -> String {
+pub fn fold(ident: &Ident) -> Name {
     match ident.quote_style {
-        Some(_) => ident.value.clone(),
-        None => ident.value.to_lowercase(),
+        Some(_) => Name::new(&ident.value),
+        None => fold_str(&ident.value),
     }
 }
 
-pub fn fold_all(idents: &[Ident]) -> Vec<String> {
+/// An unquoted identifier folded to lower case, without an allocation
+/// when it is short and already lower case (most are).
+fn fold_str(value: &str) -> Name {
+    if value.bytes().any(|b| b.is_ascii_uppercase()) || !value.is_ascii() {
+        Name::new(value.to_lowercase())
+    } else {
+        Name::new(value)
+    }
+}
+
+pub fn fold_all(idents: &[Ident]) -> Vec<Name> {
     idents.iter().map(fold).collect()
 }
+
+/// An identifier as PostgreSQL stores it. Inline up to 23 bytes, so a
+/// name costs no allocation of its own (a set of thousands of tables
+/// holds every table's, column's, key's and index's name); a longer one
+/// is shared by its clones.
+pub type Name = smol_str::SmolStr;
 
 /// A schema-qualified name; `schema` is `None` for `public`.
 #[derive(
     serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash,
 )]
 pub struct QualifiedName {
-    pub schema: Option<String>,
-    pub name: String,
+    pub schema: Option<Name>,
+    pub name: Name,
 }
 
 impl QualifiedName {
-    pub fn new(schema: Option<String>, name: impl Into<String>) -> Self {
-        let schema = schema.filter(|s| s != "public");
+    pub fn new(schema: Option<impl Into<Name>>, name: impl Into<Name>) -> Self {
+        let schema = schema.map(Into::into).filter(|s| s != "public");
         QualifiedName {
             schema,
+            name: name.into(),
+        }
+    }
+
+    /// A name in the search path's schema (`public`).
+    pub fn unqualified(name: impl Into<Name>) -> Self {
+        QualifiedName {
+            schema: None,
             name: name.into(),
         }
     }
@@ -46,7 +70,7 @@ impl QualifiedName {
             })
             .collect::<Option<_>>()?;
         match parts.as_slice() {
-            [name] => Some(QualifiedName::new(None, fold(name))),
+            [name] => Some(QualifiedName::unqualified(fold(name))),
             [schema, name] => Some(QualifiedName::new(Some(fold(schema)), fold(name))),
             // database.schema.name
             [_, schema, name] => Some(QualifiedName::new(Some(fold(schema)), fold(name))),
@@ -56,7 +80,7 @@ impl QualifiedName {
 
     /// The same name in another object's schema (an index lives in its
     /// table's schema).
-    pub fn sibling(&self, name: impl Into<String>) -> Self {
+    pub fn sibling(&self, name: impl Into<Name>) -> Self {
         QualifiedName {
             schema: self.schema.clone(),
             name: name.into(),
@@ -113,10 +137,10 @@ pub fn quote(name: &str) -> String {
 }
 
 /// Identifiers as an SQL list needs them: `a, "B", c`.
-pub fn quote_list(names: &[String]) -> String {
+pub fn quote_list(names: &[impl AsRef<str>]) -> String {
     names
         .iter()
-        .map(|n| quote(n))
+        .map(|n| quote(n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -245,17 +269,17 @@ const RESERVED: [&str; 101] = [
 /// The last part of a name written in configuration, folded as PostgreSQL
 /// folds an identifier: `public.Trigger_Set` → `trigger_set`, `"MyFn"` →
 /// `MyFn`, `touch()` → `touch`.
-pub fn configured_last_part(text: &str) -> String {
+pub fn configured_last_part(text: &str) -> Name {
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let parsed = sqlparser::parser::Parser::new(&dialect)
         .try_with_sql(text.trim().trim_end_matches("()"))
         .ok()
         .and_then(|mut parser| parser.parse_object_name(false).ok())
         .and_then(|name| last_part(&name));
-    parsed.unwrap_or_else(|| text.to_lowercase())
+    parsed.unwrap_or_else(|| text.to_lowercase().into())
 }
 
-pub fn last_part(name: &ObjectName) -> Option<String> {
+pub fn last_part(name: &ObjectName) -> Option<Name> {
     match name.0.last()? {
         ObjectNamePart::Identifier(ident) => Some(fold(ident)),
         _ => None,
@@ -284,11 +308,11 @@ mod tests {
     fn folding() {
         assert_eq!(fold(&Ident::new("Users")), "users");
         assert_eq!(fold(&Ident::with_quote('"', "Users")), "Users");
-        let public = QualifiedName::new(Some("public".into()), "users");
-        assert_eq!(public, QualifiedName::new(None, "users"));
+        let public = QualifiedName::new(Some("public"), "users");
+        assert_eq!(public, QualifiedName::unqualified("users"));
         assert_eq!(public.to_string(), "users");
         assert_eq!(
-            QualifiedName::new(Some("auth".into()), "users").to_string(),
+            QualifiedName::new(Some("auth"), "users").to_string(),
             "auth.users"
         );
         let templated = QualifiedName::new(Some("_".repeat(32)), "users");
@@ -320,7 +344,7 @@ mod tests {
         ] {
             assert_eq!(quote(name), written, "{name}");
         }
-        let qualified = QualifiedName::new(Some("Auth".into()), "user");
+        let qualified = QualifiedName::new(Some("Auth"), "user");
         assert_eq!(qualified.sql(), "\"Auth\".\"user\"");
     }
 }

@@ -12,7 +12,7 @@ use sqlparser::ast::{
 use sqlparser::keywords::Keyword;
 
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
-use super::names::{QualifiedName, fold, fold_all, last_part};
+use super::names::{Name, QualifiedName, fold, fold_all, last_part};
 use super::{
     Check, CheckExpr, Column, ColumnDefault, ColumnType, EnumType, FkAction, ForeignKey, Index,
     IndexKey, IndexMethod, Key, Predicate, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
@@ -50,7 +50,7 @@ struct Reader<'a> {
 /// A name as written, or as its text when it has parts a name cannot have.
 fn written(name: &ObjectName) -> QualifiedName {
     QualifiedName::from_object_name(name)
-        .unwrap_or_else(|| QualifiedName::new(None, name.to_string()))
+        .unwrap_or_else(|| QualifiedName::unqualified(name.to_string()))
 }
 
 impl Reader<'_> {
@@ -121,7 +121,7 @@ impl Reader<'_> {
                 if let Some(name) = QualifiedName::from_object_name(name) {
                     out.push(Change::CreateEnum(EnumType {
                         name,
-                        labels: labels.iter().map(|l| l.value.clone()).collect(),
+                        labels: labels.iter().map(|l| Name::new(&l.value)).collect(),
                         origin: self.at.statement(),
                     }));
                 }
@@ -133,13 +133,13 @@ impl Reader<'_> {
                 (Some(name), ast::AlterTypeOperation::AddValue(add)) => {
                     out.push(Change::AddEnumValue {
                         name,
-                        value: add.value.value.clone(),
+                        value: Name::new(&add.value.value),
                         position: add.position.as_ref().map(|position| match position {
                             ast::AlterTypeAddValuePosition::Before(next) => {
-                                (true, next.value.clone())
+                                (true, Name::new(&next.value))
                             }
                             ast::AlterTypeAddValuePosition::After(previous) => {
-                                (false, previous.value.clone())
+                                (false, Name::new(&previous.value))
                             }
                         }),
                     });
@@ -153,8 +153,8 @@ impl Reader<'_> {
                 (Some(name), ast::AlterTypeOperation::RenameValue(rename)) => {
                     out.push(Change::RenameEnumValue {
                         name,
-                        from: rename.from.value.clone(),
-                        to: rename.to.value.clone(),
+                        from: Name::new(&rename.from.value),
+                        to: Name::new(&rename.to.value),
                     });
                 }
                 _ => {}
@@ -326,7 +326,7 @@ impl Reader<'_> {
         &self,
         fk: &ForeignKeyConstraint,
         name: Option<&Ident>,
-        (columns, columns_origin): (Vec<String>, Origin),
+        (columns, columns_origin): (Vec<Name>, Origin),
         fallback: &Origin,
         inline: bool,
     ) -> ForeignKey {
@@ -498,7 +498,7 @@ impl Reader<'_> {
         Some(Change::CreateIndex {
             index: Box::new(Index {
                 // Placed in the table's schema when replayed.
-                name: name.map(|n| QualifiedName::new(None, n)),
+                name: name.map(QualifiedName::unqualified),
                 name_origin: create.name.as_ref().map(|n| self.at.object_name(n)),
                 table,
                 keys: create.columns.iter().map(index_key).collect(),
@@ -576,13 +576,13 @@ impl Reader<'_> {
                 continue;
             };
             out.push(Change::CreateTrigger(Box::new(Trigger {
-                name: "set_updated_at".to_string(),
+                name: "set_updated_at".into(),
                 table,
                 timing: Some(TriggerTiming::Before),
                 events: vec![TriggerEvent::Update],
                 update_of: Vec::new(),
                 for_each_row: true,
-                function: Some(QualifiedName::new(None, "diesel_set_updated_at")),
+                function: Some(QualifiedName::unqualified("diesel_set_updated_at")),
                 origin: self.at.statement(),
             })));
         }
@@ -751,7 +751,7 @@ impl Reader<'_> {
 }
 
 /// `table.column` of `OWNED BY`, as written.
-fn owner_of(owner: &ObjectName) -> Option<(QualifiedName, String)> {
+fn owner_of(owner: &ObjectName) -> Option<(QualifiedName, Name)> {
     let mut parts = owner.0.clone();
     let column = parts.pop()?.as_ident().map(fold)?;
     Some((QualifiedName::from_object_name(&ObjectName(parts))?, column))
@@ -779,7 +779,7 @@ pub fn add_constraint(table: &mut Table, constraint: Constraint) {
 /// The columns of a `PARTITION BY RANGE|LIST|HASH (a, b)` key (the parser
 /// reads the method and its columns as a function call); expressions are
 /// left out.
-fn partition_columns(expr: &Expr) -> Vec<String> {
+fn partition_columns(expr: &Expr) -> Vec<Name> {
     let Expr::Function(call) = expr else {
         return Vec::new();
     };

@@ -11,7 +11,7 @@ use super::names;
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ColumnType {
     /// As `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
-    pub sql: Box<str>,
+    pub sql: super::Name,
     pub kind: TypeKind,
     pub char_length: Option<CharLength>,
 }
@@ -19,7 +19,7 @@ pub struct ColumnType {
 impl ColumnType {
     pub fn of(data_type: &DataType) -> ColumnType {
         ColumnType {
-            sql: data_type.to_string().into_boxed_str(),
+            sql: data_type.to_string().into(),
             kind: TypeKind::of(data_type),
             char_length: CharLength::of(data_type),
         }

@@ -73,7 +73,7 @@ impl Conventions {
 
     fn is_lookup(&self, table: &str) -> bool {
         self.lookups
-            .is_lookup(&QualifiedName::new(None, table.to_string()))
+            .is_lookup(&QualifiedName::unqualified(table.to_string()))
     }
 
     /// The word a status column is named by: `_statuses` → `status`.
@@ -151,7 +151,7 @@ pub fn table_name(text: &str) -> Result<QualifiedName, String> {
         .map(crate::rules::support::naming::to_snake_case)
         .collect();
     match parts.as_slice() {
-        [name] if !name.is_empty() => Ok(QualifiedName::new(None, name.clone())),
+        [name] if !name.is_empty() => Ok(QualifiedName::unqualified(name.clone())),
         [schema, name] if !schema.is_empty() && !name.is_empty() => {
             Ok(QualifiedName::new(Some(schema.clone()), name.clone()))
         }
@@ -258,7 +258,7 @@ fn find_table<'c>(catalog: &'c Catalog, text: &str) -> Option<&'c Table> {
             }
         };
         match parts.as_slice() {
-            [name] => Some(QualifiedName::new(None, f(name))),
+            [name] => Some(QualifiedName::unqualified(f(name))),
             [schema, name] => Some(QualifiedName::new(Some(f(schema)), f(name))),
             _ => None,
         }
@@ -381,18 +381,18 @@ fn primary_key(table: &Table) -> Result<(String, String), String> {
             .map(|c| c.type_sql.to_string())
             .unwrap_or_default(),
     };
-    Ok((column.clone(), sql_type))
+    Ok((column.to_string(), sql_type))
 }
 
 /// The commented template of a new table, for a migration without
 /// `--table`: the PRD's template, with this project's names.
 pub fn template(conventions: &Conventions) -> Migration {
-    let things = QualifiedName::new(None, "things");
+    let things = QualifiedName::unqualified("things");
     let key = |name: &str, table: &str, not_null: bool, on_delete: &'static str| KeyColumn {
         name: name.to_string(),
         sql_type: "BIGINT".to_string(),
         not_null,
-        references: QualifiedName::new(None, table),
+        references: QualifiedName::unqualified(table),
         referenced_column: "id".to_string(),
         on_delete,
         comment: None,
@@ -444,7 +444,7 @@ pub fn template(conventions: &Conventions) -> Migration {
 /// that references it (RESTRICT) and itself (an optional link, SET
 /// NULL), complete, so that it lints clean on its own.
 pub fn conventions_template(conventions: &Conventions) -> Vec<String> {
-    let status_table = QualifiedName::new(None, format!("thing{}", conventions.lookup_suffix));
+    let status_table = QualifiedName::unqualified(format!("thing{}", conventions.lookup_suffix));
     let lookup = TableSpec {
         name: status_table.clone(),
         keys: Vec::new(),
@@ -462,7 +462,7 @@ pub fn conventions_template(conventions: &Conventions) -> Vec<String> {
         on_delete,
         comment: None,
     };
-    let things = QualifiedName::new(None, "things");
+    let things = QualifiedName::unqualified("things");
     let table = TableSpec {
         keys: vec![
             key(

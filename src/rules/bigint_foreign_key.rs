@@ -98,7 +98,7 @@ fn pairs<'a>(
     fk: &'a ForeignKey,
 ) -> Vec<(&'a Column, Option<(&'a Table, &'a Column)>)> {
     let target = catalog.tables.get(&fk.referenced_table);
-    let referenced: Vec<String> = if fk.referenced_columns.is_empty() {
+    let referenced: Vec<crate::model::Name> = if fk.referenced_columns.is_empty() {
         target
             .and_then(|t| t.primary_key.as_ref())
             .map(|k| k.columns.clone())

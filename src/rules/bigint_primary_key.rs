@@ -50,7 +50,7 @@ impl Rule for BigintPrimaryKey {
             };
             // A key column that is also a foreign key (join tables) is judged
             // by `bigint-foreign-key`, against the key it references.
-            let is_fk = |name: &String| {
+            let is_fk = |name: &crate::model::Name| {
                 table
                     .foreign_keys
                     .iter()
@@ -144,7 +144,10 @@ fn short_sequence(
         },
         sequence.name.sql()
     ))
-    .object(ObjectRef::column(&table.name, &column.name).with_name(Some(sequence.name.to_string())))
+    .object(
+        ObjectRef::column(&table.name, &column.name)
+            .with_name(Some(sequence.name.to_string().into())),
+    )
     .related(
         &column.type_origin,
         format!("the column is {}", cx.text(&column.type_origin)),

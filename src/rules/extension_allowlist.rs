@@ -50,7 +50,7 @@ impl Rule for ExtensionAllowlist {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (name, origin) in &cx.catalog.extensions {
-            if self.options.allow.contains(name) {
+            if self.options.allow.iter().any(|allowed| allowed == name) {
                 continue;
             }
             let allowed = match self.options.allow.as_slice() {

@@ -78,7 +78,7 @@ impl Rule for ForeignKeyIndex {
 /// Whether some index, primary key or unique constraint of the table has
 /// the FK's columns as its leading columns, in any order.
 fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
-    let wanted: BTreeSet<&str> = fk.columns.iter().map(String::as_str).collect();
+    let wanted: BTreeSet<&str> = fk.columns.iter().map(crate::model::Name::as_str).collect();
     let leads = |columns: &mut dyn Iterator<Item = &str>| {
         let leading: BTreeSet<&str> = columns.take(wanted.len()).collect();
         leading == wanted
@@ -86,7 +86,7 @@ fn covered(catalog: &Catalog, table: &Table, fk: &ForeignKey) -> bool {
     let keys = table.primary_key.iter().chain(&table.uniques);
     if keys
         .into_iter()
-        .any(|key| leads(&mut key.columns.iter().map(String::as_str)))
+        .any(|key| leads(&mut key.columns.iter().map(crate::model::Name::as_str)))
     {
         return true;
     }

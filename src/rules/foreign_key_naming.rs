@@ -161,7 +161,7 @@ fn judge(
 /// The column the key references: the one written, else the referenced
 /// table's single-column primary key, else `id` (a table the migration set
 /// does not create).
-fn referenced_column(catalog: &Catalog, fk: &ForeignKey) -> Option<String> {
+fn referenced_column(catalog: &Catalog, fk: &ForeignKey) -> Option<crate::model::Name> {
     match fk.referenced_columns.as_slice() {
         [one] => Some(one.clone()),
         [] => match catalog
@@ -173,7 +173,7 @@ fn referenced_column(catalog: &Catalog, fk: &ForeignKey) -> Option<String> {
                 [one] => Some(one.clone()),
                 _ => None,
             },
-            None => Some("id".to_string()),
+            None => Some("id".into()),
         },
         _ => None,
     }

@@ -103,7 +103,7 @@ impl Rule for PrimaryKeyId {
                 }
                 // A partitioned table's key must include its partition key.
                 columns
-                    if columns.contains(id)
+                    if columns.iter().any(|c| c == id)
                         && columns
                             .iter()
                             .all(|c| c == id || table.partition_key.contains(c)) => {}
@@ -151,7 +151,7 @@ impl Rule for PrimaryKeyId {
 }
 
 /// A composite key made only of foreign-key columns: a join table.
-fn is_join_table(table: &Table, columns: &[String]) -> bool {
+fn is_join_table(table: &Table, columns: &[crate::model::Name]) -> bool {
     columns.len() > 1
         && columns.iter().all(|column| {
             table

@@ -71,7 +71,7 @@ impl Rule for RepeatingColumns {
                 {
                     continue;
                 }
-                let names: Vec<String> = family
+                let names: Vec<crate::model::Name> = family
                     .members
                     .iter()
                     .map(|&i| table.columns[i].name.clone())

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{
-    Catalog, Column, FkAction, ForeignKey, Index, IndexKey, QualifiedName, Table, Trigger,
+    Catalog, Column, FkAction, ForeignKey, Index, IndexKey, Name, QualifiedName, Table, Trigger,
     TriggerEvent, TriggerTiming,
 };
 use crate::rules::{Context, NoOptions, Reporter, Rule, RuleDef, RuleId};
@@ -95,7 +95,7 @@ pub fn compare(
                     &ours_enum.origin,
                     format!("enum type `{name}` is created by the migrations but is missing from the database"),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_string()))),
+                .object(ObjectRef::default().with_name(Some(Name::new(name.to_string())))),
             ),
             Some(live) if live.labels != ours_enum.labels => out.push(
                 d(
@@ -106,7 +106,7 @@ pub fn compare(
                         labels(&live.labels)
                     ),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_string()))),
+                .object(ObjectRef::default().with_name(Some(Name::new(name.to_string())))),
             ),
             Some(_) => {}
         }
@@ -120,14 +120,14 @@ pub fn compare(
                         "enum type `{name}` exists in the database but no migration creates it"
                     ),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_string()))),
+                .object(ObjectRef::default().with_name(Some(Name::new(name.to_string())))),
             );
         }
     }
     out
 }
 
-fn labels(labels: &[String]) -> String {
+fn labels(labels: &[Name]) -> String {
     labels
         .iter()
         .map(|l| format!("'{l}'"))
@@ -201,7 +201,7 @@ fn compare_tables(
         );
     }
     // Unique constraints, by their columns.
-    let uniques = |t: &Table| -> BTreeSet<Vec<String>> {
+    let uniques = |t: &Table| -> BTreeSet<Vec<Name>> {
         t.uniques.iter().map(|k| k.columns.clone()).collect()
     };
     let (mine, others) = (uniques(table), uniques(live));
@@ -316,7 +316,7 @@ fn compare_tables(
     }
 }
 
-fn columns_text(columns: Option<Vec<String>>) -> String {
+fn columns_text(columns: Option<Vec<Name>>) -> String {
     match columns {
         Some(columns) => format!("({})", columns.join(", ")),
         None => "missing".to_string(),
@@ -491,7 +491,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
                 index
                     .keys
                     .iter()
-                    .filter_map(|k| k.column().map(str::to_string))
+                    .filter_map(|k| k.column().map(Name::from))
                     .collect(),
             )
             .with_name(index.name.as_ref().map(|n| n.name.clone()));
@@ -574,7 +574,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
                         other
                             .keys
                             .iter()
-                            .filter_map(|k| k.column().map(str::to_string))
+                            .filter_map(|k| k.column().map(Name::from))
                             .collect(),
                     )
                     .with_name(other.name.as_ref().map(|n| n.name.clone())),
@@ -585,13 +585,13 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
 
 /// Index keys as compared: column names, and each expression as `expr`
 /// (PostgreSQL respells expressions).
-fn keys(index: &Index) -> Vec<String> {
+fn keys(index: &Index) -> Vec<Name> {
     index
         .keys
         .iter()
         .map(|k| match k {
             IndexKey::Column(name) => name.clone(),
-            IndexKey::Expression(_) => "expr".to_string(),
+            IndexKey::Expression(_) => "expr".into(),
         })
         .collect()
 }

@@ -37,8 +37,8 @@ const TRIGGER: &str = "set_updated_at";
 pub struct UpdatedAtTrigger {
     options: Options,
     /// The function's last name part as PostgreSQL stores it.
-    function: String,
-    column: String,
+    function: crate::model::Name,
+    column: crate::model::Name,
 }
 
 static DEF: RuleDef = RuleDef {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::view::{Place, is_not_null, referenced_columns};
-use crate::model::{Catalog, ForeignKey, QualifiedName, Table};
+use crate::model::{Catalog, ForeignKey, Name, QualifiedName, Table};
 
 /// A delete of a row, or an update of its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,7 +72,7 @@ pub struct Step<'a> {
     pub written: bool,
     pub effect: Effect,
     /// Why a `SET NULL` blocks: the NOT NULL columns.
-    pub not_null: Vec<String>,
+    pub not_null: Vec<Name>,
     /// The same change of this table was followed earlier in the tree.
     pub seen: bool,
     pub steps: Vec<Step<'a>>,
@@ -84,7 +84,7 @@ pub struct Tree<'a> {
     pub event: Event,
     pub table: &'a Table,
     /// For an update: the key columns that change.
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     pub steps: Vec<Step<'a>>,
 }
 
@@ -113,11 +113,11 @@ pub fn trees<'a>(catalog: &'a Catalog, table: &'a Table) -> (Tree<'a>, Tree<'a>)
 
 /// The key an update changes: the primary key, else every column other
 /// tables reference.
-fn key_columns(catalog: &Catalog, table: &Table) -> Vec<String> {
+fn key_columns(catalog: &Catalog, table: &Table) -> Vec<Name> {
     if let Some(key) = &table.primary_key {
         return key.columns.clone();
     }
-    let mut columns: Vec<String> = Vec::new();
+    let mut columns: Vec<Name> = Vec::new();
     for (_, fk) in catalog.foreign_keys_to(&table.name) {
         for column in referenced_columns(catalog, fk) {
             if !columns.contains(&column) {
@@ -128,7 +128,7 @@ fn key_columns(catalog: &Catalog, table: &Table) -> Vec<String> {
     columns
 }
 
-fn sorted(mut columns: Vec<String>) -> Vec<String> {
+fn sorted(mut columns: Vec<Name>) -> Vec<Name> {
     columns.sort();
     columns
 }
@@ -139,7 +139,7 @@ fn sorted(mut columns: Vec<String>) -> Vec<String> {
 struct Walk<'a> {
     catalog: &'a Catalog,
     deleted: BTreeSet<QualifiedName>,
-    updated: BTreeSet<(QualifiedName, Vec<String>)>,
+    updated: BTreeSet<(QualifiedName, Vec<Name>)>,
 }
 
 impl<'a> Walk<'a> {
@@ -162,7 +162,7 @@ impl<'a> Walk<'a> {
 
     /// The steps of changing `columns` of rows of `table`: the foreign
     /// keys that reference one of them.
-    fn updates(&mut self, table: &QualifiedName, columns: &[String]) -> Vec<Step<'a>> {
+    fn updates(&mut self, table: &QualifiedName, columns: &[Name]) -> Vec<Step<'a>> {
         let catalog = self.catalog;
         catalog
             .foreign_keys_to(table)
@@ -344,7 +344,7 @@ fn cause(catalog: &Catalog, step: &Step<'_>, event: Event) -> String {
 }
 
 /// `projects.id`, `t.(a, b)`.
-fn qualified(table: &QualifiedName, columns: &[String]) -> String {
+fn qualified(table: &QualifiedName, columns: &[Name]) -> String {
     match columns {
         [one] => format!("{table}.{one}"),
         [] => table.to_string(),

@@ -71,7 +71,7 @@ fn node(view: &SchemaView<'_>, table: &Table, out: &mut String) {
 }
 
 fn marks(view: &SchemaView<'_>, table: &Table, column: &str) -> String {
-    let column = column.to_string();
+    let column = crate::model::Name::new(column);
     let mut marks = Vec::new();
     if table
         .primary_key

@@ -232,7 +232,7 @@ fn indexes(view: &SchemaView<'_>, table: &Table, out: &mut String) {
                 .keys
                 .iter()
                 .map(|key| match key {
-                    IndexKey::Column(name) => name.clone(),
+                    IndexKey::Column(name) => name.to_string(),
                     IndexKey::Expression(text) => text.clone(),
                 })
                 .collect();
@@ -444,8 +444,14 @@ fn code(text: &str) -> String {
     }
 }
 
-fn code_list(names: &[String]) -> String {
-    code(&names.join(", "))
+fn code_list(names: &[impl AsRef<str>]) -> String {
+    code(
+        &names
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<&str>>()
+            .join(", "),
+    )
 }
 
 fn first_sentence(text: &str) -> &str {

@@ -59,7 +59,7 @@ fn entity(view: &SchemaView<'_>, table: &Table, out: &mut String) {
 
 /// `PK`, `FK`, `UK`, or several (`PK, FK`); empty for other columns.
 fn key_marks(view: &SchemaView<'_>, table: &Table, column: &str) -> &'static str {
-    let column = column.to_string();
+    let column = crate::model::Name::new(column);
     let pk = table
         .primary_key
         .as_ref()
@@ -234,10 +234,10 @@ mod tests {
 
     #[test]
     fn names_are_quoted_when_mermaid_would_misread_them() {
-        assert_eq!(entity_name(&QualifiedName::new(None, "users")), "users");
-        assert_eq!(entity_name(&QualifiedName::new(None, "end")), "\"end\"");
+        assert_eq!(entity_name(&QualifiedName::unqualified("users")), "users");
+        assert_eq!(entity_name(&QualifiedName::unqualified("end")), "\"end\"");
         assert_eq!(
-            entity_name(&QualifiedName::new(Some("auth".into()), "users")),
+            entity_name(&QualifiedName::new(Some("auth"), "users")),
             "\"auth.users\""
         );
         assert_eq!(word("2fa code"), "_2fa_code");

@@ -236,7 +236,7 @@ pub fn find_table<'c>(catalog: &'c Catalog, text: &str) -> Result<&'c Table, Str
     for candidate in &candidates {
         let name = match candidate.split_once('.') {
             Some((schema, name)) => QualifiedName::new(Some(schema.to_string()), name),
-            None => QualifiedName::new(None, candidate.clone()),
+            None => QualifiedName::unqualified(candidate.clone()),
         };
         if let Some(table) = catalog.tables.get(&name) {
             return Ok(table);

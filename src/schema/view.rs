@@ -6,7 +6,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::load::Project;
-use crate::model::{Catalog, ForeignKey, Index, QualifiedName, Table, Trigger};
+use crate::model::{Catalog, ForeignKey, Index, Name, QualifiedName, Table, Trigger};
 use crate::source::Origin;
 
 /// A schema to document.
@@ -138,14 +138,14 @@ impl<'a> SchemaView<'a> {
 
     /// The columns `fk` references: as written, else the referenced
     /// table's primary key.
-    pub fn referenced_columns(&self, fk: &ForeignKey) -> Vec<String> {
+    pub fn referenced_columns(&self, fk: &ForeignKey) -> Vec<Name> {
         referenced_columns(self.catalog, fk)
     }
 }
 
 /// The columns `fk` references: as written, else the referenced table's
 /// primary key (empty when that table is not in the schema).
-pub fn referenced_columns(catalog: &Catalog, fk: &ForeignKey) -> Vec<String> {
+pub fn referenced_columns(catalog: &Catalog, fk: &ForeignKey) -> Vec<Name> {
     if !fk.referenced_columns.is_empty() {
         return fk.referenced_columns.clone();
     }
@@ -160,10 +160,9 @@ pub fn referenced_columns(catalog: &Catalog, fk: &ForeignKey) -> Vec<String> {
 /// Whether `columns` of `table` hold at most one row per value: the
 /// primary key, a unique constraint or a unique index that is not partial
 /// (in any order).
-pub fn is_unique(catalog: &Catalog, table: &Table, columns: &[String]) -> bool {
-    let same = |other: &[String]| {
-        other.len() == columns.len() && other.iter().all(|c| columns.contains(c))
-    };
+pub fn is_unique(catalog: &Catalog, table: &Table, columns: &[Name]) -> bool {
+    let same =
+        |other: &[Name]| other.len() == columns.len() && other.iter().all(|c| columns.contains(c));
     table
         .primary_key
         .iter()
@@ -174,12 +173,7 @@ pub fn is_unique(catalog: &Catalog, table: &Table, columns: &[String]) -> bool {
                 && index.unique
                 && index.predicate.is_none()
                 && index.keys.len() == columns.len()
-                && same(
-                    &index
-                        .leading_columns()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>(),
-                )
+                && same(&index.leading_columns().map(Name::from).collect::<Vec<_>>())
         })
 }
 
@@ -193,6 +187,6 @@ pub fn is_not_null(table: &Table, column: &str) -> bool {
 }
 
 /// Whether every one of `columns` is NOT NULL.
-pub fn all_not_null(table: &Table, columns: &[String]) -> bool {
+pub fn all_not_null(table: &Table, columns: &[Name]) -> bool {
     columns.iter().all(|name| is_not_null(table, name))
 }

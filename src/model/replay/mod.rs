@@ -11,7 +11,7 @@ mod views;
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
-use super::{Catalog, Column, Index, IndexKey, Key, Table};
+use super::{Catalog, Column, Index, IndexKey, Key, Name, Table};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
 
@@ -118,8 +118,8 @@ impl Replay {
                     self.catalog.enums.insert(found.name.clone(), found);
                 }
                 let (old, new) = (
-                    super::TypeKind::Other(name.name.clone()),
-                    super::TypeKind::Other(new.clone()),
+                    super::TypeKind::Other(name.name.to_string()),
+                    super::TypeKind::Other(new.to_string()),
                 );
                 for column in self
                     .catalog
@@ -359,11 +359,11 @@ impl Replay {
                 name_origin,
                 origin,
             } => {
-                let columns: Option<Vec<String>> = self
+                let columns: Option<Vec<Name>> = self
                     .catalog
                     .indexes
                     .named(&table.name.sibling(index.clone()))
-                    .map(|i| i.leading_columns().map(str::to_string).collect());
+                    .map(|i| i.leading_columns().map(Name::from).collect());
                 let Some(columns) = columns else { return };
                 let key = Key {
                     name: name.clone().or(Some(index.clone())),
@@ -410,7 +410,7 @@ impl Replay {
             return;
         };
         table.columns.retain(|c| c.name != column);
-        let mentions = |columns: &[String]| columns.iter().any(|c| c == column);
+        let mentions = |columns: &[Name]| columns.iter().any(|c| c == column);
         if table
             .primary_key
             .as_ref()
@@ -441,11 +441,11 @@ impl Replay {
         let Some(column) = table.column_mut(old) else {
             return;
         };
-        column.name = new.to_string();
+        column.name = new.into();
         column.name_origin = origin.clone();
-        let rename = |columns: &mut Vec<String>| {
+        let rename = |columns: &mut Vec<Name>| {
             for c in columns.iter_mut().filter(|c| *c == old) {
-                *c = new.to_string();
+                *c = new.into();
             }
         };
         for key in table.primary_key.iter_mut().chain(table.uniques.iter_mut()) {
@@ -456,13 +456,13 @@ impl Replay {
         }
         for check in &mut table.checks {
             if check.column.as_deref() == Some(old) {
-                check.column = Some(new.to_string());
+                check.column = Some(new.into());
             }
         }
         self.catalog.indexes.on_table_mut(table_name, |index| {
             for key in &mut index.keys {
                 if key.column() == Some(old) {
-                    *key = IndexKey::Column(new.to_string());
+                    *key = IndexKey::Column(new.into());
                 }
             }
             rename(&mut index.include);
@@ -587,7 +587,7 @@ impl Replay {
 
 /// PostgreSQL's names for unnamed constraints, so that `DROP CONSTRAINT
 /// users_email_key` finds an inline `UNIQUE`.
-fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
+fn default_name(table: &str, columns: &[Name], suffix: &str) -> String {
     if columns.is_empty() {
         format!("{table}_{suffix}")
     } else {
@@ -602,7 +602,7 @@ fn drop_named<T>(
     table: &str,
     name: &str,
     suffix: &str,
-    key: impl Fn(&T) -> (Option<&str>, &[String]),
+    key: impl Fn(&T) -> (Option<&str>, &[Name]),
 ) {
     items.retain(|item| {
         let (explicit, columns) = key(item);
@@ -634,13 +634,13 @@ fn drop_constraint(table: &mut Table, name: &str) {
 fn rename_constraint(table: &mut Table, old: &str, new: &str) {
     let keys = table.primary_key.iter_mut().chain(table.uniques.iter_mut());
     for key in keys.filter(|k| k.name.as_deref() == Some(old)) {
-        key.name = Some(new.to_string());
+        key.name = Some(new.into());
     }
     for fk in table
         .foreign_keys
         .iter_mut()
         .filter(|fk| fk.name.as_deref() == Some(old))
     {
-        fk.name = Some(new.to_string());
+        fk.name = Some(new.into());
     }
 }

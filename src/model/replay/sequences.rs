@@ -91,7 +91,7 @@ impl Replay {
         table: &QualifiedName,
         column: &str,
     ) {
-        let owner = self.resolve(table).map(|t| (t, column.to_string()));
+        let owner = self.resolve(table).map(|t| (t, column.into()));
         if let Some(found) = self.sequence_mut(sequence) {
             found.owned_by = owner;
         }

@@ -2,8 +2,10 @@
 //! and English singulars and plurals.
 
 use crate::diagnostic::{Diagnostic, ObjectRef};
-use crate::model::Index;
+use std::borrow::Borrow;
+
 use crate::model::names::quote;
+use crate::model::{Index, Name};
 
 /// The `template` option of the naming rules: a name made of text and the
 /// placeholders `{table}` and `{columns}` (`idx_{table}_{columns}`).
@@ -24,7 +26,7 @@ impl NameTemplate {
     }
 
     /// The name for a table and columns (see `expand`).
-    pub fn expand(&self, table: &str, columns: &[String]) -> String {
+    pub fn expand(&self, table: &str, columns: &[impl Borrow<str>]) -> String {
         expand(&self.0, table, columns)
     }
 }
@@ -81,7 +83,7 @@ pub const MAX_IDENTIFIER: usize = 63;
 
 /// Expands `{table}` and `{columns}` (column names joined by `_`), cut to
 /// the length PostgreSQL would keep of it.
-pub fn expand(template: &str, table: &str, columns: &[String]) -> String {
+pub fn expand(template: &str, table: &str, columns: &[impl Borrow<str>]) -> String {
     let mut name = template
         .replace("{table}", table)
         .replace("{columns}", &columns.join("_"));
@@ -363,7 +365,7 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
 
 /// The names for an index's `{columns}`: its plain columns, and the columns
 /// an expression uses (`lower(email)` → `email`).
-pub fn index_columns(index: &crate::model::Index) -> Vec<String> {
+pub fn index_columns(index: &crate::model::Index) -> Vec<Name> {
     index
         .keys
         .iter()
@@ -376,7 +378,7 @@ pub fn index_columns(index: &crate::model::Index) -> Vec<String> {
 
 /// Identifiers in an expression's text that are not function names or
 /// keywords: `lower(email)` → `email`, `(a || b)` → `a`, `b`.
-fn expression_words(text: &str) -> Vec<String> {
+fn expression_words(text: &str) -> Vec<Name> {
     let mut words = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(|c: char| c.is_alphabetic() || c == '_') {
@@ -388,7 +390,7 @@ fn expression_words(text: &str) -> Vec<String> {
         let after = tail[end..].trim_start();
         let quoted = rest[..start].ends_with('\'');
         if !after.starts_with('(') && !quoted && !is_sql_word(word) {
-            words.push(word.to_lowercase());
+            words.push(Name::new(word.to_lowercase()));
         }
         rest = &tail[end..];
     }
