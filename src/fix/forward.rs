@@ -303,6 +303,7 @@ fn table_of<'a>(catalog: &'a Catalog, diagnostic: &Diagnostic) -> Option<&'a Tab
     catalog
         .tables
         .values()
+        .map(Box::as_ref)
         .find(|t| t.name.to_string() == *wanted)
 }
 

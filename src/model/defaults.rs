@@ -14,7 +14,7 @@ use super::types::TypeKind;
 pub struct ColumnDefault {
     pub kind: DefaultKind,
     /// The expression as PostgreSQL would print it, for messages.
-    pub written: String,
+    pub written: super::Name,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl ColumnDefault {
         };
         ColumnDefault {
             kind,
-            written: expr.to_string(),
+            written: expr.to_string().into(),
         }
     }
 

@@ -10,7 +10,8 @@ use crate::source::Origin;
 /// Indexes in creation order, with lookups by name and by table.
 #[derive(Debug, Clone, Default)]
 pub struct Indexes {
-    all: BTreeMap<u64, Index>,
+    /// Boxed: a map node holds eleven entries, most of them half empty.
+    all: BTreeMap<u64, Box<Index>>,
     by_name: HashMap<QualifiedName, u64>,
     /// By the name without its schema (for `DROP INDEX name` after `SET
     /// search_path`).
@@ -71,7 +72,7 @@ pub struct IndexId(u64);
 
 impl Indexes {
     pub fn iter(&self) -> impl Iterator<Item = &Index> {
-        self.all.values()
+        self.all.values().map(Box::as_ref)
     }
 
     /// The indexes of one table, in creation order.
@@ -80,7 +81,7 @@ impl Indexes {
             .get(table)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.all.get(id))
+            .filter_map(|id| self.all.get(id).map(Box::as_ref))
     }
 
     /// Adds an index (replacing one of the same name).
@@ -93,7 +94,7 @@ impl Indexes {
         let id = self.next;
         self.next += 1;
         self.link(id, &index);
-        self.all.insert(id, index);
+        self.all.insert(id, Box::new(index));
     }
 
     fn link(&mut self, id: u64, index: &Index) {
@@ -126,7 +127,9 @@ impl Indexes {
 
     /// The index of that exact name.
     pub fn named(&self, name: &QualifiedName) -> Option<&Index> {
-        self.by_name.get(name).and_then(|id| self.all.get(id))
+        self.by_name
+            .get(name)
+            .and_then(|id| self.all.get(id).map(Box::as_ref))
     }
 
     /// An unnamed index by the name PostgreSQL gave it
@@ -166,13 +169,13 @@ impl Indexes {
     }
 
     pub fn get(&self, id: IndexId) -> Option<&Index> {
-        self.all.get(&id.0)
+        self.all.get(&id.0).map(Box::as_ref)
     }
 
     pub fn remove(&mut self, id: IndexId) -> Option<Index> {
         let index = self.all.remove(&id.0)?;
         self.unlink(id.0, &index);
-        Some(index)
+        Some(*index)
     }
 
     pub fn rename(&mut self, id: IndexId, new: QualifiedName, origin: Origin) {

@@ -53,7 +53,7 @@ use crate::source::Origin;
 /// The schema at the end of a migration set.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub tables: BTreeMap<QualifiedName, Table>,
+    pub tables: BTreeMap<QualifiedName, Box<Table>>,
     pub indexes: Indexes,
     pub enums: BTreeMap<QualifiedName, EnumType>,
     pub triggers: Triggers,
@@ -62,7 +62,7 @@ pub struct Catalog {
     /// Views and materialized views that exist at the end.
     pub views: BTreeMap<QualifiedName, View>,
     /// Sequences created with `CREATE SEQUENCE` (pg_dump's serials).
-    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub sequences: BTreeMap<QualifiedName, Box<Sequence>>,
     /// Every `CREATE EXTENSION` of the history, in migration order, with
     /// where it was written.
     pub extensions: Vec<(Name, Origin)>,
@@ -90,14 +90,17 @@ impl Catalog {
         table: &QualifiedName,
     ) -> impl Iterator<Item = (&'a Table, &'a ForeignKey)> + use<'a> {
         let table = table.clone();
-        self.tables.values().flat_map(move |holder| {
-            let table = table.clone();
-            holder
-                .foreign_keys
-                .iter()
-                .filter(move |fk| fk.referenced_table == table)
-                .map(move |fk| (holder, fk))
-        })
+        self.tables
+            .values()
+            .map(Box::as_ref)
+            .flat_map(move |holder| {
+                let table = table.clone();
+                holder
+                    .foreign_keys
+                    .iter()
+                    .filter(move |fk| fk.referenced_table == table)
+                    .map(move |fk| (holder, fk))
+            })
     }
 }
 

@@ -266,7 +266,7 @@ fn find_table<'c>(catalog: &'c Catalog, text: &str) -> Option<&'c Table> {
     [false, true]
         .into_iter()
         .filter_map(name)
-        .find_map(|n| catalog.tables.get(&n))
+        .find_map(|n| catalog.tables.get(&n).map(Box::as_ref))
 }
 
 fn reference_column(
@@ -333,6 +333,7 @@ fn status_column(
     let Some(lookup) = catalog
         .tables
         .get(&lookup_name)
+        .map(Box::as_ref)
         .or_else(|| find_table(catalog, &lookup_name.name))
     else {
         return Err(format!(

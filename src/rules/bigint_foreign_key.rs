@@ -97,7 +97,7 @@ fn pairs<'a>(
     table: &'a Table,
     fk: &'a ForeignKey,
 ) -> Vec<(&'a Column, Option<(&'a Table, &'a Column)>)> {
-    let target = catalog.tables.get(&fk.referenced_table);
+    let target = catalog.tables.get(&fk.referenced_table).map(Box::as_ref);
     let referenced: Vec<crate::model::Name> = if fk.referenced_columns.is_empty() {
         target
             .and_then(|t| t.primary_key.as_ref())

@@ -124,6 +124,7 @@ impl<'a> Context<'a> {
         self.catalog
             .tables
             .values()
+            .map(Box::as_ref)
             .flat_map(|table| table.columns.iter().map(move |column| (table, column)))
     }
 

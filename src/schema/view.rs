@@ -84,6 +84,7 @@ impl<'a> SchemaView<'a> {
         let tables = catalog
             .tables
             .values()
+            .map(Box::as_ref)
             .filter(|table| filter.keeps(&table.name))
             .collect();
         SchemaView {

@@ -203,7 +203,7 @@ impl Replay {
     }
 
     fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
-        self.catalog.tables.get_mut(name)
+        self.catalog.tables.get_mut(name).map(Box::as_mut)
     }
 
     /// Foreign keys name their tables as written: the catalog's name when
@@ -225,7 +225,7 @@ impl Replay {
         }
         self.resolve_references(&mut table);
         let name = table.name.clone();
-        self.catalog.tables.insert(name.clone(), table);
+        self.catalog.tables.insert(name.clone(), Box::new(table));
         self.serial_sequences(&name);
     }
 

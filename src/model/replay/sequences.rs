@@ -18,7 +18,7 @@ impl Replay {
             .and_then(|(table, column)| Some((self.resolve(&table)?, column)));
         self.catalog
             .sequences
-            .insert(sequence.name.clone(), sequence);
+            .insert(sequence.name.clone(), Box::new(sequence));
     }
 
     /// A serial column is an integer column, a sequence owned by it and a
@@ -44,7 +44,7 @@ impl Replay {
             let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
             column.default = Some(Box::new(ColumnDefault {
                 kind: DefaultKind::Nextval(name.clone()),
-                written: format!("nextval('{}'::regclass)", name),
+                written: format!("nextval('{}'::regclass)", name).into(),
             }));
             created.push(Sequence {
                 name,
@@ -56,7 +56,7 @@ impl Replay {
         for sequence in created {
             self.catalog
                 .sequences
-                .insert(sequence.name.clone(), sequence);
+                .insert(sequence.name.clone(), Box::new(sequence));
         }
     }
 
@@ -81,7 +81,7 @@ impl Replay {
 
     fn sequence_mut(&mut self, name: &QualifiedName) -> Option<&mut Sequence> {
         let key = self.sequence_key(name)?;
-        self.catalog.sequences.get_mut(&key)
+        self.catalog.sequences.get_mut(&key).map(Box::as_mut)
     }
 
     /// `ALTER SEQUENCE s OWNED BY t.c`.
@@ -168,7 +168,7 @@ impl Replay {
                     && default.kind == DefaultKind::Nextval(old.clone())
                 {
                     default.kind = DefaultKind::Nextval(new.clone());
-                    default.written = format!("nextval('{}'::regclass)", new);
+                    default.written = format!("nextval('{}'::regclass)", new).into();
                 }
             }
         }
