@@ -179,8 +179,8 @@ pub struct Edit {
 impl Edit {
     pub fn replace(origin: &Origin, replacement: impl Into<String>) -> Edit {
         Edit {
-            file: origin.file,
-            span: origin.span.clone(),
+            file: origin.file(),
+            span: origin.span(),
             replacement: replacement.into(),
         }
     }
@@ -230,8 +230,8 @@ impl Diagnostic {
         Diagnostic {
             rule,
             severity: Severity::Error,
-            file: origin.file,
-            span: origin.span.clone(),
+            file: origin.file(),
+            span: origin.span(),
             message,
             help: None,
             object: None,

@@ -9,25 +9,64 @@ use std::path::{Path, PathBuf};
 
 use sqlparser::tokenizer::Location;
 
-/// Index of a file in the run's file table.
+/// Index of a file in the run's file table. 32 bits, as the offsets of an
+/// `Origin`: a set of thousands of tables keeps several origins per column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FileId(pub usize);
+pub struct FileId(pub u32);
 
-/// A place in the source: a file and a byte range in it.
+impl FileId {
+    /// The id of the file at `index` of the file table (a table of more
+    /// than 4 billion files cannot be held in memory).
+    pub fn new(index: usize) -> FileId {
+        FileId(to_u32(index))
+    }
+
+    /// Where the file is in the file table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A place in the source: a file and a byte range in it, in twelve bytes
+/// (files are read only up to `MAX_FILE_OFFSET` bytes, so offsets fit).
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// Not stored by the cache of per-file facts: an origin in a file's
     /// facts is in that file, whose id is given when the facts are read
     /// back (see `load::cache::this_file`).
     #[serde(with = "crate::load::cache::this_file")]
-    pub file: FileId,
-    pub span: Range<usize>,
+    file: FileId,
+    start: u32,
+    end: u32,
 }
 
 impl Origin {
     pub fn new(file: FileId, span: Range<usize>) -> Self {
-        Origin { file, span }
+        Origin {
+            file,
+            start: to_u32(span.start),
+            end: to_u32(span.end),
+        }
     }
+
+    pub fn file(&self) -> FileId {
+        self.file
+    }
+
+    /// The byte range in the file's text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn set_span(&mut self, span: Range<usize>) {
+        *self = Origin::new(self.file, span);
+    }
+}
+
+/// Offsets and file ids are below `MAX_FILE_OFFSET` by construction; a
+/// larger value (which cannot occur) stays at the top rather than wrap.
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// A 1-based line and column (columns in characters).
@@ -311,6 +350,10 @@ pub fn display_path(path: &Path) -> String {
 /// migration, far below what would exhaust memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// The largest file read whatever `--max-file-size` says (4 GiB): byte
+/// offsets in the model are 32-bit (see `Origin`).
+pub const MAX_FILE_OFFSET: u64 = u32::MAX as u64;
+
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadError {
@@ -375,6 +418,7 @@ pub fn file_kind(file_type: std::fs::FileType) -> &'static str {
 /// bytes even if the file grows while it is read.
 pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
+    let limit = limit.min(MAX_FILE_OFFSET);
     let io = |e: std::io::Error| ReadError::Io(e.kind(), e.to_string());
     let metadata = std::fs::metadata(path).map_err(io)?;
     if !metadata.is_file() {

@@ -79,8 +79,8 @@ fn messages(case: &Path, outcome: &schema_lint::lint::Outcome) -> String {
             out.push_str(&format!("  help: {help}\n"));
         }
         for related in &d.related {
-            let other = &outcome.project.file(related.origin.file).source;
-            let at = schema_lint::report::Position::of(other, &related.origin.span);
+            let other = &outcome.project.file(related.origin.file()).source;
+            let at = schema_lint::report::Position::of(other, &related.origin.span());
             out.push_str(&format!(
                 "  note: {} ({}:{}:{})\n",
                 related.message,

@@ -53,7 +53,11 @@ pub(super) fn build(
         rules,
         layout,
         sets,
-        max_file_size: cli.max_file_size.unwrap_or(max_file_size),
+        // Offsets in the model are 32-bit: no file beyond 4 GiB is read.
+        max_file_size: cli
+            .max_file_size
+            .unwrap_or(max_file_size)
+            .min(crate::source::MAX_FILE_OFFSET),
         fail_on: cli.fail_on.unwrap_or(fail_on),
         lookups: table
             .lookup_suffix
@@ -487,6 +491,16 @@ mod tests {
         let error = parse_text(text).err().unwrap();
         assert_eq!(&text[error.span.clone().unwrap()], "\"prefer-txt\"");
         assert_eq!(error.help.as_deref(), Some("did you mean `prefer-text`?"));
+    }
+
+    /// Byte offsets in the model are 32-bit, so a larger cap is 4 GiB (a
+    /// 5 GiB file would otherwise be read and misplaced).
+    #[test]
+    fn file_size_cap_is_at_most_four_gibibytes() {
+        let settings = parse_text("max-file-size = \"8G\"\n").unwrap();
+        assert_eq!(settings.max_file_size, u64::from(u32::MAX));
+        let settings = parse_text("max-file-size = \"1G\"\n").unwrap();
+        assert_eq!(settings.max_file_size, 1 << 30);
     }
 
     #[test]

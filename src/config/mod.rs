@@ -265,7 +265,7 @@ pub struct FileOverrides<'a> {
 
 impl FileOverrides<'_> {
     pub fn of(&self, file: crate::source::FileId) -> &[&Override] {
-        self.by_file.get(file.0).map_or(&[], Vec::as_slice)
+        self.by_file.get(file.index()).map_or(&[], Vec::as_slice)
     }
 }
 

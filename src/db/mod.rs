@@ -128,7 +128,7 @@ pub fn read_into(
     })?;
     drop(session);
     let mut plain = BTreeSet::new();
-    let id = FileId(project.files.len());
+    let id = FileId::new(project.files.len());
     let (ddl, file) = loop {
         let ddl = live.ddl(&plain);
         let file = load(id, &ddl);
@@ -267,9 +267,9 @@ pub fn outcome(
         Some(active) => {
             let text = |origin: &crate::source::Origin| {
                 project
-                    .file(origin.file)
+                    .file(origin.file())
                     .source
-                    .slice(&origin.span)
+                    .slice(&origin.span())
                     .to_string()
             };
             // Through the rule's reporter, so that severities and

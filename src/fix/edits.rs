@@ -175,11 +175,11 @@ impl After {
 }
 
 pub fn after_statement(cx: &Context<'_>, origin: &Origin) -> Option<After> {
-    let file = cx.project.file(origin.file);
+    let file = cx.project.file(origin.file());
     let statement = file
         .statements
         .iter()
-        .find(|s| s.nested.is_none() && s.span.contains(&origin.span.start))?;
+        .find(|s| s.nested.is_none() && s.span.contains(&origin.span().start))?;
     let text = &file.source.text;
     let rest = text.get(statement.span.end..)?;
     let blank = rest.len() - rest.trim_start_matches([' ', '\t']).len();
@@ -202,9 +202,9 @@ pub fn after_statement(cx: &Context<'_>, origin: &Origin) -> Option<After> {
             .unwrap_or(text.len());
         at = trim_cr(text, at);
     }
-    let first = cx.text(&Origin::new(origin.file, statement.span.clone()));
+    let first = cx.text(&Origin::new(origin.file(), statement.span.clone()));
     Some(After {
-        file: origin.file,
+        file: origin.file(),
         at,
         lowercase: !first.chars().any(|c| c.is_ascii_uppercase())
             || first.trim_start().starts_with("create"),
@@ -289,8 +289,11 @@ fn lowercase_keywords(statement: &str) -> String {
 /// Whether `table` still has the name its `CREATE TABLE` gave it (a
 /// statement appended after it can name it so).
 pub fn not_renamed(table: &Table) -> bool {
-    table.name_origin.file == table.created.file
-        && table.created.span.contains(&table.name_origin.span.start)
+    table.name_origin.file() == table.created.file()
+        && table
+            .created
+            .span()
+            .contains(&table.name_origin.span().start)
 }
 
 /// Columns added at the end of a table's `CREATE TABLE` column list, one
@@ -346,7 +349,7 @@ pub fn add_columns(
     }
     let close = close?;
     let last = tokens.prev_significant(close, open + 1)?;
-    let base = origin.span.start;
+    let base = origin.span().start;
     let lowercase = !statement.chars().any(|c| c.is_ascii_uppercase());
     let definitions: Vec<String> = definitions
         .iter()
@@ -362,11 +365,11 @@ pub fn add_columns(
     let close_start = tokens.range(close).start;
     let line_start = statement[..close_start].rfind('\n').map_or(0, |n| n + 1);
     let before_close = &statement[line_start..close_start];
-    let text = &cx.project.file(origin.file).source.text;
+    let text = &cx.project.file(origin.file()).source.text;
     if last == open || !before_close.trim().is_empty() {
         // `CREATE TABLE t (a int)` on one line, or `)` after a column.
         return Some(vec![Edit::insert(
-            origin.file,
+            origin.file(),
             base + last_end,
             format!(
                 "{}{}",
@@ -391,9 +394,9 @@ pub fn add_columns(
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines: Vec<String> = definitions.iter().map(|d| format!("{indent}{d}")).collect();
     Some(vec![
-        Edit::insert(origin.file, base + last_end, ","),
+        Edit::insert(origin.file(), base + last_end, ","),
         Edit::insert(
-            origin.file,
+            origin.file(),
             base + line_start,
             format!("{}{eol}", lines.join(&format!(",{eol}"))),
         ),
@@ -426,7 +429,7 @@ fn actions_point(cx: &Context<'_>, fk: &ForeignKey) -> Option<(usize, bool)> {
         }
     }
     let lowercase = !clause.chars().any(|c| c.is_ascii_uppercase());
-    Some((fk.clause.span.start + at, lowercase))
+    Some((fk.clause.span().start + at, lowercase))
 }
 
 /// ` ON DELETE x ON UPDATE y` added to a `REFERENCES` clause (each only
@@ -451,7 +454,7 @@ pub fn add_actions(
     if lowercase {
         text = text.to_lowercase();
     }
-    Some(Edit::insert(fk.clause.file, at, text))
+    Some(Edit::insert(fk.clause.file(), at, text))
 }
 
 /// The written ON DELETE action of a `REFERENCES` clause replaced by
@@ -491,10 +494,10 @@ pub fn replace_on_delete(cx: &Context<'_>, fk: &ForeignKey, action: &str) -> Opt
             _ => return None,
         }
         let written = &clause[tokens.range(first).start..tokens.range(last).end];
-        let span = fk.clause.span.start + tokens.range(first).start
-            ..fk.clause.span.start + tokens.range(last).end;
+        let span = fk.clause.span().start + tokens.range(first).start
+            ..fk.clause.span().start + tokens.range(last).end;
         return Some(Edit::replace(
-            &Origin::new(fk.clause.file, span),
+            &Origin::new(fk.clause.file(), span),
             in_case_of(written, &action.to_uppercase()),
         ));
     }
@@ -523,7 +526,7 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
                 return false;
             }
             let skipped = except.is_some_and(|origin| {
-                comparable && origin.file == file.id && origin.span.contains(&at)
+                comparable && origin.file() == file.id && origin.span().contains(&at)
             });
             !skipped
         })
@@ -605,8 +608,8 @@ pub fn rename_index(cx: &Context<'_>, index: &crate::model::Index, expected: &st
                 matches!(tokens.token(i), Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("on"))
             })?;
             Some(Edit::insert(
-                index.origin.file,
-                index.origin.span.start + tokens.range(on).start,
+                index.origin.file(),
+                index.origin.span().start + tokens.range(on).start,
                 format!("{quoted} "),
             ))
         }

@@ -106,7 +106,10 @@ pub fn run(
         .tables
         .values()
         .filter(|t| {
-            let text = project.file(t.created.file).source.slice(&t.created.span);
+            let text = project
+                .file(t.created.file())
+                .source
+                .slice(&t.created.span());
             let head: Vec<String> = text
                 .split_whitespace()
                 .take(4)

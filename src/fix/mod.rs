@@ -320,7 +320,7 @@ fn apply_round(
             continue;
         }
         let valid = fix.edits.iter().all(|edit| {
-            let Some(file) = project.files.get(edit.file.0) else {
+            let Some(file) = project.files.get(edit.file.index()) else {
                 return false;
             };
             let text = &file.source.text;
@@ -362,7 +362,7 @@ fn apply_round(
         let path = file.source.path().to_path_buf();
         originals.entry(path.clone()).or_insert_with(|| {
             (
-                id.0,
+                id.index(),
                 "\u{feff}".repeat(usize::from(file.source.bom > 0)),
                 file.source.text.clone(),
             )

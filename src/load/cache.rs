@@ -466,7 +466,7 @@ mod tests {
             reported: true,
         };
         let source = SourceFile::new(name.into(), text.into());
-        super::super::parse_source(FileId(id), migration, source)
+        super::super::parse_source(FileId::new(id), migration, source)
     }
 
     const TEXT: &str = "-- schema-lint: ignore prefer-text\n\
@@ -520,7 +520,7 @@ mod tests {
                 _ => None,
             })
             .expect("an origin");
-        change.file = FileId(4);
+        *change = crate::source::Origin::new(FileId(4), change.span());
         assert!(store(&file).is_none());
         let origin = crate::source::Origin::new(FileId(1), 0..1);
         assert!(postcard::to_allocvec(&origin).is_err());

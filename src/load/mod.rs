@@ -148,7 +148,7 @@ pub struct Project {
 
 impl Project {
     pub fn file(&self, id: FileId) -> &LoadedFile {
-        &self.files[id.0]
+        &self.files[id.index()]
     }
 
     pub fn set_files<'a>(&'a self, set: &'a LoadedSet) -> impl Iterator<Item = &'a LoadedFile> {
@@ -232,7 +232,7 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
     for (set, file, bytes) in read {
         match bytes {
             Ok(bytes) => {
-                let id = FileId(readable.len());
+                let id = FileId::new(readable.len());
                 project.sets[set].files.push(id);
                 readable.push((id, set, file, bytes));
             }
@@ -304,7 +304,7 @@ fn refine_layout(set: &mut LoadedSet, files: &[LoadedFile]) -> bool {
         return false;
     }
     let marked =
-        |pick: fn(&Markers) -> bool| set.files.iter().any(|&id| pick(&files[id.0].markers));
+        |pick: fn(&Markers) -> bool| set.files.iter().any(|&id| pick(&files[id.index()].markers));
     let refined = if marked(|m| m.goose) {
         Layout::Goose
     } else if marked(|m| m.dbmate) {
@@ -330,15 +330,15 @@ fn place_notes(project: &mut Project, set: usize, notes: &[PlanNote], options: &
             .files
             .iter()
             .copied()
-            .find(|&id| project.files[id.0].migration.path == note.path)
+            .find(|&id| project.files[id.index()].migration.path == note.path)
             .or_else(|| plan_file(project, set, &note.path, options));
         let Some(file) = file else {
             continue;
         };
-        let source = &project.files[file.0].source;
+        let source = &project.files[file.index()].source;
         let span = match note.line {
             Some(line) => source.line_span(line),
-            None => crate::rules::file_origin(&project.files[file.0]).span,
+            None => crate::rules::file_origin(&project.files[file.index()]).span(),
         };
         project.sets[set].notes.push(LoadedNote {
             origin: Origin::new(file, span),
@@ -368,7 +368,7 @@ fn plan_file(
     // A plan file is reported when the user named the set's folder; a
     // pre-commit run naming one migration hears about that file only.
     let reported = project.sets[set].walked;
-    let id = FileId(project.files.len());
+    let id = FileId::new(project.files.len());
     let migration = MigrationFile {
         path: path.to_path_buf(),
         resolved: PathBuf::new(),
@@ -461,8 +461,8 @@ fn write_cache(
     let mut carried = 0;
     let mut parsed = false;
     for &id in &project.sets[index].files {
-        let path = cache::path_in_set(root, &project.files[id.0].migration);
-        match &cached[id.0] {
+        let path = cache::path_in_set(root, &project.files[id.index()].migration);
+        match &cached[id.index()] {
             Cached::Parsed(key, facts) => {
                 parsed = true;
                 files.push(cache::StoredFile {

@@ -630,7 +630,7 @@ impl Reader<'_> {
             .into_iter()
             .map(|span| self.at.span(span))
             .collect();
-        wildcards.sort_by_key(|o| (o.span.start, o.span.end));
+        wildcards.sort_by_key(|o| (o.span().start, o.span().end));
         wildcards.dedup();
         let reads = super::views::relations(&create.query)
             .iter()

@@ -121,7 +121,13 @@ fn new_migration(args: &NewArgs, settings: &Settings) -> Result<(), Error> {
         .needs
         .iter()
         .filter_map(|table| catalog.tables.get(table))
-        .map(|table| project.file(table.created.file).source.path().to_path_buf())
+        .map(|table| {
+            project
+                .file(table.created.file())
+                .source
+                .path()
+                .to_path_buf()
+        })
         .collect();
     let notes = migration.notes.clone();
     let target = Target {

@@ -267,10 +267,10 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
     let here: Vec<_> = diagnostic
         .related
         .iter()
-        .filter(|r| r.origin.file == diagnostic.file)
+        .filter(|r| r.origin.file() == diagnostic.file)
         .collect();
     let mut ranges = vec![primary.clone()];
-    ranges.extend(here.iter().map(|r| shown_span(source, &r.origin.span)));
+    ranges.extend(here.iter().map(|r| shown_span(source, &r.origin.span())));
     let excerpt = Excerpt::new(source, &ranges);
 
     let mut labels = Vec::new();
@@ -279,8 +279,8 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
     }
     let mut notes = Vec::new();
     for related in &diagnostic.related {
-        let shown = (related.origin.file == diagnostic.file)
-            .then(|| excerpt.span_of(source, &shown_span(source, &related.origin.span)))
+        let shown = (related.origin.file() == diagnostic.file)
+            .then(|| excerpt.span_of(source, &shown_span(source, &related.origin.span())))
             .flatten();
         match shown {
             Some(span) => labels.push(LabeledSpan::new_with_span(
@@ -289,8 +289,8 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
             )),
             // In another file, or on a long line outside the window shown.
             None => {
-                let other = &outcome.project.file(related.origin.file).source;
-                let p = Position::of(other, &related.origin.span);
+                let other = &outcome.project.file(related.origin.file()).source;
+                let p = Position::of(other, &related.origin.span());
                 notes.push(format!(
                     "{}: {}:{}:{}",
                     visible(&related.message),

@@ -148,8 +148,8 @@ fn diagnostic<'a>(outcome: &'a Outcome, d: &'a Diagnostic) -> JsonDiagnostic<'a>
             .related
             .iter()
             .map(|r| {
-                let source = &outcome.project.file(r.origin.file).source;
-                let p = super::Position::of(source, &r.origin.span);
+                let source = &outcome.project.file(r.origin.file()).source;
+                let p = super::Position::of(source, &r.origin.span());
                 JsonRelated {
                     path: source.display_path(),
                     message: &r.message,

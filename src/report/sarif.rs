@@ -268,10 +268,10 @@ fn invocation(outcome: &Outcome) -> Invocation {
 
 fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: String) -> SarifResult {
     let related = d.related.iter().enumerate().map(|(i, related)| {
-        let source = &outcome.project.file(related.origin.file).source;
+        let source = &outcome.project.file(related.origin.file()).source;
         let mut location = location(
             ci_display(&source.display_path()),
-            Some(Position::of(source, &related.origin.span)),
+            Some(Position::of(source, &related.origin.span())),
             Some(related.message.clone()),
         );
         location.id = Some(i);

@@ -84,10 +84,10 @@ fn json_set(project: &Project, set: &LoadedSet) -> JsonSet {
             .notes
             .iter()
             .map(|note| {
-                let source = &project.file(note.origin.file).source;
+                let source = &project.file(note.origin.file()).source;
                 JsonNote {
                     path: source.display_path(),
-                    line: source.line_col(note.origin.span.start).line,
+                    line: source.line_col(note.origin.span().start).line,
                     message: note.message.clone(),
                 }
             })
@@ -153,8 +153,8 @@ pub fn render_text(project: &Project) -> String {
             );
         }
         for note in &set.notes {
-            let source = &project.file(note.origin.file).source;
-            let line = source.line_col(note.origin.span.start).line;
+            let source = &project.file(note.origin.file()).source;
+            let line = source.line_col(note.origin.span().start).line;
             let _ = writeln!(
                 out,
                 "  warning: {}:{line}: {}",

@@ -134,11 +134,11 @@ fn fix(cx: &Context<'_>, table: &Table, fk: &ForeignKey, index: &str, create: &s
     }
     let renamed = fk.columns.iter().any(|name| {
         table.column(name).is_none_or(|column| {
-            column.name_origin.file != column.definition.file
+            column.name_origin.file() != column.definition.file()
                 || !column
                     .definition
-                    .span
-                    .contains(&column.name_origin.span.start)
+                    .span()
+                    .contains(&column.name_origin.span().start)
         })
     });
     if renamed {

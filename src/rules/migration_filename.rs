@@ -740,7 +740,7 @@ mod tests {
                     reported: true,
                 };
                 let source = SourceFile::new(PathBuf::from(name), "SELECT 1;\n".to_string());
-                parse_source(FileId(i), migration, source)
+                parse_source(FileId::new(i), migration, source)
             })
             .collect()
     }
@@ -759,7 +759,7 @@ mod tests {
         let found = version_findings(Layout::Sqlx, &refs, &BTreeSet::from([FileId(1)]));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].file, FileId(1));
-        assert_eq!(found[0].related[0].origin.file, FileId(2));
+        assert_eq!(found[0].related[0].origin.file(), FileId(2));
         // c is new and the newest: fine.
         assert!(version_findings(Layout::Sqlx, &refs, &BTreeSet::from([FileId(2)])).is_empty());
     }

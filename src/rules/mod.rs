@@ -116,7 +116,10 @@ impl<'a> Context<'a> {
 
     /// The source text at `origin`, as written.
     pub fn text(&self, origin: &Origin) -> &'a str {
-        self.project.file(origin.file).source.slice(&origin.span)
+        self.project
+            .file(origin.file())
+            .source
+            .slice(&origin.span())
     }
 
     /// Every column of every table of the final schema.

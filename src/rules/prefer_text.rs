@@ -65,9 +65,9 @@ impl PreferText {
     /// definition (not `ALTER COLUMN … TYPE`).
     fn fix(&self, cx: &Context<'_>, column: &Column, written: &str) -> Option<Fix> {
         let (mut text, length) = edits::varchar_to_text(written)?;
-        let in_definition = column.definition.file == column.type_origin.file
-            && column.definition.span.start <= column.type_origin.span.start
-            && column.type_origin.span.end <= column.definition.span.end
+        let in_definition = column.definition.file() == column.type_origin.file()
+            && column.definition.span().start <= column.type_origin.span().start
+            && column.type_origin.span().end <= column.definition.span().end
             && !cx
                 .text(&column.definition)
                 .trim_start()

@@ -50,7 +50,7 @@ impl<'a> Reporter<'a> {
     /// an editor) still checks the whole set, and `push` would drop the
     /// rest. The answer only depends on the file; `push` still decides.
     pub fn reports(&self, origin: &Origin) -> bool {
-        self.reports_file(origin.file)
+        self.reports_file(origin.file())
     }
 
     fn reports_file(&self, file: FileId) -> bool {

@@ -103,10 +103,10 @@ impl<'a> SchemaView<'a> {
     /// Where `origin` was written (`None` without files).
     pub fn place(&self, origin: &Origin) -> Option<Place> {
         let project = self.sources?;
-        let file = project.files.get(origin.file.0)?;
+        let file = project.files.get(origin.file().index())?;
         Some(Place {
             path: file.source.display_path(),
-            line: file.source.line_col(origin.span.start).line,
+            line: file.source.line_col(origin.span().start).line,
         })
     }
 

@@ -188,9 +188,9 @@ fn related(
     documents: &Documents,
     encoding: Encoding,
 ) -> Option<DiagnosticRelatedInformation> {
-    let file = outcome.project.file(related.origin.file);
+    let file = outcome.project.file(related.origin.file());
     let key = located(file.source.path());
-    let span = &related.origin.span;
+    let span = &related.origin.span();
     let location = if document.key.as_deref() == Some(key.as_path()) {
         let shifted = span.start + file.source.bom..span.end + file.source.bom;
         Location::new(document.uri.clone(), index.range(&shifted))

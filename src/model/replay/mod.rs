@@ -44,7 +44,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
 pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
     let mut facts = Vec::new();
     for id in &set.files {
-        if let Some(file) = files.get_mut(id.0) {
+        if let Some(file) = files.get_mut(id.index()) {
             for statement in file.up_statements_mut() {
                 // Taken, not appended: `append` would leave each
                 // statement's emptied list holding its room until exit.

@@ -84,7 +84,7 @@ impl Words {
     pub fn written_outside(&self, word: &str, except: Option<&Origin>) -> Option<bool> {
         let places = self.at.get(word)?;
         Some(places.iter().any(|&(file, offset)| {
-            !except.is_some_and(|o| o.file == file && o.span.contains(&(offset as usize)))
+            !except.is_some_and(|o| o.file() == file && o.span().contains(&(offset as usize)))
         }))
     }
 
