@@ -37,7 +37,7 @@ fn model(sql: &str) -> String {
                 out,
                 "  {} {}{}{}{}",
                 c.name,
-                c.kind.sql_name(),
+                c.kind().sql_name(),
                 if c.not_null { " not null" } else { "" },
                 c.default.as_deref().map(default_text).unwrap_or_default(),
                 if c.identity { " identity" } else { "" }

@@ -469,7 +469,7 @@ fn widen_key(
     let Some(column) = column_of(table, diagnostic) else {
         return false;
     };
-    if !is_small_integer(&column.kind) && !column.kind.is_bigint() {
+    if !is_small_integer(column.kind()) && !column.kind().is_bigint() {
         uuid_plan(planned, catalog, table, column);
         return false;
     }
@@ -478,9 +478,14 @@ fn widen_key(
     }
     let mut up = String::new();
     let mut down = String::new();
-    if is_small_integer(&column.kind) {
+    if is_small_integer(column.kind()) {
         up = alter_type(table, &column.name, "BIGINT", None);
-        down = alter_type(table, &column.name, &column.kind.storage().sql_name(), None);
+        down = alter_type(
+            table,
+            &column.name,
+            &column.kind().storage().sql_name(),
+            None,
+        );
     }
     let sequence = column.default.as_ref().and_then(|d| d.sequence()).cloned();
     if let Some(sequence) = sequence {
@@ -531,8 +536,8 @@ fn widen_reference(
         return false;
     };
     let target = referenced(catalog, table, &column.name);
-    let widenable = target.is_some_and(|(_, c)| c.kind.is_bigint() || is_small_integer(&c.kind));
-    if !is_small_integer(&column.kind) || !widenable {
+    let widenable = target.is_some_and(|(_, c)| c.kind().is_bigint() || is_small_integer(c.kind()));
+    if !is_small_integer(column.kind()) || !widenable {
         // A key to a UUID key: its plan is the referenced key's.
         return false;
     }
@@ -542,7 +547,7 @@ fn widen_reference(
             Some(alter_type(
                 table,
                 &column.name,
-                &column.kind.storage().sql_name(),
+                &column.kind().storage().sql_name(),
                 None,
             )),
         ));
@@ -578,7 +583,7 @@ fn retype_text(
         ));
         return false;
     }
-    let to = if matches!(column.kind, TypeKind::Array(_)) {
+    let to = if matches!(column.kind(), TypeKind::Array(_)) {
         "TEXT[]"
     } else {
         "TEXT"
@@ -586,7 +591,7 @@ fn retype_text(
     if retyped.insert((table.name.to_string(), column.name.clone())) {
         planned.types.push(Step::new(
             alter_type(table, &column.name, to, None),
-            Some(alter_type(table, &column.name, &column.type_sql, None)),
+            Some(alter_type(table, &column.name, column.type_sql(), None)),
         ));
     }
     true
@@ -603,7 +608,7 @@ fn retype_timestamp(
     let Some(column) = column_of(table, diagnostic) else {
         return false;
     };
-    if matches!(column.kind, TypeKind::Array(_)) {
+    if matches!(column.kind(), TypeKind::Array(_)) {
         return false;
     }
     if used_by_index_expression(catalog, table, &column.name) {
@@ -881,7 +886,7 @@ fn timestamps(
             return false;
         }
         if !matches!(
-            column.kind,
+            column.kind(),
             TypeKind::TimestampTz | TypeKind::Timestamp | TypeKind::Date
         ) {
             // An epoch number, text: how to read it is the user's call.
@@ -889,7 +894,7 @@ fn timestamps(
                 "-- timestamp-columns: {}.{} is {}; convert it, e.g.:\n-- {}",
                 table.name,
                 name,
-                column.kind.sql_name(),
+                column.kind().sql_name(),
                 alter_type(
                     table,
                     name,
@@ -899,10 +904,10 @@ fn timestamps(
             ));
             return false;
         }
-        if column.kind != TypeKind::TimestampTz
+        if *column.kind() != TypeKind::TimestampTz
             && retyped.insert((table.name.to_string(), column.name.clone()))
         {
-            if column.kind == TypeKind::Timestamp {
+            if *column.kind() == TypeKind::Timestamp {
                 planned.types.push(timestamp_step(table, column, options));
             } else {
                 planned.types.push(Step::new(
@@ -950,7 +955,7 @@ fn uuid_plan(planned: &mut Planned, catalog: &Catalog, table: &Table, column: &C
             "bigint-primary-key: {}.{} is {}; its values and every key to it change, so this is a plan to edit, not run as is:",
             table.name,
             column.name,
-            column.kind.sql_name()
+            column.kind().sql_name()
         ),
         format!("ALTER TABLE {t} ADD COLUMN new_id BIGINT GENERATED ALWAYS AS IDENTITY;"),
     ];

@@ -158,6 +158,22 @@ pub struct Table {
     pub comment: Comment,
 }
 
+impl Column {
+    /// The type as `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
+    pub fn type_sql(&self) -> &str {
+        &self.ty.sql
+    }
+
+    pub fn kind(&self) -> &TypeKind {
+        &self.ty.kind
+    }
+
+    /// A character type's declared length (`None` for other types).
+    pub fn char_length(&self) -> Option<CharLength> {
+        self.ty.char_length
+    }
+}
+
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -181,11 +197,9 @@ pub struct Column {
     pub name: Name,
     /// The column's name where it was defined (or last renamed).
     pub name_origin: Origin,
-    /// The type as `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
-    pub type_sql: Name,
-    pub kind: TypeKind,
-    /// A character type's declared length (`None` for other types).
-    pub char_length: Option<CharLength>,
+    /// The type: shared by the set's columns of that type (see
+    /// `replay`), since a set of thousands of tables has a few dozen.
+    pub ty: std::sync::Arc<ColumnType>,
     /// The type's tokens in the statement that last set the type.
     pub type_origin: Origin,
     pub not_null: bool,

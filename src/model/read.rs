@@ -252,9 +252,7 @@ impl Reader<'_> {
         let mut column = Column {
             name,
             name_origin: name_origin.clone(),
-            type_sql: ty.sql,
-            kind: ty.kind,
-            char_length: ty.char_length,
+            ty: std::sync::Arc::new(ty),
             type_origin: self
                 .at
                 .type_after(&def.name)

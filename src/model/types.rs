@@ -8,7 +8,7 @@ use super::names;
 
 /// A column's type as the model keeps it: how it is written, what it is,
 /// and a character type's length.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ColumnType {
     /// As `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
     pub sql: super::Name,
@@ -28,7 +28,7 @@ impl ColumnType {
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
 /// or an array of one).
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CharLength {
     /// No length written: `CHAR` is CHAR(1), `VARCHAR` has no limit.
     Unwritten,
@@ -74,7 +74,7 @@ impl CharLength {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     SmallInt,
     Integer,

@@ -373,13 +373,13 @@ fn primary_key(table: &Table) -> Result<(String, String), String> {
             table.name
         ));
     };
-    let sql_type = match table.column(column).map(|c| &c.kind) {
+    let sql_type = match table.column(column).map(|c| c.kind()) {
         Some(TypeKind::BigInt | TypeKind::BigSerial) | None => "BIGINT".to_string(),
         Some(TypeKind::Integer | TypeKind::Serial) => "INTEGER".to_string(),
         Some(TypeKind::SmallInt | TypeKind::SmallSerial) => "SMALLINT".to_string(),
         Some(_) => table
             .column(column)
-            .map(|c| c.type_sql.to_string())
+            .map(|c| c.type_sql().to_string())
             .unwrap_or_default(),
     };
     Ok((column.to_string(), sql_type))

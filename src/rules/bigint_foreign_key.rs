@@ -73,8 +73,8 @@ impl Rule for BigintForeignKey {
 impl BigintForeignKey {
     /// What is wrong with an FK column, as the end of the message.
     fn problem(&self, column: &Column, referenced: Option<(&Table, &Column)>) -> Option<String> {
-        let own = column.kind.storage();
-        let target = referenced.map(|(t, c)| (t, c, c.kind.storage()));
+        let own = column.kind().storage();
+        let target = referenced.map(|(t, c)| (t, c, c.kind().storage()));
         match target {
             Some((_, _, theirs)) if own == theirs && self.allow.contains(&own) => None,
             _ if own == TypeKind::BigInt => match target {
@@ -122,7 +122,7 @@ fn pairs<'a>(
 fn fix(cx: &Context<'_>, column: &Column, referenced: Option<(&Table, &Column)>) -> Option<Fix> {
     let (_, target) = referenced?;
     let widened = matches!(
-        target.kind,
+        target.kind(),
         TypeKind::BigInt
             | TypeKind::BigSerial
             | TypeKind::Integer

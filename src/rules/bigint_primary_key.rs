@@ -65,7 +65,7 @@ impl Rule for BigintPrimaryKey {
                     .as_ref()
                     .and_then(|d| d.sequence())
                     .and_then(|name| cx.catalog.sequences.get(name));
-                let kind = &column.kind;
+                let kind = column.kind();
                 if kind.is_bigint()
                     || self.allow.contains(kind)
                     || self.allow.contains(&kind.storage())

@@ -81,7 +81,7 @@ impl Rule for BooleanColumns {
                 continue;
             }
             let named_flag = self.is_flag_name(&column.name);
-            let diagnostic = match &column.kind {
+            let diagnostic = match column.kind() {
                 TypeKind::Boolean if named_flag || self.options.all_booleans => {
                     nullable_or_no_default(table, column)
                 }
@@ -115,9 +115,9 @@ fn stores_flag(kind: &TypeKind) -> bool {
 fn wrong_type(cx: &Context<'_>, table: &Table, column: &Column) -> Diagnostic {
     let written = cx.text(&column.type_origin);
     let c = quote(&column.name);
-    let using = if column.kind.is_integer() {
+    let using = if column.kind().is_integer() {
         format!("{c} <> 0")
-    } else if column.kind.is_textual() {
+    } else if column.kind().is_textual() {
         format!("lower({c}) IN ('1', 't', 'true', 'y', 'yes')")
     } else {
         format!("{c} = B'1'")

@@ -68,7 +68,7 @@ impl Rule for CharFixedWidth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
-            if !is_char(&column.kind) {
+            if !is_char(column.kind()) {
                 continue;
             }
             let width = width(column);
@@ -135,7 +135,7 @@ fn is_char(kind: &TypeKind) -> bool {
 }
 
 fn width(column: &Column) -> Width {
-    match column.char_length {
+    match column.char_length() {
         None | Some(CharLength::Unwritten) => Width::Unwritten,
         Some(CharLength::Written(1)) => Width::One,
         Some(CharLength::Written(_)) => Width::Fixed,

@@ -82,7 +82,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
         None => missing.push("no `id`".to_string()),
         Some(id) => {
             let mut problems = Vec::new();
-            if !id.kind.is_bigint() {
+            if !id.kind().is_bigint() {
                 problems.push(format!(
                     "is {}, not BIGSERIAL or BIGINT",
                     cx.text(&id.type_origin)
@@ -103,7 +103,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
         None => missing.push("no `name`".to_string()),
         Some(name) => {
             let mut problems = Vec::new();
-            if !is_text(&name.kind) {
+            if !is_text(name.kind()) {
                 problems.push(format!("is {}, not TEXT", cx.text(&name.type_origin)));
             }
             if !name.not_null {
@@ -118,7 +118,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
 
     match table.column("description") {
         None => missing.push("no `description`".to_string()),
-        Some(description) if !is_text(&description.kind) => column_wrong(
+        Some(description) if !is_text(description.kind()) => column_wrong(
             "description",
             vec![format!(
                 "is {}, not TEXT",

@@ -152,7 +152,7 @@ pub fn columns_of_kind(
     use crate::diagnostic::ObjectRef;
     use crate::model::TypeKind;
     for (table, column) in cx.columns() {
-        let matches = match &column.kind {
+        let matches = match column.kind() {
             TypeKind::Array(inner) => **inner == *kind,
             own => own == kind,
         };

@@ -411,7 +411,7 @@ fn compare_columns(
 /// A type as PostgreSQL stores it: the kind and its modifiers (`(255)`,
 /// `(10,2)`); `serial` is `integer`, `char` is `char(1)`.
 fn type_identity(column: &Column) -> String {
-    let written = column.type_sql.to_lowercase();
+    let written = column.type_sql().to_lowercase();
     let modifiers: String = match (written.find('('), written.rfind(')')) {
         (Some(start), Some(end)) if start < end => written[start..=end]
             .chars()
@@ -419,7 +419,7 @@ fn type_identity(column: &Column) -> String {
             .collect(),
         _ => String::new(),
     };
-    let kind = column.kind.storage();
+    let kind = column.kind().storage();
     let modifiers = match (&kind, modifiers.is_empty()) {
         (crate::model::TypeKind::Char, true) => "(1)".to_string(),
         _ => modifiers,

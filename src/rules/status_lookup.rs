@@ -129,7 +129,7 @@ fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String>
     if listed {
         return Some(format!("`{written}` limited by a CHECK list of values"));
     }
-    match &column.kind {
+    match column.kind() {
         kind if kind.is_textual() => Some(format!("stored as `{written}`")),
         TypeKind::Other(name) if cx.catalog.enums.keys().any(|e| e.name == *name) => {
             Some(format!("the enum `{written}`"))

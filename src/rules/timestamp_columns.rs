@@ -137,7 +137,7 @@ impl TimestampColumns {
 fn column_problem(cx: &Context<'_>, table: &Table, name: &str) -> Option<String> {
     let column = table.column(name)?;
     let mut wrong = Vec::new();
-    if column.kind != TypeKind::TimestampTz {
+    if *column.kind() != TypeKind::TimestampTz {
         wrong.push(format!(
             "is {}, not TIMESTAMPTZ",
             cx.text(&column.type_origin)

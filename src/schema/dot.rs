@@ -64,7 +64,7 @@ fn node(view: &SchemaView<'_>, table: &Table, out: &mut String) {
         let _ = writeln!(
             out,
             "            <tr><td port=\"i{index}\" align=\"left\">{name}</td><td align=\"left\">{}{nullable}</td><td port=\"o{index}\">{marks}</td></tr>",
-            html(&column.type_sql.to_lowercase()),
+            html(&column.type_sql().to_lowercase()),
         );
     }
     out.push_str("        </table>>];\n");

@@ -84,8 +84,8 @@ fn table(view: &SchemaView<'_>, table: &Table) -> Value {
 fn column(view: &SchemaView<'_>, table: &Table, column: &Column) -> Value {
     json!({
         "name": column.name,
-        "type": column.type_sql.to_string(),
-        "kind": column.kind.sql_name(),
+        "type": column.type_sql().to_string(),
+        "kind": column.kind().sql_name(),
         "not_null": is_not_null(table, &column.name),
         "default": column.default.as_ref().map(|d| json!({
             "expression": d.written,

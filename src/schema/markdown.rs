@@ -105,14 +105,14 @@ fn columns(table: &Table, out: &mut String) {
         let default = match &column.default {
             _ if column.identity => "identity".to_string(),
             // A serial's `nextval('…_seq')` says nothing its type does not.
-            Some(_) if is_serial(&column.kind) => String::new(),
+            Some(_) if is_serial(column.kind()) => String::new(),
             Some(default) => code(&default.written),
             None if column.generated => "generated".to_string(),
             None => String::new(),
         };
         rows.push(vec![
             code(&column.name),
-            code(&column.type_sql),
+            code(column.type_sql()),
             if is_not_null(table, &column.name) {
                 "not null".to_string()
             } else {

@@ -39,7 +39,7 @@ fn entity(view: &SchemaView<'_>, table: &Table, out: &mut String) {
                     .map(|(text, _)| format!(" \"{}\"", comment_text(text)))
                     .unwrap_or_default();
                 (
-                    format!("{} {}", type_word(&column.type_sql), word(&column.name)),
+                    format!("{} {}", type_word(column.type_sql()), word(&column.name)),
                     marks,
                     comment,
                 )

@@ -483,7 +483,7 @@ pub fn assert_model_matches_postgres(dir: &Path) {
                     "{}|{}|{}|{}",
                     t.name,
                     c.name,
-                    c.kind.storage().sql_name(),
+                    c.kind().storage().sql_name(),
                     c.not_null
                 )
             })

@@ -8,10 +8,12 @@
 mod sequences;
 mod views;
 
+use std::sync::Arc;
+
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
-use super::{Catalog, Column, Index, IndexKey, Key, Name, Table};
+use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Table};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
 
@@ -30,6 +32,7 @@ pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
 pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     let mut replay = Replay {
         catalog: Catalog::default(),
+        types: ColumnTypes::default(),
     };
     for change in facts {
         replay.apply(change);
@@ -57,6 +60,23 @@ pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
 
 struct Replay {
     catalog: Catalog,
+    types: ColumnTypes,
+}
+
+/// The column types of a set, each kept once: every column of a type
+/// shares it (a set of thousands of tables has a few dozen types, and
+/// each column holding its own copy cost 64 bytes).
+#[derive(Default)]
+struct ColumnTypes(rustc_hash::FxHashSet<Arc<ColumnType>>);
+
+impl ColumnTypes {
+    fn share(&mut self, ty: &Arc<ColumnType>) -> Arc<ColumnType> {
+        if let Some(found) = self.0.get(ty) {
+            return found.clone();
+        }
+        self.0.insert(ty.clone());
+        ty.clone()
+    }
 }
 
 impl Replay {
@@ -121,17 +141,19 @@ impl Replay {
                     super::TypeKind::Other(name.name.to_string()),
                     super::TypeKind::Other(new.to_string()),
                 );
-                for column in self
-                    .catalog
+                let Replay { catalog, types } = self;
+                for column in catalog
                     .tables
                     .values_mut()
                     .flat_map(|t| t.columns.iter_mut())
                 {
-                    match &mut column.kind {
+                    let mut ty = ColumnType::clone(&column.ty);
+                    match &mut ty.kind {
                         kind if *kind == old => *kind = new.clone(),
                         super::TypeKind::Array(inner) if **inner == old => **inner = new.clone(),
-                        _ => {}
+                        _ => continue,
                     }
+                    column.ty = types.share(&Arc::new(ty));
                 }
             }
             Change::RenameEnumValue { name, from, to } => {
@@ -224,6 +246,9 @@ impl Replay {
             return;
         }
         self.resolve_references(&mut table);
+        for column in &mut table.columns {
+            column.ty = self.types.share(&column.ty);
+        }
         let name = table.name.clone();
         self.catalog.tables.insert(name.clone(), Box::new(table));
         self.serial_sequences(&name);
@@ -314,10 +339,11 @@ impl Replay {
     fn add_column(
         &mut self,
         name: &QualifiedName,
-        column: Column,
+        mut column: Column,
         if_not_exists: bool,
         constraints: &[Constraint],
     ) {
+        column.ty = self.types.share(&column.ty);
         let Some(mut table) = self.catalog.tables.remove(name) else {
             return;
         };
@@ -383,6 +409,10 @@ impl Replay {
     }
 
     fn alter_column(&mut self, table: &QualifiedName, name: &str, change: &ColumnChange) {
+        let retyped = match change {
+            ColumnChange::SetType { ty, .. } => Some(self.types.share(&Arc::new(ty.clone()))),
+            _ => None,
+        };
         let Some(column) = self.table_mut(table).and_then(|t| t.column_mut(name)) else {
             return;
         };
@@ -391,10 +421,10 @@ impl Replay {
             ColumnChange::DropNotNull => column.not_null = false,
             ColumnChange::SetDefault(default) => column.default = Some(Box::new(default.clone())),
             ColumnChange::DropDefault => column.default = None,
-            ColumnChange::SetType { ty, origin } => {
-                column.type_sql = ty.sql.clone();
-                column.kind = ty.kind.clone();
-                column.char_length = ty.char_length;
+            ColumnChange::SetType { origin, .. } => {
+                if let Some(ty) = retyped {
+                    column.ty = ty;
+                }
                 if let Some(origin) = origin {
                     column.type_origin = origin.clone();
                 }

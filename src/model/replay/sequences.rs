@@ -30,7 +30,7 @@ impl Replay {
         };
         let mut created = Vec::new();
         for column in &mut table.columns {
-            let kind = match column.kind {
+            let kind = match column.kind() {
                 TypeKind::SmallSerial => TypeKind::SmallInt,
                 TypeKind::Serial => TypeKind::Integer,
                 TypeKind::BigSerial => TypeKind::BigInt,
