@@ -186,3 +186,41 @@ ALTER TYPE role RENAME VALUE 'admin' TO 'administrator';
 ALTER TYPE role RENAME TO access_role;"
     ));
 }
+
+/// A set's columns of one type share it (`Column::ty`): a set of thousands
+/// of tables would otherwise hold a copy per column. A type set by a later
+/// `ALTER COLUMN … TYPE` or reached by renaming an enum is shared too.
+#[test]
+fn columns_of_one_type_share_it() {
+    let scratch = common::Scratch::new();
+    scratch.write(
+        "m/0001_test.sql",
+        "CREATE TYPE mood AS ENUM ('ok');
+CREATE TABLE a (id bigint, n text, m mood);
+CREATE TABLE b (id bigint, n integer, m mood);
+ALTER TABLE b ALTER COLUMN n TYPE text;
+ALTER TABLE b ADD COLUMN k bigint;
+ALTER TYPE mood RENAME TO feeling;",
+    );
+    let root = scratch.path().join("m");
+    let discovery = discover::discover(&[root], &discover::Options::default());
+    let (project, _) = load::load(discovery, load::ReadOptions::default());
+    let catalog = replay(&project, &project.sets[0]);
+    let column = |table: &str, column: &str| {
+        let table = catalog
+            .tables
+            .values()
+            .find(|t| t.name.name == table)
+            .expect("table");
+        table.column(column).expect("column").ty.clone()
+    };
+    let shared = |x: (&str, &str), y: (&str, &str)| {
+        std::sync::Arc::ptr_eq(&column(x.0, x.1), &column(y.0, y.1))
+    };
+    assert!(shared(("a", "id"), ("b", "id")));
+    assert!(shared(("a", "id"), ("b", "k")));
+    assert!(shared(("a", "n"), ("b", "n")));
+    assert!(shared(("a", "m"), ("b", "m")));
+    assert!(!shared(("a", "id"), ("a", "n")));
+    assert_eq!(column("a", "m").kind.sql_name(), "feeling");
+}

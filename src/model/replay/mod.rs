@@ -147,12 +147,17 @@ impl Replay {
                     .values_mut()
                     .flat_map(|t| t.columns.iter_mut())
                 {
-                    let mut ty = ColumnType::clone(&column.ty);
-                    match &mut ty.kind {
-                        kind if *kind == old => *kind = new.clone(),
-                        super::TypeKind::Array(inner) if **inner == old => **inner = new.clone(),
+                    let kind = match column.kind() {
+                        kind if *kind == old => new.clone(),
+                        super::TypeKind::Array(inner) if **inner == old => {
+                            super::TypeKind::Array(Box::new(new.clone()))
+                        }
                         _ => continue,
-                    }
+                    };
+                    let ty = ColumnType {
+                        kind,
+                        ..ColumnType::clone(&column.ty)
+                    };
                     column.ty = types.share(&Arc::new(ty));
                 }
             }
