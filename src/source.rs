@@ -57,10 +57,6 @@ impl Origin {
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
-
-    pub fn set_span(&mut self, span: Range<usize>) {
-        *self = Origin::new(self.file, span);
-    }
 }
 
 /// Offsets and file ids are below `MAX_FILE_OFFSET` by construction; a

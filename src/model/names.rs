@@ -16,10 +16,13 @@ pub fn fold(ident: &Ident) -> Name {
 /// An unquoted identifier folded to lower case, without an allocation
 /// when it is short and already lower case (most are).
 fn fold_str(value: &str) -> Name {
-    if value.bytes().any(|b| b.is_ascii_uppercase()) || !value.is_ascii() {
-        Name::new(value.to_lowercase())
-    } else {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         Name::new(value)
+    } else {
+        Name::new(value.to_lowercase())
     }
 }
 

@@ -72,8 +72,7 @@ impl Conventions {
     }
 
     fn is_lookup(&self, table: &str) -> bool {
-        self.lookups
-            .is_lookup(&QualifiedName::unqualified(table.to_string()))
+        self.lookups.is_lookup(&QualifiedName::unqualified(table))
     }
 
     /// The word a status column is named by: `_statuses` → `status`.

@@ -3,6 +3,7 @@
 
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
+use smol_str::ToSmolStr;
 
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
@@ -145,8 +146,7 @@ fn short_sequence(
         sequence.name.sql()
     ))
     .object(
-        ObjectRef::column(&table.name, &column.name)
-            .with_name(Some(sequence.name.to_string().into())),
+        ObjectRef::column(&table.name, &column.name).with_name(Some(sequence.name.to_smolstr())),
     )
     .related(
         &column.type_origin,

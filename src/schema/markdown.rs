@@ -444,14 +444,8 @@ fn code(text: &str) -> String {
     }
 }
 
-fn code_list(names: &[impl AsRef<str>]) -> String {
-    code(
-        &names
-            .iter()
-            .map(AsRef::as_ref)
-            .collect::<Vec<&str>>()
-            .join(", "),
-    )
+fn code_list(names: &[crate::model::Name]) -> String {
+    code(&names.join(", "))
 }
 
 fn first_sentence(text: &str) -> &str {

@@ -70,12 +70,14 @@ struct Replay {
 struct ColumnTypes(rustc_hash::FxHashSet<Arc<ColumnType>>);
 
 impl ColumnTypes {
-    fn share(&mut self, ty: &Arc<ColumnType>) -> Arc<ColumnType> {
+    /// The set's copy of `ty` (made on first sight).
+    fn share(&mut self, ty: &ColumnType) -> Arc<ColumnType> {
         if let Some(found) = self.0.get(ty) {
             return found.clone();
         }
-        self.0.insert(ty.clone());
-        ty.clone()
+        let shared = Arc::new(ty.clone());
+        self.0.insert(shared.clone());
+        shared
     }
 }
 
@@ -158,7 +160,7 @@ impl Replay {
                         kind,
                         ..ColumnType::clone(&column.ty)
                     };
-                    column.ty = types.share(&Arc::new(ty));
+                    column.ty = types.share(&ty);
                 }
             }
             Change::RenameEnumValue { name, from, to } => {
@@ -415,7 +417,7 @@ impl Replay {
 
     fn alter_column(&mut self, table: &QualifiedName, name: &str, change: &ColumnChange) {
         let retyped = match change {
-            ColumnChange::SetType { ty, .. } => Some(self.types.share(&Arc::new(ty.clone()))),
+            ColumnChange::SetType { ty, .. } => Some(self.types.share(ty)),
             _ => None,
         };
         let Some(column) = self.table_mut(table).and_then(|t| t.column_mut(name)) else {
