@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use sqlparser::tokenizer::Location;
 
@@ -72,7 +73,7 @@ pub struct LineCol {
     pub column: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SourceFile {
     /// The path as the user named it (relative stays relative).
     pub path: PathBuf,
@@ -81,28 +82,79 @@ pub struct SourceFile {
     /// (0 or 3). Lines and columns ignore it, as editors do; byte offsets
     /// in output count it, as the file does.
     pub bom: usize,
+    /// Built on first use: a run that takes a file's facts from the cache
+    /// and reports nothing in it never needs it.
+    index: OnceLock<LineIndex>,
+}
+
+/// Where lines and characters start in a text. Offsets are 32-bit: no
+/// file over 4 GiB is read (`MAX_FILE_OFFSET`), and a larger text from
+/// elsewhere (an editor's buffer) clamps, never wraps.
+#[derive(Debug, Clone)]
+struct LineIndex {
     /// Byte offset of the first byte of every line.
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
     /// Characters before every `CHUNK`-th byte, so that converting between
     /// bytes and characters costs at most one chunk, not one line: a file
     /// may be one line of megabytes with thousands of positions in it.
-    chars_before_chunk: Vec<usize>,
+    chars_before_chunk: Vec<u32>,
 }
 
-/// Bytes per entry of `SourceFile::chars_before_chunk`.
+impl LineIndex {
+    fn of(text: &str) -> Self {
+        LineIndex {
+            line_starts: line_starts(text),
+            chars_before_chunk: chars_before_chunks(text),
+        }
+    }
+
+    /// Byte offset where 0-based line `index` starts.
+    fn line_start(&self, index: usize) -> Option<usize> {
+        self.line_starts.get(index).map(|&start| widen(start))
+    }
+
+    fn chars_before_chunk(&self, chunk: usize) -> Option<usize> {
+        self.chars_before_chunk
+            .get(chunk)
+            .map(|&count| widen(count))
+    }
+}
+
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn widen(n: u32) -> usize {
+    n as usize
+}
+
+/// Bytes per entry of `LineIndex::chars_before_chunk`.
 const CHUNK: usize = 1024;
+
+/// Without the line index: it is derived from the text, and whether it has
+/// been built yet is not part of what the file is.
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("text", &self.text)
+            .field("bom", &self.bom)
+            .finish_non_exhaustive()
+    }
+}
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
-        let line_starts = line_starts(&text);
-        let chars_before_chunk = chars_before_chunks(&text);
         SourceFile {
             path,
             text,
             bom: 0,
-            line_starts,
-            chars_before_chunk,
+            index: OnceLock::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::of(&self.text))
     }
 
     pub fn path(&self) -> &Path {
@@ -122,8 +174,9 @@ impl SourceFile {
     /// The byte range of a 1-based line, without its line break (the
     /// last line when `line` is past the end).
     pub fn line_span(&self, line: usize) -> Range<usize> {
-        let index = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[index];
+        let lines = self.index().line_starts.len();
+        let index = line.saturating_sub(1).min(lines.saturating_sub(1));
+        let start = self.index().line_start(index).unwrap_or(0);
         start..start + self.line_text(index + 1).len()
     }
 
@@ -133,7 +186,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line_index = self.line_index(offset);
-        let start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let start = self.index().line_start(line_index).unwrap_or(0);
         let column = self.chars_before(offset) - self.chars_before(start);
         LineCol {
             line: line_index + 1,
@@ -144,7 +197,7 @@ impl SourceFile {
     /// 0-based index of the line `offset` is on (offsets past the end are
     /// on the last line).
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.index().line_starts.binary_search(&narrow(offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -152,9 +205,8 @@ impl SourceFile {
 
     /// Byte offset where the line of `offset` starts.
     pub fn line_start(&self, offset: usize) -> usize {
-        self.line_starts
-            .get(self.line_index(offset))
-            .copied()
+        self.index()
+            .line_start(self.line_index(offset))
             .unwrap_or(0)
     }
 
@@ -163,7 +215,7 @@ impl SourceFile {
     pub fn chars_before(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         let chunk = offset / CHUNK;
-        let counted = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        let counted = self.index().chars_before_chunk(chunk).unwrap_or(0);
         if self.chunk_length(chunk).is_some() {
             return counted + (offset - chunk * CHUNK);
         }
@@ -180,8 +232,8 @@ impl SourceFile {
     /// in it.
     fn chunk_length(&self, chunk: usize) -> Option<usize> {
         let length = self.text.len().saturating_sub(chunk * CHUNK).min(CHUNK);
-        let before = self.chars_before_chunk.get(chunk)?;
-        let after = self.chars_before_chunk.get(chunk + 1)?;
+        let before = self.index().chars_before_chunk(chunk)?;
+        let after = self.index().chars_before_chunk(chunk + 1)?;
         (after - before == length).then_some(length)
     }
 
@@ -189,10 +241,11 @@ impl SourceFile {
     /// (the end of the text when there are not that many).
     pub fn offset_of_char(&self, index: usize) -> usize {
         let chunk = self
+            .index()
             .chars_before_chunk
-            .partition_point(|&before| before <= index)
+            .partition_point(|&before| widen(before) <= index)
             .saturating_sub(1);
-        let mut seen = self.chars_before_chunk.get(chunk).copied().unwrap_or(0);
+        let mut seen = self.index().chars_before_chunk(chunk).unwrap_or(0);
         let from = chunk * CHUNK;
         if let Some(length) = self.chunk_length(chunk)
             && (seen..seen + length).contains(&index)
@@ -225,11 +278,10 @@ impl SourceFile {
             return None;
         }
         let line_index = usize::try_from(location.line - 1).ok()?;
-        let start = *self.line_starts.get(line_index)?;
+        let start = self.index().line_start(line_index)?;
         let end = self
-            .line_starts
-            .get(line_index + 1)
-            .copied()
+            .index()
+            .line_start(line_index + 1)
             .unwrap_or(self.text.len());
         let wanted = usize::try_from(location.column - 1).ok()?;
         let first = self.chars_before(start);
@@ -260,13 +312,12 @@ impl SourceFile {
     /// Byte range of one line without its line break, 0-based (empty past
     /// the last line).
     pub fn line_range(&self, index: usize) -> Range<usize> {
-        let Some(&start) = self.line_starts.get(index) else {
+        let Some(start) = self.index().line_start(index) else {
             return self.text.len()..self.text.len();
         };
         let end = self
-            .line_starts
-            .get(index + 1)
-            .copied()
+            .index()
+            .line_start(index + 1)
             .unwrap_or(self.text.len());
         let line = self.text.get(start..end).unwrap_or("");
         start..start + line.trim_end_matches(['\n', '\r']).len()
@@ -279,13 +330,13 @@ impl SourceFile {
 
 /// `chars_before_chunk` of a text: characters before byte 0, `CHUNK`,
 /// `2 * CHUNK`, ….
-fn chars_before_chunks(text: &str) -> Vec<usize> {
-    let mut counts = Vec::with_capacity(text.len() / CHUNK + 1);
+fn chars_before_chunks(text: &str) -> Vec<u32> {
+    let mut counts = Vec::with_capacity(text.len() / CHUNK + 2);
     let mut before = 0;
     counts.push(0);
     for chunk in text.as_bytes().chunks(CHUNK) {
         before += count_chars(chunk);
-        counts.push(before);
+        counts.push(narrow(before));
     }
     counts
 }
@@ -300,9 +351,9 @@ fn is_char_start(byte: u8) -> bool {
     byte & 0xC0 != 0x80
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut starts: Vec<u32> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| narrow(i + 1)))
         .collect();
     // Kept for every file to the end of the run: no room to grow.
     starts.shrink_to_fit();
