@@ -139,20 +139,28 @@ pub struct Diagnostic {
     /// `rules::Reporter::push`).
     pub help: Option<std::sync::Arc<str>>,
     pub object: Option<ObjectRef>,
-    pub related: Vec<Related>,
+    /// What few findings carry, boxed: a set of thousands of files has a
+    /// hundred thousand findings, and these took 48 bytes in each.
+    rare: Option<Box<Rare>>,
+    /// How to correct the finding in place (`schema-lint fix`), when a
+    /// rule knows a mechanical correction.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// The parts of a finding that few findings have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Rare {
+    related: Vec<Related>,
     /// A rule may report some findings below its configured severity
     /// (`migration-filename` reports a new migration that is older than
     /// the newest existing one as a warning).
-    pub at_most: Option<Severity>,
+    at_most: Option<Severity>,
     /// The database object the finding is located at when it is not in a
     /// migration file (`schema-lint db`): `public.users.email`, written
     /// `db:public.users.email`. `file` and `span` then point into the DDL
     /// the live catalog was read as (see `db::catalog`), which `full`
     /// shows; the other formats print no line or column for it.
-    pub db_object: Option<String>,
-    /// How to correct the finding in place (`schema-lint fix`), when a
-    /// rule knows a mechanical correction.
-    pub fix: Option<Box<Fix>>,
+    db_object: Option<String>,
 }
 
 /// Whether a fix may be applied without asking (ruff's applicability).
@@ -235,9 +243,7 @@ impl Diagnostic {
             message,
             help: None,
             object: None,
-            related: Vec::new(),
-            at_most: None,
-            db_object: None,
+            rare: None,
             fix: None,
         }
     }
@@ -251,7 +257,7 @@ impl Diagnostic {
 
     /// Caps the severity this finding is reported at.
     pub fn at_most(mut self, severity: Severity) -> Self {
-        self.at_most = Some(severity);
+        self.rare_mut().at_most = Some(severity);
         self
     }
 
@@ -280,11 +286,36 @@ impl Diagnostic {
     pub fn related(mut self, origin: &Origin, message: impl Into<String>) -> Self {
         let mut message = message.into();
         shorten(&mut message, MAX_TEXT);
-        self.related.push(Related {
+        self.rare_mut().related.push(Related {
             origin: origin.clone(),
             message,
         });
         self
+    }
+
+    /// Places the finding also points at (`related` adds one).
+    pub fn related_places(&self) -> &[Related] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.related)
+    }
+
+    /// The severity this finding is capped at (`at_most` sets it).
+    pub fn severity_cap(&self) -> Option<Severity> {
+        self.rare.as_ref().and_then(|rare| rare.at_most)
+    }
+
+    /// The database object the finding is located at, when it is not in
+    /// a migration file (`schema-lint db`): `public.users.email`, written
+    /// `db:public.users.email`.
+    pub fn db_object(&self) -> Option<&str> {
+        self.rare.as_ref()?.db_object.as_deref()
+    }
+
+    pub fn set_db_object(&mut self, object: String) {
+        self.rare_mut().db_object = Some(object);
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
     }
 }
 
@@ -315,8 +346,10 @@ impl Diagnostic {
             shorten(&mut text, MAX_TEXT);
             *help = text.into();
         }
-        for related in &mut self.related {
-            shorten(&mut related.message, MAX_TEXT);
+        if let Some(rare) = &mut self.rare {
+            for related in &mut rare.related {
+                shorten(&mut related.message, MAX_TEXT);
+            }
         }
         if let Some(object) = &mut self.object {
             for name in object

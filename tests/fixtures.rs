@@ -78,7 +78,7 @@ fn messages(case: &Path, outcome: &schema_lint::lint::Outcome) -> String {
         if let Some(help) = &d.help {
             out.push_str(&format!("  help: {help}\n"));
         }
-        for related in &d.related {
+        for related in d.related_places() {
             let other = &outcome.project.file(related.origin.file()).source;
             let at = schema_lint::report::Position::of(other, &related.origin.span());
             out.push_str(&format!(

@@ -323,7 +323,8 @@ fn finish(project: Project, live: &Live, mut diagnostics: Vec<Diagnostic>) -> Ou
         .collect();
     for d in &mut diagnostics {
         if d.file == live.file {
-            d.db_object = Some(object_path(d, &tables, &live.ddl));
+            let object = object_path(d, &tables, &live.ddl);
+            d.set_db_object(object);
         }
         d.bound();
     }

@@ -27,7 +27,7 @@ pub fn render(outcome: &Outcome, view: &View) -> String {
     let mut drawer = Drawer::new(view.style.color);
     let mut out = String::new();
     for diagnostic in &outcome.diagnostics {
-        if let Some(object) = &diagnostic.db_object {
+        if let Some(object) = diagnostic.db_object() {
             out.push_str(&object_report(outcome, diagnostic, object, view));
             out.push('\n');
             continue;
@@ -265,7 +265,7 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
     let source = &outcome.project.file(diagnostic.file).source;
     let primary = shown_span(source, &diagnostic.span);
     let here: Vec<_> = diagnostic
-        .related
+        .related_places()
         .iter()
         .filter(|r| r.origin.file() == diagnostic.file)
         .collect();
@@ -278,7 +278,7 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
         labels.push(LabeledSpan::new_primary_with_span(None, span));
     }
     let mut notes = Vec::new();
-    for related in &diagnostic.related {
+    for related in diagnostic.related_places() {
         let shown = (related.origin.file() == diagnostic.file)
             .then(|| excerpt.span_of(source, &shown_span(source, &related.origin.span())))
             .flatten();

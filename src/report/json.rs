@@ -145,7 +145,7 @@ fn diagnostic<'a>(outcome: &'a Outcome, d: &'a Diagnostic) -> JsonDiagnostic<'a>
         byte_end: p.map(|_| source.file_offset(d.span.end)),
         object: d.object.as_ref(),
         related: d
-            .related
+            .related_places()
             .iter()
             .map(|r| {
                 let source = &outcome.project.file(r.origin.file()).source;

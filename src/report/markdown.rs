@@ -235,7 +235,7 @@ fn findings(outcome: &Outcome, links: &Links, out: &mut Budget) -> LeftOut {
             }
             // Findings in a database are listed under it (`db:app`), each
             // with its object.
-            let heading = match d.db_object {
+            let heading = match d.db_object() {
                 Some(_) => outcome.project.file(d.file).source.display_path(),
                 None => path.clone(),
             };
@@ -263,7 +263,7 @@ fn item(outcome: &Outcome, links: &Links, path: &str, d: &Diagnostic) -> String 
         // `- `public.users.email` **error** …`: an object, no line to link.
         return format!(
             "- {} **{}** [`{}`][{}]: {}\n",
-            code(d.db_object.as_deref().unwrap_or(path)),
+            code(d.db_object().unwrap_or(path)),
             d.severity,
             d.rule,
             d.rule,

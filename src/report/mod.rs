@@ -145,7 +145,7 @@ impl Position {
 /// The position of a finding in its file; `None` for a finding located
 /// at a database object (`schema-lint db`), which has no line or column.
 pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Option<Position> {
-    if diagnostic.db_object.is_some() {
+    if diagnostic.db_object().is_some() {
         return None;
     }
     Some(Position::of(
@@ -157,7 +157,7 @@ pub fn position(outcome: &Outcome, diagnostic: &Diagnostic) -> Option<Position> 
 /// The path of a finding's file, or `db:` and the database object it is
 /// located at (`db:public.users.email`).
 pub fn path(outcome: &Outcome, diagnostic: &Diagnostic) -> String {
-    match &diagnostic.db_object {
+    match diagnostic.db_object() {
         Some(object) => format!("{DB_PREFIX}{object}"),
         None => outcome.project.file(diagnostic.file).source.display_path(),
     }

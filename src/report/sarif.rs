@@ -267,7 +267,7 @@ fn invocation(outcome: &Outcome) -> Invocation {
 }
 
 fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: String) -> SarifResult {
-    let related = d.related.iter().enumerate().map(|(i, related)| {
+    let related = d.related_places().iter().enumerate().map(|(i, related)| {
         let source = &outcome.project.file(related.origin.file()).source;
         let mut location = location(
             ci_display(&source.display_path()),
@@ -284,7 +284,7 @@ fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: String) -> SarifResult
         message: Text {
             text: message_with_help(d),
         },
-        locations: vec![match &d.db_object {
+        locations: vec![match d.db_object() {
             Some(object) => object_location(object),
             None => location(ci_path(outcome, d), position(outcome, d), None),
         }],

@@ -759,7 +759,7 @@ mod tests {
         let found = version_findings(Layout::Sqlx, &refs, &BTreeSet::from([FileId(1)]));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].file, FileId(1));
-        assert_eq!(found[0].related[0].origin.file(), FileId(2));
+        assert_eq!(found[0].related_places()[0].origin.file(), FileId(2));
         // c is new and the newest: fine.
         assert!(version_findings(Layout::Sqlx, &refs, &BTreeSet::from([FileId(2)])).is_empty());
     }
@@ -771,7 +771,7 @@ mod tests {
         let found = version_findings(Layout::GolangMigrate, &refs, &BTreeSet::new());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].file, FileId(1));
-        assert_eq!(found[0].related.len(), 1);
+        assert_eq!(found[0].related_places().len(), 1);
     }
 
     #[test]

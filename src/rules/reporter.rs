@@ -66,9 +66,12 @@ impl<'a> Reporter<'a> {
         }
         let overrides = self.overrides.of(diagnostic.file);
         let configured = Some(self.severity);
-        let Some(severity) =
-            Settings::severity_in(self.rule.id, configured, overrides, diagnostic.at_most)
-        else {
+        let Some(severity) = Settings::severity_in(
+            self.rule.id,
+            configured,
+            overrides,
+            diagnostic.severity_cap(),
+        ) else {
             return;
         };
         diagnostic.rule = self.rule.id;

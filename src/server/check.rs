@@ -132,7 +132,7 @@ fn findings(outcome: &Outcome, documents: &Documents, encoding: Encoding) -> Fou
         let converted = chunk.iter().map(|d| {
             let shift = file.source.bom;
             let related = d
-                .related
+                .related_places()
                 .iter()
                 .filter_map(|r| related(r, outcome, document, &index, documents, encoding))
                 .collect();
