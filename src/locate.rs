@@ -92,17 +92,17 @@ impl<'a> Locator<'a> {
     fn token_of(&self, ident_span: sqlparser::tokenizer::Span) -> Option<usize> {
         let range = self.source.range_of(ident_span)?;
         let index = self.tokens.index_at(range.start)?;
-        self.statement.tokens.contains(&index).then_some(index)
+        self.statement.tokens().contains(&index).then_some(index)
     }
 
     fn next(&self, index: usize) -> Option<usize> {
         self.tokens
-            .next_significant(index, self.statement.tokens.end)
+            .next_significant(index, self.statement.tokens().end)
     }
 
     fn prev(&self, index: usize) -> Option<usize> {
         self.tokens
-            .prev_significant(index, self.statement.tokens.start)
+            .prev_significant(index, self.statement.tokens().start)
     }
 
     fn token(&self, index: usize) -> Option<&Token> {
@@ -135,7 +135,7 @@ impl<'a> Locator<'a> {
         let first = self.token_of(column.span)?;
         let mut depth = 0usize;
         let mut last = first;
-        for index in first..self.statement.tokens.end {
+        for index in first..self.statement.tokens().end {
             let token = self.token(index)?;
             match token {
                 Token::LParen => depth += 1,
@@ -220,7 +220,7 @@ impl<'a> Locator<'a> {
         let mut depth = 0usize;
         let mut last = None;
         let mut index = first;
-        while index < self.statement.tokens.end {
+        while index < self.statement.tokens().end {
             let token = self.token(index)?;
             match token {
                 Token::Whitespace(_) => {}
@@ -257,7 +257,7 @@ impl<'a> Locator<'a> {
             Keyword::OWNED,
             Keyword::RESTART,
         ];
-        let range = self.statement.tokens.clone();
+        let range = self.statement.tokens();
         let as_keyword = range
             .clone()
             .find(|&i| self.keyword(i) == Some(Keyword::AS))?;
@@ -306,7 +306,7 @@ impl<'a> Locator<'a> {
 
     fn closing_paren(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
-        for index in open..self.statement.tokens.end {
+        for index in open..self.statement.tokens().end {
             match self.token(index)? {
                 Token::LParen => depth += 1,
                 Token::RParen => {

@@ -537,19 +537,17 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
         };
         statements.retain(|s| s.span.start < start);
         let end = source.text.trim_end().len().max(error.at);
-        statements.push(Statement {
-            tokens: readable..readable,
-            span: start..end,
-            direction: units.last().map(|u| u.direction).unwrap_or(direction),
-            nested: None,
-            parsed: Parsed::Failed(Box::new(ParseFailure {
+        statements.push(Statement::new(
+            readable..readable,
+            start..end,
+            units.last().map(|u| u.direction).unwrap_or(direction),
+            Parsed::Failed(Box::new(ParseFailure {
                 message: error.message,
                 at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
                 incomplete: None,
             })),
-            extras: Vec::new(),
-            changes: Vec::new(),
-        });
+            Vec::new(),
+        ));
     }
     let statements = read_statements(id, source, &tokens, statements);
     let first_line = first_line(&source.text, statements.first(), &tokens);
@@ -650,17 +648,17 @@ fn read_statements(
         if statement.direction == Direction::Up {
             let tokens = statement
                 .nested
-                .and_then(|body| nested.get(body))
+                .and_then(|body| nested.get(body as usize))
                 .unwrap_or(tokens);
             let at = crate::locate::Locator::new(id, source, tokens, statement);
             statement.changes =
-                crate::model::read::changes(&at, statement.ast(), &statement.extras);
+                crate::model::read::changes(&at, statement.ast(), statement.extras());
         }
         // The tree has given its facts.
         if let Parsed::Ok(_) = statement.parsed {
             statement.parsed = Parsed::Read;
         }
-        statement.extras = Vec::new();
+        statement.extras = None;
     }
     statements
 }
@@ -682,8 +680,7 @@ fn first_line(text: &str, first: Option<&Statement>, tokens: &Tokens) -> std::op
         .map_or(text.len(), |i| start + i)
         .min(statement.span.end);
     let end = statement
-        .tokens
-        .clone()
+        .tokens()
         .filter(|&i| tokens.token(i).is_some_and(|t| !tokens::is_trivia(t)))
         .map(|i| tokens.range(i))
         .filter(|range| range.start < line_end)

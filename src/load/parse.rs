@@ -23,19 +23,22 @@ use super::validity::{self, Verdict};
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Statement {
     /// Token indexes of the statement (without the closing `;`), while
-    /// the file loads.
-    pub tokens: Range<usize>,
+    /// the file loads (`tokens()`). 32-bit, as every statement of every
+    /// file is kept to the end of the run: a file has fewer tokens than
+    /// bytes, and no file over 4 GiB is read.
+    token_range: Range<u32>,
     /// Byte range of the statement (without the closing `;`).
     pub span: Range<usize>,
     pub direction: Direction,
     pub parsed: Parsed,
     /// For a statement found inside a `DO` block: which of the file's
     /// `nested` token lists `tokens` indexes (else the file's own tokens).
-    pub nested: Option<usize>,
-    /// What rewritten clauses mean for the model (see `compat::Extra`);
-    /// emptied once the facts are read, so never cached.
+    pub nested: Option<u32>,
+    /// What rewritten clauses mean for the model (see `compat::Extra`),
+    /// boxed as few statements have any; dropped once the facts are read,
+    /// so never cached.
     #[serde(skip)]
-    pub extras: Vec<Extra>,
+    pub extras: Option<Box<Vec<Extra>>>,
     /// What the statement does to the schema (up statements only; see
     /// `model::read`).
     pub changes: Vec<crate::model::facts::Change>,
@@ -76,6 +79,34 @@ pub enum Parsed {
 }
 
 impl Statement {
+    pub fn new(
+        tokens: Range<usize>,
+        span: Range<usize>,
+        direction: Direction,
+        parsed: Parsed,
+        extras: Vec<Extra>,
+    ) -> Self {
+        Statement {
+            token_range: narrow(tokens.start)..narrow(tokens.end),
+            span,
+            direction,
+            parsed,
+            nested: None,
+            extras: (!extras.is_empty()).then(|| Box::new(extras)),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Token indexes of the statement, while the file loads.
+    pub fn tokens(&self) -> Range<usize> {
+        self.token_range.start as usize..self.token_range.end as usize
+    }
+
+    /// What rewritten clauses mean for the model, while the file loads.
+    pub fn extras(&self) -> &[Extra] {
+        self.extras.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     pub fn ast(&self) -> Option<&ast::Statement> {
         match &self.parsed {
             Parsed::Ok(statement) => Some(statement),
@@ -374,15 +405,12 @@ fn make(
         .prev_significant(range.end, range.start)
         .unwrap_or(range.end.saturating_sub(1));
     let span = tokens.range(first).start..tokens.range(last).end;
-    Statement {
-        tokens: range,
-        span,
-        direction,
-        parsed,
-        nested: None,
-        extras,
-        changes: Vec::new(),
-    }
+    Statement::new(range, span, direction, parsed, extras)
+}
+
+/// A token index or count as a statement keeps it (see `token_range`).
+pub fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A token as a message shows it: one line, at most 40 characters (a

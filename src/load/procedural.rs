@@ -58,13 +58,10 @@ fn body_statements(
     statement: &Statement,
     body_index: usize,
 ) -> Option<(Tokens, Vec<Statement>)> {
-    let (index, quoted) = statement
-        .tokens
-        .clone()
-        .find_map(|i| match tokens.token(i) {
-            Some(Token::DollarQuotedString(quoted)) => Some((i, quoted)),
-            _ => None,
-        })?;
+    let (index, quoted) = statement.tokens().find_map(|i| match tokens.token(i) {
+        Some(Token::DollarQuotedString(quoted)) => Some((i, quoted)),
+        _ => None,
+    })?;
     let opener = quoted.tag.as_ref().map_or(0, String::len) + 2;
     let body_start = tokens.range(index).start + opener;
     let mut body = body_tokens(source, &quoted.value, body_start);
@@ -72,7 +69,7 @@ fn body_statements(
     let inner = parse::parse_units(&mut body, &source.text, &units)
         .into_iter()
         .map(|mut inner| {
-            inner.nested = Some(body_index);
+            inner.nested = Some(parse::narrow(body_index));
             if let Parsed::Failed(_) | Parsed::Unread(_) = inner.parsed {
                 inner.parsed = Parsed::Opaque("statement in a DO block".into());
             }
@@ -157,7 +154,7 @@ mod tests {
     use crate::source::FileId;
     use std::path::PathBuf;
 
-    fn statements(text: &str) -> Vec<(String, bool, Option<usize>)> {
+    fn statements(text: &str) -> Vec<(String, bool, Option<u32>)> {
         let migration = MigrationFile {
             path: PathBuf::from("1_a.sql"),
             resolved: PathBuf::new(),
