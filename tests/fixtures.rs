@@ -218,7 +218,8 @@ fn naming_one_file_reports_what_the_whole_set_reports_in_it() {
 }
 
 /// The findings of `outcome` in the file at `path`, one line each: rule,
-/// severity, span, message and help.
+/// severity, span, message, help and fix (file ids differ between runs:
+/// edits name their files by path).
 fn findings_in(outcome: &schema_lint::lint::Outcome, path: &Path) -> Vec<String> {
     outcome
         .diagnostics
@@ -226,13 +227,25 @@ fn findings_in(outcome: &schema_lint::lint::Outcome, path: &Path) -> Vec<String>
         .filter(|d| outcome.project.file(d.file).source.path() == path)
         .filter(|d| !matches!(d.rule, RuleId::MigrationFilename | RuleId::MigrationLayout))
         .map(|d| {
+            let fix = d.fix.as_ref().map(|fix| {
+                let edits: Vec<String> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let file = outcome.project.file(e.file).source.path();
+                        format!("{}{:?}={:?}", file.display(), e.span, e.replacement)
+                    })
+                    .collect();
+                format!("{} [{}]", fix.title, edits.join(", "))
+            });
             format!(
-                "{} {} {:?} {} | {}",
+                "{} {} {:?} {} | {} | {}",
                 d.rule,
                 d.severity.name(),
                 d.span,
                 d.message,
-                d.help.as_deref().unwrap_or("")
+                d.help.as_deref().unwrap_or(""),
+                fix.unwrap_or_default()
             )
         })
         .collect()

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Fix, Severity};
 use crate::fix::edits;
-use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
+use crate::rules::support::naming::{
+    NameTemplate, index_columns, index_name_finding, index_name_origin,
+};
 use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -50,6 +52,11 @@ impl Rule for IndexNaming {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
+            // Judging a name and its fix costs work (the fix looks for
+            // the name in every file): only where the finding is reported.
+            if !out.reports(index_name_origin(index)) {
+                continue;
+            }
             let columns = index_columns(index);
             let expected = self.options.template.expand(&index.table.name, &columns);
             if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "index") {

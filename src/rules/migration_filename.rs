@@ -112,10 +112,12 @@ impl Rule for MigrationFilename {
                     continue;
                 }
             }
+            let origin = file_origin(file);
+            if !out.reports(&origin) {
+                continue;
+            }
             for problem in self.judge_name(layout, file) {
-                out.push(
-                    Diagnostic::new(DEF.id, &file_origin(file), problem.message).help(problem.help),
-                );
+                out.push(Diagnostic::new(DEF.id, &origin, problem.message).help(problem.help));
             }
         }
         out.extend(pair_findings(layout, &files, self.options.require_down));

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::names::{quote, quote_list};
-use crate::rules::support::naming::{NameTemplate, index_columns, index_name_finding};
+use crate::rules::support::naming::{
+    NameTemplate, index_columns, index_name_finding, index_name_origin,
+};
 use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -55,6 +57,11 @@ impl Rule for UniqueNaming {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for index in cx.catalog.indexes.iter().filter(|i| i.unique) {
+            // Judging a name and its fix costs work (the fix looks for
+            // the name in every file): only where the finding is reported.
+            if !out.reports(index_name_origin(index)) {
+                continue;
+            }
             let expected = self
                 .options
                 .template

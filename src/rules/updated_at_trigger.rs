@@ -70,7 +70,9 @@ impl Rule for UpdatedAtTrigger {
         // Once, not per table: a set may define a function per table.
         let function_exists = cx.catalog.functions.iter().any(|f| f.name == self.function);
         for table in cx.catalog.tables.values() {
-            if table.column(&self.column).is_none() {
+            // Findings are placed at the table's name: judge only tables
+            // whose finding would be reported.
+            if table.column(&self.column).is_none() || !out.reports(&table.name_origin) {
                 continue;
             }
             let triggers: Vec<&Trigger> =

@@ -6,6 +6,7 @@ use std::borrow::Borrow;
 
 use crate::model::names::quote;
 use crate::model::{Index, Name};
+use crate::source::Origin;
 
 /// The `template` option of the naming rules: a name made of text and the
 /// placeholders `{table}` and `{columns}` (`idx_{table}_{columns}`).
@@ -407,6 +408,13 @@ fn is_sql_word(word: &str) -> bool {
 /// Index methods of pgvector, whose indexes may end in `_vec`.
 const VECTOR_METHODS: [&str; 2] = ["hnsw", "ivfflat"];
 
+/// Where `index_name_finding` places its finding: the index's name where
+/// it was last given (a rename may be in a later file), else the
+/// statement that created it.
+pub fn index_name_origin(index: &Index) -> &Origin {
+    index.name_origin.as_ref().unwrap_or(&index.origin)
+}
+
 /// The finding for an index whose name is not `expected` (`index-naming`,
 /// `unique-naming`).
 pub fn index_name_finding(
@@ -421,7 +429,7 @@ pub fn index_name_finding(
         .with_name(index.name.as_ref().map(|n| n.name.clone()));
     let Some(name) = &index.name else {
         return Some(
-            Diagnostic::new(rule, &index.origin, format!("{what} on `{}` has no name", index.table))
+            Diagnostic::new(rule, index_name_origin(index), format!("{what} on `{}` has no name", index.table))
                 .help(format!("name it: CREATE {}INDEX {} ON …; PostgreSQL's generated names differ between versions and say nothing", if index.unique { "UNIQUE " } else { "" }, quote(expected)))
                 .object(object),
         );
@@ -430,11 +438,10 @@ pub fn index_name_finding(
     if accepted {
         return None;
     }
-    let origin = index.name_origin.as_ref().unwrap_or(&index.origin);
     Some(
         Diagnostic::new(
             rule,
-            origin,
+            index_name_origin(index),
             format!(
                 "{what} `{}` on `{}` should be named `{expected}`",
                 name.name, index.table
