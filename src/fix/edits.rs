@@ -557,31 +557,12 @@ fn mentions_generated_name(cx: &Context<'_>, table: &str) -> bool {
     cx.words().generated().any(|word| word.starts_with(&prefix))
 }
 
-/// Whether a relation (table, view, index, sequence) of the schema is
-/// named `name`: an index cannot take it.
-fn relation_exists(cx: &Context<'_>, name: &str) -> bool {
-    cx.catalog.tables.keys().any(|t| t.name == name)
-        || cx.catalog.views.keys().any(|v| v.name == name)
-        || cx.catalog.sequences.keys().any(|s| s.name == name)
-        || cx
-            .catalog
-            .indexes
-            .iter()
-            .any(|i| i.name.as_ref().is_some_and(|n| n.name == name))
-        || cx.catalog.tables.values().any(|t| {
-            t.primary_key
-                .iter()
-                .chain(&t.uniques)
-                .any(|k| k.name.as_deref() == Some(name))
-        })
-}
-
 /// An index given the name `expected`: its name replaced where it was
 /// written, or, unnamed, `expected` written before its `ON`. Not when the
 /// old name is used by another statement of the set, or `expected` is
 /// taken.
 pub fn rename_index(cx: &Context<'_>, index: &crate::model::Index, expected: &str) -> Option<Edit> {
-    if relation_exists(cx, expected) {
+    if cx.relation_exists(expected) {
         return None;
     }
     let quoted = crate::model::names::quote(expected);
@@ -624,7 +605,7 @@ pub fn rename_constraint(
     expected: &str,
 ) -> Option<Edit> {
     let (name, origin) = (key.name.as_ref()?, key.name_origin.as_ref()?);
-    if relation_exists(cx, expected) || named_elsewhere(cx, name, Some(origin)) {
+    if cx.relation_exists(expected) || named_elsewhere(cx, name, Some(origin)) {
         return None;
     }
     Some(Edit::replace(origin, crate::model::names::quote(expected)))
@@ -632,7 +613,7 @@ pub fn rename_constraint(
 
 /// Whether no relation or constraint of the schema is named `name`.
 pub fn name_is_free(cx: &Context<'_>, name: &str) -> bool {
-    !relation_exists(cx, name)
+    !cx.relation_exists(name)
 }
 
 #[cfg(test)]

@@ -83,6 +83,31 @@ impl Catalog {
             .chain(constraints.map(Name::as_str))
     }
 
+    /// The names a new index cannot take: every table, view, sequence
+    /// and index, and every primary-key and unique constraint (whose
+    /// index bears its name), as written (with duplicates).
+    pub fn relation_names(&self) -> impl Iterator<Item = &str> {
+        let tables = self.tables.keys().map(|t| t.name.as_str());
+        let views = self.views.keys().map(|v| v.name.as_str());
+        let sequences = self.sequences.keys().map(|s| s.name.as_str());
+        let indexes = self
+            .indexes
+            .iter()
+            .filter_map(|i| i.name.as_ref())
+            .map(|n| n.name.as_str());
+        let keys = self.tables.values().flat_map(|t| {
+            t.primary_key
+                .iter()
+                .chain(&t.uniques)
+                .filter_map(|k| k.name.as_deref())
+        });
+        tables
+            .chain(views)
+            .chain(sequences)
+            .chain(indexes)
+            .chain(keys)
+    }
+
     /// Every foreign key that references `table` (a self-reference too),
     /// with the table that holds it, in table-name order.
     pub fn foreign_keys_to<'a>(

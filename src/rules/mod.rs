@@ -87,6 +87,9 @@ pub struct Context<'a> {
     pub lookups: &'a crate::model::Lookups,
     /// The words of the set's files, made on first use (see `words`).
     words: std::sync::OnceLock<support::words::Words>,
+    /// The schema's relation names, made on first use (see
+    /// `relation_exists`).
+    relations: std::sync::OnceLock<rustc_hash::FxHashSet<&'a str>>,
 }
 
 impl<'a> Context<'a> {
@@ -102,6 +105,7 @@ impl<'a> Context<'a> {
             catalog,
             lookups,
             words: std::sync::OnceLock::new(),
+            relations: std::sync::OnceLock::new(),
         }
     }
 
@@ -112,6 +116,16 @@ impl<'a> Context<'a> {
             let files = self.files().map(|f| (f.id, f.source.text.as_str()));
             support::words::Words::of(files, self.catalog.object_names())
         })
+    }
+
+    /// Whether a relation (table, view, index, sequence) of the schema is
+    /// named `name`, or a key constraint whose index would be: an index
+    /// cannot take the name. A set, made on first use: fixes ask once per
+    /// finding.
+    pub fn relation_exists(&self, name: &str) -> bool {
+        self.relations
+            .get_or_init(|| self.catalog.relation_names().collect())
+            .contains(name)
     }
 
     /// The source text at `origin`, as written.

@@ -106,6 +106,12 @@ impl TimestampColumns {
     /// TABLE` (a wrong existing column is left to its own fix or to the
     /// user).
     fn fix(&self, cx: &Context<'_>, table: &Table) -> Option<Fix> {
+        // Nothing to add (only existing columns are wrong): no need to
+        // read the statement.
+        let columns = &self.options.columns;
+        if columns.iter().all(|name| table.column(name).is_some()) {
+            return None;
+        }
         // A column the `CREATE TABLE` has that a later migration dropped
         // is not added back there (the later drop would drop it again).
         // One tokenization of the `CREATE TABLE` for both questions.

@@ -53,16 +53,16 @@ impl Words {
         let mut lower = String::new();
         for (file, text) in files {
             let mut at = 0;
-            while let Some(word) = next_word(text, &mut at) {
+            while let Some((word, ascii)) = next_word(text, &mut at) {
                 let written = &text[word.clone()];
                 // An ASCII word folds to its own length; others may not.
-                if written.is_ascii()
+                if ascii
                     && words.lengths & length_bit(written.len()) == 0
-                    && !may_look_generated(written)
+                    && !ascii_looks_generated(written.as_bytes())
                 {
                     continue;
                 }
-                fold(written, &mut lower);
+                fold(written, ascii, &mut lower);
                 words.add(&lower, file, word.start);
             }
         }
@@ -108,42 +108,53 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 /// The byte range of the next word of `text` at or after `*at`, which
-/// moves past it. Byte by byte through a table where the text is ASCII
-/// (this reads every file of the set), a character at a time elsewhere.
-fn next_word(text: &str, at: &mut usize) -> Option<std::ops::Range<usize>> {
+/// moves past it, and whether the word is ASCII. Byte by byte through a
+/// table where the text is ASCII (this reads every file of the set), a
+/// character at a time elsewhere.
+fn next_word(text: &str, at: &mut usize) -> Option<(std::ops::Range<usize>, bool)> {
     let bytes = text.as_bytes();
-    // Whether a word character starts at `i`, and its length in bytes.
-    let word_char_at = |i: usize| -> (bool, usize) {
-        match bytes.get(i) {
-            Some(&b) if b < 128 => (ASCII_WORD[usize::from(b)], 1),
-            _ => {
-                let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
-                (is_word_char(c), c.len_utf8())
+    let mut i = *at;
+    // Past what is not a word.
+    let start = loop {
+        let &b = bytes.get(i)?;
+        if b < 128 {
+            if ASCII_WORD[usize::from(b)] {
+                break i;
             }
+            i += 1;
+        } else {
+            let c = char_at(text, i);
+            if is_word_char(c) {
+                break i;
+            }
+            i += c.len_utf8();
         }
     };
-    let mut i = *at;
-    while i < bytes.len() {
-        let (word, len) = word_char_at(i);
-        if word {
-            break;
+    // Through the word.
+    let mut ascii = true;
+    while let Some(&b) = bytes.get(i) {
+        if b < 128 {
+            if !ASCII_WORD[usize::from(b)] {
+                break;
+            }
+            i += 1;
+        } else {
+            let c = char_at(text, i);
+            if !is_word_char(c) {
+                break;
+            }
+            ascii = false;
+            i += c.len_utf8();
         }
-        i += len;
-    }
-    if i >= bytes.len() {
-        *at = bytes.len();
-        return None;
-    }
-    let start = i;
-    while i < bytes.len() {
-        let (word, len) = word_char_at(i);
-        if !word {
-            break;
-        }
-        i += len;
     }
     *at = i;
-    Some(start..i)
+    Some((start..i, ascii))
+}
+
+/// The character starting at byte `i` of `text` (a character boundary:
+/// `next_word` moves by whole characters); a space where there is none.
+fn char_at(text: &str, i: usize) -> char {
+    text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ')
 }
 
 /// `…_idx` or `…_key`, with an optional number (`users_email_key1`).
@@ -153,6 +164,18 @@ fn looks_generated(word: &str) -> bool {
     }
     let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
     trimmed.ends_with("_idx") || trimmed.ends_with("_key")
+}
+
+/// `looks_generated` of an ASCII word's lower case, asked without
+/// folding it: most words of a data migration are numbers, and most of the
+/// rest end in neither `_idx` nor `_key`.
+fn ascii_looks_generated(word: &[u8]) -> bool {
+    let digits = word.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let trimmed = &word[..word.len() - digits];
+    trimmed.len() >= 4 && {
+        let tail = &trimmed[trimmed.len() - 4..];
+        tail.eq_ignore_ascii_case(b"_idx") || tail.eq_ignore_ascii_case(b"_key")
+    }
 }
 
 /// The bit of `Words::lengths` for a name of `len` bytes.
@@ -170,9 +193,9 @@ fn may_look_generated(word: &str) -> bool {
 }
 
 /// `word` lower-cased into `into`, as `str::to_lowercase` folds it.
-fn fold(word: &str, into: &mut String) {
+fn fold(word: &str, ascii: bool, into: &mut String) {
     into.clear();
-    if word.is_ascii() {
+    if ascii {
         into.push_str(word);
         into.make_ascii_lowercase();
     } else {
@@ -208,7 +231,8 @@ mod tests {
         let text = "a.b_c $x$ é1(ü) 12ab -- Ωmega";
         let mut at = 0;
         let mut found = Vec::new();
-        while let Some(word) = next_word(text, &mut at) {
+        while let Some((word, ascii)) = next_word(text, &mut at) {
+            assert_eq!(ascii, text[word.clone()].is_ascii());
             found.push(&text[word]);
         }
         assert_eq!(found, ["a", "b_c", "$x$", "é1", "ü", "12ab", "Ωmega"]);
@@ -221,6 +245,34 @@ mod tests {
         let mut generated: Vec<&str> = words.generated().collect();
         generated.sort_unstable();
         assert_eq!(generated, ["users_a_idx", "users_email_key1"]);
+    }
+
+    #[test]
+    fn generated_looking_ascii_words_are_told_without_folding() {
+        for word in [
+            "a_idx",
+            "A_IDX",
+            "users_email_KEY12",
+            "_key",
+            "x_Idx007",
+            "12_key3",
+        ] {
+            assert!(ascii_looks_generated(word.as_bytes()), "{word}");
+            assert!(looks_generated(&word.to_lowercase()), "{word}");
+        }
+        for word in [
+            "idx",
+            "key1",
+            "users_idea",
+            "a_idx_b",
+            "12345",
+            "",
+            "a_kex",
+            "a_idy1",
+        ] {
+            assert!(!ascii_looks_generated(word.as_bytes()), "{word}");
+            assert!(!looks_generated(&word.to_lowercase()), "{word}");
+        }
     }
 
     /// Words are passed over by length only when they are ASCII: the
