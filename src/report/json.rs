@@ -1,5 +1,7 @@
 //! `--format json`: the documented, versioned JSON document.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::{Counts, path, position};
@@ -124,8 +126,12 @@ pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result
             tables: d.tables,
         }),
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+    // serde_json writes a few bytes at a time: into a buffer of its own
+    // type rather than through `dyn Write` for each.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &document)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 fn diagnostic<'a>(outcome: &'a Outcome, d: &'a Diagnostic) -> JsonDiagnostic<'a> {

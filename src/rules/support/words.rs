@@ -95,13 +95,19 @@ impl Words {
     }
 }
 
-/// Which ASCII bytes are word characters (letters, digits, `_`, `$`).
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
+/// What each byte is: part of no word (ASCII punctuation, spaces), part
+/// of a word (ASCII letters, digits, `_`, `$`), or a byte of a multi-byte
+/// character, which is decoded to tell.
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const MULTI: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut table = [MULTI; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        let word = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        table[b] = if word { WORD } else { OTHER };
         b += 1;
     }
     table
@@ -111,41 +117,42 @@ const ASCII_WORD: [bool; 128] = {
 /// moves past it, and whether the word is ASCII. Byte by byte through a
 /// table where the text is ASCII (this reads every file of the set), a
 /// character at a time elsewhere.
+#[inline(always)]
 fn next_word(text: &str, at: &mut usize) -> Option<(std::ops::Range<usize>, bool)> {
     let bytes = text.as_bytes();
     let mut i = *at;
     // Past what is not a word.
     let start = loop {
-        let &b = bytes.get(i)?;
-        if b < 128 {
-            if ASCII_WORD[usize::from(b)] {
-                break i;
-            }
-            i += 1;
-        } else {
-            let c = char_at(text, i);
-            if is_word_char(c) {
-                break i;
-            }
-            i += c.len_utf8();
+        i += bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != OTHER)?;
+        if CLASS[usize::from(*bytes.get(i)?)] == WORD {
+            break i;
         }
+        let c = char_at(text, i);
+        if is_word_char(c) {
+            break i;
+        }
+        i += c.len_utf8();
     };
     // Through the word.
     let mut ascii = true;
-    while let Some(&b) = bytes.get(i) {
-        if b < 128 {
-            if !ASCII_WORD[usize::from(b)] {
-                break;
-            }
-            i += 1;
-        } else {
-            let c = char_at(text, i);
-            if !is_word_char(c) {
-                break;
-            }
-            ascii = false;
-            i += c.len_utf8();
+    loop {
+        let rest = bytes.get(i..).unwrap_or_default();
+        i += rest
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] != WORD)
+            .unwrap_or(rest.len());
+        if bytes.get(i).is_none_or(|&b| CLASS[usize::from(b)] == OTHER) {
+            break;
         }
+        let c = char_at(text, i);
+        if !is_word_char(c) {
+            break;
+        }
+        ascii = false;
+        i += c.len_utf8();
     }
     *at = i;
     Some((start..i, ascii))
