@@ -300,7 +300,10 @@ pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
 fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let colors = Colors::resolve(args.color, io, args.output_file.is_some());
     io.error_color = colors.err;
-    let settings = load_settings(args.config.as_deref(), &command_line(&args))?;
+    let mut settings = load_settings(args.config.as_deref(), &command_line(&args))?;
+    // Fixes cost work (re-reading statements, looking for names in every
+    // file): built only for a report that counts or shows them.
+    settings.fixes = args.statistics || args.format.shows_fixes();
     let input = gather(&args, &settings, io)?;
     if args.show_settings {
         let (project, _) = lint::read_with(&input.paths, &settings, &input.buffers);

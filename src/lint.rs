@@ -227,7 +227,7 @@ fn check(
 ) -> Vec<Vec<Diagnostic>> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
     let per_rule = settings.rules.par_iter().map(|active| {
-        let mut reporter = Reporter::new(active, project, overrides);
+        let mut reporter = Reporter::new(active, project, overrides).with_fixes(settings.fixes);
         active.check(&cx, &mut reporter);
         let mut found = reporter.into_findings();
         found.shrink_to_fit();

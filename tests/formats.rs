@@ -713,3 +713,37 @@ fn default_settings_render_consistently() {
         .count();
     assert_eq!(failures, count);
 }
+
+/// A run for a report that shows no fixes does not build them
+/// (`Settings::fixes`, set by the command line from
+/// `Format::shows_fixes`): every such format must print the same bytes
+/// with and without them, and a format that shows them must not.
+#[test]
+fn formats_that_show_no_fixes_print_the_same_without_them() {
+    use clap::ValueEnum;
+    let set = Set::new();
+    let mut settings =
+        config::parse("", PathBuf::from("."), &CommandLine::default()).expect("settings");
+    let with = set.lint_with(&settings);
+    settings.fixes = false;
+    let without = set.lint_with(&settings);
+    assert!(
+        with.diagnostics.iter().any(|d| d.fix.is_some()),
+        "the set has fixable findings"
+    );
+    assert!(without.diagnostics.iter().all(|d| d.fix.is_none()));
+    assert_eq!(with.diagnostics.len(), without.diagnostics.len());
+    let mut showing = Vec::new();
+    for &format in Format::value_variants() {
+        let same = render(&with, format) == render(&without, format);
+        if format.shows_fixes() {
+            showing.push((format, same));
+        } else {
+            assert!(same, "{format:?} prints something of the fixes");
+        }
+    }
+    assert!(
+        showing.iter().any(|(_, same)| !same),
+        "no format that shows fixes printed them: {showing:?}"
+    );
+}

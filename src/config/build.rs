@@ -71,6 +71,7 @@ pub(super) fn build(
         overrides,
         db: raw.db,
         cache: None,
+        fixes: true,
     })
 }
 

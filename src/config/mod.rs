@@ -100,6 +100,11 @@ pub struct Settings {
     /// no cache. The command line sets it (see `cli`); settings read by the
     /// library alone, in tests or the language server, have none.
     pub cache: Option<PathBuf>,
+    /// Whether findings carry their fixes. The command line turns them off
+    /// for a report that shows none (`--format json`, `sarif`, …: see
+    /// `cli`), so that such a run does not build them; the library, `fix`
+    /// and the language server always have them.
+    pub fixes: bool,
 }
 
 /// What the command line says about rules; it wins over the file.

@@ -54,6 +54,24 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// Whether the report shows anything of the findings' fixes: `full`
+    /// and `markdown` count the fixable findings in their tables of rules;
+    /// the others show none, and a run for them does not build fixes.
+    pub fn shows_fixes(self) -> bool {
+        match self {
+            Format::Full | Format::Markdown => true,
+            Format::Concise
+            | Format::Json
+            | Format::Sarif
+            | Format::Github
+            | Format::Gitlab
+            | Format::Junit
+            | Format::Rdjson => false,
+        }
+    }
+}
+
 /// How output looks on this terminal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {

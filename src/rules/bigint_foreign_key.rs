@@ -61,7 +61,7 @@ impl Rule for BigintForeignKey {
                             )
                             .help("write foreign keys as `BIGINT`, the type of every `BIGSERIAL` primary key, so joins need no casts and the code one id type")
                             .object(ObjectRef::column(&table.name, &column.name))
-                            .fix(fix(cx, column, referenced)),
+                            .fix(out.fix(|| fix(cx, column, referenced))),
                         );
                     }
                 }

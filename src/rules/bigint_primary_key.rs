@@ -105,12 +105,14 @@ impl Rule for BigintPrimaryKey {
                     )
                     .help(help)
                     .object(ObjectRef::column(&table.name, &column.name))
-                    .fix(fix(
-                        cx,
-                        column,
-                        sequence.is_some()
-                            && !matches!(kind, TypeKind::Serial | TypeKind::SmallSerial),
-                    )),
+                    .fix(out.fix(|| {
+                        fix(
+                            cx,
+                            column,
+                            sequence.is_some()
+                                && !matches!(kind, TypeKind::Serial | TypeKind::SmallSerial),
+                        )
+                    })),
                 );
             }
         }

@@ -79,7 +79,7 @@ impl Rule for ExplicitFkActions {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(self.fix(cx, fk)),
+                    .fix(out.fix(|| self.fix(cx, fk))),
                 );
             }
         }

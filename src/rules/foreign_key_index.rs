@@ -68,7 +68,7 @@ impl Rule for ForeignKeyIndex {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(fix(cx, table, fk, &index, &create)),
+                    .fix(out.fix(|| fix(cx, table, fk, &index, &create))),
                 );
             }
         }

@@ -176,7 +176,7 @@ pub fn columns_of_kind(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)
                     .object(ObjectRef::column(&table.name, &column.name))
-                    .fix(fix(table, column, written)),
+                    .fix(out.fix(|| fix(table, column, written))),
             );
         }
     }

@@ -9,7 +9,7 @@
 //! path overrides, the finding's cap).
 
 use crate::config::{FileOverrides, Settings};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::load::Project;
 use crate::source::{FileId, Origin};
 
@@ -26,6 +26,8 @@ pub struct Reporter<'a> {
     /// findings say the same thing, and thousands of copies of a
     /// 150-character text add up.
     helps: rustc_hash::FxHashSet<std::sync::Arc<str>>,
+    /// Whether findings carry their fixes (`Settings::fixes`).
+    fixes: bool,
 }
 
 impl<'a> Reporter<'a> {
@@ -41,7 +43,22 @@ impl<'a> Reporter<'a> {
             overrides,
             found: Vec::new(),
             helps: Default::default(),
+            fixes: true,
         }
+    }
+
+    /// Whether findings carry their fixes: `false` for a run whose report
+    /// shows none (`Settings::fixes`).
+    pub fn with_fixes(mut self, fixes: bool) -> Self {
+        self.fixes = fixes;
+        self
+    }
+
+    /// The fix `make` builds, where this run's findings carry fixes; a
+    /// rule asks through here, since a fix can cost more than its finding
+    /// (reading the statement again, looking for a name in every file).
+    pub fn fix(&self, make: impl FnOnce() -> Option<Fix>) -> Option<Fix> {
+        if self.fixes { make() } else { None }
     }
 
     /// Whether a finding located at `origin` can be reported: a rule asks

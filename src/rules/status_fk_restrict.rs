@@ -83,7 +83,7 @@ impl Rule for StatusFkRestrict {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(fix(cx, fk)),
+                    .fix(out.fix(|| fix(cx, fk))),
                 );
             }
         }

@@ -95,7 +95,7 @@ impl Rule for TimestampColumns {
                     wanted.join(", ")
                 ))
                 .object(ObjectRef::table(&table.name))
-                .fix(self.fix(cx, table)),
+                .fix(out.fix(|| self.fix(cx, table))),
             );
         }
     }

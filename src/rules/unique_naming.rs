@@ -67,8 +67,10 @@ impl Rule for UniqueNaming {
                 .template
                 .expand(&index.table.name, &index_columns(index));
             if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "unique index") {
-                let fix = edits::rename_index(cx, index, &expected)
-                    .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]));
+                let fix = out.fix(|| {
+                    edits::rename_index(cx, index, &expected)
+                        .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
+                });
                 out.push(diagnostic.fix(fix));
             }
         }
@@ -96,11 +98,11 @@ impl Rule for UniqueNaming {
                             quote(&expected)
                         ))
                         .object(object)
-                        .fix(
+                        .fix(out.fix(|| {
                             edits::rename_constraint(cx, key, &expected).map(|edit| {
                                 Fix::safe(format!("name the constraint `{expected}`"), vec![edit])
-                            }),
-                        ),
+                            })
+                        })),
                     ),
                     (None, _) if self.options.require_named => out.push(
                         Diagnostic::new(

@@ -83,12 +83,8 @@ impl Rule for UpdatedAtTrigger {
                 .filter(|t| self.calls_function(t))
                 .collect();
             let diagnostic = if calling.is_empty() {
-                self.no_trigger(table, &triggers).fix(self.fix(
-                    cx,
-                    table,
-                    &triggers,
-                    function_exists,
-                ))
+                self.no_trigger(table, &triggers)
+                    .fix(out.fix(|| self.fix(cx, table, &triggers, function_exists)))
             } else if calling.iter().any(|t| self.fires_right(t).is_empty()) {
                 continue;
             } else {
