@@ -301,9 +301,7 @@ fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     let colors = Colors::resolve(args.color, io, args.output_file.is_some());
     io.error_color = colors.err;
     let mut settings = load_settings(args.config.as_deref(), &command_line(&args))?;
-    // Fixes cost work (re-reading statements, looking for names in every
-    // file): built only for a report that counts or shows them.
-    settings.fixes = args.statistics || args.format.shows_fixes();
+    settings.fixes = wants_fixes(&args);
     let input = gather(&args, &settings, io)?;
     if args.show_settings {
         let (project, _) = lint::read_with(&input.paths, &settings, &input.buffers);
@@ -317,6 +315,13 @@ fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         report_skipped(&outcome, &input.paths, io);
     }
     finish(&args, &settings, outcome, colors, io)
+}
+
+/// Whether a run's findings carry fixes: they cost work (re-reading
+/// statements, looking for names in every file), so only a report that
+/// counts or shows them gets them.
+fn wants_fixes(args: &LintArgs) -> bool {
+    args.statistics || args.format.shows_fixes()
 }
 
 /// `schema-lint db`: the schema rules on a live database, or the drift
@@ -346,7 +351,8 @@ fn db_command(args: crate::db::DbArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             "`schema-lint db` reads no migrations: give PATHS with --compare".to_string(),
         ));
     }
-    let settings = load_settings(lint.config.as_deref(), &command_line(lint))?;
+    let mut settings = load_settings(lint.config.as_deref(), &command_line(lint))?;
+    settings.fixes = wants_fixes(lint);
     let paths = if args.compare {
         lint_paths(&lint.paths, &settings)?
     } else {

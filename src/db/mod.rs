@@ -306,7 +306,7 @@ fn lint(project: &Project, live: &Live, settings: &Settings) -> Vec<Diagnostic> 
         if active.def.target != Target::Schema {
             continue;
         }
-        let mut reporter = Reporter::new(active, project, &overrides);
+        let mut reporter = Reporter::new(active, project, &overrides).with_fixes(settings.fixes);
         active.check(&cx, &mut reporter);
         all.extend(reporter.into_findings());
     }
