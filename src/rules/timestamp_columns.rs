@@ -106,10 +106,15 @@ impl TimestampColumns {
     /// TABLE` (a wrong existing column is left to its own fix or to the
     /// user).
     fn fix(&self, cx: &Context<'_>, table: &Table) -> Option<Fix> {
+        let absent: Vec<&String> = self
+            .options
+            .columns
+            .iter()
+            .filter(|name| table.column(name).is_none())
+            .collect();
         // Nothing to add (only existing columns are wrong): no need to
         // read the statement.
-        let columns = &self.options.columns;
-        if columns.iter().all(|name| table.column(name).is_some()) {
+        if absent.is_empty() {
             return None;
         }
         // A column the `CREATE TABLE` has that a later migration dropped
@@ -120,11 +125,8 @@ impl TimestampColumns {
             return None;
         }
         let named: Vec<String> = edits::names_in(&tokens).collect();
-        let missing: Vec<String> = self
-            .options
-            .columns
-            .iter()
-            .filter(|name| table.column(name).is_none())
+        let missing: Vec<String> = absent
+            .into_iter()
             .filter(|name| !named.iter().any(|n| n == *name))
             .map(|name| {
                 format!(

@@ -58,7 +58,7 @@ impl Words {
                 // An ASCII word folds to its own length; others may not.
                 if ascii
                     && words.lengths & length_bit(written.len()) == 0
-                    && !ascii_looks_generated(written.as_bytes())
+                    && !looks_generated(written.as_bytes())
                 {
                     continue;
                 }
@@ -74,7 +74,7 @@ impl Words {
             // Files above 4 GiB are never read (`--max-file-size`).
             places.push((file, u32::try_from(offset).unwrap_or(u32::MAX)));
         }
-        if looks_generated(word) && !self.generated.contains(word) {
+        if looks_generated(word.as_bytes()) && !self.generated.contains(word) {
             self.generated.insert(word.into());
         }
     }
@@ -164,19 +164,12 @@ fn char_at(text: &str, i: usize) -> char {
     text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ')
 }
 
-/// `…_idx` or `…_key`, with an optional number (`users_email_key1`).
-fn looks_generated(word: &str) -> bool {
-    if !may_look_generated(word) {
-        return false;
-    }
-    let trimmed = word.trim_end_matches(|c: char| c.is_ascii_digit());
-    trimmed.ends_with("_idx") || trimmed.ends_with("_key")
-}
-
-/// `looks_generated` of an ASCII word's lower case, asked without
-/// folding it: most words of a data migration are numbers, and most of the
-/// rest end in neither `_idx` nor `_key`.
-fn ascii_looks_generated(word: &[u8]) -> bool {
+/// `…_idx` or `…_key`, with an optional number (`users_email_key1`), in
+/// either ASCII case: asked of a word as written, before folding it (most
+/// words of a data migration are numbers, and most of the rest end in
+/// neither), and of its lower case. Only ASCII bytes are compared, so a
+/// word's lower case answers as the word does.
+fn looks_generated(word: &[u8]) -> bool {
     let digits = word.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let trimmed = &word[..word.len() - digits];
     trimmed.len() >= 4 && {
@@ -188,15 +181,6 @@ fn ascii_looks_generated(word: &[u8]) -> bool {
 /// The bit of `Words::lengths` for a name of `len` bytes.
 fn length_bit(len: usize) -> u128 {
     1 << len.min(127)
-}
-
-/// Whether a word may fold to one `looks_generated` keeps: it ends in
-/// `x`, `y` or a digit, in either case (a multi-byte last character
-/// never does). Asked before folding, so that most words are not folded.
-fn may_look_generated(word: &str) -> bool {
-    word.as_bytes()
-        .last()
-        .is_some_and(|b| matches!(b, b'x' | b'X' | b'y' | b'Y' | b'0'..=b'9'))
 }
 
 /// `word` lower-cased into `into`, as `str::to_lowercase` folds it.
@@ -255,7 +239,7 @@ mod tests {
     }
 
     #[test]
-    fn generated_looking_ascii_words_are_told_without_folding() {
+    fn generated_looking_words_are_told_in_either_case() {
         for word in [
             "a_idx",
             "A_IDX",
@@ -264,8 +248,8 @@ mod tests {
             "x_Idx007",
             "12_key3",
         ] {
-            assert!(ascii_looks_generated(word.as_bytes()), "{word}");
-            assert!(looks_generated(&word.to_lowercase()), "{word}");
+            assert!(looks_generated(word.as_bytes()), "{word}");
+            assert!(looks_generated(word.to_lowercase().as_bytes()), "{word}");
         }
         for word in [
             "idx",
@@ -277,8 +261,8 @@ mod tests {
             "a_kex",
             "a_idy1",
         ] {
-            assert!(!ascii_looks_generated(word.as_bytes()), "{word}");
-            assert!(!looks_generated(&word.to_lowercase()), "{word}");
+            assert!(!looks_generated(word.as_bytes()), "{word}");
+            assert!(!looks_generated(word.to_lowercase().as_bytes()), "{word}");
         }
     }
 
