@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
-use crate::config::{self, CommandLine, ConfigError, FailOn, Settings};
+use crate::config::{self, CommandLine, ConfigError, FailOn, Fixes, Settings};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::lint::{self, Outcome};
@@ -317,11 +317,17 @@ fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
     finish(&args, &settings, outcome, colors, io)
 }
 
-/// Whether a run's findings carry fixes: they cost work (re-reading
-/// statements, looking for names in every file), so only a report that
-/// counts or shows them gets them.
-fn wants_fixes(args: &LintArgs) -> bool {
-    args.statistics || args.format.shows_fixes()
+/// Which of a run's findings carry fixes: they cost work (re-reading
+/// statements, looking for names in every file), so a run builds only
+/// those its report shows (`Format::fixes_shown`). `--statistics` counts
+/// them all; a baseline hides findings after the rules, so `Fixes::Marks`
+/// could not tell which of them are reported.
+fn wants_fixes(args: &LintArgs) -> Fixes {
+    match args.format.fixes_shown() {
+        _ if args.statistics => Fixes::All,
+        Fixes::Marks if args.baseline.is_some() => Fixes::All,
+        shown => shown,
+    }
 }
 
 /// `schema-lint db`: the schema rules on a live database, or the drift
@@ -876,6 +882,25 @@ mod tests {
             ]),
             true
         ));
+    }
+
+    #[test]
+    fn a_run_builds_the_fixes_its_report_shows() {
+        let fixes = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["schema-lint"].iter().chain(args)).expect("arguments");
+            wants_fixes(&cli.lint)
+        };
+        assert_eq!(fixes(&[]), Fixes::Marks);
+        assert_eq!(fixes(&["--format", "json"]), Fixes::None);
+        assert_eq!(fixes(&["--format", "markdown"]), Fixes::None);
+        assert_eq!(fixes(&["--format", "json", "--statistics"]), Fixes::All);
+        // A baseline hides findings after the rules have run: `full` cannot
+        // tell which marked its rules.
+        assert_eq!(fixes(&["--baseline", "b.json"]), Fixes::All);
+        assert_eq!(
+            fixes(&["--format", "sarif", "--baseline", "b.json"]),
+            Fixes::None
+        );
     }
 
     #[test]

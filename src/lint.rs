@@ -12,7 +12,7 @@ use crate::discover;
 use crate::load::{self, Project};
 use crate::model::Catalog;
 use crate::model::replay::{replay_facts, take_facts};
-use crate::rules::{Context, Reporter};
+use crate::rules::{Context, FixMarks, Fixing, Reporter};
 use crate::suppress;
 
 /// Everything a run found.
@@ -156,13 +156,15 @@ fn replay_and_check(
         .map(|set| take_facts(&mut project.files, set))
         .collect();
     let project = &*project;
+    let marks = FixMarks::default();
+    let fixing = Fixing::new(settings.fixes, &marks);
     let per_set: Vec<(Vec<Vec<Diagnostic>>, Option<Catalog>)> = project
         .sets
         .par_iter()
         .zip(facts)
         .map(|(set, facts)| {
             let catalog = replay_facts(facts);
-            let findings = check(project, set, &catalog, settings, overrides);
+            let findings = check(project, set, &catalog, settings, overrides, fixing);
             (findings, (keep == Catalogs::Keep).then_some(catalog))
         })
         .collect();
@@ -224,10 +226,11 @@ fn check(
     catalog: &Catalog,
     settings: &Settings,
     overrides: &FileOverrides,
+    fixing: Fixing<'_>,
 ) -> Vec<Vec<Diagnostic>> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
     let per_rule = settings.rules.par_iter().map(|active| {
-        let mut reporter = Reporter::new(active, project, overrides).with_fixes(settings.fixes);
+        let mut reporter = Reporter::new(active, project, overrides).with_fixes(fixing);
         active.check(&cx, &mut reporter);
         let mut found = reporter.into_findings();
         found.shrink_to_fit();

@@ -12,7 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
 use super::file::{ConfigError, RawConfig, RawOverride, RawSet, find_in, find_key};
-use super::{CommandLine, FailOn, Named, Override, Settings};
+use super::{CommandLine, FailOn, Fixes, Named, Override, Settings};
 use crate::diagnostic::Severity;
 use crate::discover::{Layout, Order, SetConfig};
 use crate::rules::{self, ActiveRule, RuleDef, RuleId};
@@ -71,7 +71,7 @@ pub(super) fn build(
         overrides,
         db: raw.db,
         cache: None,
-        fixes: true,
+        fixes: Fixes::All,
     })
 }
 

@@ -100,11 +100,29 @@ pub struct Settings {
     /// no cache. The command line sets it (see `cli`); settings read by the
     /// library alone, in tests or the language server, have none.
     pub cache: Option<PathBuf>,
-    /// Whether findings carry their fixes. The command line turns them off
-    /// for a report that shows none (`--format json`, `sarif`, …: see
-    /// `cli`), so that such a run does not build them; the library, `fix`
-    /// and the language server always have them.
-    pub fixes: bool,
+    /// Which findings carry their fixes. The command line asks for fewer
+    /// when the report shows less of them (`--format json`, `sarif`, …
+    /// show none, `full` only marks the rules that have some: see `cli`),
+    /// so that such a run does not build them; the library, `fix` and the
+    /// language server always have them all.
+    pub fixes: Fixes,
+}
+
+/// Which of its findings' fixes a run builds: a fix can cost more than its
+/// finding (reading the statement again, looking for a name in every
+/// file), and most reports show little of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixes {
+    /// Every finding's fix: the library, `schema-lint fix`, the language
+    /// server, `--statistics` (which counts them).
+    All,
+    /// Enough fixes to tell, for each rule and severity, whether one of the
+    /// reported findings has a fix: what `full`'s table of rules marks
+    /// (`[*]`). The answer is the same as with `All`
+    /// (`rules::Reporter::push_with_fix`).
+    Marks,
+    /// None: the report shows nothing of them.
+    None,
 }
 
 /// What the command line says about rules; it wins over the file.

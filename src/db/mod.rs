@@ -29,7 +29,7 @@ use crate::lint::Outcome;
 use crate::load::{FileKind, LoadedSet, Parsed, Project};
 use crate::model::replay::replay;
 use crate::model::{Catalog, QualifiedName};
-use crate::rules::{Context, Reporter, Target};
+use crate::rules::{Context, FixMarks, Fixing, Reporter, Target};
 use crate::source::{FileId, SourceFile};
 
 /// `schema-lint db`.
@@ -301,12 +301,14 @@ fn failed(error: InputError) -> Outcome {
 fn lint(project: &Project, live: &Live, settings: &Settings) -> Vec<Diagnostic> {
     let cx = Context::new(project, &live.set, &live.catalog, &settings.lookups);
     let overrides = settings.file_overrides(project);
+    let marks = FixMarks::default();
+    let fixing = Fixing::new(settings.fixes, &marks);
     let mut all = Vec::new();
     for active in &settings.rules {
         if active.def.target != Target::Schema {
             continue;
         }
-        let mut reporter = Reporter::new(active, project, &overrides).with_fixes(settings.fixes);
+        let mut reporter = Reporter::new(active, project, &overrides).with_fixes(fixing);
         active.check(&cx, &mut reporter);
         all.extend(reporter.into_findings());
     }

@@ -27,6 +27,7 @@ pub enum ListFormat {
     Json,
 }
 
+use crate::config::Fixes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Outcome;
 use crate::source::SourceFile;
@@ -55,19 +56,20 @@ pub enum Format {
 }
 
 impl Format {
-    /// Whether the report shows anything of the findings' fixes: `full`
-    /// and `markdown` count the fixable findings in their tables of rules;
-    /// the others show none, and a run for them does not build fixes.
-    pub fn shows_fixes(self) -> bool {
+    /// Which fixes the report needs: `full` marks the rules with fixable
+    /// findings in its table of rules (`[*]`); the others show nothing of
+    /// them, and a run for them builds none.
+    pub fn fixes_shown(self) -> Fixes {
         match self {
-            Format::Full | Format::Markdown => true,
+            Format::Full => Fixes::Marks,
             Format::Concise
             | Format::Json
             | Format::Sarif
             | Format::Github
             | Format::Gitlab
             | Format::Junit
-            | Format::Rdjson => false,
+            | Format::Rdjson
+            | Format::Markdown => Fixes::None,
         }
     }
 }

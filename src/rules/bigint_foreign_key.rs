@@ -53,7 +53,7 @@ impl Rule for BigintForeignKey {
                     }
                     if let Some(problem) = self.problem(column, referenced) {
                         let written = cx.text(&column.type_origin);
-                        out.push(
+                        out.push_with_fix(
                             Diagnostic::new(
                                 DEF.id,
                                 &column.type_origin,
@@ -61,8 +61,7 @@ impl Rule for BigintForeignKey {
                             )
                             .help("write foreign keys as `BIGINT`, the type of every `BIGSERIAL` primary key, so joins need no casts and the code one id type")
                             .object(ObjectRef::column(&table.name, &column.name))
-                            .fix(out.fix(|| fix(cx, column, referenced))),
-                        );
+                            , || fix(cx, column, referenced));
                     }
                 }
             }

@@ -94,7 +94,7 @@ impl Rule for BigintPrimaryKey {
                         sequence.name.sql()
                     ));
                 }
-                out.push(
+                out.push_with_fix(
                     Diagnostic::new(
                         DEF.id,
                         &column.type_origin,
@@ -104,15 +104,15 @@ impl Rule for BigintPrimaryKey {
                         ),
                     )
                     .help(help)
-                    .object(ObjectRef::column(&table.name, &column.name))
-                    .fix(out.fix(|| {
+                    .object(ObjectRef::column(&table.name, &column.name)),
+                    || {
                         fix(
                             cx,
                             column,
                             sequence.is_some()
                                 && !matches!(kind, TypeKind::Serial | TypeKind::SmallSerial),
                         )
-                    })),
+                    },
                 );
             }
         }

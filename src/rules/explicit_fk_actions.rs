@@ -62,7 +62,7 @@ impl Rule for ExplicitFkActions {
                     (false, true) => "ON DELETE action",
                     (true, false) => "ON UPDATE action",
                 };
-                out.push(
+                out.push_with_fix(
                     Diagnostic::new(
                         DEF.id,
                         &fk.clause,
@@ -79,8 +79,7 @@ impl Rule for ExplicitFkActions {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(out.fix(|| self.fix(cx, fk))),
-                );
+                    , || self.fix(cx, fk));
             }
         }
     }

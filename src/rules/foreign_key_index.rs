@@ -50,7 +50,7 @@ impl Rule for ForeignKeyIndex {
                     table.name.sql(),
                     quote_list(&fk.columns)
                 );
-                out.push(
+                out.push_with_fix(
                     Diagnostic::new(
                         DEF.id,
                         &fk.columns_origin,
@@ -68,8 +68,7 @@ impl Rule for ForeignKeyIndex {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(out.fix(|| fix(cx, table, fk, &index, &create))),
-                );
+                    , || fix(cx, table, fk, &index, &create));
             }
         }
     }

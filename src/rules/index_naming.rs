@@ -60,11 +60,10 @@ impl Rule for IndexNaming {
             let columns = index_columns(index);
             let expected = self.options.template.expand(&index.table.name, &columns);
             if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "index") {
-                let fix = out.fix(|| {
+                out.push_with_fix(diagnostic, || {
                     edits::rename_index(cx, index, &expected)
                         .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
                 });
-                out.push(diagnostic.fix(fix));
             }
         }
     }

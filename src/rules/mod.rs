@@ -55,7 +55,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize as _, Serialize};
 
-pub use reporter::Reporter;
+pub use reporter::{FixMarks, Fixing, Reporter};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, LoadedSet, Project};
@@ -172,11 +172,11 @@ pub fn columns_of_kind(
         };
         if matches && out.reports(&column.type_origin) {
             let written = cx.text(&column.type_origin);
-            out.push(
+            out.push_with_fix(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)
-                    .object(ObjectRef::column(&table.name, &column.name))
-                    .fix(out.fix(|| fix(table, column, written))),
+                    .object(ObjectRef::column(&table.name, &column.name)),
+                || fix(table, column, written),
             );
         }
     }

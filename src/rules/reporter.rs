@@ -8,12 +8,14 @@
 //! and the severity comes from `Settings::severity_in` (configuration,
 //! path overrides, the finding's cap).
 
-use crate::config::{FileOverrides, Settings};
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use crate::config::{FileOverrides, Fixes, Settings};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::load::Project;
 use crate::source::{FileId, Origin};
 
-use super::{ActiveRule, RuleDef, in_down_migration};
+use super::{ActiveRule, RuleDef, RuleId, in_down_migration};
 
 pub struct Reporter<'a> {
     rule: &'static RuleDef,
@@ -26,8 +28,50 @@ pub struct Reporter<'a> {
     /// findings say the same thing, and thousands of copies of a
     /// 150-character text add up.
     helps: rustc_hash::FxHashSet<std::sync::Arc<str>>,
-    /// Whether findings carry their fixes (`Settings::fixes`).
-    fixes: bool,
+    /// Which findings carry their fixes (`Settings::fixes`).
+    fixes: Fixing<'a>,
+}
+
+/// `Settings::fixes`, with what `Fixes::Marks` shares between reporters.
+#[derive(Clone, Copy)]
+pub enum Fixing<'a> {
+    All,
+    Marks(&'a FixMarks),
+    None,
+}
+
+impl<'a> Fixing<'a> {
+    /// `fixes` for a run whose reporters share `marks`.
+    pub fn new(fixes: Fixes, marks: &'a FixMarks) -> Self {
+        match fixes {
+            Fixes::All => Fixing::All,
+            Fixes::Marks => Fixing::Marks(marks),
+            Fixes::None => Fixing::None,
+        }
+    }
+}
+
+/// The rules and severities with a finding that has a fix and is surely
+/// reported (`Fixes::Marks`), shared by a run's reporters: once a rule is
+/// marked at a severity, its further findings there need no fix built.
+#[derive(Default)]
+pub struct FixMarks {
+    /// One bit per severity, by rule.
+    marks: [AtomicU8; RuleId::ALL.len()],
+}
+
+impl FixMarks {
+    fn bit(severity: Severity) -> u8 {
+        1 << severity as u8
+    }
+
+    fn has(&self, rule: RuleId, severity: Severity) -> bool {
+        self.marks[rule as usize].load(Ordering::Relaxed) & Self::bit(severity) != 0
+    }
+
+    fn mark(&self, rule: RuleId, severity: Severity) {
+        self.marks[rule as usize].fetch_or(Self::bit(severity), Ordering::Relaxed);
+    }
 }
 
 impl<'a> Reporter<'a> {
@@ -43,22 +87,14 @@ impl<'a> Reporter<'a> {
             overrides,
             found: Vec::new(),
             helps: Default::default(),
-            fixes: true,
+            fixes: Fixing::All,
         }
     }
 
-    /// Whether findings carry their fixes: `false` for a run whose report
-    /// shows none (`Settings::fixes`).
-    pub fn with_fixes(mut self, fixes: bool) -> Self {
+    /// Which findings carry their fixes (`Settings::fixes`).
+    pub fn with_fixes(mut self, fixes: Fixing<'a>) -> Self {
         self.fixes = fixes;
         self
-    }
-
-    /// The fix `make` builds, where this run's findings carry fixes; a
-    /// rule asks through here, since a fix can cost more than its finding
-    /// (reading the statement again, looking for a name in every file).
-    pub fn fix(&self, make: impl FnOnce() -> Option<Fix>) -> Option<Fix> {
-        if self.fixes { make() } else { None }
     }
 
     /// Whether a finding located at `origin` can be reported: a rule asks
@@ -75,24 +111,66 @@ impl<'a> Reporter<'a> {
     }
 
     /// Reports a finding, or drops it where it is not reported.
-    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        if let Some(diagnostic) = self.admit(diagnostic) {
+            self.keep(diagnostic);
+        }
+    }
+
+    /// Reports a finding with the fix `make` builds, where this run's
+    /// findings carry it (`Settings::fixes`): a rule's fix goes through
+    /// here, since it can cost more than its finding.
+    ///
+    /// With `Fixes::Marks` the fix is built until the rule has a finding
+    /// at this severity that has one and is surely reported (its file has
+    /// no suppression comment); that finding marks the rule and severity,
+    /// and later findings there get none. A rule and severity that no such
+    /// finding marks had every fix built, so whether a reported finding of
+    /// theirs has a fix is answered as with `Fixes::All`. (A baseline hides
+    /// findings too: the command line asks for all fixes then.)
+    pub fn push_with_fix(&mut self, diagnostic: Diagnostic, make: impl FnOnce() -> Option<Fix>) {
+        let Some(diagnostic) = self.admit(diagnostic) else {
+            return;
+        };
+        let (rule, severity) = (diagnostic.rule, diagnostic.severity);
+        let diagnostic = match self.fixes {
+            Fixing::All => diagnostic.fix(make()),
+            Fixing::None => diagnostic,
+            Fixing::Marks(marks) if marks.has(rule, severity) => diagnostic,
+            Fixing::Marks(marks) => {
+                let diagnostic = diagnostic.fix(make());
+                let surely_reported = self.project.file(diagnostic.file).directives.is_empty();
+                if diagnostic.fix.is_some() && surely_reported {
+                    marks.mark(rule, severity);
+                }
+                diagnostic
+            }
+        };
+        self.keep(diagnostic);
+    }
+
+    /// The finding with its rule and the severity it is reported at; None
+    /// where it is not reported.
+    fn admit(&self, mut diagnostic: Diagnostic) -> Option<Diagnostic> {
         if !self.reports_file(diagnostic.file)
             || (!self.rule.judges_down_migrations && in_down_migration(self.project, &diagnostic))
         {
-            return;
+            return None;
         }
         let overrides = self.overrides.of(diagnostic.file);
         let configured = Some(self.severity);
-        let Some(severity) = Settings::severity_in(
+        let severity = Settings::severity_in(
             self.rule.id,
             configured,
             overrides,
             diagnostic.severity_cap(),
-        ) else {
-            return;
-        };
+        )?;
         diagnostic.rule = self.rule.id;
         diagnostic.severity = severity;
+        Some(diagnostic)
+    }
+
+    fn keep(&mut self, mut diagnostic: Diagnostic) {
         if let Some(help) = &mut diagnostic.help {
             match self.helps.get(&**help) {
                 Some(shared) => *help = shared.clone(),

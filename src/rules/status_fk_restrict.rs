@@ -63,7 +63,7 @@ impl Rule for StatusFkRestrict {
                     [] => String::new(),
                     columns => format!(" ({})", quote_list(columns)),
                 };
-                out.push(
+                out.push_with_fix(
                     Diagnostic::new(
                         DEF.id,
                         &fk.clause,
@@ -83,8 +83,7 @@ impl Rule for StatusFkRestrict {
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
                     )
-                    .fix(out.fix(|| fix(cx, fk))),
-                );
+                    , || fix(cx, fk));
             }
         }
     }

@@ -84,7 +84,7 @@ impl Rule for TimestampColumns {
                 .iter()
                 .map(|c| format!("`{c} TIMESTAMPTZ NOT NULL DEFAULT now()`"))
                 .collect();
-            out.push(
+            out.push_with_fix(
                 Diagnostic::new(
                     DEF.id,
                     &table.name_origin,
@@ -95,8 +95,7 @@ impl Rule for TimestampColumns {
                     wanted.join(", ")
                 ))
                 .object(ObjectRef::table(&table.name))
-                .fix(out.fix(|| self.fix(cx, table))),
-            );
+                , || self.fix(cx, table));
         }
     }
 }

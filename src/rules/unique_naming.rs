@@ -67,11 +67,10 @@ impl Rule for UniqueNaming {
                 .template
                 .expand(&index.table.name, &index_columns(index));
             if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "unique index") {
-                let fix = out.fix(|| {
+                out.push_with_fix(diagnostic, || {
                     edits::rename_index(cx, index, &expected)
                         .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
                 });
-                out.push(diagnostic.fix(fix));
             }
         }
         for table in cx.catalog.tables.values() {
@@ -82,7 +81,7 @@ impl Rule for UniqueNaming {
                     .with_name(key.name.clone());
                 match (&key.name, &key.name_origin) {
                     (Some(name), _) if *name == expected => {}
-                    (Some(name), origin) => out.push(
+                    (Some(name), origin) => out.push_with_fix(
                         Diagnostic::new(
                             DEF.id,
                             origin.as_ref().unwrap_or(&key.origin),
@@ -97,12 +96,12 @@ impl Rule for UniqueNaming {
                             quote(name),
                             quote(&expected)
                         ))
-                        .object(object)
-                        .fix(out.fix(|| {
+                        .object(object),
+                        || {
                             edits::rename_constraint(cx, key, &expected).map(|edit| {
                                 Fix::safe(format!("name the constraint `{expected}`"), vec![edit])
                             })
-                        })),
+                        },
                     ),
                     (None, _) if self.options.require_named => out.push(
                         Diagnostic::new(
