@@ -3,11 +3,8 @@
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Fix, Severity};
-use crate::fix::edits;
-use crate::rules::support::naming::{
-    NameTemplate, index_columns, index_name_finding, index_name_origin,
-};
+use crate::diagnostic::Severity;
+use crate::rules::support::naming::{NameTemplate, check_index_names};
 use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -51,20 +48,6 @@ impl Rule for IndexNaming {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        for index in cx.catalog.indexes.iter().filter(|i| !i.unique) {
-            // Judging a name and its fix costs work (the fix looks for
-            // the name in every file): only where the finding is reported.
-            if !out.reports(index_name_origin(index)) {
-                continue;
-            }
-            let columns = index_columns(index);
-            let expected = self.options.template.expand(&index.table.name, &columns);
-            if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "index") {
-                out.push_with_fix(diagnostic, || {
-                    edits::rename_index(cx, index, &expected)
-                        .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
-                });
-            }
-        }
+        check_index_names(cx, out, DEF.id, false, &self.options.template, "index");
     }
 }

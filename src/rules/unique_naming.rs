@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
 use crate::model::names::{quote, quote_list};
-use crate::rules::support::naming::{
-    NameTemplate, index_columns, index_name_finding, index_name_origin,
-};
+use crate::rules::support::naming::{NameTemplate, check_index_names};
 use crate::rules::{Context, Rule, RuleDef, RuleId};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -56,23 +54,14 @@ impl Rule for UniqueNaming {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
-        for index in cx.catalog.indexes.iter().filter(|i| i.unique) {
-            // Judging a name and its fix costs work (the fix looks for
-            // the name in every file): only where the finding is reported.
-            if !out.reports(index_name_origin(index)) {
-                continue;
-            }
-            let expected = self
-                .options
-                .template
-                .expand(&index.table.name, &index_columns(index));
-            if let Some(diagnostic) = index_name_finding(index, &expected, DEF.id, "unique index") {
-                out.push_with_fix(diagnostic, || {
-                    edits::rename_index(cx, index, &expected)
-                        .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
-                });
-            }
-        }
+        check_index_names(
+            cx,
+            out,
+            DEF.id,
+            true,
+            &self.options.template,
+            "unique index",
+        );
         for table in cx.catalog.tables.values() {
             for key in &table.uniques {
                 let expected = self.options.template.expand(&table.name.name, &key.columns);

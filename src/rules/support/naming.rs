@@ -1,7 +1,9 @@
 //! Naming helpers shared by the naming rules: name templates, snake_case,
 //! and English singulars and plurals.
 
-use crate::diagnostic::{Diagnostic, ObjectRef};
+use crate::diagnostic::{Diagnostic, Fix, ObjectRef};
+use crate::fix::edits;
+use crate::rules::{Context, Reporter, RuleId};
 use std::borrow::Borrow;
 
 use crate::model::names::quote;
@@ -411,16 +413,42 @@ const VECTOR_METHODS: [&str; 2] = ["hnsw", "ivfflat"];
 /// Where `index_name_finding` places its finding: the index's name where
 /// it was last given (a rename may be in a later file), else the
 /// statement that created it.
-pub fn index_name_origin(index: &Index) -> &Origin {
+fn index_name_origin(index: &Index) -> &Origin {
     index.name_origin.as_ref().unwrap_or(&index.origin)
 }
 
-/// The finding for an index whose name is not `expected` (`index-naming`,
-/// `unique-naming`).
-pub fn index_name_finding(
+/// `index-naming` and `unique-naming`: each index that is unique (or not,
+/// as `unique` says) is named as `template` expands for it, or gets a
+/// finding (`what` names the kind of index) with a fix that renames it.
+pub fn check_index_names(
+    cx: &Context<'_>,
+    out: &mut Reporter<'_>,
+    rule: RuleId,
+    unique: bool,
+    template: &NameTemplate,
+    what: &str,
+) {
+    for index in cx.catalog.indexes.iter().filter(|i| i.unique == unique) {
+        // Judging a name and its fix costs work (the fix looks for the
+        // name in every file): only where the finding is reported.
+        if !out.reports(index_name_origin(index)) {
+            continue;
+        }
+        let expected = template.expand(&index.table.name, &index_columns(index));
+        if let Some(diagnostic) = index_name_finding(index, &expected, rule, what) {
+            out.push_with_fix(diagnostic, || {
+                edits::rename_index(cx, index, &expected)
+                    .map(|edit| Fix::safe(format!("name the index `{expected}`"), vec![edit]))
+            });
+        }
+    }
+}
+
+/// The finding for an index whose name is not `expected`.
+fn index_name_finding(
     index: &Index,
     expected: &str,
-    rule: crate::rules::RuleId,
+    rule: RuleId,
     what: &str,
 ) -> Option<Diagnostic> {
     let vector = VECTOR_METHODS.contains(&index.method());
