@@ -60,8 +60,9 @@ impl Rule for BigintForeignKey {
                                 format!("foreign key column `{}.{}` is `{written}`{problem}", table.name, column.name),
                             )
                             .help("write foreign keys as `BIGINT`, the type of every `BIGSERIAL` primary key, so joins need no casts and the code one id type")
-                            .object(ObjectRef::column(&table.name, &column.name))
-                            , || fix(cx, column, referenced));
+                            .object(ObjectRef::column(&table.name, &column.name)),
+                            || fix(cx, column, referenced),
+                        );
                     }
                 }
             }

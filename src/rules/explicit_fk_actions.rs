@@ -78,8 +78,9 @@ impl Rule for ExplicitFkActions {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    )
-                    , || self.fix(cx, fk));
+                    ),
+                    || self.fix(cx, fk),
+                );
             }
         }
     }

@@ -67,8 +67,9 @@ impl Rule for ForeignKeyIndex {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    )
-                    , || fix(cx, table, fk, &index, &create));
+                    ),
+                    || fix(cx, table, fk, &index, &create),
+                );
             }
         }
     }

@@ -82,8 +82,9 @@ impl Rule for StatusFkRestrict {
                         ObjectRef::table(&table.name)
                             .with_columns(fk.columns.clone())
                             .with_name(fk.name.clone()),
-                    )
-                    , || fix(cx, fk));
+                    ),
+                    || fix(cx, fk),
+                );
             }
         }
     }

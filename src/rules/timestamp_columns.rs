@@ -94,8 +94,9 @@ impl Rule for TimestampColumns {
                     "every table records when its rows were created and last changed: {}; fix an existing column with `ALTER TABLE … ALTER COLUMN … TYPE TIMESTAMPTZ`, `SET DEFAULT now()`, `SET NOT NULL`",
                     wanted.join(", ")
                 ))
-                .object(ObjectRef::table(&table.name))
-                , || self.fix(cx, table));
+                .object(ObjectRef::table(&table.name)),
+                || self.fix(cx, table),
+            );
         }
     }
 }

@@ -82,13 +82,13 @@ impl Rule for UpdatedAtTrigger {
                 .copied()
                 .filter(|t| self.calls_function(t))
                 .collect();
-            let object = ObjectRef::table(&table.name).with_columns(vec![self.column.clone()]);
+            let object = || ObjectRef::table(&table.name).with_columns(vec![self.column.clone()]);
             if calling.is_empty() {
-                out.push_with_fix(self.no_trigger(table, &triggers).object(object), || {
+                out.push_with_fix(self.no_trigger(table, &triggers).object(object()), || {
                     self.fix(cx, table, &triggers, function_exists)
                 });
             } else if calling.iter().all(|t| !self.fires_right(t).is_empty()) {
-                out.push(self.misfiring(table, &calling).object(object));
+                out.push(self.misfiring(table, &calling).object(object()));
             }
         }
     }
