@@ -118,23 +118,29 @@ impl Cache {
         self.folder.join(format!("set-{hex}"))
     }
 
-    /// The bytes of the cache file of the set at `root`; empty when there
-    /// is none or it cannot be read.
+    /// The body of the cache file of the set at `root` (its bytes without
+    /// the checksum that ends them); empty when there is none, it cannot be
+    /// read, or the checksum does not hold (a truncated or damaged file).
     pub fn read(&self, root: &Path) -> Vec<u8> {
-        crate::source::read_regular_file(&self.file_of(root), MAX_FILE).unwrap_or_default()
+        let bytes =
+            crate::source::read_regular_file(&self.file_of(root), MAX_FILE).unwrap_or_default();
+        checked(bytes).unwrap_or_default()
     }
 
-    /// The entries of a cache file's bytes; none when they are damaged or
-    /// were written by another build.
-    pub fn index<'a>(&self, bytes: &'a [u8]) -> Index<'a> {
-        self.decode(bytes).unwrap_or_default()
+    /// The entries of a cache file's body (`read`); none when they were
+    /// written by another build or do not decode.
+    pub fn entries<'a>(&self, body: &'a [u8]) -> Index<'a> {
+        self.decode(body).unwrap_or_default()
     }
 
-    fn decode<'a>(&self, bytes: &'a [u8]) -> Option<Index<'a>> {
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if Sha256::digest(body).as_slice() != sum {
-            return None;
-        }
+    /// How many entries a cache file's bytes (checksum included) hold.
+    #[cfg(test)]
+    fn count(&self, bytes: &[u8]) -> usize {
+        let body = checked(bytes.to_vec()).unwrap_or_default();
+        self.entries(&body).total
+    }
+
+    fn decode<'a>(&self, body: &'a [u8]) -> Option<Index<'a>> {
         let rest = body.strip_prefix(MAGIC)?;
         let (stamp, rest) = rest.split_at_checked(32)?;
         if stamp != self.stamp {
@@ -230,6 +236,17 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A cache file's bytes without the SHA-256 of the rest that ends them,
+/// when it holds.
+fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
+    let body = bytes.len().checked_sub(32)?;
+    if Sha256::digest(&bytes[..body]).as_slice() != &bytes[body..] {
+        return None;
+    }
+    bytes.truncate(body);
+    Some(bytes)
 }
 
 /// The entries of one set's cache file, by the file's path in the set.
@@ -549,20 +566,20 @@ mod tests {
         let mut bytes = postcard::to_extend(&files[..], bytes).expect("encoded");
         let sum = Sha256::digest(&bytes);
         bytes.extend_from_slice(&sum);
-        assert_eq!(cache.index(&bytes).total, 1);
+        assert_eq!(cache.count(&bytes), 1);
         for end in 0..bytes.len() {
-            assert_eq!(cache.index(&bytes[..end]).total, 0);
+            assert_eq!(cache.count(&bytes[..end]), 0);
         }
         for at in (0..bytes.len()).step_by(7) {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x20;
-            assert_eq!(cache.index(&damaged).total, 0);
+            assert_eq!(cache.count(&damaged), 0);
         }
         let other = Cache {
             folder: PathBuf::new(),
             stamp: [0; 32],
         };
-        assert_eq!(other.index(&bytes).total, 0, "another build's cache");
+        assert_eq!(other.count(&bytes), 0, "another build's cache");
     }
 
     /// Entries that pass the checksum but do not decode (a layout change

@@ -187,6 +187,10 @@ impl Default for ReadOptions {
     }
 }
 
+/// A file of a set (by the set's index) with its bytes, or why it could not
+/// be read.
+type ReadFile = (usize, MigrationFile, Result<Vec<u8>, InputError>);
+
 /// Loads every file of every set; files that cannot be read become input
 /// errors and drop out of their set.
 pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputError>) {
@@ -200,16 +204,25 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         .enumerate()
         .flat_map(|(set, s)| s.files.iter().cloned().map(move |f| (set, f)))
         .collect();
+    let cache = options.cache.clone().map(cache::Cache::new);
     // Bytes first, so that every file that can be read has its id before
-    // it is parsed (what it does to the schema points into it by id).
-    let read: Vec<(usize, MigrationFile, Result<Vec<u8>, InputError>)> = jobs
-        .into_par_iter()
-        .map(|(set, file)| {
-            let bytes = read_bytes(&file, &options);
-            (set, file, bytes)
-        })
-        .collect();
-
+    // it is parsed (what it does to the schema points into it by id). The
+    // sets' cache files are read (and their checksums checked) beside the
+    // migration files: a warm run spends much of its time reading both.
+    let (read, stored): (Vec<ReadFile>, Vec<Vec<u8>>) = rayon::join(
+        || {
+            jobs.into_par_iter()
+                .map(|(set, file)| {
+                    let bytes = read_bytes(&file, &options);
+                    (set, file, bytes)
+                })
+                .collect()
+        },
+        || match &cache {
+            Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
+            None => Vec::new(),
+        },
+    );
     let mut project = Project {
         skipped,
         ..Project::default()
@@ -239,19 +252,14 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
             Err(error) => errors.push(error),
         }
     }
-    let cache = options.cache.clone().map(cache::Cache::new);
-    // Each set's cache file, its resolved root, and its entries (which
-    // borrow from the file's bytes).
+    // Each set's resolved root, and its cache entries (which borrow from
+    // the cache file's bytes).
     let roots: Vec<PathBuf> = sets
         .iter()
         .map(|s| crate::source::canonical(&s.root))
         .collect();
-    let stored: Vec<Vec<u8>> = match &cache {
-        Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
-        None => Vec::new(),
-    };
     let indexes: Vec<cache::Index<'_>> = match &cache {
-        Some(cache) => stored.iter().map(|bytes| cache.index(bytes)).collect(),
+        Some(cache) => stored.iter().map(|body| cache.entries(body)).collect(),
         None => Vec::new(),
     };
     let cached: Vec<Cached>;

@@ -4,6 +4,8 @@
 
 use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, TimezoneInfo, TypeModifier};
 
+use std::sync::Arc;
+
 use super::names;
 
 /// A column's type as the model keeps it: how it is written, what it is,
@@ -24,6 +26,38 @@ impl ColumnType {
             char_length: CharLength::of(data_type),
         }
     }
+}
+
+/// How many types `shared` keeps per thread before it starts afresh: a
+/// set has a few dozen, and a long-lived process (the language server)
+/// must not gather every type it ever read.
+const SHARED_TYPES: usize = 1024;
+
+thread_local! {
+    static SHARED: std::cell::RefCell<rustc_hash::FxHashSet<Arc<ColumnType>>> =
+        std::cell::RefCell::default();
+}
+
+/// Reads a column's type as the copy this thread already holds, if any: a
+/// warm run decodes every column of a set from the cache, and a type of
+/// its own for each (serde boxes it, then moves it into an `Arc`) was two
+/// allocations per column. Replay shares types across the set the same
+/// way (`replay::ColumnTypes`).
+pub fn shared<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Arc<ColumnType>, D::Error> {
+    let ty = <ColumnType as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(SHARED.with_borrow_mut(|shared| {
+        if let Some(found) = shared.get(&ty) {
+            return found.clone();
+        }
+        if shared.len() >= SHARED_TYPES {
+            shared.clear();
+        }
+        let ty = Arc::new(ty);
+        shared.insert(ty.clone());
+        ty
+    }))
 }
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
