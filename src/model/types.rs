@@ -323,4 +323,29 @@ mod tests {
             TypeKind::Other("InviteLinkStatus".into())
         );
     }
+
+    /// Decoded types are shared per thread, and the thread keeps a bounded
+    /// number of them however many distinct types it reads.
+    #[test]
+    fn decoded_types_are_shared_and_bounded() {
+        #[derive(serde::Deserialize)]
+        struct Typed {
+            #[serde(deserialize_with = "shared")]
+            ty: Arc<ColumnType>,
+        }
+        let decode = |sql: &str| {
+            let ty = ColumnType {
+                sql: sql.into(),
+                kind: TypeKind::Text,
+                char_length: None,
+            };
+            let json = serde_json::json!({ "ty": ty }).to_string();
+            serde_json::from_str::<Typed>(&json).unwrap().ty
+        };
+        assert!(Arc::ptr_eq(&decode("text"), &decode("text")));
+        for n in 0..3 * SHARED_TYPES {
+            decode(&format!("type_{n}"));
+            assert!(SHARED.with_borrow(|shared| shared.len()) <= SHARED_TYPES);
+        }
+    }
 }
