@@ -165,17 +165,7 @@ fn replay_and_check(
         .map(|(set, facts)| {
             let catalog = replay_facts(facts);
             let findings = check(project, set, &catalog, settings, overrides, fixing);
-            match keep {
-                Catalogs::Keep => (findings, Some(catalog)),
-                Catalogs::Free => {
-                    // Freed by the pool, beside what follows (reporting, or
-                    // another set's replay) rather than before it: a
-                    // catalog of thousands of tables is freed object by
-                    // object, and that costs as much as its rules.
-                    rayon::spawn(move || drop(catalog));
-                    (findings, None)
-                }
-            }
+            (findings, (keep == Catalogs::Keep).then_some(catalog))
         })
         .collect();
     let (findings, catalogs): (Vec<_>, Vec<_>) = per_set.into_iter().unzip();
