@@ -715,8 +715,8 @@ mod tests {
     /// The statement as the parser sees it after rewriting, and what the
     /// rewrite kept.
     fn rewritten(sql: &str) -> (Result<usize, String>, Rewritten) {
-        let (tokens, _) = Tokens::tokenize(sql);
-        let mut tokens = tokens.tokens;
+        let (mut tokens, _) = Tokens::tokenize(sql);
+        let mut tokens = std::mem::take(&mut tokens.tokens);
         let out = rewrite(&mut tokens);
         let dialect = PostgreSqlDialect {};
         let parsed = Parser::new(&dialect)
