@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Spanned};
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Location, Span, Token};
 
 use crate::load::{Statement, Tokens};
 use crate::source::{FileId, Origin, SourceFile};
@@ -66,8 +66,8 @@ impl<'a> Locator<'a> {
     }
 
     /// A `sqlparser` span as an origin; the statement when the node has no span.
-    pub fn span(&self, span: sqlparser::tokenizer::Span) -> Origin {
-        match self.source.range_of(span) {
+    pub fn span(&self, span: Span) -> Origin {
+        match self.range_of(span) {
             Some(range) if !range.is_empty() => self.origin(range),
             _ => self.statement(),
         }
@@ -83,16 +83,60 @@ impl<'a> Locator<'a> {
 
     /// From the first to the last of `idents` (`(a, b)` → `a, b`).
     pub fn idents(&self, idents: &[Ident]) -> Option<Origin> {
-        let first = self.source.range_of(idents.first()?.span)?;
-        let last = self.source.range_of(idents.last()?.span)?;
+        let first = self.range_of(idents.first()?.span)?;
+        let last = self.range_of(idents.last()?.span)?;
         Some(self.origin(first.start..last.end))
     }
 
     /// Token index of the token that starts where `ident` starts.
     fn token_of(&self, ident_span: sqlparser::tokenizer::Span) -> Option<usize> {
-        let range = self.source.range_of(ident_span)?;
+        let range = self.range_of(ident_span)?;
         let index = self.tokens.index_at(range.start)?;
         self.statement.tokens().contains(&index).then_some(index)
+    }
+
+    /// A `sqlparser` span as a byte range (`SourceFile::range_of`).
+    fn range_of(&self, span: Span) -> Option<Range<usize>> {
+        let start = self.offset_of(span.start)?;
+        let end = self.offset_of(span.end)?;
+        (start <= end).then_some(start..end)
+    }
+
+    /// The byte offset of a `sqlparser` location (`SourceFile::offset_of`).
+    /// A node's span starts where one of its tokens starts and ends where
+    /// one ends, and the statement's tokens know their byte ranges: found
+    /// among them by a binary search, rather than by counting characters
+    /// from the start of the line (which took a twentieth of a run that
+    /// parses, and built the line index of every file read as context).
+    fn offset_of(&self, location: Location) -> Option<usize> {
+        let found = self.token_offset(location);
+        debug_assert!(
+            found.is_none() || found == self.source.offset_of(location),
+            "{location:?}: token offset {found:?}"
+        );
+        found.or_else(|| self.source.offset_of(location))
+    }
+
+    fn token_offset(&self, location: Location) -> Option<usize> {
+        if location.line == 0 || location.column == 0 {
+            return None;
+        }
+        let indexes = self.statement.tokens();
+        let tokens = self.tokens.tokens.get(indexes.clone())?;
+        let at = tokens.partition_point(|token| token.span.start < location);
+        match tokens.get(at) {
+            Some(token) if token.span.start == location => {
+                Some(self.tokens.ranges.get(indexes.start + at)?.start)
+            }
+            Some(_) => None,
+            // The end of the statement's last token.
+            None => {
+                let last = at.checked_sub(1)?;
+                (tokens.get(last)?.span.end == location)
+                    .then(|| self.tokens.ranges.get(indexes.start + last).map(|r| r.end))
+                    .flatten()
+            }
+        }
     }
 
     fn next(&self, index: usize) -> Option<usize> {
