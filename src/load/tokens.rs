@@ -200,7 +200,12 @@ mod spare {
     /// Empty buffers, with the room of the last ones given back.
     pub(super) fn take() -> Buffers {
         SPARE
-            .try_with(|spare| std::mem::take(&mut *spare.borrow_mut()))
+            .try_with(|spare| {
+                spare
+                    .try_borrow_mut()
+                    .map(|mut spare| std::mem::take(&mut *spare))
+                    .unwrap_or_default()
+            })
             .unwrap_or_default()
     }
 
@@ -213,7 +218,9 @@ mod spare {
         tokens.clear();
         ranges.clear();
         let _ = SPARE.try_with(|spare| {
-            let mut spare = spare.borrow_mut();
+            let Ok(mut spare) = spare.try_borrow_mut() else {
+                return;
+            };
             if spare.0.capacity() <= tokens.capacity() {
                 spare.0 = tokens;
             }

@@ -47,17 +47,19 @@ pub fn shared<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Arc<ColumnType>, D::Error> {
     let ty = <ColumnType as serde::Deserialize>::deserialize(deserializer)?;
-    Ok(SHARED.with_borrow_mut(|shared| {
+    let shared = SHARED.try_with(|shared| {
+        let mut shared = shared.try_borrow_mut().ok()?;
         if let Some(found) = shared.get(&ty) {
-            return found.clone();
+            return Some(found.clone());
         }
         if shared.len() >= SHARED_TYPES {
             shared.clear();
         }
-        let ty = Arc::new(ty);
+        let ty = Arc::new(ty.clone());
         shared.insert(ty.clone());
-        ty
-    }))
+        Some(ty)
+    });
+    Ok(shared.ok().flatten().unwrap_or_else(|| Arc::new(ty)))
 }
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
