@@ -2,9 +2,9 @@
 //! PostgreSQL type in many ways (`int8`, `BIGINT`, `bigint`), rules ask
 //! what the type *is*.
 
-use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, TimezoneInfo, TypeModifier};
-
 use std::sync::Arc;
+
+use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, TimezoneInfo, TypeModifier};
 
 use super::names;
 
