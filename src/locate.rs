@@ -89,7 +89,7 @@ impl<'a> Locator<'a> {
     }
 
     /// Token index of the token that starts where `ident` starts.
-    fn token_of(&self, ident_span: sqlparser::tokenizer::Span) -> Option<usize> {
+    fn token_of(&self, ident_span: Span) -> Option<usize> {
         let range = self.range_of(ident_span)?;
         let index = self.tokens.index_at(range.start)?;
         self.statement.tokens().contains(&index).then_some(index)
