@@ -18,7 +18,9 @@ mod place;
 pub(crate) mod plans;
 mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Component, Path, PathBuf};
 
 pub use layout::{FileName, Layout, Order, Role, Version};
@@ -132,7 +134,7 @@ pub fn discover(paths: &[PathBuf], options: &Options<'_>) -> Discovery {
     let configured: Vec<PathBuf> = options.sets.iter().map(|s| canonical(&s.root)).collect();
     let mut finder = Finder::new(&configured);
     // Files to report, by resolved path, with the path as the user named it.
-    let mut reported: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut reported: FxHashMap<PathBuf, PathBuf> = FxHashMap::default();
     let mut roots: BTreeMap<PathBuf, Root> = BTreeMap::new();
 
     for path in paths {
@@ -204,7 +206,7 @@ fn migration_set(
     root: &Path,
     shown_root: PathBuf,
     listing: Listing,
-    reported: &HashMap<PathBuf, PathBuf>,
+    reported: &FxHashMap<PathBuf, PathBuf>,
     options: &Options<'_>,
     discovery: &mut Discovery,
 ) -> MigrationSet {
@@ -345,7 +347,7 @@ fn holds_versioned_flyway(dir: &Path) -> bool {
 /// so.
 fn skip_files_beside_sets(
     roots: &mut BTreeMap<PathBuf, Root>,
-    reported: &HashMap<PathBuf, PathBuf>,
+    reported: &FxHashMap<PathBuf, PathBuf>,
     skipped: &mut Vec<Skipped>,
 ) {
     let all: Vec<PathBuf> = roots.keys().cloned().collect();

@@ -6,7 +6,6 @@
 //! Every check looks at a fixed, small number of folders around the file,
 //! and what a folder holds is looked up once per run.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::layout::{Layout, folder_name};
@@ -49,14 +48,15 @@ struct Markers {
 pub struct Finder<'a> {
     /// Roots of `[[sets]]` entries, resolved.
     configured: &'a [PathBuf],
-    cache: HashMap<PathBuf, Markers>,
+    /// By folder; Fx hashing, as a walk asks about every file's folders.
+    cache: rustc_hash::FxHashMap<PathBuf, Markers>,
 }
 
 impl<'a> Finder<'a> {
     pub fn new(configured: &'a [PathBuf]) -> Self {
         Finder {
             configured,
-            cache: HashMap::new(),
+            cache: rustc_hash::FxHashMap::default(),
         }
     }
 

@@ -81,8 +81,12 @@ pub fn files_under(
     let base = canonical(path);
     let before = errors.len();
     let mut files = Vec::new();
+    // Siblings are sorted by name. Their paths are their folder's path
+    // joined with their names, so comparing the paths' bytes compares the
+    // names, without splitting each path for its name at every comparison
+    // (`sort_by_file_name`: a quarter of a 30,000-file run's discovery).
     let walker = WalkDir::new(path)
-        .sort_by_file_name()
+        .sort_by(|a, b| path_bytes(a).cmp(path_bytes(b)))
         .into_iter()
         .filter_entry(|entry| {
             entry.depth() == 0
@@ -114,6 +118,10 @@ pub fn files_under(
         errors.push(InputError::new(path, "no .sql migration files found here"));
     }
     files
+}
+
+fn path_bytes(entry: &walkdir::DirEntry) -> &[u8] {
+    entry.path().as_os_str().as_encoded_bytes()
 }
 
 /// A walked `.sql` entry if it is (or links to) a regular file; else an
