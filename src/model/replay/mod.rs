@@ -257,8 +257,9 @@ impl Replay {
             column.ty = self.types.share(&column.ty);
         }
         let name = table.name.clone();
-        self.catalog.tables.insert(name.clone(), Box::new(table));
-        self.serial_sequences(&name);
+        let sequences = sequences::serial_columns(&name, &mut table);
+        self.catalog.tables.insert(name, Box::new(table));
+        self.add_sequences(sequences);
     }
 
     fn alter_table(&mut self, written: &QualifiedName, actions: Vec<TableChange>) {
@@ -351,21 +352,29 @@ impl Replay {
         constraints: &[Constraint],
     ) {
         column.ty = self.types.share(&column.ty);
-        let Some(mut table) = self.catalog.tables.remove(name) else {
-            return;
-        };
-        if !(if_not_exists && table.column(&column.name).is_some()) {
-            table.columns.retain(|c| c.name != column.name);
-            // One more column, not double the room: a table rarely gets
-            // many (and a set of thousands of tables pays for every slot).
-            table.columns.reserve_exact(1);
-            table.columns.push(column);
-            for constraint in constraints {
-                self.add_constraint_to(&mut table, constraint);
+        // Taken out of the catalog only when constraints need the rest of
+        // it (`add_constraint_to`): a lookup costs less than a removal and
+        // an insertion in a map of thousands of tables.
+        let sequences = if constraints.is_empty() {
+            let Some(table) = self.catalog.tables.get_mut(name) else {
+                return;
+            };
+            add_column_to(table, column, if_not_exists);
+            sequences::serial_columns(name, table)
+        } else {
+            let Some(mut table) = self.catalog.tables.remove(name) else {
+                return;
+            };
+            if add_column_to(&mut table, column, if_not_exists) {
+                for constraint in constraints {
+                    self.add_constraint_to(&mut table, constraint);
+                }
             }
-        }
-        self.catalog.tables.insert(name.clone(), table);
-        self.serial_sequences(name);
+            let sequences = sequences::serial_columns(name, &mut table);
+            self.catalog.tables.insert(name.clone(), table);
+            sequences
+        };
+        self.add_sequences(sequences);
     }
 
     fn add_constraint(&mut self, name: &QualifiedName, constraint: &Constraint) {
@@ -650,6 +659,19 @@ fn drop_named<T>(
     });
 }
 
+/// Adds a column to a table (replacing one of its name); `false` when
+/// `IF NOT EXISTS` found it there already.
+fn add_column_to(table: &mut Table, column: Column, if_not_exists: bool) -> bool {
+    if if_not_exists && table.column(&column.name).is_some() {
+        return false;
+    }
+    table.columns.retain(|c| c.name != column.name);
+    // One more column, not double the room: a table rarely gets many (and
+    // a set of thousands of tables pays for every slot).
+    table.columns.reserve_exact(1);
+    table.columns.push(column);
+    true
+}
 fn drop_constraint(table: &mut Table, name: &str) {
     let table_name = table.name.name.clone();
     let mut primary: Vec<Key> = table.primary_key.take().into_iter().collect();

@@ -3,7 +3,7 @@
 
 use super::Replay;
 use crate::model::names::QualifiedName;
-use crate::model::{ColumnDefault, DefaultKind, Sequence, TypeKind};
+use crate::model::{ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
 use crate::source::Origin;
 
 impl Replay {
@@ -21,38 +21,8 @@ impl Replay {
             .insert(sequence.name.clone(), Box::new(sequence));
     }
 
-    /// A serial column is an integer column, a sequence owned by it and a
-    /// `nextval` default, as PostgreSQL creates them (and pg_dump writes
-    /// them): modelled the same way, so both spellings judge alike.
-    pub(super) fn serial_sequences(&mut self, table_name: &QualifiedName) {
-        let Some(table) = self.catalog.tables.get_mut(table_name) else {
-            return;
-        };
-        let mut created = Vec::new();
-        for column in &mut table.columns {
-            let kind = match column.kind() {
-                TypeKind::SmallSerial => TypeKind::SmallInt,
-                TypeKind::Serial => TypeKind::Integer,
-                TypeKind::BigSerial => TypeKind::BigInt,
-                _ => continue,
-            };
-            if column.default.is_some() {
-                continue;
-            }
-            // A serial column is NOT NULL, whatever else it says.
-            column.not_null = true;
-            let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
-            column.default = Some(Box::new(ColumnDefault {
-                kind: DefaultKind::Nextval(name.clone()),
-                written: format!("nextval('{}'::regclass)", name).into(),
-            }));
-            created.push(Sequence {
-                name,
-                kind,
-                type_origin: column.type_origin.clone(),
-                owned_by: Some((table_name.clone(), column.name.clone())),
-            });
-        }
+    /// Adds the sequences that `serial_columns` made for a table.
+    pub(super) fn add_sequences(&mut self, created: Vec<Sequence>) {
         for sequence in created {
             self.catalog
                 .sequences
@@ -194,4 +164,39 @@ fn serial_sequence_name(table: &str, column: &str) -> String {
         longer.truncate(cut);
     }
     format!("{table}_{column}_seq")
+}
+
+/// A serial column is an integer column, a sequence owned by it and a
+/// `nextval` default, as PostgreSQL creates them (and pg_dump writes them):
+/// modelled the same way, so both spellings judge alike. Turns the serial
+/// columns of `table` (named `table_name` in the catalog) that have no
+/// default yet into that, and gives the sequences to add. It works on the
+/// table in hand, so that creating or altering one costs no second lookup.
+pub(super) fn serial_columns(table_name: &QualifiedName, table: &mut Table) -> Vec<Sequence> {
+    let mut created = Vec::new();
+    for column in &mut table.columns {
+        let kind = match column.kind() {
+            TypeKind::SmallSerial => TypeKind::SmallInt,
+            TypeKind::Serial => TypeKind::Integer,
+            TypeKind::BigSerial => TypeKind::BigInt,
+            _ => continue,
+        };
+        if column.default.is_some() {
+            continue;
+        }
+        // A serial column is NOT NULL, whatever else it says.
+        column.not_null = true;
+        let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
+        column.default = Some(Box::new(ColumnDefault {
+            kind: DefaultKind::Nextval(name.clone()),
+            written: format!("nextval('{}'::regclass)", name).into(),
+        }));
+        created.push(Sequence {
+            name,
+            kind,
+            type_origin: column.type_origin.clone(),
+            owned_by: Some((table_name.clone(), column.name.clone())),
+        });
+    }
+    created
 }
