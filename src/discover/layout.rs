@@ -622,31 +622,31 @@ pub struct Version {
     /// The version as written in the file name.
     pub text: String,
     /// Digit runs without leading zeros, compared by length then value, so
-    /// that versions of any length compare without overflow.
-    components: Vec<String>,
+    /// that versions of any length compare without overflow; joined by
+    /// `.` in one string (every file name has a version, and a list of
+    /// strings cost three allocations per name).
+    numbers: String,
 }
 
 impl Version {
-    fn new(text: &str, components: impl IntoIterator<Item = String>) -> Self {
+    fn new<'a>(text: &str, components: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut numbers = String::with_capacity(text.len());
+        for component in components {
+            if !numbers.is_empty() {
+                numbers.push('.');
+            }
+            let trimmed = component.trim_start_matches('0');
+            numbers.push_str(if trimmed.is_empty() { "0" } else { trimmed });
+        }
         Version {
             text: text.to_string(),
-            components: components
-                .into_iter()
-                .map(|c| {
-                    let trimmed = c.trim_start_matches('0');
-                    if trimmed.is_empty() {
-                        "0".to_string()
-                    } else {
-                        trimmed.to_string()
-                    }
-                })
-                .collect(),
+            numbers,
         }
     }
 
     /// A version that is one number, written `text`.
     pub fn number(text: &str) -> Self {
-        Version::new(text, [text.to_string()])
+        Version::new(text, [text])
     }
 
     /// The same version number as `other`, however written: `0010` and
@@ -654,15 +654,15 @@ impl Version {
     /// `20240101000000`. Migration tools compare versions as numbers, so
     /// two such files collide.
     pub fn same_number(&self, other: &Version) -> bool {
-        self.components == other.components
+        self.numbers == other.numbers
     }
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        let numeric = |a: &String, b: &String| a.len().cmp(&b.len()).then_with(|| a.cmp(b));
-        let mut left = self.components.iter();
-        let mut right = other.components.iter();
+        let numeric = |a: &str, b: &str| a.len().cmp(&b.len()).then_with(|| a.cmp(b));
+        let mut left = self.numbers.split('.');
+        let mut right = other.numbers.split('.');
         loop {
             match (left.next(), right.next()) {
                 (Some(a), Some(b)) => match numeric(a, b) {
@@ -745,9 +745,9 @@ pub fn folder_name(folder: &str) -> Option<FolderName> {
     };
     let components = match digits.split_at_checked(14) {
         Some((timestamp, suffix)) if !suffix.is_empty() && version.contains('-') => {
-            vec![timestamp.to_string(), suffix.to_string()]
+            vec![timestamp, suffix]
         }
-        _ => vec![digits],
+        _ => vec![digits.as_str()],
     };
     Some(FolderName {
         version: Version::new(version, components),
@@ -819,7 +819,7 @@ fn flyway(file: &str) -> Option<FileName> {
         _ => return None,
     };
     let (version, name) = rest.split_once("__")?;
-    let components: Vec<String> = version.split(['.', '_']).map(str::to_string).collect();
+    let components: Vec<&str> = version.split(['.', '_']).collect();
     let valid = components
         .iter()
         .all(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
@@ -920,6 +920,14 @@ mod tests {
     fn flyway_versions_compare_numerically() {
         assert!(version("V1_10__b.sql") > version("V1_2__a.sql"));
         assert!(version("V17.1__b.sql") > version("V17__a.sql"));
+        assert!(version("V2__b.sql") > version("V1.99__a.sql"));
+        assert!(version("V1.2.1__b.sql") > version("V1_2__a.sql"));
+        assert!(version("V1.10__b.sql") > version("V1.9.9__a.sql"));
+        // The same number, however written; ordered then by the text.
+        assert!(version("V1.02__a.sql").same_number(&version("V1_2__b.sql")));
+        assert!(version("V00_0__a.sql").same_number(&version("V0.0__b.sql")));
+        assert!(!version("V1.2__a.sql").same_number(&version("V12__b.sql")));
+        assert!(version("V1.02__a.sql") < version("V1_2__b.sql"));
         assert_eq!(classify("R__views.sql").role, Role::Repeatable);
         assert_eq!(classify("U3__undo.sql").role, Role::Down);
         assert_eq!(classify("V1__init.sql").hint, Layout::Flyway);

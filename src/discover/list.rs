@@ -149,13 +149,37 @@ impl Disk<'_> {
 
 /// An entry of a folder.
 struct Entry {
+    path: PathBuf,
+    /// Where the name starts in `path`'s bytes (for sorting).
+    name_at: usize,
+    kind: Kind,
+}
+
+impl Entry {
+    fn new(path: PathBuf, kind: Kind) -> Entry {
+        let name_len = path.file_name().map_or(0, |n| n.len());
+        Entry {
+            name_at: path.as_os_str().len() - name_len,
+            path,
+            kind,
+        }
+    }
+
     /// The name as text (for matching; a name that is not UTF-8 has
     /// replacement characters here, not in `path`).
-    name: String,
-    /// The name as the folder holds it (for sorting).
-    file_name: std::ffi::OsString,
-    path: PathBuf,
-    kind: Kind,
+    fn name(&self) -> std::borrow::Cow<'_, str> {
+        self.file_name().to_string_lossy()
+    }
+
+    fn file_name(&self) -> &std::ffi::OsStr {
+        self.path.file_name().unwrap_or_default()
+    }
+
+    /// The name as the folder holds it, as bytes: names sort by them.
+    fn name_bytes(&self) -> &[u8] {
+        let bytes = self.path.as_os_str().as_encoded_bytes();
+        bytes.get(self.name_at..).unwrap_or(bytes)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -167,7 +191,8 @@ enum Kind {
 }
 
 /// The entries of a folder, sorted by name, without hidden ones; links are
-/// followed to what they point at.
+/// followed to what they point at. One allocation per entry (its path): a
+/// migration folder may hold thousands.
 fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let read = match std::fs::read_dir(dir) {
         Ok(read) => read,
@@ -182,14 +207,16 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let mut found: Vec<Entry> = read
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let file_name = entry.file_name();
-            let name = file_name.to_string_lossy().into_owned();
-            if name.starts_with('.') {
+            let path = entry.path();
+            if path
+                .file_name()
+                .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."))
+            {
                 return None;
             }
             let mut file_type = entry.file_type().ok()?;
             if file_type.is_symlink() {
-                file_type = std::fs::metadata(entry.path()).ok()?.file_type();
+                file_type = std::fs::metadata(&path).ok()?.file_type();
             }
             let kind = if file_type.is_dir() {
                 Kind::Folder
@@ -198,27 +225,17 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
             } else {
                 Kind::Other(crate::source::file_kind(file_type))
             };
-            Some(Entry {
-                name,
-                file_name,
-                path: entry.path(),
-                kind,
-            })
+            Some(Entry::new(path, kind))
         })
         .collect();
     for path in disk.buffered_in(dir) {
         if !found.iter().any(|entry| entry.path == *path) {
-            found.push(Entry {
-                name: name_of(path),
-                file_name: path.file_name().unwrap_or_default().to_os_string(),
-                path: path.clone(),
-                kind: Kind::File,
-            });
+            found.push(Entry::new(path.clone(), Kind::File));
         }
     }
     // All are in `dir`: their names order them as their paths would, and
     // comparing names skips splitting every path into components.
-    found.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    found.sort_by(|a, b| a.name_bytes().cmp(b.name_bytes()));
     found
 }
 
@@ -233,19 +250,19 @@ fn sql_files(
     listing: &mut Listing,
 ) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    // Every file here is `dir` below `root`, joined with its name.
+    let Ok(below) = dir.strip_prefix(root) else {
+        return out;
+    };
     for entry in entries(disk, dir, listing) {
         match entry.kind {
-            Kind::Folder if recursive && !is_skipped_dir(&entry.name) => {
+            Kind::Folder if recursive && !is_skipped_dir(&entry.name()) => {
                 out.extend(sql_files(disk, root, &entry.path, true, listing));
             }
             Kind::Other(kind) if is_sql(&entry.path) => listing
                 .unreadable
                 .push((entry.path, format!("not a regular file ({kind}); not read"))),
-            Kind::File if is_sql(&entry.path) => {
-                if let Ok(relative) = entry.path.strip_prefix(root) {
-                    out.push(relative.to_path_buf());
-                }
-            }
+            Kind::File if is_sql(&entry.path) => out.push(below.join(entry.file_name())),
             _ => {}
         }
     }
@@ -264,10 +281,11 @@ fn file_name_of(relative: &Path) -> String {
 fn flat(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     let mut probe = Listing::new(Layout::Unversioned, "");
     let names: Vec<PathBuf> = sql_files(disk, root, root, false, &mut probe);
+    let classified: Vec<FileName> = names.iter().map(|n| classify(&file_name_of(n))).collect();
     let (layout, evidence) = match forced {
         Some(layout) => (layout, "`layout` in the config".to_string()),
         None => {
-            let hinted = layout::infer(names.iter().map(|n| classify(&file_name_of(n)).hint));
+            let hinted = layout::infer(classified.iter().map(|name| name.hint));
             match hinted {
                 Layout::Flyway => match project_file(root, FLYWAY_FILES, "flyway") {
                     Some(file) => (Layout::Flyway, format!("`{file}`")),
@@ -297,14 +315,22 @@ fn flat(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     let mut listing = Listing::new(layout, evidence);
     listing.unreadable = probe.unreadable;
     let recursive = layout.facts().shape == Shape::Recursive;
-    let names = if recursive {
-        sql_files(disk, root, root, true, &mut listing)
+    // The names as classified above, when the layout reads them so and
+    // the files are the same: classified once, not twice.
+    let (names, mut classified) = if recursive {
+        (sql_files(disk, root, root, true, &mut listing), Vec::new())
+    } else if matches!(layout, Layout::Refinery | Layout::GraphileMigrate) {
+        (names, Vec::new())
     } else {
-        names
+        (names, classified)
     };
+    classified.reverse();
     for relative in names {
-        let name = classify_for(layout, &file_name_of(&relative));
-        if layout == Layout::Flyway && is_flyway_callback(&file_name_of(&relative)) {
+        let file = file_name_of(&relative);
+        let name = classified
+            .pop()
+            .unwrap_or_else(|| classify_for(layout, &file));
+        if layout == Layout::Flyway && is_flyway_callback(&file) {
             listing.skipped.push(Skipped {
                 relative,
                 reason: "a Flyway callback (run around migrations), not a migration".to_string(),
@@ -828,7 +854,7 @@ fn folders(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     let folders: Vec<(&Entry, layout::FolderName)> = found
         .iter()
         .filter(|entry| entry.kind == Kind::Folder)
-        .filter_map(|entry| Some((entry, folder_name(&entry.name)?)))
+        .filter_map(|entry| Some((entry, folder_name(&entry.name())?)))
         .collect();
     let (layout, evidence, weak) = match forced {
         Some(layout) => (layout, "`layout` in the config".to_string(), None),
@@ -842,7 +868,7 @@ fn folders(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     };
     for (folder, parsed) in &folders {
         if layout == Layout::Hasura && folder.path.join("up.yaml").is_file() {
-            let relative = PathBuf::from(&folder.name).join("up.yaml");
+            let relative = PathBuf::from(folder.file_name()).join("up.yaml");
             listing.note(
                 relative,
                 Some(1),
@@ -871,8 +897,8 @@ fn folders(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     for entry in &found {
         if entry.kind == Kind::File && is_sql(&entry.path) {
             listing.files.push(Listed {
-                relative: PathBuf::from(entry.path.file_name().unwrap_or_default()),
-                name: FileName::unversioned(&entry.name),
+                relative: PathBuf::from(entry.file_name()),
+                name: FileName::unversioned(&entry.name()),
             });
         }
     }

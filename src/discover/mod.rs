@@ -288,6 +288,20 @@ fn shown_ancestor(shown: &Path, depth: usize, resolved: &Path) -> PathBuf {
 /// of a root written with named folders: `db/changelog/../master.yaml` is
 /// shown as `db/master.yaml`.
 fn join_shown(root: &Path, relative: &Path) -> PathBuf {
+    // Most files of a set are a bare name in its root: one join.
+    let mut parts = relative.components();
+    if let (Some(Component::Normal(name)), None) = (parts.next(), parts.next()) {
+        return if root == Path::new(".") || root.as_os_str().is_empty() {
+            PathBuf::from(name)
+        } else {
+            root.join(name)
+        };
+    }
+    join_components(root, relative)
+}
+
+/// `join_shown`, component by component.
+fn join_components(root: &Path, relative: &Path) -> PathBuf {
     let mut joined = if root == Path::new(".") {
         PathBuf::new()
     } else {
@@ -394,6 +408,26 @@ fn skip_files_beside_sets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bare name is joined at once; what it gives is what joining
+    /// component by component gives.
+    #[test]
+    fn bare_names_join_as_components_do() {
+        for root in [".", "", "m", "db/m/", "/", "/abs/m", "../up", "./m"] {
+            for name in ["x.sql", "é 1.sql", "..x.sql"] {
+                let (root, name) = (Path::new(root), Path::new(name));
+                assert_eq!(
+                    join_shown(root, name),
+                    join_components(root, name),
+                    "{root:?} {name:?}"
+                );
+            }
+        }
+        assert_eq!(
+            join_shown(Path::new("db/changelog"), Path::new("../master.yaml")),
+            PathBuf::from("db/master.yaml")
+        );
+    }
 
     #[test]
     fn shown_roots_keep_the_written_form() {
