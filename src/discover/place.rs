@@ -50,13 +50,28 @@ pub struct Finder<'a> {
     configured: &'a [PathBuf],
     /// By folder; Fx hashing, as a walk asks about every file's folders.
     cache: rustc_hash::FxHashMap<PathBuf, Markers>,
+    /// The last folder placed and where its files go: a walk gives a
+    /// folder's files one after another, and only a few names
+    /// (`NAMED_FILES`) are placed apart from their folder.
+    last: Option<(PathBuf, Place)>,
 }
+
+/// The file names `place` judges by name; every other file goes where its
+/// folder's files go.
+const NAMED_FILES: &[&str] = &[
+    "seed.sql",
+    "migration.sql",
+    "current.sql",
+    "up.sql",
+    "down.sql",
+];
 
 impl<'a> Finder<'a> {
     pub fn new(configured: &'a [PathBuf]) -> Self {
         Finder {
             configured,
             cache: rustc_hash::FxHashMap::default(),
+            last: None,
         }
     }
 
@@ -84,6 +99,25 @@ impl<'a> Finder<'a> {
 
     /// The set a (canonical) file belongs to.
     pub fn place(&mut self, file: &Path) -> Place {
+        let by_folder = self.configured.is_empty()
+            && file
+                .file_name()
+                .is_some_and(|name| !NAMED_FILES.iter().any(|n| name == *n));
+        let dir = file.parent();
+        if by_folder
+            && let (Some(dir), Some((last, place))) = (dir, &self.last)
+            && dir == last
+        {
+            return place.clone();
+        }
+        let place = self.place_anew(file);
+        if by_folder && let Some(dir) = dir {
+            self.last = Some((dir.to_path_buf(), place.clone()));
+        }
+        place
+    }
+
+    fn place_anew(&mut self, file: &Path) -> Place {
         if let Some((index, root)) = self
             .configured
             .iter()
@@ -227,4 +261,58 @@ pub fn name_of(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Placing a folder's files one after another (remembering the folder)
+    /// places each as placing it alone does, whatever the folder holds and
+    /// whatever the names.
+    #[test]
+    fn files_of_a_folder_are_placed_as_each_alone() {
+        let base = std::env::temp_dir().join(format!("schema-lint-place-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let folders: &[(&str, &[&str])] = &[
+            ("plain/migrations", &[]),
+            (
+                "prisma/migrations/20240101_init",
+                &["../migration_lock.toml"],
+            ),
+            ("supabase/migrations", &["../config.toml"]),
+            ("supabase", &[]),
+            ("graphile/migrations", &[]),
+            ("graphile/migrations/committed", &["../current.sql"]),
+            ("graphile/migrations/current", &[]),
+            ("drizzle", &["meta/_journal.json"]),
+            ("atlas", &["atlas.sum"]),
+            ("tern", &["tern.conf"]),
+            ("diesel/migrations/2024-01-01-000000_init", &[]),
+        ];
+        let mut files = Vec::new();
+        for (folder, markers) in folders {
+            let dir = base.join(folder);
+            std::fs::create_dir_all(dir.join("meta")).unwrap();
+            for marker in *markers {
+                std::fs::write(dir.join(marker), "").unwrap();
+            }
+            for name in ["1_a.sql", "seed.sql", "2_b.sql", "migration.sql", "up.sql"]
+                .into_iter()
+                .chain(["current.sql", "down.sql", "3_c.sql"])
+            {
+                files.push(dir.join(name));
+            }
+        }
+        let mut remembering = Finder::new(&[]);
+        for file in &files {
+            assert_eq!(
+                remembering.place(file),
+                Finder::new(&[]).place_anew(file),
+                "{}",
+                file.display()
+            );
+        }
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }
