@@ -23,14 +23,15 @@
 //! suppression that suppresses nothing, or names an unknown rule, becomes an
 //! `unused-suppression` finding.
 
-use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::load::{DIRECTIVE_PREFIX as PREFIX, LoadedFile, Project, Statement};
 use crate::rules::{self, Reporter, RuleId};
-use crate::source::{FileId, Origin};
+use crate::source::Origin;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Scope {
@@ -73,19 +74,25 @@ pub fn apply(
     overrides: &FileOverrides,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut files: BTreeMap<FileId, Suppressions> = BTreeMap::new();
+    // By file id: a set of thousands of files may have a directive in
+    // each, and every finding looks its file up.
+    let mut files: Vec<Option<Suppressions>> = Vec::new();
     for file in project.files.iter().filter(|f| f.reported()) {
         let (entries, malformed) = directives(file);
         if !entries.is_empty() || !malformed.is_empty() {
-            files.insert(file.id, Suppressions::new(file, entries, malformed));
+            let at = file.id.index();
+            if files.len() <= at {
+                files.resize_with(at + 1, || None);
+            }
+            files[at] = Some(Suppressions::new(file, entries, malformed));
         }
     }
     if files.is_empty() {
         return;
     }
-    diagnostics.retain(|d| match files.get_mut(&d.file) {
-        Some(suppressions) => !suppressions.suppress(project.file(d.file), d),
-        None => true,
+    diagnostics.retain(|d| match files.get_mut(d.file.index()) {
+        Some(Some(suppressions)) => !suppressions.suppress(project.file(d.file), d),
+        _ => true,
     });
     // Reported as any rule's findings are, through its reporter: its
     // severity, `[[overrides]]` of the file.
@@ -93,7 +100,7 @@ pub fn apply(
         return;
     };
     let mut reporter = Reporter::new(rule, project, overrides);
-    for suppressions in files.into_values() {
+    for suppressions in files.into_iter().flatten() {
         unused(settings, suppressions, &mut reporter);
     }
     diagnostics.extend(reporter.into_findings());
@@ -105,14 +112,14 @@ struct Suppressions {
     malformed: Vec<Malformed>,
     /// Indexes into `entries`, by rule, then by scope (unknown rule
     /// names suppress nothing).
-    index: HashMap<RuleId, HashMap<Scope, Vec<usize>>>,
+    index: FxHashMap<RuleId, FxHashMap<Scope, Vec<usize>>>,
     /// Whether the file's statements are in file order (checked once).
     in_order: bool,
 }
 
 impl Suppressions {
     fn new(file: &LoadedFile, entries: Vec<Entry>, malformed: Vec<Malformed>) -> Self {
-        let mut index: HashMap<RuleId, HashMap<Scope, Vec<usize>>> = HashMap::new();
+        let mut index: FxHashMap<RuleId, FxHashMap<Scope, Vec<usize>>> = FxHashMap::default();
         for (i, entry) in entries.iter().enumerate() {
             let Ok(rule) = entry.rule else { continue };
             index
