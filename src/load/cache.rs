@@ -36,7 +36,6 @@
 //! from disk still finds it.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -252,7 +251,8 @@ fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
 /// The entries of one set's cache file, by the file's path in the set.
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    entries: HashMap<&'a [u8], (Key, &'a [u8])>,
+    /// Fx-hashed: a warm run looks up every file of the set.
+    entries: rustc_hash::FxHashMap<&'a [u8], (Key, &'a [u8])>,
     /// How many entries the file held (paths repeated too).
     pub total: usize,
 }

@@ -195,14 +195,20 @@ type ReadFile = (usize, MigrationFile, Result<Vec<u8>, InputError>);
 /// errors and drop out of their set.
 pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputError>) {
     let Discovery {
-        sets,
+        mut sets,
         skipped,
         errors,
     } = discovery;
+    // The files move into the jobs: only the sets' roots and notes are
+    // needed after.
     let jobs: Vec<(usize, MigrationFile)> = sets
-        .iter()
+        .iter_mut()
         .enumerate()
-        .flat_map(|(set, s)| s.files.iter().cloned().map(move |f| (set, f)))
+        .flat_map(|(set, s)| {
+            std::mem::take(&mut s.files)
+                .into_iter()
+                .map(move |f| (set, f))
+        })
         .collect();
     let cache = options.cache.clone().map(cache::Cache::new);
     // Bytes first, so that every file that can be read has its id before
@@ -465,10 +471,20 @@ fn write_cache(
     root: &std::path::Path,
     cached: &[Cached],
 ) {
+    let ids = &project.sets[index].files;
+    // Every entry read and none parsed (a warm run with nothing changed):
+    // the file holds what it should, without looking each path up again.
+    let hits = ids
+        .iter()
+        .filter(|id| matches!(cached[id.index()], Cached::Hit))
+        .count();
+    if hits == ids.len() && hits == entries.total {
+        return;
+    }
     let mut files = Vec::new();
     let mut carried = 0;
     let mut parsed = false;
-    for &id in &project.sets[index].files {
+    for &id in ids {
         let path = cache::path_in_set(root, &project.files[id.index()].migration);
         match &cached[id.index()] {
             Cached::Parsed(key, facts) => {
