@@ -250,10 +250,10 @@ fn sql_files(
     listing: &mut Listing,
 ) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    // Every file here is `dir` below `root`, joined with its name.
-    let Ok(below) = dir.strip_prefix(root) else {
-        return out;
-    };
+    // Every file here is `dir` below `root`, joined with its name (a
+    // folder outside `root` lists no files, but still its unreadable
+    // entries and subfolders).
+    let below = dir.strip_prefix(root).ok();
     for entry in entries(disk, dir, listing) {
         match entry.kind {
             Kind::Folder if recursive && !is_skipped_dir(&entry.name()) => {
@@ -262,7 +262,11 @@ fn sql_files(
             Kind::Other(kind) if is_sql(&entry.path) => listing
                 .unreadable
                 .push((entry.path, format!("not a regular file ({kind}); not read"))),
-            Kind::File if is_sql(&entry.path) => out.push(below.join(entry.file_name())),
+            Kind::File if is_sql(&entry.path) => {
+                if let Some(below) = below {
+                    out.push(below.join(entry.file_name()));
+                }
+            }
             _ => {}
         }
     }
