@@ -19,9 +19,9 @@ pub(crate) mod plans;
 mod walk;
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 
 use rustc_hash::FxHashMap;
-use std::path::{Component, Path, PathBuf};
 
 pub use layout::{FileName, Layout, Order, Role, Version};
 pub use list::SetConfig;
