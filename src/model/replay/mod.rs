@@ -32,12 +32,17 @@ pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
 pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     let mut replay = Replay {
         catalog: Catalog::default(),
+        tables: Tables::default(),
         types: ColumnTypes::default(),
     };
     for change in facts {
         replay.apply(change);
     }
-    replay.catalog
+    let mut catalog = replay.catalog;
+    // Sorted once, at the end: building an ordered map from the whole list
+    // costs about one search per table.
+    catalog.tables = replay.tables.into_iter().collect();
+    catalog
 }
 
 /// Moves the facts of a set's up statements out of the project, in
@@ -59,9 +64,19 @@ pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
 }
 
 struct Replay {
+    /// Everything but the tables, which are in `tables` until the end.
     catalog: Catalog,
+    tables: Tables,
     types: ColumnTypes,
 }
+
+/// The tables while the set replays: hashed, as a replay looks a table up
+/// several times for each statement (to resolve a foreign key, to alter
+/// it, to index it), and a search of the catalog's ordered map compares
+/// names a dozen times in a set of thousands of tables. Nothing in a
+/// replay depends on the order of the tables; the catalog gets them
+/// sorted (`replay_facts`).
+type Tables = rustc_hash::FxHashMap<QualifiedName, Box<Table>>;
 
 /// The column types of a set, each kept once: every column of a type
 /// shares it (a set of thousands of tables has a few dozen types, and
@@ -143,12 +158,8 @@ impl Replay {
                     super::TypeKind::Other(name.name.to_string()),
                     super::TypeKind::Other(new.to_string()),
                 );
-                let Replay { catalog, types } = self;
-                for column in catalog
-                    .tables
-                    .values_mut()
-                    .flat_map(|t| t.columns.iter_mut())
-                {
+                let Replay { tables, types, .. } = self;
+                for column in tables.values_mut().flat_map(|t| t.columns.iter_mut()) {
                     let kind = match column.kind() {
                         kind if *kind == old => new.clone(),
                         super::TypeKind::Array(inner) if **inner == old => {
@@ -218,13 +229,13 @@ impl Replay {
     /// in `public` matches a table of that name in another schema when there
     /// is exactly one (migrations that `SET search_path`).
     fn resolve(&self, name: &QualifiedName) -> Option<QualifiedName> {
-        if self.catalog.tables.contains_key(name) {
+        if self.tables.contains_key(name) {
             return Some(name.clone());
         }
         if name.schema.is_some() {
             return None;
         }
-        let mut matches = self.catalog.tables.keys().filter(|k| k.name == name.name);
+        let mut matches = self.tables.keys().filter(|k| k.name == name.name);
         match (matches.next(), matches.next()) {
             (Some(only), None) => Some(only.clone()),
             _ => None,
@@ -232,7 +243,7 @@ impl Replay {
     }
 
     fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
-        self.catalog.tables.get_mut(name).map(Box::as_mut)
+        self.tables.get_mut(name).map(Box::as_mut)
     }
 
     /// Foreign keys name their tables as written: the catalog's name when
@@ -249,7 +260,7 @@ impl Replay {
     // ----- tables -----------------------------------------------------------
 
     fn create_table(&mut self, mut table: Table, if_not_exists: bool) {
-        if if_not_exists && self.catalog.tables.contains_key(&table.name) {
+        if if_not_exists && self.tables.contains_key(&table.name) {
             return;
         }
         self.resolve_references(&mut table);
@@ -258,7 +269,7 @@ impl Replay {
         }
         let name = table.name.clone();
         let sequences = sequences::serial_columns(&name, &mut table);
-        self.catalog.tables.insert(name, Box::new(table));
+        self.tables.insert(name, Box::new(table));
         self.add_sequences(sequences);
     }
 
@@ -324,7 +335,7 @@ impl Replay {
             TableChange::Rename { new, origin } => {
                 // `RENAME TO` keeps the schema.
                 let moved = name.sibling(new.clone());
-                if let Some(table) = self.catalog.tables.get_mut(name) {
+                if let Some(table) = self.tables.get_mut(name) {
                     table.name_origin = origin.clone();
                 }
                 self.move_table(name, moved.clone());
@@ -356,13 +367,13 @@ impl Replay {
         // it (`add_constraint_to`): a lookup costs less than a removal and
         // an insertion in a map of thousands of tables.
         let sequences = if constraints.is_empty() {
-            let Some(table) = self.catalog.tables.get_mut(name) else {
+            let Some(table) = self.tables.get_mut(name) else {
                 return;
             };
             add_column_to(table, column, if_not_exists);
             sequences::serial_columns(name, table)
         } else {
-            let Some(mut table) = self.catalog.tables.remove(name) else {
+            let Some(mut table) = self.tables.remove(name) else {
                 return;
             };
             if add_column_to(&mut table, column, if_not_exists) {
@@ -371,18 +382,18 @@ impl Replay {
                 }
             }
             let sequences = sequences::serial_columns(name, &mut table);
-            self.catalog.tables.insert(name.clone(), table);
+            self.tables.insert(name.clone(), table);
             sequences
         };
         self.add_sequences(sequences);
     }
 
     fn add_constraint(&mut self, name: &QualifiedName, constraint: &Constraint) {
-        let Some(mut table) = self.catalog.tables.remove(name) else {
+        let Some(mut table) = self.tables.remove(name) else {
             return;
         };
         self.add_constraint_to(&mut table, constraint);
-        self.catalog.tables.insert(name.clone(), table);
+        self.tables.insert(name.clone(), table);
     }
 
     fn add_constraint_to(&self, table: &mut Table, constraint: &Constraint) {
@@ -473,7 +484,7 @@ impl Replay {
         });
         // Foreign keys of other tables that point at the column go too
         // (PostgreSQL requires CASCADE for that).
-        for other in self.catalog.tables.values_mut() {
+        for other in self.tables.values_mut() {
             other.foreign_keys.retain(|fk| {
                 fk.referenced_table != *table_name || !mentions(&fk.referenced_columns)
             });
@@ -513,7 +524,7 @@ impl Replay {
             }
             rename(&mut index.include);
         });
-        for other in self.catalog.tables.values_mut() {
+        for other in self.tables.values_mut() {
             for fk in other
                 .foreign_keys
                 .iter_mut()
@@ -527,15 +538,15 @@ impl Replay {
     /// Gives a table a new name (`RENAME TO`, `SET SCHEMA`); everything that
     /// points at it follows.
     fn move_table(&mut self, old: &QualifiedName, new: QualifiedName) {
-        let Some(mut table) = self.catalog.tables.remove(old) else {
+        let Some(mut table) = self.tables.remove(old) else {
             return;
         };
         table.name = new.clone();
-        self.catalog.tables.insert(new.clone(), table);
+        self.tables.insert(new.clone(), table);
         self.rename_owned_sequences(old, &new);
         self.catalog.indexes.move_table(old, &new);
         self.catalog.triggers.move_table(old, &new);
-        for other in self.catalog.tables.values_mut() {
+        for other in self.tables.values_mut() {
             for fk in other
                 .foreign_keys
                 .iter_mut()
@@ -621,11 +632,11 @@ impl Replay {
     }
 
     fn drop_table(&mut self, name: &QualifiedName) {
-        self.catalog.tables.remove(name);
+        self.tables.remove(name);
         self.drop_owned_sequences(name, None);
         self.catalog.indexes.drop_table(name);
         self.catalog.triggers.drop_table(name);
-        for other in self.catalog.tables.values_mut() {
+        for other in self.tables.values_mut() {
             other.foreign_keys.retain(|fk| fk.referenced_table != *name);
         }
     }

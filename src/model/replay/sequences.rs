@@ -132,7 +132,7 @@ impl Replay {
         };
         sequence.name = new.clone();
         self.catalog.sequences.insert(new.clone(), sequence);
-        for table in self.catalog.tables.values_mut() {
+        for table in self.tables.values_mut() {
             for column in &mut table.columns {
                 if let Some(default) = &mut column.default
                     && default.kind == DefaultKind::Nextval(old.clone())
