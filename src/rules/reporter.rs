@@ -171,6 +171,10 @@ impl<'a> Reporter<'a> {
     }
 
     fn keep(&mut self, mut diagnostic: Diagnostic) {
+        // A message built by `format!` holds room for about twice its
+        // literal text, and a set of thousands of files keeps a hundred
+        // thousand findings to the end of the run.
+        diagnostic.message.shrink_to_fit();
         if let Some(help) = &mut diagnostic.help {
             match self.helps.get(&**help) {
                 Some(shared) => *help = shared.clone(),
