@@ -10,19 +10,41 @@ use super::{Index, QualifiedName};
 use crate::source::Origin;
 
 /// Indexes in creation order, with lookups by name and by table.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Indexes {
     /// Boxed: a map node holds eleven entries, most of them half empty.
     all: BTreeMap<u64, Box<Index>>,
     /// The lookups are Fx-hashed (rustc's hasher: names are not chosen
     /// by an adversary, and SipHash cost a third of every `CREATE INDEX`);
     /// nothing iterates them.
+    by_table: FxHashMap<QualifiedName, IdSet>,
+    /// The lookups by name, which only a replay makes (`DROP INDEX`,
+    /// `ALTER INDEX … RENAME`, `CREATE INDEX` of a taken name): dropped
+    /// when it ends (`finish_replay`), as the rules that run while the
+    /// catalog is held only ask for a table's indexes, and a set of tens of
+    /// thousands of indexes held them at a cost of megabytes. Without them
+    /// a lookup by name scans.
+    names: Option<NameLookups>,
+    next: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NameLookups {
     by_name: FxHashMap<QualifiedName, u64>,
     /// By the name without its schema (for `DROP INDEX name` after `SET
     /// search_path`).
     by_bare_name: FxHashMap<super::names::Name, IdSet>,
-    by_table: FxHashMap<QualifiedName, IdSet>,
-    next: u64,
+}
+
+impl Default for Indexes {
+    fn default() -> Self {
+        Indexes {
+            all: BTreeMap::new(),
+            by_table: FxHashMap::default(),
+            names: Some(NameLookups::default()),
+            next: 0,
+        }
+    }
 }
 
 /// Index ids in creation order: a sorted list, since most names and tables
@@ -42,14 +64,6 @@ impl IdSet {
         if let Ok(at) = self.0.binary_search(id) {
             self.0.remove(at);
         }
-    }
-
-    fn first(&self) -> Option<&u64> {
-        self.0.first()
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
     }
 }
 
@@ -92,7 +106,7 @@ impl Indexes {
     /// Adds an index (replacing one of the same name).
     pub fn push(&mut self, index: Index) {
         if let Some(name) = &index.name
-            && let Some(&old) = self.by_name.get(name)
+            && let Some(old) = self.id_named(name)
         {
             self.remove(IndexId(old));
         }
@@ -102,10 +116,16 @@ impl Indexes {
         self.all.insert(id, Box::new(index));
     }
 
+    /// The replay has ended: the lookups by name go (see `names`).
+    pub fn finish_replay(&mut self) {
+        self.names = None;
+    }
+
     fn link(&mut self, id: u64, index: &Index) {
-        if let Some(name) = &index.name {
-            self.by_name.insert(name.clone(), id);
-            self.by_bare_name
+        if let (Some(name), Some(names)) = (&index.name, &mut self.names) {
+            names.by_name.insert(name.clone(), id);
+            names
+                .by_bare_name
                 .entry(name.name.clone())
                 .or_default()
                 .insert(id);
@@ -117,11 +137,11 @@ impl Indexes {
     }
 
     fn unlink(&mut self, id: u64, index: &Index) {
-        if let Some(name) = &index.name {
-            if self.by_name.get(name) == Some(&id) {
-                self.by_name.remove(name);
+        if let (Some(name), Some(names)) = (&index.name, &mut self.names) {
+            if names.by_name.get(name) == Some(&id) {
+                names.by_name.remove(name);
             }
-            if let Some(ids) = self.by_bare_name.get_mut(&name.name) {
+            if let Some(ids) = names.by_bare_name.get_mut(&name.name) {
                 ids.remove(&id);
             }
         }
@@ -132,9 +152,28 @@ impl Indexes {
 
     /// The index of that exact name.
     pub fn named(&self, name: &QualifiedName) -> Option<&Index> {
-        self.by_name
-            .get(name)
-            .and_then(|id| self.all.get(id).map(Box::as_ref))
+        self.id_named(name)
+            .and_then(|id| self.all.get(&id).map(Box::as_ref))
+    }
+
+    /// The id of the index of that exact name: the newest, as a new index
+    /// replaces one of its name.
+    fn id_named(&self, name: &QualifiedName) -> Option<u64> {
+        match &self.names {
+            Some(names) => names.by_name.get(name).copied(),
+            None => self
+                .ids_where(|index| index.name.as_ref() == Some(name))
+                .pop(),
+        }
+    }
+
+    /// The ids of the indexes for which `wanted` holds, in creation order.
+    fn ids_where(&self, wanted: impl Fn(&Index) -> bool) -> Vec<u64> {
+        self.all
+            .iter()
+            .filter(|(_, index)| wanted(index))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// An unnamed index by the name PostgreSQL gave it
@@ -160,15 +199,23 @@ impl Indexes {
     /// The index a statement names: exactly, or, unqualified, the only one
     /// of that name in any schema.
     pub fn find(&self, wanted: &QualifiedName) -> Option<IndexId> {
-        if let Some(&id) = self.by_name.get(wanted) {
+        if let Some(id) = self.id_named(wanted) {
             return Some(IndexId(id));
         }
         if wanted.schema.is_some() {
             return None;
         }
-        let ids = self.by_bare_name.get(&wanted.name)?;
-        match (ids.first(), ids.len()) {
-            (Some(&id), 1) => Some(IndexId(id)),
+        let scanned;
+        let ids: &[u64] = match &self.names {
+            Some(names) => &names.by_bare_name.get(&wanted.name)?.0,
+            None => {
+                scanned = self
+                    .ids_where(|index| index.name.as_ref().is_some_and(|n| n.name == wanted.name));
+                &scanned
+            }
+        };
+        match ids {
+            [id] => Some(IndexId(*id)),
             _ => None,
         }
     }
@@ -314,7 +361,9 @@ pub fn generated_name(index: &Index) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::IdSet;
+    use super::{IdSet, Indexes};
+    use crate::model::{Index, IndexKey, QualifiedName};
+    use crate::source::{FileId, Origin};
 
     #[test]
     fn id_sets_stay_sorted_and_distinct() {
@@ -328,8 +377,72 @@ mod tests {
         );
         ids.remove(&7);
         ids.remove(&8);
-        assert_eq!(ids.first(), Some(&2));
-        assert_eq!(ids.len(), 3);
         assert_eq!(ids.into_iter().collect::<Vec<_>>(), [2, 5, 9]);
+    }
+
+    fn index(schema: Option<&str>, name: Option<&str>, table: &str) -> Index {
+        let origin = Origin::new(FileId::new(0), 0..1);
+        Index {
+            name: name.map(|n| QualifiedName::new(schema, n)),
+            name_origin: name.map(|_| origin.clone()),
+            table: QualifiedName::new(schema, table),
+            keys: vec![IndexKey::Column("id".into())],
+            unique: false,
+            method: Default::default(),
+            predicate: None,
+            include: Vec::new(),
+            origin,
+        }
+    }
+
+    /// What every lookup by name answers, for names that hit, miss and
+    /// are ambiguous without their schema.
+    fn answers(indexes: &Indexes) -> Vec<Option<(Option<String>, String)>> {
+        let wanted = [
+            QualifiedName::new(None::<&str>, "idx_a"),
+            QualifiedName::new(Some("s"), "idx_a"),
+            QualifiedName::new(None::<&str>, "idx_b"),
+            QualifiedName::new(Some("t"), "idx_b"),
+            QualifiedName::new(None::<&str>, "idx_shared"),
+            QualifiedName::new(Some("s"), "idx_shared"),
+            QualifiedName::new(None::<&str>, "idx_gone"),
+            QualifiedName::new(None::<&str>, "t_id_idx"),
+        ];
+        wanted
+            .iter()
+            .map(|name| {
+                let found = indexes.find(name).or_else(|| indexes.find_generated(name));
+                let named = indexes.named(name).map(|i| i.table.to_string());
+                found
+                    .and_then(|id| indexes.get(id))
+                    .map(|i| (named, i.table.to_string()))
+            })
+            .collect()
+    }
+
+    /// A replay looks indexes up by name in maps; once it ends the maps go
+    /// and a lookup scans: the answers stay the same.
+    #[test]
+    fn lookups_by_name_answer_alike_after_the_replay() {
+        let mut indexes = Indexes::default();
+        indexes.push(index(Some("s"), Some("idx_a"), "a"));
+        indexes.push(index(Some("t"), Some("idx_b"), "b"));
+        indexes.push(index(Some("s"), Some("idx_shared"), "c"));
+        indexes.push(index(Some("t"), Some("idx_shared"), "d"));
+        indexes.push(index(None, Some("idx_gone"), "e"));
+        indexes.push(index(None, None, "t"));
+        // A new index of a taken name replaces the old one.
+        indexes.push(index(Some("s"), Some("idx_a"), "a2"));
+        let gone = indexes.find(&QualifiedName::new(None::<&str>, "idx_gone"));
+        assert!(gone.is_some_and(|id| indexes.remove(id).is_some()));
+        let during = answers(&indexes);
+        assert_eq!(
+            during.iter().filter(|a| a.is_some()).count(),
+            6,
+            "{during:?}"
+        );
+        indexes.finish_replay();
+        assert_eq!(answers(&indexes), during);
+        assert_eq!(indexes.iter().count(), 5);
     }
 }

@@ -42,6 +42,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     // Sorted once, at the end: building an ordered map from the whole list
     // costs about one search per table.
     catalog.tables = replay.tables.into_iter().collect();
+    catalog.indexes.finish_replay();
     catalog
 }
 
