@@ -150,16 +150,22 @@ impl Disk<'_> {
 /// An entry of a folder.
 struct Entry {
     path: PathBuf,
-    /// Where the name starts in `path`'s bytes (for sorting).
-    name_at: usize,
+    /// Where the name starts in `path`'s bytes, when the path ends with it
+    /// (a path from a folder's listing always does).
+    name_at: Option<usize>,
     kind: Kind,
 }
 
 impl Entry {
     fn new(path: PathBuf, kind: Kind) -> Entry {
-        let name_len = path.file_name().map_or(0, |n| n.len());
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let name_at = path
+            .file_name()
+            .map(std::ffi::OsStr::as_encoded_bytes)
+            .filter(|name| bytes.ends_with(name))
+            .map(|name| bytes.len() - name.len());
         Entry {
-            name_at: path.as_os_str().len() - name_len,
+            name_at,
             path,
             kind,
         }
@@ -168,7 +174,10 @@ impl Entry {
     /// The name as text (for matching; a name that is not UTF-8 has
     /// replacement characters here, not in `path`).
     fn name(&self) -> std::borrow::Cow<'_, str> {
-        self.file_name().to_string_lossy()
+        match std::str::from_utf8(self.name_bytes()) {
+            Ok(name) => std::borrow::Cow::Borrowed(name),
+            Err(_) => self.file_name().to_string_lossy(),
+        }
     }
 
     fn file_name(&self) -> &std::ffi::OsStr {
@@ -178,7 +187,10 @@ impl Entry {
     /// The name as the folder holds it, as bytes: names sort by them.
     fn name_bytes(&self) -> &[u8] {
         let bytes = self.path.as_os_str().as_encoded_bytes();
-        bytes.get(self.name_at..).unwrap_or(bytes)
+        match self.name_at.and_then(|at| bytes.get(at..)) {
+            Some(name) => name,
+            None => self.file_name().as_encoded_bytes(),
+        }
     }
 }
 
@@ -207,16 +219,13 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let mut found: Vec<Entry> = read
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let path = entry.path();
-            if path
-                .file_name()
-                .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."))
-            {
+            let mut found = Entry::new(entry.path(), Kind::File);
+            if found.name_bytes().starts_with(b".") {
                 return None;
             }
             let mut file_type = entry.file_type().ok()?;
             if file_type.is_symlink() {
-                file_type = std::fs::metadata(&path).ok()?.file_type();
+                file_type = std::fs::metadata(&found.path).ok()?.file_type();
             }
             let kind = if file_type.is_dir() {
                 Kind::Folder
@@ -225,7 +234,8 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
             } else {
                 Kind::Other(crate::source::file_kind(file_type))
             };
-            Some(Entry::new(path, kind))
+            found.kind = kind;
+            Some(found)
         })
         .collect();
     for path in disk.buffered_in(dir) {
@@ -234,8 +244,9 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
         }
     }
     // All are in `dir`: their names order them as their paths would, and
-    // comparing names skips splitting every path into components.
-    found.sort_by(|a, b| a.name_bytes().cmp(b.name_bytes()));
+    // comparing names skips splitting every path into components. No two
+    // are equal, so an unstable sort gives the one order.
+    found.sort_unstable_by(|a, b| a.name_bytes().cmp(b.name_bytes()));
     found
 }
 
@@ -264,7 +275,7 @@ fn sql_files(
                 .push((entry.path, format!("not a regular file ({kind}); not read"))),
             Kind::File if is_sql(&entry.path) => {
                 if let Some(below) = below {
-                    out.push(below.join(entry.file_name()));
+                    out.push(super::joined(below, entry.file_name()));
                 }
             }
             _ => {}
@@ -1057,4 +1068,32 @@ fn name_key(file: &Listed) -> (String, Role, &Path) {
 /// A relative path with forward slashes.
 pub fn slashed(path: &Path) -> String {
     crate::source::display_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Entry, Kind};
+    use std::path::PathBuf;
+
+    /// An entry's name, read from where it starts in the path, is the
+    /// path's file name, whatever the path looks like.
+    #[test]
+    fn entry_names_are_file_names() {
+        let mut paths: Vec<PathBuf> =
+            ["m/a.sql", "m/.hidden", "a/b/", "a/b/.", "x", "/", "é/ü.sql"]
+                .iter()
+                .map(PathBuf::from)
+                .collect();
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(b"m/bad\xff.sql")));
+        }
+        for path in paths {
+            let entry = Entry::new(path.clone(), Kind::File);
+            let name = path.file_name().unwrap_or_default();
+            assert_eq!(entry.name_bytes(), name.as_encoded_bytes(), "{path:?}");
+            assert_eq!(entry.name(), name.to_string_lossy(), "{path:?}");
+        }
+    }
 }

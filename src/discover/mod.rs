@@ -213,7 +213,7 @@ fn migration_set(
     let shown = |relative: &Path| join_shown(&shown_root, relative);
     let mut files = Vec::with_capacity(listing.files.len());
     for listed in listing.files {
-        let resolved = root.join(&listed.relative);
+        let resolved = joined(root, &listed.relative);
         let (path, is_reported) = match reported.get(&resolved) {
             Some(named) => (named.clone(), true),
             None => (shown(&listed.relative), false),
@@ -294,10 +294,21 @@ fn join_shown(root: &Path, relative: &Path) -> PathBuf {
         return if root == Path::new(".") || root.as_os_str().is_empty() {
             PathBuf::from(name)
         } else {
-            root.join(name)
+            joined(root, name)
         };
     }
     join_components(root, relative)
+}
+
+/// `base.join(tail)`, allocated once: `join` copies `base` at its own
+/// length and grows the copy for `tail`, and discovery joins a few paths
+/// for every file of a set.
+fn joined(base: &Path, tail: impl AsRef<Path>) -> PathBuf {
+    let tail = tail.as_ref();
+    let mut path = PathBuf::with_capacity(base.as_os_str().len() + 1 + tail.as_os_str().len());
+    path.push(base);
+    path.push(tail);
+    path
 }
 
 /// `join_shown`, component by component.
@@ -408,6 +419,30 @@ fn skip_files_beside_sets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_is_join() {
+        let bases = ["", ".", "m", "db/m/", "/", "/abs/m", "../up", "a//b"];
+        let tails = [
+            "",
+            "x.sql",
+            "sub/x.sql",
+            "/abs/x.sql",
+            "../x.sql",
+            "é 1.sql",
+        ];
+        for base in bases {
+            for tail in tails {
+                let (base, tail) = (Path::new(base), Path::new(tail));
+                let path = joined(base, tail);
+                assert_eq!(
+                    path.as_os_str(),
+                    base.join(tail).as_os_str(),
+                    "{base:?} {tail:?}"
+                );
+            }
+        }
+    }
 
     /// A bare name is joined at once; what it gives is what joining
     /// component by component gives.
