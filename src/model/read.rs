@@ -248,11 +248,10 @@ impl Reader<'_> {
     fn column(&self, def: &ColumnDef) -> (Column, Vec<Constraint>) {
         let name = fold(&def.name);
         let name_origin = self.at.ident(&def.name);
-        let ty = ColumnType::of(&def.data_type);
         let mut column = Column {
             name,
             name_origin: name_origin.clone(),
-            ty: std::sync::Arc::new(ty),
+            ty: super::types::read_shared(&def.data_type),
             type_origin: self
                 .at
                 .type_after(&def.name)

@@ -62,6 +62,34 @@ pub fn shared<'de, D: serde::Deserializer<'de>>(
     Ok(shared.ok().flatten().unwrap_or_else(|| Arc::new(ty)))
 }
 
+thread_local! {
+    static READ: std::cell::RefCell<rustc_hash::FxHashMap<DataType, Arc<ColumnType>>> =
+        std::cell::RefCell::default();
+}
+
+/// `ColumnType::of`, as the copy this thread already made for that very
+/// type, if any: printing a type is most of reading a column, and a set
+/// writes a few dozen types over thousands of columns. Kept like `shared`
+/// (at most `SHARED_TYPES`, then afresh).
+pub fn read_shared(data_type: &DataType) -> Arc<ColumnType> {
+    let found = READ.try_with(|read| {
+        let mut read = read.try_borrow_mut().ok()?;
+        if let Some(found) = read.get(data_type) {
+            return Some(found.clone());
+        }
+        if read.len() >= SHARED_TYPES {
+            read.clear();
+        }
+        let ty = Arc::new(ColumnType::of(data_type));
+        read.insert(data_type.clone(), ty.clone());
+        Some(ty)
+    });
+    found
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| Arc::new(ColumnType::of(data_type)))
+}
+
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
 /// or an array of one).
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -324,6 +352,48 @@ mod tests {
             kind("\"InviteLinkStatus\""),
             TypeKind::Other("InviteLinkStatus".into())
         );
+    }
+
+    /// A type read from a tree is the one `ColumnType::of` makes, shared
+    /// per thread for the same type as written; the thread keeps a
+    /// bounded number of them.
+    #[test]
+    fn read_types_are_shared_and_bounded() {
+        let data_type = |sql: &str| {
+            let dialect = PostgreSqlDialect {};
+            let mut parser = Parser::new(&dialect).try_with_sql(sql).unwrap();
+            parser.parse_data_type().unwrap()
+        };
+        let written = [
+            "bigint",
+            "BIGINT",
+            "int8",
+            "varchar(255)",
+            "varchar(40)",
+            "VARCHAR",
+            "text[]",
+            "timestamptz",
+            "timestamp(3)",
+            "\"Status\"",
+            "status",
+            "public.status",
+            "numeric(10, 2)",
+        ];
+        for sql in written {
+            let dt = data_type(sql);
+            let shared = read_shared(&dt);
+            assert_eq!(*shared, ColumnType::of(&dt), "{sql}");
+            assert!(Arc::ptr_eq(&shared, &read_shared(&data_type(sql))), "{sql}");
+        }
+        // With every type in the thread's table, each is still its own.
+        for sql in written {
+            let dt = data_type(sql);
+            assert_eq!(*read_shared(&dt), ColumnType::of(&dt), "{sql}");
+        }
+        for n in 0..3 * SHARED_TYPES {
+            read_shared(&data_type(&format!("type_{n}")));
+            assert!(READ.with_borrow(|read| read.len()) <= SHARED_TYPES);
+        }
     }
 
     /// Decoded types are shared per thread, and the thread keeps a bounded
