@@ -162,38 +162,34 @@ impl Indexes {
         match &self.names {
             Some(names) => names.by_name.get(name).copied(),
             None => self
-                .ids_where(|index| index.name.as_ref() == Some(name))
-                .pop(),
+                .all
+                .iter()
+                .rev()
+                .find(|(_, index)| index.name.as_ref() == Some(name))
+                .map(|(id, _)| *id),
         }
     }
 
-    /// The ids of the indexes for which `wanted` holds, in creation order.
-    fn ids_where(&self, wanted: impl Fn(&Index) -> bool) -> Vec<u64> {
-        self.all
-            .iter()
-            .filter(|(_, index)| wanted(index))
-            .map(|(id, _)| *id)
-            .collect()
+    /// The id of the one index for which `wanted` holds, when there is
+    /// exactly one.
+    fn only_where(&self, wanted: impl Fn(&Index) -> bool) -> Option<u64> {
+        let mut hits = self.all.iter().filter(|(_, index)| wanted(index));
+        match (hits.next(), hits.next()) {
+            (Some((id, _)), None) => Some(*id),
+            _ => None,
+        }
     }
 
     /// An unnamed index by the name PostgreSQL gave it
     /// (`{table}_{columns}_idx`, see `generated_name`), when exactly one
     /// unnamed index has that name.
     pub fn find_generated(&self, wanted: &QualifiedName) -> Option<IndexId> {
-        let hits: Vec<u64> = self
-            .all
-            .iter()
-            .filter(|(_, index)| {
-                index.name.is_none()
-                    && (wanted.schema.is_none() || wanted.schema == index.table.schema)
-                    && generated_name(index).as_deref() == Some(wanted.name.as_str())
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        match hits.as_slice() {
-            [one] => Some(IndexId(*one)),
-            _ => None,
-        }
+        self.only_where(|index| {
+            index.name.is_none()
+                && (wanted.schema.is_none() || wanted.schema == index.table.schema)
+                && generated_name(index).as_deref() == Some(wanted.name.as_str())
+        })
+        .map(IndexId)
     }
 
     /// The index a statement names: exactly, or, unqualified, the only one
@@ -205,19 +201,16 @@ impl Indexes {
         if wanted.schema.is_some() {
             return None;
         }
-        let scanned;
-        let ids: &[u64] = match &self.names {
-            Some(names) => &names.by_bare_name.get(&wanted.name)?.0,
+        let only = match &self.names {
+            Some(names) => match names.by_bare_name.get(&wanted.name)?.0.as_slice() {
+                [id] => Some(*id),
+                _ => None,
+            },
             None => {
-                scanned = self
-                    .ids_where(|index| index.name.as_ref().is_some_and(|n| n.name == wanted.name));
-                &scanned
+                self.only_where(|index| index.name.as_ref().is_some_and(|n| n.name == wanted.name))
             }
         };
-        match ids {
-            [id] => Some(IndexId(*id)),
-            _ => None,
-        }
+        only.map(IndexId)
     }
 
     pub fn get(&self, id: IndexId) -> Option<&Index> {
