@@ -417,8 +417,15 @@ fn finish(
 /// Lints the input: the files named, stdin in place of its file, or only
 /// what `--diff` says changed.
 fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, Error> {
+    // `finish` ends the process after the report.
     if !input.buffers.is_empty() {
-        return Ok(lint::lint_buffers(&input.paths, settings, &input.buffers));
+        let buffers = &input.buffers;
+        return Ok(lint::lint_before_exit(
+            &input.paths,
+            settings,
+            None,
+            buffers,
+        ));
     }
     let changes = match &args.diff {
         Some(reference) => {
@@ -427,7 +434,13 @@ fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Out
         }
         None => None,
     };
-    Ok(lint::lint_changes(&input.paths, settings, changes.as_ref()))
+    let buffers = Buffers::new();
+    Ok(lint::lint_before_exit(
+        &input.paths,
+        settings,
+        changes.as_ref(),
+        &buffers,
+    ))
 }
 
 /// Hides the findings the baseline records; returns how many it hid.
