@@ -11,8 +11,11 @@
 # statement, one thread, nothing else) and squawk (`pip install
 # squawk-cli`) when it is installed.
 #
-# Each figure is the median of $RUNS runs (default 5): CPU = user + sys,
-# wall, and peak resident memory, from GNU time (/usr/bin/time).
+# Each figure is the median of $RUNS runs (default 5): CPU = user + sys
+# and wall, to the millisecond, from bash's `time` (GNU time counts in
+# hundredths, too coarse for runs of a few hundredths of a second; its own
+# start, about a millisecond, is counted in), and peak resident memory,
+# from GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,9 +45,10 @@ measure() {
     local name=$1
     shift
     local samples=()
+    local TIMEFORMAT='%3U %3S %3R'
     for _ in $(seq 1 "$runs"); do
-        "$time_bin" -f '%U %S %e %M' -o "$work/time" "$@" > /dev/null 2> /dev/null || true
-        samples+=("$(tail -1 "$work/time")")
+        { time "$time_bin" -f '%M' -o "$work/time" "$@" > /dev/null 2> /dev/null || true; } 2> "$work/times"
+        samples+=("$(tail -1 "$work/times") $(tail -1 "$work/time")")
     done
     # Median of each column on its own (sort -n; no gawk needed).
     local cpu wall peak m=$(( (runs + 1) / 2 ))

@@ -560,9 +560,10 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
     }
     let mut out = Vec::new();
     for (entry, &(has_up, has_down)) in entries.iter().zip(&roles) {
-        let name = display(entry.file);
+        // Named only in a finding: most entries have none.
         match entry.role {
             Role::Down if !has_up => {
+                let name = display(entry.file);
                 let (message, help) = if is_folder_layout(layout) {
                     (
                         format!("`{name}` has no `up.sql` beside it"),
@@ -580,6 +581,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
                 out.push(Diagnostic::new(DEF.id, &file_origin(entry.file), message).help(help));
             }
             Role::Up if require_down && !has_down && needs_down(layout, entry.file) => {
+                let name = display(entry.file);
                 let help = if is_folder_layout(layout) {
                     "add a `down.sql` that undoes `up.sql` (`require-down = true`)".to_string()
                 } else {
