@@ -49,19 +49,33 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
 /// Moves the facts of a set's up statements out of the project, in
 /// migration order, for `replay_facts`: a lint needs each fact once, and
 /// holding them beside the catalog they build would double the memory of
-/// the model.
-pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Vec<Change> {
-    let mut facts = Vec::new();
+/// the model. Each statement's list moves whole, its facts where they
+/// are: copying every fact into one list touched megabytes of fresh memory
+/// for a set of thousands of files, a tenth of a warm pre-commit run.
+pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Facts {
+    let mut lists = Vec::new();
     for id in &set.files {
         if let Some(file) = files.get_mut(id.index()) {
-            for statement in file.up_statements_mut() {
-                // Taken, not appended: `append` would leave each
-                // statement's emptied list holding its room until exit.
-                facts.extend(std::mem::take(&mut statement.changes));
-            }
+            lists.extend(
+                file.up_statements_mut()
+                    .map(|statement| std::mem::take(&mut statement.changes))
+                    .filter(|changes| !changes.is_empty()),
+            );
         }
     }
-    facts
+    Facts(lists)
+}
+
+/// A set's facts, in migration order, as `take_facts` moved them.
+pub struct Facts(Vec<Vec<Change>>);
+
+impl IntoIterator for Facts {
+    type Item = Change;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Change>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().flatten()
+    }
 }
 
 struct Replay {
