@@ -251,7 +251,7 @@ fn first_fit(pieces: &[Piece], rooms: [usize; 2]) -> Vec<std::ops::Range<usize>>
 
 /// Printable ASCII: one column a byte.
 fn printable_ascii(text: &str) -> bool {
-    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+    super::every_byte(text.as_bytes(), super::is_printable_ascii)
 }
 
 fn display_width(text: &str) -> usize {
