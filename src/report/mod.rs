@@ -278,15 +278,15 @@ fn printable_ascii(bytes: &[u8]) -> bool {
 }
 
 /// A byte of printable ASCII (space to `~`): one column wide.
-pub fn is_printable_ascii(b: u8) -> bool {
+fn is_printable_ascii(b: u8) -> bool {
     b.wrapping_sub(b' ') < 0x5f
 }
 
 /// Whether `test` holds for every byte, judged 32 bytes at a time without
 /// stopping inside a block, which the compiler turns into vector
 /// instructions: `full` checks every message, help and source line it
-/// shows, and byte by byte this took a sixth of its drawing.
-pub fn every_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
+/// shows, and byte by byte this took a fifth of its drawing.
+fn every_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
     bytes
         .chunks(32)
         .all(|block| block.iter().fold(true, |all, &b| all & test(b)))
