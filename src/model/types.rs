@@ -28,14 +28,44 @@ impl ColumnType {
     }
 }
 
-/// How many types `shared` keeps per thread before it starts afresh: a
-/// set has a few dozen, and a long-lived process (the language server)
-/// must not gather every type it ever read.
+/// How many types a thread keeps in each table (`share_in`) before it
+/// starts afresh: a set has a few dozen, and a long-lived process (the
+/// language server) must not gather every type it ever read.
 const SHARED_TYPES: usize = 1024;
 
+/// A thread's table of shared types, by what each was made from.
+type SharedTypes<K> = std::cell::RefCell<rustc_hash::FxHashMap<K, Arc<ColumnType>>>;
+
 thread_local! {
-    static SHARED: std::cell::RefCell<rustc_hash::FxHashSet<Arc<ColumnType>>> =
-        std::cell::RefCell::default();
+    /// Types decoded from the cache, by the type.
+    static SHARED: SharedTypes<ColumnType> = SharedTypes::default();
+    /// Types read from trees, by the type as written.
+    static READ: SharedTypes<DataType> = SharedTypes::default();
+}
+
+/// The copy of the type made from `key` that this thread's `table`
+/// holds, made (`make`) and kept on first sight; at most `SHARED_TYPES`
+/// are kept, then the table starts afresh. Without the table (the thread
+/// is ending, or it is in use further up the stack) the type is made
+/// unshared.
+fn share_in<K: Clone + Eq + std::hash::Hash>(
+    table: &'static std::thread::LocalKey<SharedTypes<K>>,
+    key: &K,
+    make: impl Fn(&K) -> ColumnType,
+) -> Arc<ColumnType> {
+    let found = table.try_with(|table| {
+        let mut table = table.try_borrow_mut().ok()?;
+        if let Some(found) = table.get(key) {
+            return Some(found.clone());
+        }
+        if table.len() >= SHARED_TYPES {
+            table.clear();
+        }
+        let ty = Arc::new(make(key));
+        table.insert(key.clone(), ty.clone());
+        Some(ty)
+    });
+    found.ok().flatten().unwrap_or_else(|| Arc::new(make(key)))
 }
 
 /// Reads a column's type as the copy this thread already holds, if any: a
@@ -47,47 +77,14 @@ pub fn shared<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Arc<ColumnType>, D::Error> {
     let ty = <ColumnType as serde::Deserialize>::deserialize(deserializer)?;
-    let shared = SHARED.try_with(|shared| {
-        let mut shared = shared.try_borrow_mut().ok()?;
-        if let Some(found) = shared.get(&ty) {
-            return Some(found.clone());
-        }
-        if shared.len() >= SHARED_TYPES {
-            shared.clear();
-        }
-        let ty = Arc::new(ty.clone());
-        shared.insert(ty.clone());
-        Some(ty)
-    });
-    Ok(shared.ok().flatten().unwrap_or_else(|| Arc::new(ty)))
-}
-
-thread_local! {
-    static READ: std::cell::RefCell<rustc_hash::FxHashMap<DataType, Arc<ColumnType>>> =
-        std::cell::RefCell::default();
+    Ok(share_in(&SHARED, &ty, ColumnType::clone))
 }
 
 /// `ColumnType::of`, as the copy this thread already made for that very
 /// type, if any: printing a type is most of reading a column, and a set
-/// writes a few dozen types over thousands of columns. Kept like `shared`
-/// (at most `SHARED_TYPES`, then afresh).
+/// writes a few dozen types over thousands of columns.
 pub fn read_shared(data_type: &DataType) -> Arc<ColumnType> {
-    let found = READ.try_with(|read| {
-        let mut read = read.try_borrow_mut().ok()?;
-        if let Some(found) = read.get(data_type) {
-            return Some(found.clone());
-        }
-        if read.len() >= SHARED_TYPES {
-            read.clear();
-        }
-        let ty = Arc::new(ColumnType::of(data_type));
-        read.insert(data_type.clone(), ty.clone());
-        Some(ty)
-    });
-    found
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| Arc::new(ColumnType::of(data_type)))
+    share_in(&READ, data_type, ColumnType::of)
 }
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
