@@ -417,29 +417,20 @@ fn finish(
 /// Lints the input: the files named, stdin in place of its file, or only
 /// what `--diff` says changed.
 fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, Error> {
-    // `finish` ends the process after the report.
-    if !input.buffers.is_empty() {
-        let buffers = &input.buffers;
-        return Ok(lint::lint_before_exit(
-            &input.paths,
-            settings,
-            None,
-            buffers,
-        ));
-    }
+    // Text given for a file (stdin) is linted whatever `--diff` says.
     let changes = match &args.diff {
-        Some(reference) => {
+        Some(reference) if input.buffers.is_empty() => {
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             Some(crate::changes::since(reference, &here).map_err(Error::Input)?)
         }
-        None => None,
+        _ => None,
     };
-    let buffers = Buffers::new();
+    // `finish` ends the process after the report.
     Ok(lint::lint_before_exit(
         &input.paths,
         settings,
         changes.as_ref(),
-        &buffers,
+        &input.buffers,
     ))
 }
 
