@@ -27,7 +27,7 @@ pub use tokens::Tokens;
 
 use crate::diagnostic::InputError;
 use crate::discover::{Discovery, Layout, MigrationFile, Order, PlanNote, Role, Skipped};
-use crate::source::{FileId, Origin, SourceFile, read_regular_file};
+use crate::source::{FileId, Origin, SourceFile, read_found_file, read_regular_file};
 
 /// What a file is to its set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,7 +410,8 @@ fn plan_file(
 fn read_bytes(migration: &MigrationFile, options: &ReadOptions) -> Result<Vec<u8>, InputError> {
     match options.buffers.get(&migration.resolved) {
         Some(text) => Ok(text.as_bytes().to_vec()),
-        None => read_regular_file(&migration.path, options.max_file_size)
+        // Discovery found it to be a regular file.
+        None => read_found_file(&migration.path, options.max_file_size)
             .map_err(|e| InputError::new(&migration.path, e.to_string())),
     }
 }
