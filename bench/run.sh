@@ -11,7 +11,10 @@
 # statement, one thread, nothing else) and squawk (`pip install
 # squawk-cli`) when it is installed.
 #
-# Each figure is the median of $RUNS runs (default 5): CPU = user + sys
+# Each figure is the median of $RUNS runs (default 5; runs of a fraction
+# of a second, the pre-commit ones, $SHORT_RUNS, default 4 x $RUNS, as one
+# slow moment of a shared machine moves a median of 5 by tens of
+# milliseconds): CPU = user + sys
 # and wall, to the millisecond, from bash's `time` (GNU time counts in
 # hundredths, too coarse for runs of a few hundredths of a second; its own
 # start, about a millisecond, is counted in), and peak resident memory,
@@ -21,6 +24,7 @@ cd "$(dirname "$0")/.."
 
 corpus=${1:-../shared/corpus}
 runs=${RUNS:-5}
+short_runs=${SHORT_RUNS:-$((runs * 4))}
 cargo build --release -q --example parse_floor
 cargo build --release -q
 target=${CARGO_TARGET_DIR:-target}
@@ -40,9 +44,10 @@ export SCHEMA_LINT_CACHE_DIR=$work/cache
 bench/synthetic.sh "$work/s3k" 3000
 bench/synthetic.sh "$work/s30k" 30000
 
-# measure NAME COMMAND...: prints "NAME cpu wall peak_mib" (medians).
+# measure NAME COMMAND...: prints "NAME cpu wall peak_mib" (medians of
+# $MEASURE_RUNS runs, else $runs).
 measure() {
-    local name=$1
+    local name=$1 runs=${MEASURE_RUNS:-$runs}
     shift
     local samples=()
     local TIMEFORMAT='%3U %3S %3R'
@@ -73,15 +78,15 @@ results=$work/results
     measure s3k-json "$bin" --no-cache --format json --fail-on never "$work/s3k/migrations"
     measure s30k-json "$bin" --no-cache --format json --fail-on never "$work/s30k/migrations"
     one="$work/s3k/migrations/20240000001500_table_1500.sql"
-    measure precommit-json "$bin" --no-cache --format json --fail-on never "$one"
+    MEASURE_RUNS=$short_runs measure precommit-json "$bin" --no-cache --format json --fail-on never "$one"
     # shellcheck disable=SC2016 # expanded by the inner shell
-    measure precommit-cold sh -c 'rm -rf "$SCHEMA_LINT_CACHE_DIR" && exec "$@"' sh \
+    MEASURE_RUNS=$short_runs measure precommit-cold sh -c 'rm -rf "$SCHEMA_LINT_CACHE_DIR" && exec "$@"' sh \
         "$bin" --format json --fail-on never "$one"
     "$bin" --format json --fail-on never "$one" > /dev/null 2>&1 || true
-    measure precommit-warm "$bin" --format json --fail-on never "$one"
+    MEASURE_RUNS=$short_runs measure precommit-warm "$bin" --format json --fail-on never "$one"
     measure s3k-warm "$bin" --format json --fail-on never "$work/s3k/migrations"
     if command -v squawk > /dev/null 2>&1; then
-        measure precommit-squawk squawk "$one"
+        MEASURE_RUNS=$short_runs measure precommit-squawk squawk "$one"
     fi
 } | tee "$results"
 

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use smol_str::ToSmolStr;
 
+mod packed;
+
+pub use packed::Packed;
+
 use crate::model::{Name, QualifiedName};
 use crate::rules::RuleId;
 use crate::source::{FileId, Origin};

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::changes::ChangeSet;
 use crate::config::{FileOverrides, Settings};
-use crate::diagnostic::{Diagnostic, InputError};
+use crate::diagnostic::{Diagnostic, InputError, Packed};
 use crate::discover;
 use crate::load::{self, Project};
 use crate::model::Catalog;
@@ -184,14 +184,14 @@ fn replay_and_check(
     let project = &*project;
     let marks = FixMarks::default();
     let fixing = Fixing::new(settings.fixes, &marks);
-    let per_set: Vec<(Vec<Vec<Diagnostic>>, Option<Catalog>)> = project
+    let per_set: Vec<(Vec<Packed>, Option<Catalog>)> = project
         .sets
         .par_iter()
         .zip(facts)
         .map(|(set, facts)| {
             let catalog = replay_facts(facts);
             let findings = check(project, set, &catalog, settings, overrides, fixing);
-            let found: usize = findings.iter().map(Vec::len).sum();
+            let found: usize = findings.iter().map(Packed::len).sum();
             match keep {
                 Catalogs::Keep => return (findings, Some(catalog)),
                 Catalogs::LeaveToExit if found < FEW_FINDINGS => std::mem::forget(catalog),
@@ -201,7 +201,7 @@ fn replay_and_check(
         })
         .collect();
     let (findings, catalogs): (Vec<_>, Vec<_>) = per_set.into_iter().unzip();
-    let findings = concat(findings.into_iter().flatten().collect());
+    let findings = unpack(findings.into_iter().flatten().collect());
     (findings, catalogs.into_iter().flatten().collect())
 }
 
@@ -259,25 +259,26 @@ fn check(
     settings: &Settings,
     overrides: &FileOverrides,
     fixing: Fixing<'_>,
-) -> Vec<Vec<Diagnostic>> {
+) -> Vec<Packed> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
     let per_rule = settings.rules.par_iter().map(|active| {
         let mut reporter = Reporter::new(active, project, overrides).with_fixes(fixing);
         active.check(&cx, &mut reporter);
-        let mut found = reporter.into_findings();
+        let mut found = reporter.into_packed();
         found.shrink_to_fit();
         found
     });
     per_rule.collect()
 }
 
-/// The findings of several lists in one list of exactly their number: a
-/// list grown by doubling holds up to twice its findings, and a set of
-/// thousands of files has a hundred thousand of them.
-fn concat(lists: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
-    let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+/// The findings of several packed lists in one list of exactly their
+/// number (a list grown by doubling holds up to twice its findings, and a
+/// set of thousands of files has a hundred thousand of them), each list
+/// freed as soon as it is unpacked.
+fn unpack(lists: Vec<Packed>) -> Vec<Diagnostic> {
+    let mut all = Vec::with_capacity(lists.iter().map(Packed::len).sum());
     for list in lists {
-        all.extend(list);
+        list.unpack_into(&mut all);
     }
     all
 }

@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::config::{FileOverrides, Fixes, Settings};
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Packed, Severity};
 use crate::load::Project;
 use crate::source::{FileId, Origin};
 
@@ -23,11 +23,9 @@ pub struct Reporter<'a> {
     severity: Severity,
     project: &'a Project,
     overrides: &'a FileOverrides<'a>,
-    found: Vec<Diagnostic>,
-    /// The help texts of `found`, each kept once: most of a rule's
-    /// findings say the same thing, and thousands of copies of a
-    /// 150-character text add up.
-    helps: rustc_hash::FxHashSet<std::sync::Arc<str>>,
+    /// Packed (see `diagnostic::Packed`): the findings of a set live
+    /// beside its catalog until the rules are done.
+    found: Packed,
     /// Which findings carry their fixes (`Settings::fixes`).
     fixes: Fixing<'a>,
 }
@@ -85,8 +83,7 @@ impl<'a> Reporter<'a> {
             severity: active.severity,
             project,
             overrides,
-            found: Vec::new(),
-            helps: Default::default(),
+            found: Packed::default(),
             fixes: Fixing::All,
         }
     }
@@ -170,19 +167,7 @@ impl<'a> Reporter<'a> {
         Some(diagnostic)
     }
 
-    fn keep(&mut self, mut diagnostic: Diagnostic) {
-        // A message built by `format!` holds room for about twice its
-        // literal text, and a set of thousands of files keeps a hundred
-        // thousand findings to the end of the run.
-        diagnostic.message.shrink_to_fit();
-        if let Some(help) = &mut diagnostic.help {
-            match self.helps.get(&**help) {
-                Some(shared) => *help = shared.clone(),
-                None => {
-                    self.helps.insert(help.clone());
-                }
-            }
-        }
+    fn keep(&mut self, diagnostic: Diagnostic) {
         self.found.push(diagnostic);
     }
 
@@ -194,6 +179,11 @@ impl<'a> Reporter<'a> {
 
     /// The findings reported so far.
     pub fn into_findings(self) -> Vec<Diagnostic> {
+        self.found.unpack()
+    }
+
+    /// The findings reported so far, still packed.
+    pub fn into_packed(self) -> Packed {
         self.found
     }
 }
