@@ -173,10 +173,17 @@ impl Excerpt {
     }
 
     /// 0-based line and character column in the file of an excerpt offset.
-    fn position(&self, offset: usize) -> Option<(usize, usize)> {
+    pub(in crate::report) fn position(&self, offset: usize) -> Option<(usize, usize)> {
         let line = self.line_at(offset)?;
         let column = line.first_column + self.chars(line.kept..offset.max(line.kept));
         Some((line.line, column))
+    }
+}
+
+impl Excerpt {
+    /// The file's path, as `read_span` names it.
+    pub(in crate::report) fn name(&self) -> &str {
+        &self.name
     }
 }
 

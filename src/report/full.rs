@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
+mod common;
+
 use super::excerpt::{CONTEXT_LINES, Excerpt};
 use super::wrap::{Indents, Prewrap, Wrapped};
 use super::{Position, View, position, statistics, summary, visible};
@@ -72,6 +74,8 @@ const WIDTH: usize = 100;
 struct Drawer {
     wrapping: GraphicalReportHandler,
     plain: GraphicalReportHandler,
+    /// Draws the common finding as `plain` does, without miette.
+    common: common::Common,
     prewrap: Prewrap,
     /// The display widths of the first and later lines' indents of a
     /// message ("  × ", "  │ "), by severity, and of a help text.
@@ -91,12 +95,14 @@ impl Drawer {
         let rest = width(&format!("  {} ", chars.vbar));
         let message_indents = [&chars.error, &chars.warning, &chars.advice]
             .map(|icon| (width(&format!("  {icon} ")), rest));
+        let common = common::Common::new(&theme);
         let wrapping = GraphicalReportHandler::new_themed(theme)
             .with_width(WIDTH)
             .with_context_lines(CONTEXT_LINES)
             .with_links(false);
         Drawer {
             plain: wrapping.clone().with_wrap_lines(false),
+            common,
             wrapping,
             prewrap: Prewrap::default(),
             message_indents,
@@ -126,6 +132,9 @@ impl Drawer {
         }
         if help.is_some() {
             drawn.diagnostic.help = help;
+        }
+        if self.common.draw(out, &drawn) {
+            return Ok(());
         }
         self.plain.render_report(out, &drawn)
     }
@@ -356,6 +365,90 @@ mod tests {
             diagnostic,
             excerpt,
         }
+    }
+
+    /// A source of a few lines of code, mostly plain ASCII, sometimes with
+    /// what only miette draws (a tab, a wide character, a carriage
+    /// return, a line longer than the window shown).
+    fn source_text(cases: &mut Cases) -> String {
+        const PIECES: &[&str] = &[
+            "CREATE TABLE users (",
+            "    id BIGINT PRIMARY KEY,",
+            "email VARCHAR(255) NOT NULL",
+            ");",
+            "",
+            "-- a comment",
+            "ALTER TABLE t ADD COLUMN c INT;",
+            "x",
+        ];
+        const ODD: &[&str] = &["\tid INT,", "caf\u{e9} TEXT,", "\u{8868}", "a\r", "  "];
+        let lines = 1 + cases.next(14);
+        let mut text = String::new();
+        for _ in 0..lines {
+            match cases.next(20) {
+                0 => text.push_str(ODD[cases.next(ODD.len())]),
+                1 => text.push_str(&"abc ".repeat(20 + cases.next(60))),
+                _ => text.push_str(PIECES[cases.next(PIECES.len())]),
+            }
+            text.push('\n');
+        }
+        if cases.next(4) == 0 {
+            text.pop();
+        }
+        text
+    }
+
+    /// The common finding drawn without miette is drawn exactly as miette's
+    /// handler that does not wrap draws it; the others are left to it.
+    #[test]
+    fn findings_are_drawn_as_miettes_plain_handler_draws_them() {
+        let mut cases = Cases(0x0dd_ba11_f00d_cafe);
+        let severities = [
+            miette::Severity::Error,
+            miette::Severity::Warning,
+            miette::Severity::Advice,
+        ];
+        let (mut common, mut other) = (0, 0);
+        for color in [false, true] {
+            let drawer = Drawer::new(color);
+            for case in 0..4000 {
+                let text = source_text(&mut cases);
+                let source = SourceFile::new("db/m.sql".into(), text.clone());
+                let start = cases.next(text.len() + 1);
+                let end = (start + cases.next(40)).min(text.len());
+                let excerpt = Excerpt::new(&source, std::slice::from_ref(&(start..end)));
+                let label = excerpt.span_of(&source, &(start..end)).map(|span| {
+                    let text = (cases.next(8) == 0).then(|| "here".to_string());
+                    LabeledSpan::new_primary_with_span(text, span)
+                });
+                let mut diagnostic = MietteDiagnostic::new(cases.text())
+                    .with_code("prefer-text")
+                    .with_severity(severities[cases.next(3)])
+                    .with_labels(label);
+                diagnostic.help = (cases.next(3) > 0).then(|| cases.text());
+                let drawn = Drawn {
+                    diagnostic,
+                    excerpt,
+                };
+                let mut expected = String::new();
+                let miette_drew = drawer.plain.render_report(&mut expected, &drawn).is_ok();
+                let mut out = String::new();
+                if drawer.common.draw(&mut out, &drawn) {
+                    common += 1;
+                    assert!(miette_drew);
+                    assert_eq!(
+                        out, expected,
+                        "case {case} (color {color}): source {text:?}, span {start}..{end}"
+                    );
+                } else {
+                    assert!(out.is_empty(), "case {case}: wrote, then left it to miette");
+                    other += 1;
+                }
+            }
+        }
+        // The cases exercise both ways of drawing.
+        assert!(common > 2500, "{common} drawn without miette");
+        assert!(other > 1000, "{other} left to miette");
     }
 
     /// The drawer's bytes are miette's wrapping handler's, whatever the
