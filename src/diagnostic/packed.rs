@@ -117,7 +117,9 @@ impl Packed {
         index
     }
 
-    /// Gives back the room a buffer grown by doubling keeps spare.
+    /// Gives back the room a buffer grown by doubling keeps spare, and the
+    /// index of the help texts: a finding pushed after this keeps its help
+    /// apart from the same text before.
     pub fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();
         self.whole.shrink_to_fit();
@@ -137,9 +139,11 @@ impl Packed {
                 _ => reader.finding(&self.helps),
             };
             // The bytes were written by `push` alone: a finding that does
-            // not read back would be a bug here, never a property of input.
+            // not read back would be a bug here, never a property of input,
+            // and what follows it could not be read in step.
             debug_assert!(diagnostic.is_some(), "a packed finding did not unpack");
-            out.extend(diagnostic);
+            let Some(diagnostic) = diagnostic else { break };
+            out.push(diagnostic);
         }
     }
 
