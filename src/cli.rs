@@ -290,14 +290,31 @@ pub struct Io<'a> {
     pub error_color: bool,
 }
 
+/// What follows a lint run in its process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// The process ends (the binary): what the run built is left to the
+    /// exit, which returns the memory at once; freeing every finding, file
+    /// and small catalog one by one would cost a run several percent.
+    Exit,
+    /// More runs follow in the same process (the fuzzer): everything the
+    /// run built is freed, so that thousands of runs do not add up.
+    RunAgain,
+}
+
 /// One lint run, as the binary runs it, writing to `io`; returns the exit
 /// code.
 pub fn run_lint(args: LintArgs, io: &mut Io<'_>) -> u8 {
-    let result = lint_command(args, io);
+    run_lint_then(args, io, After::Exit)
+}
+
+/// `run_lint`, for a process that goes on after it when `after` says so.
+pub fn run_lint_then(args: LintArgs, io: &mut Io<'_>, after: After) -> u8 {
+    let result = lint_command(args, io, after);
     result.unwrap_or_else(|error| error.report(&mut *io.err, io.error_color))
 }
 
-fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
+fn lint_command(args: LintArgs, io: &mut Io<'_>, after: After) -> Result<u8, Error> {
     let colors = Colors::resolve(args.color, io, args.output_file.is_some());
     io.error_color = colors.err;
     let mut settings = load_settings(args.config.as_deref(), &command_line(&args))?;
@@ -309,12 +326,12 @@ fn lint_command(args: LintArgs, io: &mut Io<'_>) -> Result<u8, Error> {
         emit(&args, io, |out| out.write_all(text.as_bytes()))?;
         return Ok(EXIT_CLEAN);
     }
-    let outcome = lint_input(&args, &settings, &input)?;
+    let outcome = lint_input(&args, &settings, &input, after)?;
     let notes = !(args.quiet || args.silent);
     if notes {
         report_skipped(&outcome, &input.paths, io);
     }
-    finish(&args, &settings, outcome, colors, io)
+    finish(&args, &settings, outcome, colors, io, after)
 }
 
 /// Which of a run's findings carry fixes: they cost work (re-reading
@@ -371,7 +388,8 @@ fn db_command(args: crate::db::DbArgs, io: &mut Io<'_>) -> Result<u8, Error> {
             let _ = writeln!(io.err, "note: {}", visible(&note));
         }
     }
-    finish(lint, &settings, outcome, colors, io)
+    // A subcommand of the binary: the process ends next.
+    finish(lint, &settings, outcome, colors, io, After::Exit)
 }
 
 /// What every run does with its findings: baseline, exit code, `--severity`,
@@ -382,6 +400,7 @@ fn finish(
     mut outcome: Outcome,
     colors: Colors,
     io: &mut Io<'_>,
+    after: After,
 ) -> Result<u8, Error> {
     let notes = !(args.quiet || args.silent);
     if let Some(file) = &args.write_baseline {
@@ -407,16 +426,24 @@ fn finish(
     print_input_errors(&outcome, io);
     let report = |out: &mut dyn Write| write_report(args, &outcome, &view, out);
     let written = emit(args, io, report);
-    // The process ends next: freeing every finding and file one by one
-    // would cost 3% of a run for memory the exit returns anyway.
-    std::mem::forget(outcome);
+    // When the process ends next, freeing every finding and file one by
+    // one would cost 3% of a run for memory the exit returns anyway.
+    match after {
+        After::Exit => std::mem::forget(outcome),
+        After::RunAgain => drop(outcome),
+    }
     written?;
     Ok(code)
 }
 
 /// Lints the input: the files named, stdin in place of its file, or only
 /// what `--diff` says changed.
-fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Outcome, Error> {
+fn lint_input(
+    args: &LintArgs,
+    settings: &Settings,
+    input: &Input,
+    after: After,
+) -> Result<Outcome, Error> {
     // Text given for a file (stdin) is linted whatever `--diff` says.
     let changes = match &args.diff {
         Some(reference) if input.buffers.is_empty() => {
@@ -425,8 +452,11 @@ fn lint_input(args: &LintArgs, settings: &Settings, input: &Input) -> Result<Out
         }
         _ => None,
     };
-    // `finish` ends the process after the report.
-    Ok(lint::lint_before_exit(
+    let lint = match after {
+        After::Exit => lint::lint_before_exit,
+        After::RunAgain => lint::lint_with,
+    };
+    Ok(lint(
         &input.paths,
         settings,
         changes.as_ref(),

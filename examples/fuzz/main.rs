@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use schema_lint::cli::{Cli, Io, run_lint};
+use schema_lint::cli::{After, Cli, Io, run_lint_then};
 
 use mutate::{File, Rng};
 use oracle::{FORMATS, Oracle, Run};
@@ -523,7 +523,8 @@ fn run_in_process(format: &str, args: &[String]) -> Result<Run, String> {
             color: false,
             error_color: false,
         };
-        run_lint(cli.lint, &mut io)
+        // Thousands of runs in one process: each frees what it built.
+        run_lint_then(cli.lint, &mut io, After::RunAgain)
     }));
     match result {
         Ok(code) => Ok(Run {
