@@ -77,7 +77,13 @@ pub struct LineCol {
 pub struct SourceFile {
     /// The path as the user named it (relative stays relative).
     pub path: PathBuf,
-    pub text: String,
+    /// The text, or (`later`) read on first use.
+    text: OnceLock<String>,
+    /// How to read the text on first use when the run did not read it: a
+    /// file whose facts came from the cache unread (see
+    /// `load::cache::Settled`) is read only if something asks for a line
+    /// of it, which a run that reports nothing in it never does.
+    later: Option<ReadLater>,
     /// Bytes of a UTF-8 byte-order mark that preceded `text` in the file
     /// (0 or 3). Lines and columns ignore it, as editors do; byte offsets
     /// in output count it, as the file does.
@@ -131,13 +137,21 @@ fn widen(n: u32) -> usize {
 /// Bytes per entry of `LineIndex::chars_before_chunk`.
 const CHUNK: usize = 1024;
 
+/// How a file's text is read on first use (`SourceFile::unread`): the
+/// limit on its size, and what turns its bytes into text.
+#[derive(Clone, Copy)]
+pub struct ReadLater {
+    pub limit: u64,
+    pub decode: fn(Vec<u8>) -> String,
+}
+
 /// Without the line index: it is derived from the text, and whether it has
 /// been built yet is not part of what the file is.
 impl std::fmt::Debug for SourceFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SourceFile")
             .field("path", &self.path)
-            .field("text", &self.text)
+            .field("text", &self.text())
             .field("bom", &self.bom)
             .finish_non_exhaustive()
     }
@@ -147,14 +161,51 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
         SourceFile {
             path,
-            text,
+            text: OnceLock::from(text),
+            later: None,
             bom: 0,
             index: OnceLock::new(),
         }
     }
 
+    /// A file whose text is read from `path` on first use (`text`). If it
+    /// cannot be read then, or has changed, the text is what is there now
+    /// (empty when nothing can be read): positions taken before clamp to
+    /// it, as every method here does.
+    pub fn unread(path: PathBuf, bom: usize, later: ReadLater) -> Self {
+        SourceFile {
+            path,
+            text: OnceLock::new(),
+            later: Some(later),
+            bom,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The file's text (without a byte-order mark).
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| match self.later {
+            Some(later) => read_found_file(&self.path, later.limit)
+                .map(later.decode)
+                .unwrap_or_default(),
+            None => String::new(),
+        })
+    }
+
+    /// Replaces the text (an edit applied in memory).
+    pub fn set_text(&mut self, text: String) {
+        self.text = OnceLock::from(text);
+        self.later = None;
+        self.index = OnceLock::new();
+    }
+
+    /// Whether the text has been read (see `unread`).
+    pub fn is_read(&self) -> bool {
+        self.text.get().is_some()
+    }
+
     fn index(&self) -> &LineIndex {
-        self.index.get_or_init(|| LineIndex::of(&self.text))
+        self.index.get_or_init(|| LineIndex::of(self.text()))
     }
 
     pub fn path(&self) -> &Path {
@@ -184,7 +235,7 @@ impl SourceFile {
     /// Offsets past the end clamp to the end; offsets inside a multi-byte
     /// character clamp to that character.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.text().len());
         let line_index = self.line_index(offset);
         let start = self.index().line_start(line_index).unwrap_or(0);
         let column = self.chars_before(offset) - self.chars_before(start);
@@ -213,14 +264,14 @@ impl SourceFile {
     /// Number of characters that start before byte `offset` (a character
     /// `offset` falls inside counts).
     pub fn chars_before(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.text().len());
         let chunk = offset / CHUNK;
         let counted = self.index().chars_before_chunk(chunk).unwrap_or(0);
         if self.chunk_length(chunk).is_some() {
             return counted + (offset - chunk * CHUNK);
         }
         let bytes = self
-            .text
+            .text()
             .as_bytes()
             .get(chunk * CHUNK..offset)
             .unwrap_or(&[]);
@@ -231,7 +282,7 @@ impl SourceFile {
     /// (ASCII text, the usual case): then bytes and characters count alike
     /// in it.
     fn chunk_length(&self, chunk: usize) -> Option<usize> {
-        let length = self.text.len().saturating_sub(chunk * CHUNK).min(CHUNK);
+        let length = self.text().len().saturating_sub(chunk * CHUNK).min(CHUNK);
         let before = self.index().chars_before_chunk(chunk)?;
         let after = self.index().chars_before_chunk(chunk + 1)?;
         (after - before == length).then_some(length)
@@ -253,7 +304,7 @@ impl SourceFile {
             return from + (index - seen);
         }
         for (i, &byte) in self
-            .text
+            .text()
             .as_bytes()
             .get(from..)
             .unwrap_or(&[])
@@ -267,7 +318,7 @@ impl SourceFile {
                 seen += 1;
             }
         }
-        self.text.len()
+        self.text().len()
     }
 
     /// Converts a `sqlparser` location (1-based line, 1-based character
@@ -282,7 +333,7 @@ impl SourceFile {
         let end = self
             .index()
             .line_start(line_index + 1)
-            .unwrap_or(self.text.len());
+            .unwrap_or(self.text().len());
         let wanted = usize::try_from(location.column - 1).ok()?;
         let first = self.chars_before(start);
         let on_line = self.chars_before(end) - first;
@@ -304,7 +355,7 @@ impl SourceFile {
     /// The text of one line (without its line break), 1-based.
     pub fn line_text(&self, line: usize) -> &str {
         match line.checked_sub(1) {
-            Some(index) => self.text.get(self.line_range(index)).unwrap_or(""),
+            Some(index) => self.text().get(self.line_range(index)).unwrap_or(""),
             None => "",
         }
     }
@@ -313,18 +364,18 @@ impl SourceFile {
     /// the last line).
     pub fn line_range(&self, index: usize) -> Range<usize> {
         let Some(start) = self.index().line_start(index) else {
-            return self.text.len()..self.text.len();
+            return self.text().len()..self.text().len();
         };
         let end = self
             .index()
             .line_start(index + 1)
-            .unwrap_or(self.text.len());
-        let line = self.text.get(start..end).unwrap_or("");
+            .unwrap_or(self.text().len());
+        let line = self.text().get(start..end).unwrap_or("");
         start..start + line.trim_end_matches(['\n', '\r']).len()
     }
 
     pub fn slice(&self, span: &Range<usize>) -> &str {
-        self.text.get(span.clone()).unwrap_or("")
+        self.text().get(span.clone()).unwrap_or("")
     }
 }
 
@@ -476,6 +527,15 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
 /// opened is checked instead; the open does not wait (`O_NONBLOCK`), so a
 /// FIFO put in the file's place since discovery is refused, not waited for.
 pub fn read_found_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_found_file_stat(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// `read_found_file`, with the `stat` of the file it opened (taken
+/// before reading it).
+pub fn read_found_file_stat(
+    path: &Path,
+    limit: u64,
+) -> Result<(Vec<u8>, std::fs::Metadata), ReadError> {
     use std::io::Read;
     let limit = limit.min(MAX_FILE_OFFSET);
     let mut options = std::fs::OpenOptions::new();
@@ -515,7 +575,7 @@ pub fn read_found_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             limit,
         });
     }
-    Ok(bytes)
+    Ok((bytes, opened))
 }
 
 /// An error of the file system, as `ReadError` says it.

@@ -236,6 +236,67 @@ fn file_ids_of_this_run_are_used() {
     assert_eq!(snapshot(cache.path()), written);
 }
 
+/// A file the run does not report on, unchanged since the cache stored its
+/// facts (its `stat` says so), is not read at all; a write to it, even one
+/// that keeps its length and modification time, is seen.
+#[test]
+fn settled_context_files_are_not_read_until_written() {
+    let s = project();
+    let cache = Scratch::new();
+    // An entry trusts its file's `stat` only when the file had not changed
+    // for a few seconds when the entry was stored.
+    std::thread::sleep(std::time::Duration::from_millis(3_200));
+    let mut settings = config::load(None, &CommandLine::default()).expect("settings");
+    settings.cache = Some(cache.path().to_path_buf());
+    let named = s.path().join("migrations/000002_orders.up.sql");
+    let cold = lint::lint(std::slice::from_ref(&named), &settings);
+    assert!(cold.project.files.iter().all(|f| f.source.is_read()));
+
+    let warm = lint::lint(std::slice::from_ref(&named), &settings);
+    assert_eq!(warm.project.cached, warm.project.files.len());
+    for file in &warm.project.files {
+        let path = file.source.display_path();
+        assert_eq!(file.source.is_read(), file.reported(), "{path}");
+    }
+    assert_eq!(
+        format!("{:?}", warm.diagnostics),
+        format!("{:?}", cold.diagnostics)
+    );
+    let args = ["--format", "json", "migrations/000002_orders.up.sql"];
+    let before = printed(&run(s.path(), Some(cache.path()), &args));
+    assert_eq!(before, printed(&run(s.path(), None, &args)));
+
+    // A later file (a byte-order mark, a byte that is not UTF-8) indexes
+    // the named file's foreign key instead, in a write that keeps its
+    // length and modification time.
+    let context = s.path().join("migrations/000003_tags.up.sql");
+    let bytes = fs::read(&context).expect("read");
+    let modified = fs::metadata(&context)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let table = b"CREATE TABLE tags (id INT PRIMARY KEY, label CHAR(5));".as_slice();
+    let at = bytes
+        .windows(table.len())
+        .position(|w| w == table)
+        .expect("the statement");
+    let index = format!(
+        "{:width$}",
+        "CREATE INDEX ON orders (user_id);",
+        width = table.len()
+    );
+    let mut edited = bytes.clone();
+    edited[at..at + table.len()].copy_from_slice(index.as_bytes());
+    fs::write(&context, &edited).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&context)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+    let after = printed(&run(s.path(), Some(cache.path()), &args));
+    assert_ne!(after, before, "the edit changes the findings");
+    assert_eq!(after, printed(&run(s.path(), None, &args)));
+}
+
 /// An edit is seen on the next run, also one that keeps the file's length
 /// and modification time; the cache then holds the new text's facts only.
 #[test]

@@ -180,7 +180,7 @@ pub fn after_statement(cx: &Context<'_>, origin: &Origin) -> Option<After> {
         .statements
         .iter()
         .find(|s| s.nested.is_none() && s.span.contains(&origin.span().start))?;
-    let text = &file.source.text;
+    let text = file.source.text();
     let rest = text.get(statement.span.end..)?;
     let blank = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     if !rest[blank..].starts_with(';') {
@@ -365,7 +365,7 @@ pub fn add_columns(
     let close_start = tokens.range(close).start;
     let line_start = statement[..close_start].rfind('\n').map_or(0, |n| n + 1);
     let before_close = &statement[line_start..close_start];
-    let text = &cx.project.file(origin.file()).source.text;
+    let text = &cx.project.file(origin.file()).source.text();
     if last == open || !before_close.trim().is_empty() {
         // `CREATE TABLE t (a int)` on one line, or `)` after a column.
         return Some(vec![Edit::insert(
@@ -515,10 +515,10 @@ fn named_elsewhere(cx: &Context<'_>, name: &str, except: Option<&Origin>) -> boo
     // A quoted name with other characters, or one the index was not made
     // for: look for it in the text.
     cx.files().any(|file| {
-        let text = file.source.text.to_lowercase();
+        let text = file.source.text().to_lowercase();
         // Lower-casing may change byte lengths outside ASCII: compare
         // positions only when it did not.
-        let comparable = text.len() == file.source.text.len();
+        let comparable = text.len() == file.source.text().len();
         text.match_indices(&lower).any(|(at, _)| {
             let before = text[..at].chars().next_back();
             let after = text[at + lower.len()..].chars().next();

@@ -99,7 +99,7 @@ pub fn run(
         .to_string(),
         trigger_column: text_option(settings, RuleId::UpdatedAtTrigger, "column", "updated_at"),
         trigger_active: settings.active(RuleId::UpdatedAtTrigger).is_some(),
-        consumed: consumed_indexes(project.set_files(set).map(|f| f.source.text.as_str())),
+        consumed: consumed_indexes(project.set_files(set).map(|f| f.source.text())),
     };
     // A temporary table is gone when the migration's session ends.
     let temporary: BTreeSet<String> = catalog

@@ -308,7 +308,7 @@ fn apply_round(
     let texts: Vec<String> = project
         .files
         .iter()
-        .map(|f| f.source.text.to_lowercase())
+        .map(|f| f.source.text().to_lowercase())
         .collect();
     let mut accepted: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
     let mut applied = 0;
@@ -323,7 +323,7 @@ fn apply_round(
             let Some(file) = project.files.get(edit.file.index()) else {
                 return false;
             };
-            let text = &file.source.text;
+            let text = file.source.text();
             file.reported()
                 && edit.span.start <= edit.span.end
                 && text.is_char_boundary(edit.span.start)
@@ -364,10 +364,10 @@ fn apply_round(
             (
                 id.index(),
                 "\u{feff}".repeat(usize::from(file.source.bom > 0)),
-                file.source.text.clone(),
+                file.source.text().to_string(),
             )
         });
-        let mut text = file.source.text.clone();
+        let mut text = file.source.text().to_string();
         list.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
         for edit in list {
             text.replace_range(edit.span.clone(), &edit.replacement);

@@ -17,6 +17,13 @@
 //!   and the cache file was written by this very build (`stamp`: the
 //!   version, `FORMAT`, and the executable's size and modification time, so
 //!   that a rebuild with changed types never reads old entries).
+//! - **Context files are not even read**: a file the run does not report
+//!   on (the rest of a pre-commit run's set) whose `stat` is the one its
+//!   entry recorded (`Settled`: size, inode, modification and change times)
+//!   is taken from its entry unread, as git's index trusts a file's `stat`;
+//!   its text is read only if something asks for a line of it
+//!   (`SourceFile::unread`). Rules ask where a finding would be reported
+//!   before they quote what a file says.
 //! - **Never wrong, never fatal**: the file ends with a SHA-256 of the rest,
 //!   so a truncated or damaged file is a miss, as is one that does not
 //!   decode; nothing about the cache is ever an error. A cache that cannot
@@ -57,7 +64,7 @@ pub const ENV: &str = "SCHEMA_LINT_CACHE_DIR";
 /// The layout of what is stored: bump it whenever a stored type changes
 /// (a field added, removed, reordered or retyped; a variant added). The
 /// executable's stamp (`stamp`) catches a rebuild that forgot to.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 const MAGIC: &[u8; 8] = b"SLFACTS\0";
 
@@ -149,7 +156,7 @@ impl Cache {
         let total = stored.len();
         let entries = stored
             .into_iter()
-            .map(|file| (file.path, (file.key, file.facts)))
+            .map(|file| (file.path, (file.key, file.settled, file.facts)))
             .collect();
         Some(Index { entries, total })
     }
@@ -248,30 +255,46 @@ fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// An entry of a set's cache file, by its path: the key, what the file
+/// was on disk, the facts.
+type Entry<'a> = (Key, Option<Settled>, &'a [u8]);
+
 /// The entries of one set's cache file, by the file's path in the set.
 #[derive(Debug, Default)]
 pub struct Index<'a> {
     /// Fx-hashed: a warm run looks up every file of the set.
-    entries: rustc_hash::FxHashMap<&'a [u8], (Key, &'a [u8])>,
+    entries: rustc_hash::FxHashMap<&'a [u8], Entry<'a>>,
     /// How many entries the file held (paths repeated too).
     pub total: usize,
 }
 
 impl<'a> Index<'a> {
     /// The stored facts of the file at `path` when they were stored for
-    /// `key`.
-    pub fn get(&self, path: &[u8], key: &Key) -> Option<&'a [u8]> {
+    /// `key`, with what the entry says the file was on disk.
+    pub fn get(&self, path: &[u8], key: &Key) -> Option<(Option<Settled>, &'a [u8])> {
         self.entries
             .get(path)
-            .filter(|(stored, _)| stored == key)
-            .map(|&(_, facts)| facts)
+            .filter(|(stored, _, _)| stored == key)
+            .map(|&(_, settled, facts)| (settled, facts))
+    }
+
+    /// What the file at `path` was when its facts were stored, and the
+    /// facts, when it had settled then.
+    pub fn settled(&self, path: &[u8]) -> Option<(Settled, &'a [u8])> {
+        let &(_, settled, facts) = self.entries.get(path)?;
+        Some((settled?, facts))
     }
 
     /// The entry of the file at `path`, whatever its key.
     pub fn entry(&self, path: &[u8]) -> Option<StoredFile<'a>> {
         self.entries
             .get_key_value(path)
-            .map(|(&path, &(key, facts))| StoredFile { path, key, facts })
+            .map(|(&path, &(key, settled, facts))| StoredFile {
+                path,
+                key,
+                settled,
+                facts,
+            })
     }
 }
 
@@ -282,9 +305,107 @@ pub struct StoredFile<'a> {
     #[serde(with = "bytes", borrow)]
     pub path: &'a [u8],
     pub key: Key,
+    /// What the file was on disk, when it had settled (see `Settled`).
+    pub settled: Option<Settled>,
     /// The facts, as `store` wrote them.
     #[serde(with = "bytes", borrow)]
     pub facts: &'a [u8],
+}
+
+/// What a file was on disk when its facts were stored: its `stat` and what
+/// decoding its bytes found. A later run that finds the same `stat` takes
+/// the facts without reading the file (it reads it only if it reports on
+/// it), as git trusts its index: any write to a file changes its change
+/// time (`ctime`), which no tool can set back, so the same size, inode and
+/// times mean the same bytes. Recorded only for a file last changed at
+/// least `SETTLE` before the run that stored it began reading: a write in
+/// the same clock tick as the read, on a file system with coarse times,
+/// could otherwise leave the times unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settled {
+    stat: Stat,
+    /// Bytes of a UTF-8 byte-order mark (0 or 3).
+    pub bom: u8,
+    /// What `read::decode` found of bytes that are not UTF-8.
+    pub invalid: Option<(u64, u8, u64)>,
+}
+
+/// How long before a run began reading a file must have last changed for
+/// its `stat` to be trusted by later runs (FAT's times are 2 seconds
+/// apart).
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl Settled {
+    /// What to record of a file read at `read_at` whose open file had
+    /// `metadata`: `None` when it changed too recently, or where there is
+    /// no inode and change time (not Unix).
+    pub fn of(
+        metadata: &std::fs::Metadata,
+        read_at: std::time::SystemTime,
+        bom: usize,
+        invalid: Option<(usize, u8, usize)>,
+    ) -> Option<Settled> {
+        let stat = Stat::of(metadata)?;
+        let since_epoch = read_at.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let settled_before = since_epoch.checked_sub(SETTLE)?;
+        let changed = stat.changed.max(stat.modified);
+        let changed_at = std::time::Duration::new(
+            u64::try_from(changed.0).ok()?,
+            u32::try_from(changed.1).ok()?,
+        );
+        (changed_at < settled_before).then_some(Settled {
+            stat,
+            bom: u8::try_from(bom).ok()?,
+            invalid: invalid.map(|(at, byte, count)| (at as u64, byte, count as u64)),
+        })
+    }
+
+    /// Whether the file is still as it was, by `metadata` (of its path,
+    /// following links, as reading it does).
+    pub fn still(&self, metadata: &std::fs::Metadata) -> bool {
+        Stat::of(metadata) == Some(self.stat)
+    }
+
+    /// `invalid` as `LoadedFile::invalid_utf8` holds it.
+    pub fn invalid_utf8(&self) -> Option<(usize, u8, usize)> {
+        self.invalid.map(|(at, byte, count)| {
+            let wide = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+            (wide(at), byte, wide(count))
+        })
+    }
+}
+
+/// The parts of a file's `stat` that change when it is written, replaced,
+/// or has its times set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stat {
+    len: u64,
+    /// Seconds and nanoseconds since the epoch.
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    fn of(metadata: &std::fs::Metadata) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        metadata.is_file().then(|| Stat {
+            len: metadata.len(),
+            modified: (metadata.mtime(), metadata.mtime_nsec()),
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+            device: metadata.dev(),
+        })
+    }
+
+    /// Without a change time, nothing vouches for a file's bytes but
+    /// the bytes.
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<Stat> {
+        None
+    }
 }
 
 /// Byte strings as such (one length, then the bytes), read back without a
@@ -559,6 +680,7 @@ mod tests {
         let files = [StoredFile {
             path: b"1_a.sql",
             key: key(Role::Up, TEXT.as_bytes()),
+            settled: None,
             facts: &stored,
         }];
         let mut bytes = MAGIC.to_vec();

@@ -27,7 +27,7 @@ pub use tokens::Tokens;
 
 use crate::diagnostic::InputError;
 use crate::discover::{Discovery, Layout, MigrationFile, Order, PlanNote, Role, Skipped};
-use crate::source::{FileId, Origin, SourceFile, read_found_file, read_regular_file};
+use crate::source::{FileId, Origin, SourceFile, read_found_file_stat, read_regular_file};
 
 /// What a file is to its set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,7 +189,18 @@ impl Default for ReadOptions {
 
 /// A file of a set (by the set's index) with its bytes, or why it could not
 /// be read.
-type ReadFile = (usize, MigrationFile, Result<Vec<u8>, InputError>);
+/// A file as the read step left it, in its set.
+type ReadFile<'a> = (usize, MigrationFile, Result<Reading<'a>, InputError>);
+
+/// What the read step did with a file.
+enum Reading<'a> {
+    /// Read: its bytes, and the `stat` of what was opened (`None` for a
+    /// file given as text).
+    Bytes(Vec<u8>, Option<std::fs::Metadata>),
+    /// Not read: unchanged since its set's cache stored its facts (these),
+    /// and not reported on (see `cache::Settled`).
+    Settled(cache::Settled, &'a [u8]),
+}
 
 /// Loads every file of every set; files that cannot be read become input
 /// errors and drop out of their set.
@@ -211,24 +222,34 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         })
         .collect();
     let cache = options.cache.clone().map(cache::Cache::new);
+    // Files changed since shortly before this instant are not trusted by
+    // their `stat` next time (`cache::Settled`).
+    let read_at = std::time::SystemTime::now();
+    // Each set's cache file (its checksum checked), its resolved root and
+    // its entries (which borrow from the file's bytes): first, since they
+    // tell which files need not be read.
+    let stored: Vec<Vec<u8>> = match &cache {
+        Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
+        None => Vec::new(),
+    };
+    let roots: Vec<PathBuf> = sets
+        .iter()
+        .map(|s| crate::source::canonical(&s.root))
+        .collect();
+    let indexes: Vec<cache::Index<'_>> = match &cache {
+        Some(cache) => stored.iter().map(|body| cache.entries(body)).collect(),
+        None => Vec::new(),
+    };
     // Bytes first, so that every file that can be read has its id before
-    // it is parsed (what it does to the schema points into it by id). The
-    // sets' cache files are read (and their checksums checked) beside the
-    // migration files: a warm run spends much of its time reading both.
-    let (read, stored): (Vec<ReadFile>, Vec<Vec<u8>>) = rayon::join(
-        || {
-            jobs.into_par_iter()
-                .map(|(set, file)| {
-                    let bytes = read_bytes(&file, &options);
-                    (set, file, bytes)
-                })
-                .collect()
-        },
-        || match &cache {
-            Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
-            None => Vec::new(),
-        },
-    );
+    // it is parsed (what it does to the schema points into it by id).
+    let read: Vec<ReadFile<'_>> = jobs
+        .into_par_iter()
+        .map(|(set, file)| {
+            let entries = indexes.get(set).map(|index| (index, roots[set].as_path()));
+            let reading = read_file(&file, &options, entries);
+            (set, file, reading)
+        })
+        .collect();
     let mut project = Project {
         skipped,
         ..Project::default()
@@ -248,38 +269,35 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
         .collect();
     let mut errors = errors;
     let mut readable = Vec::with_capacity(read.len());
-    for (set, file, bytes) in read {
-        match bytes {
-            Ok(bytes) => {
+    for (set, file, reading) in read {
+        match reading {
+            Ok(reading) => {
                 let id = FileId::new(readable.len());
                 project.sets[set].files.push(id);
-                readable.push((id, set, file, bytes));
+                readable.push((id, set, file, reading));
             }
             Err(error) => errors.push(error),
         }
     }
-    // Each set's resolved root, and its cache entries (which borrow from
-    // the cache file's bytes).
-    let roots: Vec<PathBuf> = sets
-        .iter()
-        .map(|s| crate::source::canonical(&s.root))
-        .collect();
-    let indexes: Vec<cache::Index<'_>> = match &cache {
-        Some(cache) => stored.iter().map(|body| cache.entries(body)).collect(),
-        None => Vec::new(),
-    };
-    let cached: Vec<Cached>;
-    (project.files, cached) = readable
+    let loaded: Vec<(LoadedFile, Cached, Option<InputError>)> = readable
         .into_par_iter()
-        .map(|(id, set, file, bytes)| {
+        .map(|(id, set, file, reading)| {
             let buffered = options.buffers.contains_key(&file.resolved);
             let index = indexes.get(set);
-            load_file(id, file, bytes, index.map(|i| (i, &roots[set], buffered)))
+            let cache = index.map(|i| (i, &roots[set], buffered));
+            load_file(id, file, reading, cache, &options, read_at)
         })
-        .unzip();
+        .collect();
+    let mut cached = Vec::with_capacity(loaded.len());
+    project.files.reserve_exact(loaded.len());
+    for (file, outcome, error) in loaded {
+        project.files.push(file);
+        cached.push(outcome);
+        errors.extend(error);
+    }
     project.cached = cached
         .iter()
-        .filter(|outcome| matches!(outcome, Cached::Hit))
+        .filter(|outcome| matches!(outcome, Cached::Hit { .. }))
         .count();
     if let Some(cache) = &cache {
         for (index, set) in sets.iter().enumerate() {
@@ -406,45 +424,125 @@ fn plan_file(
     Some(id)
 }
 
-/// A file's bytes: its buffer's, else the disk's.
-fn read_bytes(migration: &MigrationFile, options: &ReadOptions) -> Result<Vec<u8>, InputError> {
-    match options.buffers.get(&migration.resolved) {
-        Some(text) => Ok(text.as_bytes().to_vec()),
-        // Discovery found it to be a regular file.
-        None => read_found_file(&migration.path, options.max_file_size)
-            .map_err(|e| InputError::new(&migration.path, e.to_string())),
+/// Reads a file: its buffer, else the disk, unless it is not reported on
+/// and its set's cache (`cache`: the entries, the set's resolved root)
+/// vouches for it by its `stat`.
+fn read_file<'a>(
+    migration: &MigrationFile,
+    options: &ReadOptions,
+    cache: Option<(&cache::Index<'a>, &std::path::Path)>,
+) -> Result<Reading<'a>, InputError> {
+    if let Some(text) = options.buffers.get(&migration.resolved) {
+        return Ok(Reading::Bytes(text.as_bytes().to_vec(), None));
     }
+    if !migration.reported
+        && let Some((index, root)) = cache
+        && let Some((settled, facts)) = index.settled(cache::path_in_set(root, migration))
+        && std::fs::metadata(&migration.path)
+            .is_ok_and(|now| settled.still(&now) && now.len() <= options.max_file_size)
+    {
+        return Ok(Reading::Settled(settled, facts));
+    }
+    // Discovery found it to be a regular file.
+    read_found_file_stat(&migration.path, options.max_file_size)
+        .map(|(bytes, stat)| Reading::Bytes(bytes, Some(stat)))
+        .map_err(|e| InputError::new(&migration.path, e.to_string()))
+}
+
+/// A file's text from its bytes, for a file read on first use
+/// (`SourceFile::unread`).
+fn decoded_text(bytes: Vec<u8>) -> String {
+    read::decode(bytes).text
 }
 
 /// What the cache did for one file.
 enum Cached {
     /// No cache, or the file was given as text and missed: nothing to store.
     Nothing,
-    /// Read from the cache.
-    Hit,
+    /// Read from the cache; the entry's file is now `settled`, which
+    /// `changed` from what the entry holds.
+    Hit {
+        settled: Option<cache::Settled>,
+        changed: bool,
+    },
     /// Parsed, and its facts stored so (`cache::store`).
-    Parsed(cache::Key, Vec<u8>),
+    Parsed(cache::Key, Vec<u8>, Option<cache::Settled>),
 }
 
-/// Decodes a file's bytes, then reads its facts from the cache (`cache`:
-/// its set's entries, the set's resolved root, whether the file was given
-/// as text) or splits and parses it.
+/// Reads a file's facts from the cache (`cache`: its set's entries, the
+/// set's resolved root, whether the file was given as text), else decodes
+/// its bytes, then splits and parses it. A file the cache vouched for
+/// (`Reading::Settled`) is not read at all, unless its stored facts do not
+/// decode: the error of reading it then is the third part.
 fn load_file(
     id: FileId,
     migration: MigrationFile,
-    bytes: Vec<u8>,
+    reading: Reading<'_>,
     cache: Option<(&cache::Index<'_>, &PathBuf, bool)>,
+    options: &ReadOptions,
+    read_at: std::time::SystemTime,
+) -> (LoadedFile, Cached, Option<InputError>) {
+    let mut error = None;
+    let (bytes, stat) = match reading {
+        Reading::Settled(settled, stored) => {
+            if let Some(facts) = cache::read_facts(id, stored) {
+                let later = crate::source::ReadLater {
+                    limit: options.max_file_size,
+                    decode: decoded_text,
+                };
+                let bom = usize::from(settled.bom);
+                let source = SourceFile::unread(migration.path.clone(), bom, later);
+                let invalid = settled.invalid_utf8();
+                let file = cache::restore(facts, id, migration, source, invalid);
+                let settled = Some(settled);
+                return (
+                    file,
+                    Cached::Hit {
+                        settled,
+                        changed: false,
+                    },
+                    None,
+                );
+            }
+            match read_found_file_stat(&migration.path, options.max_file_size) {
+                Ok((bytes, stat)) => (bytes, Some(stat)),
+                Err(e) => {
+                    error = Some(InputError::new(&migration.path, e.to_string()));
+                    (Vec::new(), None)
+                }
+            }
+        }
+        Reading::Bytes(bytes, stat) => (bytes, stat),
+    };
+    let (file, outcome) = load_bytes(id, migration, bytes, stat, cache, read_at);
+    (file, outcome, error)
+}
+
+/// `load_file` for a file whose bytes were read (`stat`: of the file
+/// opened, `None` for a file given as text).
+fn load_bytes(
+    id: FileId,
+    migration: MigrationFile,
+    bytes: Vec<u8>,
+    stat: Option<std::fs::Metadata>,
+    cache: Option<(&cache::Index<'_>, &PathBuf, bool)>,
+    read_at: std::time::SystemTime,
 ) -> (LoadedFile, Cached) {
     let key = cache.map(|_| cache::key(migration.name.role, &bytes));
     let decoded = read::decode(bytes);
+    let settled =
+        stat.and_then(|stat| cache::Settled::of(&stat, read_at, decoded.bom, decoded.invalid));
     let mut source = SourceFile::new(migration.path.clone(), decoded.text);
     source.bom = decoded.bom;
-    if let (Some((index, root, _)), Some(key)) = (cache, key)
-        && let Some(stored) = index.get(cache::path_in_set(root, &migration), &key)
+    if let (Some((index, root, buffered)), Some(key)) = (cache, key)
+        && let Some((was, stored)) = index.get(cache::path_in_set(root, &migration), &key)
         && let Some(facts) = cache::read_facts(id, stored)
     {
         let file = cache::restore(facts, id, migration, source, decoded.invalid);
-        return (file, Cached::Hit);
+        // A file given as text leaves its entry as it is.
+        let settled = if buffered { was } else { settled };
+        let changed = settled != was;
+        return (file, Cached::Hit { settled, changed });
     }
     let mut file = parse_source(id, migration, source);
     file.invalid_utf8 = decoded.invalid;
@@ -452,7 +550,7 @@ fn load_file(
     // file given as text is not (its entry on disk is kept).
     let outcome = match (cache, key) {
         (Some((_, _, false)), Some(key)) => match cache::store(&file) {
-            Some(stored) => Cached::Parsed(key, stored),
+            Some(stored) => Cached::Parsed(key, stored, settled),
             None => Cached::Nothing,
         },
         _ => Cached::Nothing,
@@ -477,27 +575,41 @@ fn write_cache(
     // the file holds what it should, without looking each path up again.
     let hits = ids
         .iter()
-        .filter(|id| matches!(cached[id.index()], Cached::Hit))
+        .filter(|id| matches!(cached[id.index()], Cached::Hit { changed: false, .. }))
         .count();
     if hits == ids.len() && hits == entries.total {
         return;
     }
     let mut files = Vec::new();
     let mut carried = 0;
-    let mut parsed = false;
+    let mut changed = false;
     for &id in ids {
         let path = cache::path_in_set(root, &project.files[id.index()].migration);
         match &cached[id.index()] {
-            Cached::Parsed(key, facts) => {
-                parsed = true;
+            Cached::Parsed(key, facts, settled) => {
+                changed = true;
                 files.push(cache::StoredFile {
                     path,
                     key: *key,
+                    settled: *settled,
                     facts,
                 });
             }
-            // The entry read, or the one a file given as text leaves alone.
-            Cached::Hit | Cached::Nothing => {
+            Cached::Hit {
+                settled,
+                changed: now,
+            } => {
+                if let Some(entry) = entries.entry(path) {
+                    carried += 1;
+                    changed |= *now;
+                    files.push(cache::StoredFile {
+                        settled: *settled,
+                        ..entry
+                    });
+                }
+            }
+            // The entry a file given as text leaves alone.
+            Cached::Nothing => {
                 if let Some(entry) = entries.entry(path) {
                     carried += 1;
                     files.push(entry);
@@ -505,15 +617,15 @@ fn write_cache(
             }
         }
     }
-    if parsed || carried != entries.total {
+    if changed || carried != entries.total {
         cache.write(&set.root, &files);
     }
 }
 
 /// Splits and parses text that is already in memory.
 pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) -> LoadedFile {
-    let masked = mask::mask_text(&source.text);
-    let text = masked.as_deref().unwrap_or(&source.text);
+    let masked = mask::mask_text(source.text());
+    let text = masked.as_deref().unwrap_or(source.text());
     let direction = match migration.name.role {
         Role::Down => Direction::Down,
         Role::Up | Role::Repeatable => Direction::Up,
@@ -550,7 +662,7 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
     mask::mask_tokens(&mut tokens);
     // Tokens after a tokenizer error are missing: split only what was read.
     let readable = tokens.len();
-    let mut split = split::split(&tokens, &source.text, readable, direction);
+    let mut split = split::split(&tokens, source.text(), readable, direction);
     let units = std::mem::take(&mut split.units);
     let mut statements = parse::parse_units(&mut tokens, text, &units);
     if let Some(error) = tokenize_error {
@@ -561,21 +673,21 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
             _ => error.at,
         };
         statements.retain(|s| s.span.start < start);
-        let end = source.text.trim_end().len().max(error.at);
+        let end = source.text().trim_end().len().max(error.at);
         statements.push(Statement::new(
             readable..readable,
             start..end,
             units.last().map(|u| u.direction).unwrap_or(direction),
             Parsed::Failed(Box::new(ParseFailure {
                 message: error.message,
-                at: Some(error.at..error.at + char_len_at(&source.text, error.at)),
+                at: Some(error.at..error.at + char_len_at(source.text(), error.at)),
                 incomplete: None,
             })),
             Vec::new(),
         ));
     }
     let statements = read_statements(id, source, &tokens, statements);
-    let first_line = first_line(&source.text, statements.first(), &tokens);
+    let first_line = first_line(source.text(), statements.first(), &tokens);
     Read {
         statements,
         split,
@@ -609,7 +721,7 @@ fn read_pieces(
         let mut tokens = piece_tokens(text, piece, at)?;
         let ends_at_cut = tokens.tokens.last().map(|t| &t.token) == Some(&Token::SemiColon)
             && tokens.ranges.last().map(|r| r.end) == Some(piece.end);
-        splitter.feed(&tokens, &source.text, tokens.len());
+        splitter.feed(&tokens, source.text(), tokens.len());
         if !ends_at_cut || !splitter.at_rest() {
             return None;
         }
@@ -617,12 +729,12 @@ fn read_pieces(
         read.add(id, source, text, &mut tokens, &units);
     }
     let mut tokens = piece_tokens(text, last, chunks::advance(text, from, at, last.start))?;
-    splitter.feed(&tokens, &source.text, tokens.len());
+    splitter.feed(&tokens, source.text(), tokens.len());
     read.split = splitter.end();
     let units = std::mem::take(&mut read.split.units);
     read.add(id, source, text, &mut tokens, &units);
     if read.statements.is_empty() {
-        read.first_line = first_line(&source.text, None, &tokens);
+        read.first_line = first_line(source.text(), None, &tokens);
     }
     // Grown piece by piece, kept to the end of the run.
     read.statements.shrink_to_fit();
@@ -654,7 +766,7 @@ impl Read {
         let parsed = parse::parse_units(tokens, text, units);
         let statements = read_statements(id, source, tokens, parsed);
         if self.statements.is_empty() && !statements.is_empty() {
-            self.first_line = first_line(&source.text, statements.first(), tokens);
+            self.first_line = first_line(source.text(), statements.first(), tokens);
         }
         self.statements.extend(statements);
     }

@@ -66,7 +66,7 @@ fn body_statements(
     let body_start = tokens.range(index).start + opener;
     let mut body = body_tokens(source, &quoted.value, body_start);
     let units = ddl_units(&body, statement);
-    let inner = parse::parse_units(&mut body, &source.text, &units)
+    let inner = parse::parse_units(&mut body, source.text(), &units)
         .into_iter()
         .map(|mut inner| {
             inner.nested = Some(parse::narrow(body_index));

@@ -98,7 +98,7 @@ impl Excerpt {
         // Straight to the window: walking the line to it would cost the
         // whole line per finding.
         let window = source.offset_of_char(first + from).min(whole.end);
-        let text = source.text.get(window..whole.end).unwrap_or("");
+        let text = source.text().get(window..whole.end).unwrap_or("");
         let mut kept_range = window..window;
         if from == 0 && to == length && window == whole.start {
             // The whole line, most often printable as it is.
@@ -127,7 +127,7 @@ impl Excerpt {
     /// Where byte `offset` of the file is in the excerpt (clamped to the
     /// text kept of its line); `None` when its line is not shown.
     pub fn offset_of(&self, source: &SourceFile, offset: usize) -> Option<usize> {
-        let line_index = source.line_index(offset.min(source.text.len()));
+        let line_index = source.line_index(offset.min(source.text().len()));
         let line = self
             .lines
             .binary_search_by_key(&line_index, |l| l.line)
@@ -263,8 +263,8 @@ impl SourceCode for Excerpt {
 /// The last line that can be shown: the last line with text (not the empty
 /// one after a final line break), or the line a label is on.
 fn last_line(source: &SourceFile, labels: &[Range<usize>]) -> usize {
-    let end = source.text.len();
-    let last = source.line_index(end.saturating_sub(usize::from(source.text.ends_with('\n'))));
+    let end = source.text().len();
+    let last = source.line_index(end.saturating_sub(usize::from(source.text().ends_with('\n'))));
     labels
         .iter()
         .map(|l| source.line_index(l.start.max(l.end).min(end)))
@@ -277,8 +277,8 @@ fn blocks(source: &SourceFile, labels: &[Range<usize>], last_line: usize) -> Vec
     let mut ranges: Vec<Range<usize>> = labels
         .iter()
         .map(|label| {
-            let first = source.line_index(label.start.min(source.text.len()));
-            let last = source.line_index(label.end.min(source.text.len()));
+            let first = source.line_index(label.start.min(source.text().len()));
+            let last = source.line_index(label.end.min(source.text().len()));
             first.saturating_sub(CONTEXT_LINES)..(last + CONTEXT_LINES).min(last_line) + 1
         })
         .collect();
@@ -299,7 +299,7 @@ fn blocks(source: &SourceFile, labels: &[Range<usize>], last_line: usize) -> Vec
 /// that starts on the line, else the end of one that ends on it, else the
 /// start of the line.
 fn anchor(source: &SourceFile, labels: &[Range<usize>], line: usize) -> usize {
-    let on_line = |offset: usize| source.line_index(offset.min(source.text.len())) == line;
+    let on_line = |offset: usize| source.line_index(offset.min(source.text().len())) == line;
     labels
         .iter()
         .find(|l| on_line(l.start))
@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn short_lines_are_kept_whole_with_context() {
         let s = source("a\nb\nc d\ne\nf\n");
-        let d = s.text.find('d').unwrap_or(0);
+        let d = s.text().find('d').unwrap_or(0);
         let excerpt = Excerpt::new(&s, std::slice::from_ref(&(d..d + 1)));
         assert_eq!(excerpt.text, "b\nc d\ne\n");
         let span = excerpt.span_of(&s, &(d..d + 1)).unwrap();

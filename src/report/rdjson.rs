@@ -137,7 +137,7 @@ fn severity(severity: Severity) -> &'static str {
 /// 1-based line and 1-based UTF-8 byte column of a byte offset (clamped to
 /// the text, like `SourceFile::line_col`).
 fn byte_position(source: &SourceFile, offset: usize) -> LineColumn {
-    let offset = offset.min(source.text.len());
+    let offset = offset.min(source.text().len());
     LineColumn {
         line: source.line_index(offset) + 1,
         column: offset - source.line_start(offset) + 1,
@@ -152,7 +152,7 @@ mod tests {
     fn columns_count_bytes() {
         // The example of reviewdog's specification, on the second line.
         let source = SourceFile::new("x.sql".into(), "x\na𐐀b\n".to_string());
-        let b = source.text.find('b').unwrap_or(0);
+        let b = source.text().find('b').unwrap_or(0);
         let p = byte_position(&source, b);
         assert_eq!((p.line, p.column), (2, 6));
         let end = byte_position(&source, usize::MAX);

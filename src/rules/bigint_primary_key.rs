@@ -71,11 +71,14 @@ impl Rule for BigintPrimaryKey {
                     || self.allow.contains(kind)
                     || self.allow.contains(&kind.storage())
                 {
-                    if let Some(sequence) =
-                        sequence.filter(|s| !s.kind.is_bigint() && s.kind.is_integer())
-                    {
+                    if let Some(sequence) = sequence.filter(|s| {
+                        !s.kind.is_bigint() && s.kind.is_integer() && out.reports(&s.type_origin)
+                    }) {
                         out.push(short_sequence(cx, table, column, sequence));
                     }
+                    continue;
+                }
+                if !out.reports(&column.type_origin) {
                     continue;
                 }
                 let written = cx.text(&column.type_origin);

@@ -68,7 +68,7 @@ impl Rule for CharFixedWidth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for (table, column) in cx.columns() {
-            if !is_char(column.kind()) {
+            if !is_char(column.kind()) || !out.reports(&column.type_origin) {
                 continue;
             }
             let width = width(column);

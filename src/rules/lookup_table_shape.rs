@@ -38,7 +38,7 @@ impl Rule for LookupTableShape {
 
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for table in cx.catalog.tables.values() {
-            if !cx.lookups.is_lookup(&table.name) {
+            if !cx.lookups.is_lookup(&table.name) || !out.reports(&table.name_origin) {
                 continue;
             }
             let (missing, wrong) = gaps(cx, table);

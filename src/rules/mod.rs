@@ -113,7 +113,7 @@ impl<'a> Context<'a> {
     /// a fix may change) are written in the set's files.
     pub fn words(&self) -> &support::words::Words {
         self.words.get_or_init(|| {
-            let files = self.files().map(|f| (f.id, f.source.text.as_str()));
+            let files = self.files().map(|f| (f.id, f.source.text()));
             support::words::Words::of(files, self.catalog.object_names())
         })
     }

@@ -202,7 +202,7 @@ fn related(
         )
     } else {
         // Editors hide a byte-order mark: positions count from after it.
-        let range = LineIndex::new(&file.source.text, encoding).range(span);
+        let range = LineIndex::new(file.source.text(), encoding).range(span);
         Location::new(super::uri::from_path(&key)?, range)
     };
     Some(DiagnosticRelatedInformation {
