@@ -279,19 +279,19 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
             Err(error) => errors.push(error),
         }
     }
-    let loaded: Vec<(LoadedFile, Cached, Option<InputError>)> = readable
+    let outcomes: Vec<(Cached, Option<InputError>)>;
+    (project.files, outcomes) = readable
         .into_par_iter()
         .map(|(id, set, file, reading)| {
             let buffered = options.buffers.contains_key(&file.resolved);
             let index = indexes.get(set);
             let cache = index.map(|i| (i, &roots[set], buffered));
-            load_file(id, file, reading, cache, &options, read_at)
+            let (file, cached, error) = load_file(id, file, reading, cache, &options, read_at);
+            (file, (cached, error))
         })
-        .collect();
-    let mut cached = Vec::with_capacity(loaded.len());
-    project.files.reserve_exact(loaded.len());
-    for (file, outcome, error) in loaded {
-        project.files.push(file);
+        .unzip();
+    let mut cached = Vec::with_capacity(outcomes.len());
+    for (outcome, error) in outcomes {
         cached.push(outcome);
         errors.extend(error);
     }
@@ -460,13 +460,14 @@ enum Cached {
     /// No cache, or the file was given as text and missed: nothing to store.
     Nothing,
     /// Read from the cache; the entry's file is now `settled`, which
-    /// `changed` from what the entry holds.
+    /// `changed` from what the entry holds. (Boxed, as in `Parsed`: one
+    /// of these is kept for every file of a set of tens of thousands.)
     Hit {
-        settled: Option<cache::Settled>,
+        settled: Option<Box<cache::Settled>>,
         changed: bool,
     },
     /// Parsed, and its facts stored so (`cache::store`).
-    Parsed(cache::Key, Vec<u8>, Option<cache::Settled>),
+    Parsed(cache::Key, Vec<u8>, Option<Box<cache::Settled>>),
 }
 
 /// Reads a file's facts from the cache (`cache`: its set's entries, the
@@ -494,7 +495,7 @@ fn load_file(
                 let source = SourceFile::unread(migration.path.clone(), bom, later);
                 let invalid = settled.invalid_utf8();
                 let file = cache::restore(facts, id, migration, source, invalid);
-                let settled = Some(settled);
+                let settled = Some(Box::new(settled));
                 return (
                     file,
                     Cached::Hit {
@@ -530,8 +531,9 @@ fn load_bytes(
 ) -> (LoadedFile, Cached) {
     let key = cache.map(|_| cache::key(migration.name.role, &bytes));
     let decoded = read::decode(bytes);
-    let settled =
-        stat.and_then(|stat| cache::Settled::of(&stat, read_at, decoded.bom, decoded.invalid));
+    let settled = stat
+        .and_then(|stat| cache::Settled::of(&stat, read_at, decoded.bom, decoded.invalid))
+        .map(Box::new);
     let mut source = SourceFile::new(migration.path.clone(), decoded.text);
     source.bom = decoded.bom;
     if let (Some((index, root, buffered)), Some(key)) = (cache, key)
@@ -540,8 +542,8 @@ fn load_bytes(
     {
         let file = cache::restore(facts, id, migration, source, decoded.invalid);
         // A file given as text leaves its entry as it is.
-        let settled = if buffered { was } else { settled };
-        let changed = settled != was;
+        let settled = if buffered { was.map(Box::new) } else { settled };
+        let changed = settled.as_deref() != was.as_ref();
         return (file, Cached::Hit { settled, changed });
     }
     let mut file = parse_source(id, migration, source);
@@ -591,7 +593,7 @@ fn write_cache(
                 files.push(cache::StoredFile {
                     path,
                     key: *key,
-                    settled: *settled,
+                    settled: settled.as_deref().copied(),
                     facts,
                 });
             }
@@ -603,7 +605,7 @@ fn write_cache(
                     carried += 1;
                     changed |= *now;
                     files.push(cache::StoredFile {
-                        settled: *settled,
+                        settled: settled.as_deref().copied(),
                         ..entry
                     });
                 }
