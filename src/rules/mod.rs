@@ -52,6 +52,7 @@ mod updated_at_trigger;
 
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize as _, Serialize};
 
@@ -113,7 +114,14 @@ impl<'a> Context<'a> {
     /// a fix may change) are written in the set's files.
     pub fn words(&self) -> &support::words::Words {
         self.words.get_or_init(|| {
-            let files = self.files().map(|f| (f.id, f.source.text()));
+            // A pre-commit run took the other files' facts from the cache
+            // without reading them (`SourceFile::unread`): they are read
+            // now, all at once and in parallel.
+            let files: Vec<&LoadedFile> = self.files().collect();
+            files.par_iter().for_each(|file| {
+                file.source.text();
+            });
+            let files = files.into_iter().map(|f| (f.id, f.source.text()));
             support::words::Words::of(files, self.catalog.object_names())
         })
     }
