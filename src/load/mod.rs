@@ -187,9 +187,8 @@ impl Default for ReadOptions {
     }
 }
 
-/// A file of a set (by the set's index) with its bytes, or why it could not
-/// be read.
-/// A file as the read step left it, in its set.
+/// A file of a set (by the set's index) as the read step left it, or why
+/// it could not be read.
 type ReadFile<'a> = (usize, MigrationFile, Result<Reading<'a>, InputError>);
 
 /// What the read step did with a file.
