@@ -120,6 +120,20 @@ fn set_files(cache: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Writes `bytes` to `path` and sets its modification time back to what it
+/// was: an edit that only the bytes and the change time tell.
+fn write_keeping_mtime(path: &Path, bytes: &[u8]) {
+    let modified = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    fs::write(path, bytes).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+}
+
 #[test]
 fn the_fixture_has_what_the_cache_must_keep() {
     let s = project();
@@ -271,9 +285,6 @@ fn settled_context_files_are_not_read_until_written() {
     // length and modification time.
     let context = s.path().join("migrations/000003_tags.up.sql");
     let bytes = fs::read(&context).expect("read");
-    let modified = fs::metadata(&context)
-        .and_then(|m| m.modified())
-        .expect("mtime");
     let table = b"CREATE TABLE tags (id INT PRIMARY KEY, label CHAR(5));".as_slice();
     let at = bytes
         .windows(table.len())
@@ -286,12 +297,7 @@ fn settled_context_files_are_not_read_until_written() {
     );
     let mut edited = bytes.clone();
     edited[at..at + table.len()].copy_from_slice(index.as_bytes());
-    fs::write(&context, &edited).expect("write");
-    fs::File::options()
-        .write(true)
-        .open(&context)
-        .and_then(|f| f.set_modified(modified))
-        .expect("set mtime");
+    write_keeping_mtime(&context, &edited);
     let after = printed(&run(s.path(), Some(cache.path()), &args));
     assert_ne!(after, before, "the edit changes the findings");
     assert_eq!(after, printed(&run(s.path(), None, &args)));
@@ -309,18 +315,10 @@ fn an_edited_file_is_parsed_again() {
 
     let file = s.path().join("migrations/000002_orders.up.sql");
     let text = fs::read_to_string(&file).expect("read");
-    let modified = fs::metadata(&file)
-        .and_then(|m| m.modified())
-        .expect("mtime");
     // `note VARCHAR(20)` becomes `note TEXT       `: the same length.
     let edited = text.replace("note VARCHAR(20)", "note TEXT       ");
     assert_eq!(edited.len(), text.len());
-    fs::write(&file, &edited).expect("write");
-    fs::File::options()
-        .write(true)
-        .open(&file)
-        .and_then(|f| f.set_modified(modified))
-        .expect("set mtime");
+    write_keeping_mtime(&file, edited.as_bytes());
 
     let after = printed(&run(s.path(), Some(cache.path()), &args));
     assert_ne!(after, before, "the edit changes the findings");

@@ -442,9 +442,17 @@ fn read_file<'a>(
     {
         return Ok(Reading::Settled(settled, facts));
     }
+    let (bytes, stat) = read_from_disk(migration, options)?;
+    Ok(Reading::Bytes(bytes, Some(stat)))
+}
+
+/// A file's bytes from disk, with the `stat` of what was opened.
+fn read_from_disk(
+    migration: &MigrationFile,
+    options: &ReadOptions,
+) -> Result<(Vec<u8>, std::fs::Metadata), InputError> {
     // Discovery found it to be a regular file.
     read_found_file_stat(&migration.path, options.max_file_size)
-        .map(|(bytes, stat)| Reading::Bytes(bytes, Some(stat)))
         .map_err(|e| InputError::new(&migration.path, e.to_string()))
 }
 
@@ -504,10 +512,10 @@ fn load_file(
                     None,
                 );
             }
-            match read_found_file_stat(&migration.path, options.max_file_size) {
+            match read_from_disk(&migration, options) {
                 Ok((bytes, stat)) => (bytes, Some(stat)),
                 Err(e) => {
-                    error = Some(InputError::new(&migration.path, e.to_string()));
+                    error = Some(e);
                     (Vec::new(), None)
                 }
             }
