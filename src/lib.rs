@@ -29,6 +29,7 @@ mod fix;
 pub mod lint;
 pub mod load;
 mod locate;
+mod memory;
 pub mod model;
 mod new;
 pub mod report;

@@ -195,7 +195,13 @@ fn replay_and_check(
             match keep {
                 Catalogs::Keep => return (findings, Some(catalog)),
                 Catalogs::LeaveToExit if found < FEW_FINDINGS => std::mem::forget(catalog),
-                Catalogs::LeaveToExit | Catalogs::Free => drop(catalog),
+                Catalogs::LeaveToExit | Catalogs::Free => {
+                    drop(catalog);
+                    // The findings unpacked next take as much again.
+                    if found >= FEW_FINDINGS {
+                        crate::memory::give_back();
+                    }
+                }
             }
             (findings, None)
         })

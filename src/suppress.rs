@@ -67,43 +67,87 @@ struct Malformed {
 ///
 /// One pass over the findings, each looked up by rule and by the
 /// statements that contain it: a file with thousands of suppressions and
-/// findings costs thousands of lookups, not millions of comparisons.
+/// findings costs thousands of lookups, not millions of comparisons. Files
+/// are taken one at a time, with their findings: only one file's index of
+/// suppressions exists at once (a set of thousands of files, each with a
+/// suppression, held an index for every file).
 pub fn apply(
     project: &Project,
     settings: &Settings,
     overrides: &FileOverrides,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    // By file id: a set of thousands of files may have a directive in
-    // each, and every finding looks its file up.
-    let mut files: Vec<Option<Suppressions>> = Vec::new();
-    for file in project.files.iter().filter(|f| f.reported()) {
-        let (entries, malformed) = directives(file);
-        if !entries.is_empty() || !malformed.is_empty() {
-            let at = file.id.index();
-            if files.len() <= at {
-                files.resize_with(at + 1, || None);
-            }
-            files[at] = Some(Suppressions::new(file, entries, malformed));
-        }
-    }
-    if files.is_empty() {
-        return;
-    }
-    diagnostics.retain(|d| match files.get_mut(d.file.index()) {
-        Some(Some(suppressions)) => !suppressions.suppress(project.file(d.file), d),
-        _ => true,
-    });
     // Reported as any rule's findings are, through its reporter: its
     // severity, `[[overrides]]` of the file.
-    let Some(rule) = settings.active(RuleId::UnusedSuppression) else {
-        return;
-    };
-    let mut reporter = Reporter::new(rule, project, overrides);
-    for suppressions in files.into_iter().flatten() {
-        unused(settings, suppressions, &mut reporter);
+    let mut reporter = settings
+        .active(RuleId::UnusedSuppression)
+        .map(|rule| Reporter::new(rule, project, overrides));
+    let mut by_file: Option<ByFile> = None;
+    let mut suppressed: Vec<bool> = Vec::new();
+    for file in project.files.iter().filter(|f| f.reported()) {
+        let (entries, malformed) = directives(file);
+        if entries.is_empty() && malformed.is_empty() {
+            continue;
+        }
+        let by_file = by_file.get_or_insert_with(|| ByFile::of(diagnostics, project.files.len()));
+        if suppressed.is_empty() {
+            suppressed = vec![false; diagnostics.len()];
+        }
+        let mut suppressions = Suppressions::new(file, entries, malformed);
+        for &at in by_file.findings(file.id.index()) {
+            let at = at as usize;
+            if suppressions.suppress(file, &diagnostics[at]) {
+                suppressed[at] = true;
+            }
+        }
+        if let Some(reporter) = &mut reporter {
+            unused(settings, suppressions, reporter);
+        }
     }
-    diagnostics.extend(reporter.into_findings());
+    if !suppressed.is_empty() {
+        let mut flags = suppressed.into_iter();
+        diagnostics.retain(|_| !flags.next().unwrap_or(false));
+    }
+    if let Some(reporter) = reporter {
+        diagnostics.extend(reporter.into_findings());
+    }
+}
+
+/// The positions of findings in their list, grouped by file id (a
+/// counting sort: two passes, no comparisons).
+struct ByFile {
+    /// Where each file's positions start in `positions`; one more than
+    /// the files.
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl ByFile {
+    fn of(diagnostics: &[Diagnostic], files: usize) -> ByFile {
+        let file_of = |d: &Diagnostic| d.file.index().min(files);
+        let mut starts = vec![0u32; files + 2];
+        for d in diagnostics {
+            starts[file_of(d) + 2] += 1;
+        }
+        for i in 2..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut positions = vec![0u32; diagnostics.len()];
+        for (at, d) in diagnostics.iter().enumerate() {
+            let next = &mut starts[file_of(d) + 1];
+            positions[*next as usize] = at as u32;
+            *next += 1;
+        }
+        starts.pop();
+        ByFile { starts, positions }
+    }
+
+    /// The positions of the findings in file `index`, in list order.
+    fn findings(&self, index: usize) -> &[u32] {
+        let start = self.starts.get(index).map_or(0, |&s| s as usize);
+        let end = self.starts.get(index + 1).map_or(start, |&e| e as usize);
+        self.positions.get(start..end).unwrap_or(&[])
+    }
 }
 
 /// The suppressions of one file, by rule and scope.

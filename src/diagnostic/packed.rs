@@ -9,6 +9,14 @@
 //! `lint` unpacks them once the catalog is freed, into the memory it gave
 //! back. A finding with parts that few have (related places, a severity
 //! cap, a database object, a fix) is kept whole.
+//!
+//! Messages and helps are kept as templates, each once: the names of the
+//! finding's object (its table, columns and name) stand in them as
+//! markers, so that the findings of a rule that differ only by the object
+//! they name share one text (`column \`items_7.name\` is VARCHAR(255)` and
+//! the same about `items_8` are one template, the help that spells out a
+//! table's trigger one for every table). Unpacking puts the names back:
+//! the texts come back exactly as they were pushed (see `Template`).
 
 use std::sync::Arc;
 
@@ -24,10 +32,11 @@ pub struct Packed {
     /// Each finding: a tag (`PACKED` or `WHOLE`), then for a packed one
     /// its fields (see `push`).
     bytes: Vec<u8>,
-    /// The help texts, each once (most of a rule's findings say the same
-    /// thing), by their index in the bytes.
-    helps: Vec<Arc<str>>,
-    help_index: FxHashMap<Arc<str>, usize>,
+    /// The messages and helps, as templates (see `Template`), each once
+    /// (most of a rule's findings say the same thing about another
+    /// object), by their index in the bytes.
+    templates: Vec<Arc<str>>,
+    template_index: FxHashMap<Arc<str>, usize>,
     /// The findings kept whole, in order.
     whole: Vec<Diagnostic>,
     len: usize,
@@ -87,9 +96,16 @@ impl Packed {
         self.number(file.index());
         self.number(span.start);
         self.number(span.end);
-        self.text(&message);
+        let names = object.as_ref().map(names_of).unwrap_or_default();
+        let message = self.template_of(Template::of(&message, &names));
+        self.number(message);
         if let Some(help) = help {
-            let index = self.help_of(help);
+            let template = Template::of(&help, &names);
+            // A help without names is the rule's own text: kept as it came.
+            let index = match template.is_plain() {
+                true => self.template_of(help),
+                false => self.template_of(template),
+            };
             self.number(index);
         }
         if let Some(object) = object {
@@ -106,24 +122,26 @@ impl Packed {
         }
     }
 
-    /// The index of `help` in `helps`, where it is kept once.
-    fn help_of(&mut self, help: Arc<str>) -> usize {
-        if let Some(&index) = self.help_index.get(&help) {
+    /// The index of `template` in `templates`, where it is kept once.
+    fn template_of(&mut self, template: impl AsRef<str> + Into<Arc<str>>) -> usize {
+        if let Some(&index) = self.template_index.get(template.as_ref()) {
             return index;
         }
-        let index = self.helps.len();
-        self.helps.push(help.clone());
-        self.help_index.insert(help, index);
+        let template: Arc<str> = template.into();
+        let index = self.templates.len();
+        self.templates.push(template.clone());
+        self.template_index.insert(template, index);
         index
     }
 
     /// Gives back the room a buffer grown by doubling keeps spare, and the
-    /// index of the help texts: a finding pushed after this keeps its help
-    /// apart from the same text before.
+    /// index of the templates: a finding pushed after this keeps its texts
+    /// apart from the same texts before.
     pub fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();
         self.whole.shrink_to_fit();
-        self.help_index = FxHashMap::default();
+        self.templates.shrink_to_fit();
+        self.template_index = FxHashMap::default();
     }
 
     /// The findings, in the order they were pushed, appended to `out`.
@@ -136,7 +154,7 @@ impl Packed {
         while let Some(tag) = reader.byte() {
             let diagnostic = match tag {
                 WHOLE => whole.next(),
-                _ => reader.finding(&self.helps),
+                _ => reader.finding(&self.templates),
             };
             // The bytes were written by `push` alone: a finding that does
             // not read back would be a bug here, never a property of input,
@@ -202,7 +220,7 @@ impl Reader<'_> {
     }
 
     /// A packed finding, after its tag.
-    fn finding(&mut self, helps: &[Arc<str>]) -> Option<Diagnostic> {
+    fn finding(&mut self, templates: &[Arc<str>]) -> Option<Diagnostic> {
         let rule = *RuleId::ALL.get(usize::from(self.byte()?))?;
         let severity = match self.byte()? {
             0 => Severity::Info,
@@ -213,14 +231,21 @@ impl Reader<'_> {
         let flags = self.byte()?;
         let file = FileId::new(self.number()?);
         let span = self.number()?..self.number()?;
-        let message = self.text()?.to_owned();
+        let message = templates.get(self.number()?)?;
         let help = match flags & HELP {
             0 => None,
-            _ => Some(helps.get(self.number()?)?.clone()),
+            _ => Some(templates.get(self.number()?)?),
         };
         let object = match flags & OBJECT {
             0 => None,
             _ => Some(self.object(flags)?),
+        };
+        let names = object.as_ref().map(names_of).unwrap_or_default();
+        let message = Template::fill(message, &names)?;
+        let help = match help {
+            Some(help) if !help.contains(MARK) => Some(help.clone()),
+            Some(help) => Some(Template::fill(help, &names)?.into()),
+            None => None,
         };
         Some(Diagnostic {
             rule,
@@ -257,6 +282,122 @@ impl Reader<'_> {
             name,
             templated_schema: flags & TEMPLATED != 0,
         })
+    }
+}
+
+/// The names of a finding's object that its texts are templated on
+/// (`Template`): its table, its name, then its columns.
+fn names_of(object: &ObjectRef) -> Vec<&str> {
+    let table = object.table.as_deref();
+    let name = object.name.as_deref();
+    let columns = object.columns.iter().map(|c| c.as_str());
+    table.into_iter().chain(name).chain(columns).collect()
+}
+
+/// What starts a marker in a template.
+const MARK: char = '\0';
+
+/// The first marker byte after `MARK`: name `i` is `FIRST + i`.
+const FIRST: u8 = b'A';
+
+/// At most this many names are templated (the object's table, name and
+/// first columns); the rest stay in the text.
+const MAX_NAMES: usize = 26;
+
+/// A message or help with the names of the finding's object replaced by
+/// markers: `MARK` then `FIRST + i` for the `i`th name, and `MARK` twice
+/// for a `MARK` of the text. Each name is looked for only in what the
+/// names before it left of the text (longer names first, so that `items`
+/// is not found inside `items_id`), so `fill` with the same names gives
+/// back exactly the text.
+struct Template(String);
+
+impl Template {
+    fn of(text: &str, names: &[&str]) -> Template {
+        let mut order: Vec<usize> = (0..names.len().min(MAX_NAMES))
+            .filter(|&i| !names[i].is_empty())
+            .collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(names[i].len()));
+        // The text as pieces: literal text, or the name of that index.
+        let mut pieces: Vec<Result<&str, usize>> = vec![Ok(text)];
+        for i in order {
+            let name = names[i];
+            pieces = pieces
+                .into_iter()
+                .flat_map(|piece| match piece {
+                    Ok(literal) if literal.contains(name) => split_on(literal, name, i),
+                    other => vec![other],
+                })
+                .collect();
+        }
+        let mut template = String::with_capacity(text.len());
+        for piece in pieces {
+            match piece {
+                Ok(literal) => {
+                    for (at, part) in literal.split(MARK).enumerate() {
+                        if at > 0 {
+                            template.push(MARK);
+                            template.push(MARK);
+                        }
+                        template.push_str(part);
+                    }
+                }
+                Err(i) => {
+                    template.push(MARK);
+                    template.push(char::from(FIRST + i as u8));
+                }
+            }
+        }
+        Template(template)
+    }
+
+    /// Whether no name was found in the text.
+    fn is_plain(&self) -> bool {
+        !self.0.contains(MARK)
+    }
+
+    /// The text `template` was made of, with `names`; `None` when a marker
+    /// names no name (never for a template `of` made with them).
+    fn fill(template: &str, names: &[&str]) -> Option<String> {
+        let mut text = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(at) = rest.find(MARK) {
+            text.push_str(&rest[..at]);
+            let marker = *rest.as_bytes().get(at + 1)?;
+            match marker {
+                0 => text.push(MARK),
+                _ => text.push_str(names.get(usize::from(marker.checked_sub(FIRST)?))?),
+            }
+            rest = rest.get(at + 2..)?;
+        }
+        text.push_str(rest);
+        Some(text)
+    }
+}
+
+/// `literal` split on every `name` in it, the names as `Err(index)`.
+fn split_on<'t>(literal: &'t str, name: &str, index: usize) -> Vec<Result<&'t str, usize>> {
+    let mut pieces = Vec::new();
+    for (at, part) in literal.split(name).enumerate() {
+        if at > 0 {
+            pieces.push(Err(index));
+        }
+        if !part.is_empty() {
+            pieces.push(Ok(part));
+        }
+    }
+    pieces
+}
+
+impl AsRef<str> for Template {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Template> for Arc<str> {
+    fn from(template: Template) -> Arc<str> {
+        template.0.into()
     }
 }
 
@@ -329,7 +470,11 @@ mod tests {
             packed.push(finding);
         }
         assert_eq!(packed.len(), findings.len());
-        assert_eq!(packed.helps.len(), 1, "the shared help is kept once");
+        let helps = packed
+            .templates
+            .iter()
+            .filter(|t| t.as_ref() == "same help");
+        assert_eq!(helps.count(), 1, "the shared help is kept once");
         packed.shrink_to_fit();
         let unpacked = packed.unpack();
         assert_eq!(unpacked, findings);
@@ -343,6 +488,73 @@ mod tests {
                 want.object.as_ref().map(|o| o.templated_schema)
             );
         }
+    }
+
+    /// A text comes back from its template exactly, whatever the names
+    /// and wherever they occur: inside each other, next to each other,
+    /// empty, beside the marker's own character, or not at all.
+    #[test]
+    fn templates_fill_back_to_their_text() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "column `items_7.name` is VARCHAR(255)",
+                &["items_7", "name"],
+            ),
+            (
+                "fk_items_7_items_7_id references items_7",
+                &["items_7", "items_7_id", "items"],
+            ),
+            ("aaaa", &["a", "aa"]),
+            ("no names here", &["absent"]),
+            ("empty names: x", &["", "x"]),
+            ("a\0b\0\0c \0A \0", &["b", "c", "A"]),
+            ("\0", &["\0"]),
+            ("é – ünïcode ü", &["ü", "é –"]),
+            ("0_x in \u{0}0", &["t", "0", "0_x"]),
+            ("", &["name"]),
+        ];
+        for (text, names) in cases {
+            let template = Template::of(text, names);
+            let filled = Template::fill(template.as_ref(), names);
+            assert_eq!(filled.as_deref(), Some(*text), "{text:?} with {names:?}");
+        }
+        // Findings about different tables of one shape share one template.
+        let a = Template::of("`items_7` has no trigger on items_7", &["items_7"]);
+        let b = Template::of("`items_8` has no trigger on items_8", &["items_8"]);
+        assert_eq!(a.as_ref(), b.as_ref());
+        assert!(Template::of("plain", &["x"]).is_plain());
+        // A marker that names no name is refused, not guessed.
+        assert_eq!(Template::fill("\0B", &["only one"]), None);
+        assert_eq!(Template::fill("ends with \0", &[]), None);
+    }
+
+    /// Findings that differ only by their object keep one message and one
+    /// help between them, and unpack to their own texts.
+    #[test]
+    fn findings_of_one_shape_share_their_texts() {
+        let findings: Vec<Diagnostic> = (0..50)
+            .map(|i| {
+                let table = format!("items_{i}");
+                Diagnostic::new(
+                    RuleId::UpdatedAtTrigger,
+                    &at(i, 0..1),
+                    format!("`{table}.updated_at` is never set on UPDATE"),
+                )
+                .help(format!(
+                    "CREATE TRIGGER {table}_touch BEFORE UPDATE ON {table} …"
+                ))
+                .object(ObjectRef::column(
+                    &crate::model::QualifiedName::unqualified(table.as_str()),
+                    "updated_at",
+                ))
+            })
+            .collect();
+        let mut packed = Packed::default();
+        for finding in findings.clone() {
+            packed.push(finding);
+        }
+        assert_eq!(packed.templates.len(), 2, "{:?}", packed.templates);
+        assert_eq!(packed.unpack(), findings);
     }
 
     /// Every rule and severity survives the byte it is packed in.
