@@ -105,6 +105,11 @@ impl Indexes {
 
     /// Adds an index (replacing one of the same name).
     pub fn push(&mut self, index: Index) {
+        self.push_boxed(Box::new(index));
+    }
+
+    /// `push`, for an index already in a box (a fact's).
+    pub fn push_boxed(&mut self, index: Box<Index>) {
         if let Some(name) = &index.name
             && let Some(old) = self.id_named(name)
         {
@@ -113,7 +118,7 @@ impl Indexes {
         let id = self.next;
         self.next += 1;
         self.link(id, &index);
-        self.all.insert(id, Box::new(index));
+        self.all.insert(id, index);
     }
 
     /// The replay has ended: the lookups by name go (see `names`).

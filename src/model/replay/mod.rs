@@ -117,12 +117,12 @@ impl Replay {
             Change::CreateTable {
                 table,
                 if_not_exists,
-            } => self.create_table(*table, if_not_exists),
+            } => self.create_table(table, if_not_exists),
             Change::AlterTable { table, actions } => self.alter_table(&table, actions),
             Change::CreateIndex {
                 index,
                 if_not_exists,
-            } => self.create_index(*index, if_not_exists),
+            } => self.create_index(index, if_not_exists),
             change => self.apply_small(&change),
         }
     }
@@ -274,7 +274,10 @@ impl Replay {
 
     // ----- tables -----------------------------------------------------------
 
-    fn create_table(&mut self, mut table: Table, if_not_exists: bool) {
+    /// Takes the fact's box: moving each table of a set of thousands into
+    /// a new box took megabytes of new memory while the old boxes were
+    /// freed.
+    fn create_table(&mut self, mut table: Box<Table>, if_not_exists: bool) {
         if if_not_exists && self.tables.contains_key(&table.name) {
             return;
         }
@@ -284,7 +287,7 @@ impl Replay {
         }
         let name = table.name.clone();
         let sequences = sequences::serial_columns(&name, &mut table);
-        self.tables.insert(name, Box::new(table));
+        self.tables.insert(name, table);
         self.add_sequences(sequences);
     }
 
@@ -593,7 +596,8 @@ impl Replay {
 
     // ----- indexes ------------------------------------------------------
 
-    fn create_index(&mut self, mut index: Index, if_not_exists: bool) {
+    /// Takes the fact's box, as `create_table` does.
+    fn create_index(&mut self, mut index: Box<Index>, if_not_exists: bool) {
         let Some(table) = self.resolve(&index.table) else {
             return;
         };
@@ -607,7 +611,7 @@ impl Replay {
         }
         index.table = table;
         index.name = name;
-        self.catalog.indexes.push(index);
+        self.catalog.indexes.push_boxed(index);
     }
 
     fn rename_index(&mut self, old: &QualifiedName, new: &str, origin: &Origin) {
