@@ -51,6 +51,10 @@ const OBJECT: u8 = 2;
 const TABLE: u8 = 4;
 const NAME: u8 = 8;
 const TEMPLATED: u8 = 16;
+/// The message names none of the object's names: it is in the bytes, as
+/// it is (most such messages say something of their own, a version or a
+/// file name, and a template each would cost more than the text).
+const PLAIN_MESSAGE: u8 = 32;
 
 impl Packed {
     /// How many findings it holds.
@@ -91,14 +95,25 @@ impl Packed {
                 0
             };
         }
+        let names = object.as_ref().map(names_of).unwrap_or_default();
+        let template = Template::of(&message, &names);
+        flags |= if template.is_plain() {
+            PLAIN_MESSAGE
+        } else {
+            0
+        };
         self.bytes
             .extend_from_slice(&[PACKED, rule as u8, severity as u8, flags]);
         self.number(file.index());
         self.number(span.start);
         self.number(span.end);
-        let names = object.as_ref().map(names_of).unwrap_or_default();
-        let message = self.template_of(Template::of(&message, &names));
-        self.number(message);
+        match template.is_plain() {
+            true => self.text(&message),
+            false => {
+                let index = self.template_of(template);
+                self.number(index);
+            }
+        }
         if let Some(help) = help {
             let template = Template::of(&help, &names);
             // A help without names is the rule's own text: kept as it came.
@@ -231,7 +246,10 @@ impl Reader<'_> {
         let flags = self.byte()?;
         let file = FileId::new(self.number()?);
         let span = self.number()?..self.number()?;
-        let message = templates.get(self.number()?)?;
+        let message = match flags & PLAIN_MESSAGE {
+            0 => Err(templates.get(self.number()?)?),
+            _ => Ok(self.text()?.to_owned()),
+        };
         let help = match flags & HELP {
             0 => None,
             _ => Some(templates.get(self.number()?)?),
@@ -241,7 +259,10 @@ impl Reader<'_> {
             _ => Some(self.object(flags)?),
         };
         let names = object.as_ref().map(names_of).unwrap_or_default();
-        let message = Template::fill(message, &names)?;
+        let message = match message {
+            Ok(plain) => plain,
+            Err(template) => Template::fill(template, &names)?,
+        };
         let help = match help {
             Some(help) if !help.contains(MARK) => Some(help.clone()),
             Some(help) => Some(Template::fill(help, &names)?.into()),
