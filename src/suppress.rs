@@ -123,18 +123,22 @@ struct ByFile {
 }
 
 impl ByFile {
+    /// `files`: how many files there are; a finding in no file of them
+    /// (never made) is grouped after the last, where nothing looks.
     fn of(diagnostics: &[Diagnostic], files: usize) -> ByFile {
-        let file_of = |d: &Diagnostic| d.file.index().min(files);
-        let mut starts = vec![0u32; files + 2];
+        let group_of = |d: &Diagnostic| d.file.index().min(files);
+        // Counted two places ahead, so that after the sums each group's
+        // entry one ahead is where it starts, and moves on as it fills.
+        let mut starts = vec![0u32; files + 3];
         for d in diagnostics {
-            starts[file_of(d) + 2] += 1;
+            starts[group_of(d) + 2] += 1;
         }
         for i in 2..starts.len() {
             starts[i] += starts[i - 1];
         }
         let mut positions = vec![0u32; diagnostics.len()];
         for (at, d) in diagnostics.iter().enumerate() {
-            let next = &mut starts[file_of(d) + 1];
+            let next = &mut starts[group_of(d) + 1];
             positions[*next as usize] = at as u32;
             *next += 1;
         }
@@ -414,6 +418,25 @@ fn statement_scope(file: &LoadedFile, in_order: bool, comment: Range<usize>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings grouped by file keep their order within a file, and a
+    /// file id past the files is grouped where no file looks.
+    #[test]
+    fn findings_are_grouped_by_file() {
+        let at = |file: usize| Origin::new(crate::source::FileId::new(file), 0..1);
+        let files = [2, 0, 2, 1, 9, 0, 2];
+        let diagnostics: Vec<Diagnostic> = files
+            .iter()
+            .map(|&file| Diagnostic::new(RuleId::PreferText, &at(file), "m"))
+            .collect();
+        let by_file = ByFile::of(&diagnostics, 3);
+        assert_eq!(by_file.findings(0), [1, 5]);
+        assert_eq!(by_file.findings(1), [3]);
+        assert_eq!(by_file.findings(2), [0, 2, 6]);
+        assert_eq!(by_file.findings(3), [4]);
+        assert!(by_file.findings(4).is_empty());
+        assert!(ByFile::of(&[], 0).findings(0).is_empty());
+    }
 
     #[test]
     fn names_with_offsets() {
