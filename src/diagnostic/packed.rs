@@ -6,9 +6,10 @@
 //! message, the object's columns and long names in allocations of their
 //! own) they and the catalog made the peak memory of such a run. Packed, a
 //! finding is its bytes back to back with the others' in one buffer, and
-//! `lint` unpacks them once the catalog is freed, into the memory it gave
-//! back. A finding with parts that few have (related places, a severity
-//! cap, a database object, a fix) is kept whole.
+//! `lint` unpacks them once the catalog is freed (and, when they are many,
+//! its memory given back to the system: `memory::give_back`). A finding
+//! with parts that few have (related places, a severity cap, a database
+//! object, a fix) is kept whole.
 //!
 //! Messages and helps are kept as templates, each once: the names of the
 //! finding's object (its table, columns and name) stand in them as
