@@ -116,8 +116,8 @@ pub fn apply(
 /// The positions of findings in their list, grouped by file id (a
 /// counting sort: two passes, no comparisons).
 struct ByFile {
-    /// Where each file's positions start in `positions`; one more than
-    /// the files.
+    /// Where each group's positions start in `positions`, then where the
+    /// last group ends: a group for each file, and one after them.
     starts: Vec<u32>,
     positions: Vec<u32>,
 }
