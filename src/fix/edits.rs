@@ -365,7 +365,7 @@ pub fn add_columns(
     let close_start = tokens.range(close).start;
     let line_start = statement[..close_start].rfind('\n').map_or(0, |n| n + 1);
     let before_close = &statement[line_start..close_start];
-    let text = &cx.project.file(origin.file()).source.text();
+    let text = cx.project.file(origin.file()).source.text();
     if last == open || !before_close.trim().is_empty() {
         // `CREATE TABLE t (a int)` on one line, or `)` after a column.
         return Some(vec![Edit::insert(
