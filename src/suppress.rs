@@ -25,7 +25,7 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{FileOverrides, Settings};
 use crate::diagnostic::Diagnostic;
@@ -207,6 +207,50 @@ impl Suppressions {
             }
         }
         suppressed
+    }
+}
+
+/// The statements and lines of a file where its directives name one rule
+/// (`ignore`, not `ignore-file`): a rule that reports only the first of
+/// many findings of a file (`parse-error`) still reports each finding such
+/// a directive is written for, which it then suppresses, rather than
+/// leave the directive unused.
+pub struct Named {
+    statements: FxHashSet<Range<usize>>,
+    lines: FxHashSet<usize>,
+    in_order: bool,
+}
+
+impl Named {
+    pub fn of(file: &LoadedFile, rule: RuleId) -> Named {
+        let mut named = Named {
+            statements: FxHashSet::default(),
+            lines: FxHashSet::default(),
+            in_order: in_order(file),
+        };
+        let (entries, _) = directives(file);
+        for entry in entries.into_iter().filter(|e| e.rule == Ok(rule)) {
+            match entry.scope {
+                Scope::Statement(span) => {
+                    named.statements.insert(span);
+                }
+                Scope::Line(line) => {
+                    named.lines.insert(line);
+                }
+                Scope::File | Scope::Nothing => {}
+            }
+        }
+        named
+    }
+
+    /// Whether a finding of the rule that starts at `offset` of `file` is
+    /// one a directive names: judged as `Suppressions::suppress` judges.
+    pub fn covers(&self, file: &LoadedFile, offset: usize) -> bool {
+        if self.statements.is_empty() && self.lines.is_empty() {
+            return false;
+        }
+        self.lines.contains(&file.source.line_index(offset))
+            || statements_at(file, self.in_order, offset).any(|s| self.statements.contains(&s.span))
     }
 }
 

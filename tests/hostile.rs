@@ -467,3 +467,87 @@ fn mkfifo(path: &std::path::Path) {
         .expect("mkfifo");
     assert!(status.success());
 }
+
+// --- a file that is not SQL ----------------------------------------------------
+
+/// Lines and messages of a run's findings.
+fn findings(document: &serde_json::Value) -> Vec<(String, u64, String)> {
+    document["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A statement that fails on every line: each was a finding, so a 3 MB
+/// file of them took a gigabyte of memory and printed 700 MB of JSON. A
+/// file's first 100 are reported; the 101st says how many follow it.
+#[test]
+fn parse_errors_past_a_hundred_in_a_file_are_counted_not_listed() {
+    let scratch = Scratch::new();
+    scratch.write("m/0001_a.sql", "x;\n".repeat(250));
+    scratch.write("m/0002_b.sql", "x;\n".repeat(101));
+    let (code, document) = lint_json(scratch.path(), &["--select", "parse-error", "m"]);
+    assert_eq!(code, 0, "warnings only");
+    let found = findings(&document);
+    assert_eq!(found.len(), 202);
+    let (first, second) = found.split_at(101);
+    let lines: Vec<u64> = first.iter().map(|f| f.1).collect();
+    assert_eq!(lines, (1..=101).collect::<Vec<u64>>());
+    assert!(
+        first[100].2.ends_with(
+            "; 149 more statements after it do not parse either and are not reported \
+             (a file's first 100 parse errors are reported one by one)"
+        ),
+        "{:?}",
+        first[100]
+    );
+    assert!(
+        first[..100]
+            .iter()
+            .all(|f| !f.2.contains("more statements"))
+    );
+    // Exactly one past the hundred: reported as any other.
+    assert!(
+        second.iter().all(|f| !f.2.contains("more statements")),
+        "{second:?}"
+    );
+}
+
+/// A directive written for a statement past the hundredth still finds its
+/// finding (and so is not unused); `ignore-file` still silences them all.
+#[test]
+fn parse_errors_named_by_a_directive_are_reported_past_the_hundred() {
+    let scratch = Scratch::new();
+    let mut text = "x;\n".repeat(199);
+    text.push_str("-- schema-lint: ignore parse-error -- kept on purpose\nx;\n");
+    text.push_str(&"x;\n".repeat(50));
+    text.push_str("y; -- schema-lint: ignore parse-error\n");
+    scratch.write("m/0001_a.sql", &text);
+    scratch.write(
+        "m/0002_b.sql",
+        format!(
+            "-- schema-lint: ignore-file parse-error\n{}",
+            "x;\n".repeat(300)
+        ),
+    );
+    let select = ["--select", "parse-error,unused-suppression", "m"];
+    let (_, document) = lint_json(scratch.path(), &select);
+    let found = findings(&document);
+    assert_eq!(found.len(), 101, "{found:?}");
+    assert!(found.iter().all(|f| f.0 == "parse-error"), "{found:?}");
+    // 251 statements fail: 100 listed, 2 named (and suppressed), the 101st
+    // counts the 148 others after it.
+    assert!(
+        found[100].2.contains("; 148 more statements after it"),
+        "{:?}",
+        found[100]
+    );
+}
