@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Scratch, git, lint_json, outcome, positions, schema_lint};
+use common::{Scratch, git, lint_json, messages, outcome, positions, schema_lint};
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     outcome(schema_lint(dir).args(args))
@@ -329,20 +329,10 @@ fn nesting_past_the_parser_limit_says_so() {
     );
     scratch.write("m/0001_a.sql", &text);
     let (_, document) = lint_json(scratch.path(), &["--select", "parse-error", "m"]);
-    let messages: Vec<(u64, &str)> = document["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    assert_eq!(messages[0].0, 4);
-    assert!(messages[0].1.ends_with("nested too deeply"), "{messages:?}");
+    let found = messages(&document);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, 4);
+    assert!(found[0].2.ends_with("nested too deeply"), "{found:?}");
 }
 
 #[test]
@@ -470,22 +460,6 @@ fn mkfifo(path: &std::path::Path) {
 
 // --- a file that is not SQL ----------------------------------------------------
 
-/// Lines and messages of a run's findings.
-fn findings(document: &serde_json::Value) -> Vec<(String, u64, String)> {
-    document["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or("").to_string(),
-                d["line"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
-
 /// A statement that fails on every line: each was a finding, so a 3 MB
 /// file of them took a gigabyte of memory and printed 700 MB of JSON. A
 /// file's first 100 are reported; the 101st says how many follow it.
@@ -496,7 +470,7 @@ fn parse_errors_past_a_hundred_in_a_file_are_counted_not_listed() {
     scratch.write("m/0002_b.sql", "x;\n".repeat(101));
     let (code, document) = lint_json(scratch.path(), &["--select", "parse-error", "m"]);
     assert_eq!(code, 0, "warnings only");
-    let found = findings(&document);
+    let found = messages(&document);
     assert_eq!(found.len(), 202);
     let (first, second) = found.split_at(101);
     let lines: Vec<u64> = first.iter().map(|f| f.1).collect();
@@ -540,7 +514,7 @@ fn parse_errors_named_by_a_directive_are_reported_past_the_hundred() {
     );
     let select = ["--select", "parse-error,unused-suppression", "m"];
     let (_, document) = lint_json(scratch.path(), &select);
-    let found = findings(&document);
+    let found = messages(&document);
     assert_eq!(found.len(), 101, "{found:?}");
     assert!(found.iter().all(|f| f.0 == "parse-error"), "{found:?}");
     // 251 statements fail: 100 listed, 2 named (and suppressed), the 101st

@@ -136,6 +136,22 @@ pub fn positions(document: &Value) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
+/// `(rule, line, message)` of every diagnostic, in output order.
+pub fn messages(document: &Value) -> Vec<(String, u64, String)> {
+    document["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
 /// The rules reported, with how often.
 pub fn rule_counts(document: &Value) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
