@@ -525,3 +525,23 @@ fn parse_errors_named_by_a_directive_are_reported_past_the_hundred() {
         found[100]
     );
 }
+
+/// `EXPLAIN EXPLAIN … SELECT 1`, 6,000 deep, in a set of several files (so
+/// that it is read on a worker thread): the second grammar's recursion
+/// overflowed the thread's stack and aborted the run (found by the fuzzer).
+/// It is read on a thread with stack enough, and is a syntax error.
+#[test]
+fn a_long_chain_the_grammar_recurses_on_does_not_crash() {
+    let scratch = Scratch::new();
+    let chain = format!("{}SELECT 1;\n", "EXPLAIN ".repeat(6_000));
+    scratch.write("m/0001_a.sql", chain);
+    for i in 2..6 {
+        let table = format!("CREATE TABLE t{i}s (id BIGINT PRIMARY KEY);\n");
+        scratch.write(&format!("m/000{i}_b.sql"), table);
+    }
+    let (code, document) = lint_json(scratch.path(), &["--select", "parse-error", "m"]);
+    assert_eq!(code, 0, "{document}");
+    let found = messages(&document);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1), ("parse-error", 1));
+}

@@ -663,6 +663,8 @@ struct Read {
     statements: Vec<Statement>,
     split: split::Split,
     first_line: std::ops::Range<usize>,
+    /// What is left of the file's budget for the second grammar.
+    budget: validity::Budget,
 }
 
 /// Reads the file's text (`text`: masked) in one go.
@@ -673,7 +675,8 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
     let readable = tokens.len();
     let mut split = split::split(&tokens, source.text(), readable, direction);
     let units = std::mem::take(&mut split.units);
-    let mut statements = parse::parse_units(&mut tokens, text, &units);
+    let mut budget = validity::Budget::of_file();
+    let mut statements = parse::parse_units(&mut tokens, text, &units, &mut budget);
     if let Some(error) = tokenize_error {
         // The statement the tokenizer failed in: the last unit if nothing
         // closed it, else whatever follows the last closed one.
@@ -695,12 +698,13 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
             Vec::new(),
         ));
     }
-    let statements = read_statements(id, source, &tokens, statements);
+    let statements = read_statements(id, source, &tokens, statements, &mut budget);
     let first_line = first_line(source.text(), statements.first(), &tokens);
     Read {
         statements,
         split,
         first_line,
+        budget,
     }
 }
 
@@ -721,6 +725,7 @@ fn read_pieces(
         statements: Vec::new(),
         split: split::Split::default(),
         first_line: 0..0,
+        budget: validity::Budget::of_file(),
     };
     // Where the tokenizer's count stands at the start of each piece.
     let (mut at, mut from) = (Location { line: 1, column: 1 }, 0);
@@ -772,8 +777,8 @@ impl Read {
         tokens: &mut Tokens,
         units: &[split::Unit],
     ) {
-        let parsed = parse::parse_units(tokens, text, units);
-        let statements = read_statements(id, source, tokens, parsed);
+        let parsed = parse::parse_units(tokens, text, units, &mut self.budget);
+        let statements = read_statements(id, source, tokens, parsed, &mut self.budget);
         if self.statements.is_empty() && !statements.is_empty() {
             self.first_line = first_line(source.text(), statements.first(), tokens);
         }
@@ -788,8 +793,9 @@ fn read_statements(
     source: &SourceFile,
     tokens: &Tokens,
     statements: Vec<Statement>,
+    budget: &mut validity::Budget,
 ) -> Vec<Statement> {
-    let (mut statements, nested) = procedural::expand(source, tokens, statements);
+    let (mut statements, nested) = procedural::expand(source, tokens, statements, budget);
     for statement in &mut statements {
         if statement.direction == Direction::Up {
             let tokens = statement

@@ -153,8 +153,14 @@ enum Outcome {
 }
 
 /// Parses every unit of a file. `text` is what the tokens were read from
-/// (with client-side syntax masked).
-pub fn parse_units(tokens: &mut Tokens, text: &str, units: &[Unit]) -> Vec<Statement> {
+/// (with client-side syntax masked); `budget`, what is left of the file's
+/// for statements only the second grammar can judge (`validity`).
+pub fn parse_units(
+    tokens: &mut Tokens,
+    text: &str,
+    units: &[Unit],
+    budget: &mut validity::Budget,
+) -> Vec<Statement> {
     let pieces = pieces(tokens, units);
     let owned = std::mem::take(&mut tokens.tokens);
     let dialect = PostgreSqlDialect {};
@@ -166,7 +172,7 @@ pub fn parse_units(tokens: &mut Tokens, text: &str, units: &[Unit]) -> Vec<State
     tokens.tokens = parser.into_tokens();
     let mut statements = Vec::new();
     for (piece, outcome) in pieces.into_iter().zip(outcomes) {
-        resolve(tokens, text, piece, outcome, &mut statements);
+        resolve(tokens, text, piece, outcome, &mut statements, budget);
     }
     statements
 }
@@ -255,6 +261,7 @@ fn resolve(
     piece: Piece,
     outcomes: Vec<Outcome>,
     out: &mut Vec<Statement>,
+    budget: &mut validity::Budget,
 ) {
     let statement = |range: Range<usize>, parsed: Parsed, extras: Vec<Extra>| {
         make(tokens, range, piece.direction, parsed, extras)
@@ -281,6 +288,7 @@ fn resolve(
         Some(validity::check(
             piece_text(&whole),
             &tokens.tokens[whole.clone()],
+            budget,
         ))
     } else {
         None

@@ -32,13 +32,14 @@ pub fn expand(
     source: &SourceFile,
     tokens: &Tokens,
     statements: Vec<Statement>,
+    budget: &mut super::validity::Budget,
 ) -> (Vec<Statement>, Vec<Tokens>) {
     let mut out = Vec::with_capacity(statements.len());
     let mut bodies = Vec::new();
     for statement in statements {
         let found = match &statement.parsed {
             Parsed::Opaque(kind) if kind == compat::DO_BLOCK => {
-                body_statements(source, tokens, &statement, bodies.len())
+                body_statements(source, tokens, &statement, bodies.len(), budget)
             }
             _ => None,
         };
@@ -57,6 +58,7 @@ fn body_statements(
     tokens: &Tokens,
     statement: &Statement,
     body_index: usize,
+    budget: &mut super::validity::Budget,
 ) -> Option<(Tokens, Vec<Statement>)> {
     let (index, quoted) = statement.tokens().find_map(|i| match tokens.token(i) {
         Some(Token::DollarQuotedString(quoted)) => Some((i, quoted)),
@@ -66,7 +68,7 @@ fn body_statements(
     let body_start = tokens.range(index).start + opener;
     let mut body = body_tokens(source, &quoted.value, body_start);
     let units = ddl_units(&body, statement);
-    let inner = parse::parse_units(&mut body, source.text(), &units)
+    let inner = parse::parse_units(&mut body, source.text(), &units, budget)
         .into_iter()
         .map(|mut inner| {
             inner.nested = Some(parse::narrow(body_index));
