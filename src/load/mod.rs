@@ -663,8 +663,13 @@ struct Read {
     statements: Vec<Statement>,
     split: split::Split,
     first_line: std::ops::Range<usize>,
-    /// What is left of the file's budget for the second grammar.
+    /// What is left of the file's budgets for the second grammar: one for
+    /// its statements, one for those in `DO` blocks, each spent in file
+    /// order, so that reading the file piece by piece (which expands a
+    /// piece's blocks before the next piece) checks what reading it whole
+    /// (which expands them after every statement) does.
     budget: validity::Budget,
+    blocks_budget: validity::Budget,
 }
 
 /// Reads the file's text (`text`: masked) in one go.
@@ -676,6 +681,7 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
     let mut split = split::split(&tokens, source.text(), readable, direction);
     let units = std::mem::take(&mut split.units);
     let mut budget = validity::Budget::of_file();
+    let mut blocks_budget = validity::Budget::of_file();
     let mut statements = parse::parse_units(&mut tokens, text, &units, &mut budget);
     if let Some(error) = tokenize_error {
         // The statement the tokenizer failed in: the last unit if nothing
@@ -698,13 +704,14 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
             Vec::new(),
         ));
     }
-    let statements = read_statements(id, source, &tokens, statements, &mut budget);
+    let statements = read_statements(id, source, &tokens, statements, &mut blocks_budget);
     let first_line = first_line(source.text(), statements.first(), &tokens);
     Read {
         statements,
         split,
         first_line,
         budget,
+        blocks_budget,
     }
 }
 
@@ -726,6 +733,7 @@ fn read_pieces(
         split: split::Split::default(),
         first_line: 0..0,
         budget: validity::Budget::of_file(),
+        blocks_budget: validity::Budget::of_file(),
     };
     // Where the tokenizer's count stands at the start of each piece.
     let (mut at, mut from) = (Location { line: 1, column: 1 }, 0);
@@ -778,7 +786,7 @@ impl Read {
         units: &[split::Unit],
     ) {
         let parsed = parse::parse_units(tokens, text, units, &mut self.budget);
-        let statements = read_statements(id, source, tokens, parsed, &mut self.budget);
+        let statements = read_statements(id, source, tokens, parsed, &mut self.blocks_budget);
         if self.statements.is_empty() && !statements.is_empty() {
             self.first_line = first_line(source.text(), statements.first(), tokens);
         }
@@ -793,9 +801,9 @@ fn read_statements(
     source: &SourceFile,
     tokens: &Tokens,
     statements: Vec<Statement>,
-    budget: &mut validity::Budget,
+    blocks_budget: &mut validity::Budget,
 ) -> Vec<Statement> {
-    let (mut statements, nested) = procedural::expand(source, tokens, statements, budget);
+    let (mut statements, nested) = procedural::expand(source, tokens, statements, blocks_budget);
     for statement in &mut statements {
         if statement.direction == Direction::Up {
             let tokens = statement

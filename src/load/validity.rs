@@ -59,8 +59,9 @@ const BASE_STACK: usize = 256 << 10;
 /// The largest `Shape::area` of a statement that is checked: about 0.1 s.
 pub const MAX_AREA: u64 = 20_000_000;
 
-/// The area a file's statements may use in all (about a second); later
-/// statements of the file are not checked.
+/// The area a file's statements may use in all (about a second), and
+/// the statements in its `DO` blocks as much again; later ones are not
+/// checked.
 pub const FILE_AREA: u64 = 10 * MAX_AREA;
 
 /// What is left of a file's `FILE_AREA`, spent statement by statement in
