@@ -122,22 +122,18 @@ pub fn lint_json(dir: &Path, args: &[&str]) -> (i32, Value) {
 
 /// `(rule, line, column)` of every diagnostic, in output order.
 pub fn positions(document: &Value) -> Vec<(String, u64, u64)> {
-    document["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or("").to_string(),
-                d["line"].as_u64().unwrap_or(0),
-                d["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+    each_diagnostic(document, |d| d["column"].as_u64().unwrap_or(0))
 }
 
 /// `(rule, line, message)` of every diagnostic, in output order.
 pub fn messages(document: &Value) -> Vec<(String, u64, String)> {
+    each_diagnostic(document, |d| {
+        d["message"].as_str().unwrap_or("").to_string()
+    })
+}
+
+/// `(rule, line, what)` of every diagnostic, in output order.
+fn each_diagnostic<T>(document: &Value, what: impl Fn(&Value) -> T) -> Vec<(String, u64, T)> {
     document["diagnostics"]
         .as_array()
         .expect("diagnostics")
@@ -146,7 +142,7 @@ pub fn messages(document: &Value) -> Vec<(String, u64, String)> {
             (
                 d["rule"].as_str().unwrap_or("").to_string(),
                 d["line"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap_or("").to_string(),
+                what(d),
             )
         })
         .collect()
