@@ -87,6 +87,40 @@ impl LoadedFile {
             .filter(|s| s.direction == Direction::Up)
     }
 
+    /// Whether `offset` is in a down migration: the file is one, or a down
+    /// statement of it (a section after `-- +goose Down`, a Liquibase
+    /// rollback comment) holds the offset. Asked for every finding, so it
+    /// searches rather than scans: a file of tens of thousands of statements
+    /// can have as many findings.
+    pub fn is_down_at(&self, offset: usize) -> bool {
+        if self.migration.name.role == Role::Down {
+            return true;
+        }
+        // Statements are in file order; the statements found in a `DO`
+        // block's body follow it, inside its span, in its direction. So the
+        // one that can hold `offset` is the last to start at or before it,
+        // or the block that statement is in.
+        let after = self.statements.partition_point(|s| s.span.start <= offset);
+        let Some(last) = after.checked_sub(1) else {
+            return false;
+        };
+        let holder = match &self.statements[last] {
+            s if s.nested.is_none() || s.span.contains(&offset) => &self.statements[last],
+            // Past the end of a statement of a block's body: in the rest of
+            // the block, or after it. Rare (findings point at statements),
+            // so the block is looked for by walking back.
+            _ => match self.statements[..last]
+                .iter()
+                .rev()
+                .find(|s| s.nested.is_none())
+            {
+                Some(block) => block,
+                None => return false,
+            },
+        };
+        holder.direction == Direction::Down && holder.span.contains(&offset)
+    }
+
     /// Whether the file holds nothing but comments and blanks.
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty() && self.invalid_utf8.is_none()
@@ -975,5 +1009,39 @@ mod tests {
         assert!(matches!(file.statements[0].parsed, Parsed::Read));
         let bad = &file.statements[1];
         assert_eq!(&text[bad.span.clone()], "SELECT 'open");
+    }
+
+    /// `is_down_at` searches; it must answer what looking at every
+    /// statement answers, at every offset (between statements, inside a
+    /// `DO` block's body and after its last statement, in both sections).
+    #[test]
+    fn down_offsets_are_found_by_search_as_by_scan() {
+        let block =
+            "DO $$ BEGIN CREATE TABLE b (id bigint); CREATE INDEX i ON b (id); PERFORM 1; END $$;";
+        let text = format!(
+            "-- +goose Up\nCREATE TABLE a (id bigint);\n{block}\nSELECT 1;\n\
+             -- +goose Down\n{block}\nDROP TABLE a;\n  \n{block}\n"
+        );
+        let file = load_text("1_a.sql", &text);
+        assert!(
+            file.statements
+                .iter()
+                .filter(|s| s.nested.is_some())
+                .count()
+                >= 4
+        );
+        let scan = |offset: usize| {
+            file.statements
+                .iter()
+                .any(|s| s.direction == Direction::Down && s.span.contains(&offset))
+        };
+        let mut downs = 0;
+        for offset in 0..=text.len() + 1 {
+            assert_eq!(file.is_down_at(offset), scan(offset), "offset {offset}");
+            downs += usize::from(scan(offset));
+        }
+        assert!(downs > block.len() * 2, "{downs}");
+        let whole = load_text("1_a.down.sql", "DROP TABLE a;");
+        assert!(whole.is_down_at(0) && whole.is_down_at(100));
     }
 }

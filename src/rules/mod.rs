@@ -421,12 +421,9 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 /// Whether a finding points into a down migration: a down file, or a down
 /// section (goose, dbmate, …) of an up file.
 pub fn in_down_migration(project: &Project, diagnostic: &Diagnostic) -> bool {
-    let file = project.file(diagnostic.file);
-    file.migration.name.role == crate::discover::Role::Down
-        || file.statements.iter().any(|statement| {
-            statement.direction == crate::load::Direction::Down
-                && statement.span.contains(&diagnostic.span.start)
-        })
+    project
+        .file(diagnostic.file)
+        .is_down_at(diagnostic.span.start)
 }
 
 /// Where a finding about a whole file points (file names, down

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
-use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Table};
+use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Sequence, Table};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
 
@@ -384,26 +384,28 @@ impl Replay {
         // Taken out of the catalog only when constraints need the rest of
         // it (`add_constraint_to`): a lookup costs less than a removal and
         // an insertion in a map of thousands of tables.
-        let sequences = if constraints.is_empty() {
+        let sequence = if constraints.is_empty() {
             let Some(table) = self.tables.get_mut(name) else {
                 return;
             };
-            add_column_to(table, column, if_not_exists);
-            sequences::serial_columns(name, table)
+            add_column_to(table, column, if_not_exists)
+                .then(|| serial_of_added(name, table))
+                .flatten()
         } else {
             let Some(mut table) = self.tables.remove(name) else {
                 return;
             };
+            let mut sequence = None;
             if add_column_to(&mut table, column, if_not_exists) {
+                sequence = serial_of_added(name, &mut table);
                 for constraint in constraints {
                     self.add_constraint_to(&mut table, constraint);
                 }
             }
-            let sequences = sequences::serial_columns(name, &mut table);
             self.tables.insert(name.clone(), table);
-            sequences
+            sequence
         };
-        self.add_sequences(sequences);
+        self.add_sequences(sequence);
     }
 
     fn add_constraint(&mut self, name: &QualifiedName, constraint: &Constraint) {
@@ -691,6 +693,13 @@ fn drop_named<T>(
 
 /// Adds a column to a table (replacing one of its name); `false` when
 /// `IF NOT EXISTS` found it there already.
+/// The sequence of the column `add_column_to` just added, when it is a
+/// serial one.
+fn serial_of_added(name: &QualifiedName, table: &mut Table) -> Option<Sequence> {
+    let column = table.columns.last_mut()?;
+    sequences::serial_column(name, column)
+}
+
 fn add_column_to(table: &mut Table, column: Column, if_not_exists: bool) -> bool {
     if if_not_exists && table.column(&column.name).is_some() {
         return false;

@@ -3,7 +3,7 @@
 
 use super::Replay;
 use crate::model::names::QualifiedName;
-use crate::model::{ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
+use crate::model::{Column, ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
 use crate::source::Origin;
 
 impl Replay {
@@ -22,7 +22,7 @@ impl Replay {
     }
 
     /// Adds the sequences that `serial_columns` made for a table.
-    pub(super) fn add_sequences(&mut self, created: Vec<Sequence>) {
+    pub(super) fn add_sequences(&mut self, created: impl IntoIterator<Item = Sequence>) {
         for sequence in created {
             self.catalog
                 .sequences
@@ -173,30 +173,37 @@ fn serial_sequence_name(table: &str, column: &str) -> String {
 /// default yet into that, and gives the sequences to add. It works on the
 /// table in hand, so that creating or altering one costs no second lookup.
 pub(super) fn serial_columns(table_name: &QualifiedName, table: &mut Table) -> Vec<Sequence> {
-    let mut created = Vec::new();
-    for column in &mut table.columns {
-        let kind = match column.kind() {
-            TypeKind::SmallSerial => TypeKind::SmallInt,
-            TypeKind::Serial => TypeKind::Integer,
-            TypeKind::BigSerial => TypeKind::BigInt,
-            _ => continue,
-        };
-        if column.default.is_some() {
-            continue;
-        }
-        // A serial column is NOT NULL, whatever else it says.
-        column.not_null = true;
-        let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
-        column.default = Some(Box::new(ColumnDefault {
-            kind: DefaultKind::Nextval(name.clone()),
-            written: format!("nextval('{}'::regclass)", name).into(),
-        }));
-        created.push(Sequence {
-            name,
-            kind,
-            type_origin: column.type_origin.clone(),
-            owned_by: Some((table_name.clone(), column.name.clone())),
-        });
+    table
+        .columns
+        .iter_mut()
+        .filter_map(|column| serial_column(table_name, column))
+        .collect()
+}
+
+/// `serial_columns` for one column (one just added: the others were turned
+/// when they were, and looking at every column of the table again on each
+/// `ADD COLUMN` made a history of many of them quadratic).
+pub(super) fn serial_column(table_name: &QualifiedName, column: &mut Column) -> Option<Sequence> {
+    let kind = match column.kind() {
+        TypeKind::SmallSerial => TypeKind::SmallInt,
+        TypeKind::Serial => TypeKind::Integer,
+        TypeKind::BigSerial => TypeKind::BigInt,
+        _ => return None,
+    };
+    if column.default.is_some() {
+        return None;
     }
-    created
+    // A serial column is NOT NULL, whatever else it says.
+    column.not_null = true;
+    let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
+    column.default = Some(Box::new(ColumnDefault {
+        kind: DefaultKind::Nextval(name.clone()),
+        written: format!("nextval('{}'::regclass)", name).into(),
+    }));
+    Some(Sequence {
+        name,
+        kind,
+        type_origin: column.type_origin.clone(),
+        owned_by: Some((table_name.clone(), column.name.clone())),
+    })
 }
