@@ -38,7 +38,10 @@ fn full_does_not_panic_on_a_span_far_into_a_line() {
 #[test]
 fn a_very_wide_table_on_one_line_is_read_whole() {
     let scratch = Scratch::new();
-    let columns: String = (0..60_000).map(|i| format!(" c{i} TEXT,")).collect();
+    // Past column 65,535, within PostgreSQL's 1,600 columns.
+    let columns: String = (0..1_500)
+        .map(|i| format!(" a_column_with_a_long_name_so_that_the_line_is_long_{i:04} TEXT,"))
+        .collect();
     let text = format!("CREATE TABLE items (id BIGSERIAL PRIMARY KEY,{columns} é VARCHAR(3));\n");
     scratch.write("m/0001_items.sql", &text);
     let (code, document) = lint_json(scratch.path(), &["--select", "prefer-text", "m"]);
@@ -50,15 +53,67 @@ fn a_very_wide_table_on_one_line_is_read_whole() {
     );
 }
 
+/// PostgreSQL rejects a table of more than 1,600 columns, and an `ADD
+/// COLUMN` to one that has them: so does the model, out loud. (Without the
+/// limit, each statement on a table looked its columns up one by one: a
+/// history of 50,000 `ADD COLUMN`s took seconds, and a larger one minutes.)
+#[test]
+fn tables_past_postgres_column_limit_are_rejected_out_loud() {
+    let scratch = Scratch::new();
+    let wide = |n: usize| -> String { (0..n).map(|i| format!(", c{i} TEXT")).collect() };
+    let mut text = format!(
+        "CREATE TABLE wides (id BIGINT PRIMARY KEY{}, v VARCHAR(9));\n",
+        wide(1_600)
+    );
+    text += &format!(
+        "CREATE TABLE fulls (id BIGINT PRIMARY KEY{});\n",
+        wide(1_598)
+    );
+    text += "ALTER TABLE fulls ADD COLUMN last_one VARCHAR(9);\n";
+    for i in 0..4 {
+        text += &format!("ALTER TABLE fulls ADD COLUMN over_{i} VARCHAR(9);\n");
+    }
+    // A column it has already: replaced, not added.
+    text += "ALTER TABLE fulls ADD COLUMN c7 VARCHAR(9);\n";
+    scratch.write("m/0001_wide.sql", &text);
+    let args = ["--select", "parse-error,prefer-text", "m"];
+    let (_, document) = lint_json(scratch.path(), &args);
+    let found = messages(&document);
+    let expected = [
+        (
+            "parse-error",
+            1,
+            "PostgreSQL rejects this statement: a table can have at most 1600 columns and \
+             `wides` has 1602; the schema model leaves it out",
+        ),
+        ("prefer-text", 3, "column `fulls.last_one` is `VARCHAR(9)`"),
+        (
+            "parse-error",
+            4,
+            "PostgreSQL rejects this statement: `fulls` has 1600 columns already, the most a \
+             table can have; the schema model leaves it out (3 later ADD COLUMNs to the table \
+             are left out as well)",
+        ),
+        ("prefer-text", 8, "column `fulls.c7` is `VARCHAR(9)`"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((rule, line, message), (want_rule, want_line, want)) in found.iter().zip(expected) {
+        assert_eq!((rule.as_str(), *line), (want_rule, want_line));
+        assert!(message.starts_with(want), "{message}");
+    }
+}
+
 /// 3,000 findings on one 50 KB line: `full` printed the whole line for each
 /// (238 MB); now a window of it, so the output grows with the findings only.
 #[test]
 fn full_output_is_linear_in_findings_on_a_huge_line() {
     let scratch = Scratch::new();
-    let columns: Vec<String> = (0..3_000).map(|i| format!("a{i} VARCHAR(3)")).collect();
+    // Two tables on one line: PostgreSQL allows 1,600 columns in one.
+    let columns: Vec<String> = (0..1_500).map(|i| format!("a{i} VARCHAR(3)")).collect();
+    let columns = columns.join(", ");
     let text = format!(
-        "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, {});\n",
-        columns.join(", ")
+        "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, {columns}); \
+         CREATE TABLE u (id BIGSERIAL PRIMARY KEY, {columns});\n"
     );
     scratch.write("m/0001_t.sql", &text);
     let (code, stdout, _) = run(scratch.path(), &["--select", "prefer-text", "m"]);
@@ -422,11 +477,11 @@ fn many_suppressions_are_matched_by_lookup() {
 #[test]
 fn long_names_are_shortened_in_findings() {
     let scratch = Scratch::new();
-    let columns: Vec<String> = (0..3_000).map(|i| format!("a{i} VARCHAR(3)")).collect();
+    let columns: Vec<String> = (0..1_500).map(|i| format!("a{i} VARCHAR(3)")).collect();
+    let (columns, long) = (columns.join(", "), "x".repeat(20_000));
     let text = format!(
-        "CREATE TABLE t{} (id BIGSERIAL PRIMARY KEY, {});\n",
-        "x".repeat(20_000),
-        columns.join(", ")
+        "CREATE TABLE t{long} (id BIGSERIAL PRIMARY KEY, {columns});\n\
+         CREATE TABLE u{long} (id BIGSERIAL PRIMARY KEY, {columns});\n"
     );
     scratch.write("m/0001_t.sql", &text);
     let output = schema_lint(scratch.path())

@@ -107,6 +107,13 @@ pub enum Change {
         name: Name,
         origin: Origin,
     },
+    /// A statement PostgreSQL parses but rejects, which the model leaves
+    /// out (`why`: one line); `parse-error` reports it. Last: serde numbers
+    /// variants by position, and cached facts keep their numbers.
+    Rejected {
+        why: String,
+        origin: Origin,
+    },
 }
 
 /// What a `DROP` drops.

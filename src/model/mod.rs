@@ -50,6 +50,24 @@ impl Lookups {
 
 use crate::source::Origin;
 
+/// The most columns a table can have (PostgreSQL's `MaxHeapAttributeNumber`):
+/// a `CREATE TABLE` or `ADD COLUMN` past it fails. The model rejects them
+/// too, which also bounds the work of every statement that looks a
+/// column up by name.
+pub const MAX_COLUMNS: usize = 1600;
+
+/// A statement PostgreSQL would reject and the model leaves out.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub origin: Origin,
+    /// Why, in one line.
+    pub why: String,
+    /// How many later statements were rejected for the same reason (the
+    /// `ADD COLUMN`s to a table already at `MAX_COLUMNS`): counted, not
+    /// listed, as a history may hold any number of them.
+    pub more: usize,
+}
+
 /// The schema at the end of a migration set.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -66,6 +84,9 @@ pub struct Catalog {
     /// Every `CREATE EXTENSION` of the history, in migration order, with
     /// where it was written.
     pub extensions: Vec<(Name, Origin)>,
+    /// Statements PostgreSQL would reject, left out (`parse-error`
+    /// reports them), in migration order.
+    pub rejected: Vec<Rejected>,
 }
 
 impl Catalog {

@@ -202,6 +202,16 @@ impl Reader<'_> {
             return None;
         }
         let name = QualifiedName::from_object_name(&create.name)?;
+        if create.columns.len() > super::MAX_COLUMNS {
+            return Some(Change::Rejected {
+                why: format!(
+                    "a table can have at most {} columns and `{name}` has {}",
+                    super::MAX_COLUMNS,
+                    create.columns.len()
+                ),
+                origin: self.at.statement(),
+            });
+        }
         let mut table = Table {
             name,
             name_origin: self.at.object_name(&create.name),

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{LoadedFile, ParseFailure, Statement};
+use crate::model::Rejected;
 use crate::rules::Reporter;
 use crate::rules::{Context, NoOptions, Rule, RuleDef, RuleId};
 use crate::source::Origin;
@@ -45,7 +46,28 @@ impl Rule for ParseError {
             }
             failures(file, out);
         }
+        for rejected in &cx.catalog.rejected {
+            out.push(rejection(rejected));
+        }
     }
+}
+
+/// A statement that parses but that PostgreSQL would reject, which the
+/// replay left out (`Catalog::rejected`).
+fn rejection(rejected: &Rejected) -> Diagnostic {
+    let mut message = format!(
+        "PostgreSQL rejects this statement: {}; the schema model leaves it out",
+        rejected.why
+    );
+    if rejected.more > 0 {
+        let (count, verb) = match rejected.more {
+            1 => ("1 later ADD COLUMN".to_string(), "is"),
+            n => (format!("{n} later ADD COLUMNs"), "are"),
+        };
+        message.push_str(&format!(" ({count} to the table {verb} left out as well)"));
+    }
+    Diagnostic::new(DEF.id, &rejected.origin, message)
+        .help("the migration fails on PostgreSQL at this statement: split the table (rules judged the schema without it)")
 }
 
 /// The statements of a file that do not parse: the first

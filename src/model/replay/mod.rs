@@ -14,6 +14,7 @@ use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableC
 use super::names::QualifiedName;
 use super::read::add_constraint;
 use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Sequence, Table};
+use super::{MAX_COLUMNS, Rejected};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
 
@@ -34,6 +35,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
         catalog: Catalog::default(),
         tables: Tables::default(),
         types: ColumnTypes::default(),
+        full_tables: Default::default(),
     };
     for change in facts {
         replay.apply(change);
@@ -83,6 +85,9 @@ struct Replay {
     catalog: Catalog,
     tables: Tables,
     types: ColumnTypes,
+    /// For each table an `ADD COLUMN` past `MAX_COLUMNS` was rejected for,
+    /// where in `catalog.rejected` (later ones are counted there).
+    full_tables: rustc_hash::FxHashMap<QualifiedName, usize>,
 }
 
 /// The tables while the set replays: hashed, as a replay looks a table up
@@ -234,6 +239,11 @@ impl Replay {
             } => self.create_view(view, *if_not_exists),
             Change::RenameView { view, new, origin } => self.rename_view(view, new, origin),
             Change::Comment { on, text, origin } => self.comment(on, text.as_deref(), origin),
+            Change::Rejected { why, origin } => self.catalog.rejected.push(Rejected {
+                origin: origin.clone(),
+                why: why.clone(),
+                more: 0,
+            }),
             Change::CreateExtension { name, origin } => {
                 self.catalog.extensions.push((name.clone(), origin.clone()))
             }
@@ -380,6 +390,13 @@ impl Replay {
         if_not_exists: bool,
         constraints: &[Constraint],
     ) {
+        let full = self.tables.get(name).is_some_and(|table| {
+            table.columns.len() >= MAX_COLUMNS && table.column(&column.name).is_none()
+        });
+        if full {
+            self.reject_column(name, column.definition);
+            return;
+        }
         column.ty = self.types.share(&column.ty);
         // Taken out of the catalog only when constraints need the rest of
         // it (`add_constraint_to`): a lookup costs less than a removal and
@@ -406,6 +423,25 @@ impl Replay {
             sequence
         };
         self.add_sequences(sequence);
+    }
+
+    /// An `ADD COLUMN` (defined at `origin`) to a table that has
+    /// `MAX_COLUMNS` already: PostgreSQL rejects it. The first for a table
+    /// is kept, the rest counted.
+    fn reject_column(&mut self, table: &QualifiedName, origin: Origin) {
+        if let Some(&at) = self.full_tables.get(table)
+            && let Some(first) = self.catalog.rejected.get_mut(at)
+        {
+            first.more += 1;
+            return;
+        }
+        self.full_tables
+            .insert(table.clone(), self.catalog.rejected.len());
+        self.catalog.rejected.push(Rejected {
+            origin,
+            why: format!("`{table}` has {MAX_COLUMNS} columns already, the most a table can have"),
+            more: 0,
+        });
     }
 
     fn add_constraint(&mut self, name: &QualifiedName, constraint: &Constraint) {
