@@ -224,3 +224,27 @@ ALTER TYPE mood RENAME TO feeling;",
     assert!(!shared(("a", "id"), ("a", "n")));
     assert_eq!(column("a", "m").kind.sql_name(), "feeling");
 }
+
+/// What points at a table (foreign keys of other tables and of itself,
+/// sequences it owns) follows its renames and goes with its drops, made
+/// before and after the first such change (the replay keeps lists of
+/// them from then on, see `replay::links`).
+#[test]
+fn what_points_at_a_table_follows_renames_and_drops() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE parents (id BIGSERIAL PRIMARY KEY, code TEXT UNIQUE);
+CREATE TABLE kids (id BIGINT PRIMARY KEY, parent_id BIGINT REFERENCES parents (id), parent_code TEXT REFERENCES parents (code), self_id BIGINT REFERENCES kids (id));
+ALTER TABLE parents RENAME COLUMN code TO slug;
+ALTER TABLE kids RENAME TO children;
+ALTER TABLE parents RENAME TO families;
+CREATE TABLE toys (id BIGINT PRIMARY KEY, child_id BIGINT REFERENCES children (id));
+ALTER TABLE children RENAME TO young;
+ALTER TABLE families DROP COLUMN slug;
+ALTER TABLE young ADD COLUMN extra_id BIGSERIAL;
+ALTER TABLE young ADD COLUMN other_id BIGSERIAL;
+ALTER TABLE young RENAME TO minors;
+ALTER TABLE minors DROP COLUMN extra_id;
+DROP TABLE families;
+ALTER TABLE minors RENAME COLUMN id TO minor_id;"
+    ));
+}

@@ -5,6 +5,7 @@
 //! that did not parse, or by something outside the migrations) changes
 //! nothing: rules stay silent where the model cannot be sure.
 
+mod links;
 mod sequences;
 mod views;
 
@@ -17,6 +18,7 @@ use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Sequence, T
 use super::{MAX_COLUMNS, Rejected};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
+use links::{Link, Links};
 
 /// The schema a migration set produces. The project keeps its facts (see
 /// `take_facts` for a replay that consumes them).
@@ -36,10 +38,13 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
         tables: Tables::default(),
         types: ColumnTypes::default(),
         full_tables: Default::default(),
+        links: Links::default(),
     };
     for change in facts {
         replay.apply(change);
     }
+    // Freed first, for the ordered map made next.
+    drop(replay.links);
     let mut catalog = replay.catalog;
     // Sorted once, at the end: building an ordered map from the whole list
     // costs about one search per table.
@@ -88,6 +93,8 @@ struct Replay {
     /// For each table an `ADD COLUMN` past `MAX_COLUMNS` was rejected for,
     /// where in `catalog.rejected` (later ones are counted there).
     full_tables: rustc_hash::FxHashMap<QualifiedName, usize>,
+    /// What points at each table (see `links`).
+    links: Links,
 }
 
 /// The tables while the set replays: hashed, as a replay looks a table up
@@ -296,6 +303,10 @@ impl Replay {
             column.ty = self.types.share(&column.ty);
         }
         let name = table.name.clone();
+        for fk in &table.foreign_keys {
+            self.links
+                .add(Link::Referencers, &fk.referenced_table, &name);
+        }
         let sequences = sequences::serial_columns(&name, &mut table);
         self.tables.insert(name, table);
         self.add_sequences(sequences);
@@ -452,13 +463,15 @@ impl Replay {
         self.tables.insert(name.clone(), table);
     }
 
-    fn add_constraint_to(&self, table: &mut Table, constraint: &Constraint) {
+    fn add_constraint_to(&mut self, table: &mut Table, constraint: &Constraint) {
         match constraint {
             Constraint::ForeignKey(fk) => {
                 let mut fk = fk.clone();
                 if let Some(found) = self.resolve(&fk.referenced_table) {
                     fk.referenced_table = found;
                 }
+                self.links
+                    .add(Link::Referencers, &fk.referenced_table, &table.name);
                 table.foreign_keys.push(fk);
             }
             Constraint::UsingIndex {
@@ -540,11 +553,60 @@ impl Replay {
         });
         // Foreign keys of other tables that point at the column go too
         // (PostgreSQL requires CASCADE for that).
-        for other in self.tables.values_mut() {
-            other.foreign_keys.retain(|fk| {
-                fk.referenced_table != *table_name || !mentions(&fk.referenced_columns)
-            });
+        let holders = self.referencers(table_name);
+        for holder in &holders {
+            if let Some(other) = self.tables.get_mut(holder) {
+                other.foreign_keys.retain(|fk| {
+                    fk.referenced_table != *table_name || !mentions(&fk.referenced_columns)
+                });
+            }
         }
+        self.keep_referencers(table_name, holders);
+    }
+
+    /// The tables with a foreign key to `table`, taken from `links` (give
+    /// back those that still reference it with `keep_referencers`).
+    fn referencers(&mut self, table: &QualifiedName) -> Vec<QualifiedName> {
+        self.activate_links();
+        let tables = &self.tables;
+        self.links.holders(Link::Referencers, table, |holder| {
+            tables.get(holder).is_some_and(|t| {
+                t.foreign_keys
+                    .iter()
+                    .any(|fk| fk.referenced_table == *table)
+            })
+        })
+    }
+
+    /// Makes `links` from the catalog as it is, on the first question.
+    pub(super) fn activate_links(&mut self) {
+        if self.links.active {
+            return;
+        }
+        self.links.active = true;
+        for (name, table) in &self.tables {
+            for fk in &table.foreign_keys {
+                self.links
+                    .add(Link::Referencers, &fk.referenced_table, name);
+            }
+        }
+        for (name, sequence) in &self.catalog.sequences {
+            if let Some((table, _)) = &sequence.owned_by {
+                self.links.add(Link::Owned, table, name);
+            }
+        }
+    }
+
+    fn keep_referencers(&mut self, table: &QualifiedName, mut holders: Vec<QualifiedName>) {
+        let tables = &self.tables;
+        holders.retain(|holder| {
+            tables.get(holder).is_some_and(|t| {
+                t.foreign_keys
+                    .iter()
+                    .any(|fk| fk.referenced_table == *table)
+            })
+        });
+        self.links.restore(Link::Referencers, table, holders);
     }
 
     fn rename_column(&mut self, table_name: &QualifiedName, old: &str, new: &str, origin: &Origin) {
@@ -580,7 +642,11 @@ impl Replay {
             }
             rename(&mut index.include);
         });
-        for other in self.tables.values_mut() {
+        let holders = self.referencers(table_name);
+        for holder in &holders {
+            let Some(other) = self.tables.get_mut(holder) else {
+                continue;
+            };
             for fk in other
                 .foreign_keys
                 .iter_mut()
@@ -589,20 +655,38 @@ impl Replay {
                 rename(&mut fk.referenced_columns);
             }
         }
+        self.links.restore(Link::Referencers, table_name, holders);
     }
 
     /// Gives a table a new name (`RENAME TO`, `SET SCHEMA`); everything that
     /// points at it follows.
     fn move_table(&mut self, old: &QualifiedName, new: QualifiedName) {
+        // Looked up before the move: a table that references itself is
+        // one of them, under its old name.
+        let holders = self.referencers(old);
         let Some(mut table) = self.tables.remove(old) else {
+            self.links.restore(Link::Referencers, old, holders);
             return;
         };
         table.name = new.clone();
+        // Its foreign keys are now held under the new name.
+        for fk in &table.foreign_keys {
+            let target = if fk.referenced_table == *old {
+                &new
+            } else {
+                &fk.referenced_table
+            };
+            self.links.add(Link::Referencers, target, &new);
+        }
         self.tables.insert(new.clone(), table);
         self.rename_owned_sequences(old, &new);
         self.catalog.indexes.move_table(old, &new);
         self.catalog.triggers.move_table(old, &new);
-        for other in self.tables.values_mut() {
+        for holder in holders {
+            let holder = if holder == *old { new.clone() } else { holder };
+            let Some(other) = self.tables.get_mut(&holder) else {
+                continue;
+            };
             for fk in other
                 .foreign_keys
                 .iter_mut()
@@ -610,6 +694,7 @@ impl Replay {
             {
                 fk.referenced_table = new.clone();
             }
+            self.links.add(Link::Referencers, &new, &holder);
         }
     }
 
@@ -693,8 +778,10 @@ impl Replay {
         self.drop_owned_sequences(name, None);
         self.catalog.indexes.drop_table(name);
         self.catalog.triggers.drop_table(name);
-        for other in self.tables.values_mut() {
-            other.foreign_keys.retain(|fk| fk.referenced_table != *name);
+        for holder in self.referencers(name) {
+            if let Some(other) = self.tables.get_mut(&holder) {
+                other.foreign_keys.retain(|fk| fk.referenced_table != *name);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and drops of their tables do to them.
 
 use super::Replay;
+use super::links::Link;
 use crate::model::names::QualifiedName;
 use crate::model::{Column, ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
 use crate::source::Origin;
@@ -16,18 +17,37 @@ impl Replay {
             .owned_by
             .take()
             .and_then(|(table, column)| Some((self.resolve(&table)?, column)));
-        self.catalog
-            .sequences
-            .insert(sequence.name.clone(), Box::new(sequence));
+        self.insert_sequence(Box::new(sequence));
     }
 
     /// Adds the sequences that `serial_columns` made for a table.
     pub(super) fn add_sequences(&mut self, created: impl IntoIterator<Item = Sequence>) {
         for sequence in created {
-            self.catalog
-                .sequences
-                .insert(sequence.name.clone(), Box::new(sequence));
+            self.insert_sequence(Box::new(sequence));
         }
+    }
+
+    /// Every sequence enters the catalog here, so that its owner's list
+    /// of sequences (`links`) has it.
+    fn insert_sequence(&mut self, sequence: Box<Sequence>) {
+        if let Some((table, _)) = &sequence.owned_by {
+            self.links.add(Link::Owned, table, &sequence.name);
+        }
+        self.catalog
+            .sequences
+            .insert(sequence.name.clone(), sequence);
+    }
+
+    /// The sequences `table` owns, taken from `links` (give back those it
+    /// still owns with `links.restore`).
+    fn owned_sequences(&mut self, table: &QualifiedName) -> Vec<QualifiedName> {
+        self.activate_links();
+        let sequences = &self.catalog.sequences;
+        self.links.holders(Link::Owned, table, |name| {
+            sequences
+                .get(name)
+                .is_some_and(|s| s.owned_by.as_ref().is_some_and(|(t, _)| t == table))
+        })
     }
 
     /// The catalog key of an existing sequence, found like a table's.
@@ -64,6 +84,10 @@ impl Replay {
         let owner = self.resolve(table).map(|t| (t, column.into()));
         if let Some(found) = self.sequence_mut(sequence) {
             found.owned_by = owner;
+            if let Some((table, _)) = &found.owned_by {
+                let (table, name) = (table.clone(), found.name.clone());
+                self.links.add(Link::Owned, &table, &name);
+            }
         }
     }
 
@@ -89,25 +113,35 @@ impl Replay {
     /// Sequences owned by a dropped table (or, with `column`, a dropped
     /// column) go with it.
     pub(super) fn drop_owned_sequences(&mut self, table: &QualifiedName, column: Option<&str>) {
-        self.catalog.sequences.retain(|_, s| {
-            !s.owned_by
-                .as_ref()
-                .is_some_and(|(t, c)| t == table && column.is_none_or(|column| column == c))
+        let mut owned = self.owned_sequences(table);
+        owned.retain(|name| {
+            let dropped = self.catalog.sequences.get(name).is_some_and(|s| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|(_, c)| column.is_none_or(|column| column == c))
+            });
+            if dropped {
+                self.catalog.sequences.remove(name);
+            }
+            !dropped
         });
+        self.links.restore(Link::Owned, table, owned);
     }
 
     /// A table got a new name: its sequences follow it, into its new
     /// schema too (`SET SCHEMA` moves the sequences a table owns).
     pub(super) fn rename_owned_sequences(&mut self, old: &QualifiedName, new: &QualifiedName) {
         let mut moved = Vec::new();
-        for sequence in self.catalog.sequences.values_mut() {
-            if let Some((table, _)) = &mut sequence.owned_by
-                && table == old
-            {
+        for name in self.owned_sequences(old) {
+            let Some(sequence) = self.catalog.sequences.get_mut(&name) else {
+                continue;
+            };
+            if let Some((table, _)) = &mut sequence.owned_by {
                 *table = new.clone();
-                if sequence.name.schema != new.schema {
-                    moved.push(sequence.name.clone());
-                }
+            }
+            self.links.add(Link::Owned, new, &name);
+            if name.schema != new.schema {
+                moved.push(name);
             }
         }
         for name in moved {
@@ -131,7 +165,7 @@ impl Replay {
             return;
         };
         sequence.name = new.clone();
-        self.catalog.sequences.insert(new.clone(), sequence);
+        self.insert_sequence(sequence);
         for table in self.tables.values_mut() {
             for column in &mut table.columns {
                 if let Some(default) = &mut column.default
