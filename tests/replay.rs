@@ -248,3 +248,34 @@ DROP TABLE families;
 ALTER TABLE minors RENAME COLUMN id TO minor_id;"
     ));
 }
+
+/// Views that read a renamed or dropped relation, and columns of a
+/// renamed type, are found through the replay's lists (`replay::links`).
+#[test]
+fn views_and_typed_columns_follow_renames_and_drops() {
+    insta::assert_snapshot!(model(
+        "CREATE TYPE mood AS ENUM ('ok');
+CREATE TABLE people (id BIGINT PRIMARY KEY, m mood, ms mood[]);
+CREATE VIEW people_v AS SELECT * FROM people;
+CREATE VIEW people_vv AS SELECT * FROM people_v;
+CREATE VIEW other_v AS SELECT 1 AS one;
+ALTER VIEW people_v RENAME TO persons_v;
+ALTER TYPE mood RENAME TO feeling;
+CREATE TABLE pets (id BIGINT PRIMARY KEY, f feeling);
+ALTER TYPE feeling RENAME TO humour;
+ALTER TABLE people RENAME TO persons;
+ALTER TYPE humour RENAME TO temper;
+DROP TABLE persons CASCADE;"
+    ));
+}
+
+/// An unqualified name finds the only table of that name in another
+/// schema, the table being altered too: `REFERENCES t` in an `ALTER TABLE
+/// app.t` is `app.t`.
+#[test]
+fn a_self_reference_added_in_a_schema_is_resolved() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE app.nodes (id BIGINT PRIMARY KEY, parent_id BIGINT);
+ALTER TABLE app.nodes ADD CONSTRAINT nodes_parent_fk FOREIGN KEY (parent_id) REFERENCES nodes (id);"
+    ));
+}

@@ -18,7 +18,7 @@ use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Sequence, T
 use super::{MAX_COLUMNS, Rejected};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
-use links::{Link, Links};
+use links::{Elsewhere, Link, Links};
 
 /// The schema a migration set produces. The project keeps its facts (see
 /// `take_facts` for a replay that consumes them).
@@ -39,6 +39,8 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
         types: ColumnTypes::default(),
         full_tables: Default::default(),
         links: Links::default(),
+        tables_elsewhere: Elsewhere::default(),
+        views_elsewhere: Elsewhere::default(),
     };
     for change in facts {
         replay.apply(change);
@@ -95,6 +97,10 @@ struct Replay {
     full_tables: rustc_hash::FxHashMap<QualifiedName, usize>,
     /// What points at each table (see `links`).
     links: Links,
+    /// The tables outside `public`, by bare name.
+    tables_elsewhere: Elsewhere,
+    /// The views outside `public`, by bare name.
+    views_elsewhere: Elsewhere,
 }
 
 /// The tables while the set replays: hashed, as a replay looks a table up
@@ -109,17 +115,56 @@ type Tables = rustc_hash::FxHashMap<QualifiedName, Box<Table>>;
 /// shares it (a set of thousands of tables has a few dozen types, and
 /// each column holding its own copy cost 64 bytes).
 #[derive(Default)]
-struct ColumnTypes(rustc_hash::FxHashSet<Arc<ColumnType>>);
+struct ColumnTypes {
+    shared: rustc_hash::FxHashSet<Arc<ColumnType>>,
+    /// The names of the types outside PostgreSQL's (enums, domains, as
+    /// `TypeKind::Other`, or arrays of them) that a column was ever given:
+    /// an `ALTER TYPE … RENAME` of another changes no column, and need not
+    /// look at every column of the set.
+    named: rustc_hash::FxHashSet<String>,
+}
 
 impl ColumnTypes {
     /// The set's copy of `ty` (made on first sight).
     fn share(&mut self, ty: &ColumnType) -> Arc<ColumnType> {
-        if let Some(found) = self.0.get(ty) {
+        if let Some(found) = self.shared.get(ty) {
             return found.clone();
         }
+        if let Some(name) = other_name(&ty.kind) {
+            self.named.insert(name.to_string());
+        }
         let shared = Arc::new(ty.clone());
-        self.0.insert(shared.clone());
+        self.shared.insert(shared.clone());
         shared
+    }
+
+    /// Whether a column may have the type `name` (or an array of it).
+    fn may_have(&self, name: &str) -> bool {
+        self.named.contains(name)
+    }
+}
+
+/// Lists `table` under the types outside PostgreSQL's of `columns`.
+fn add_type_users(links: &mut Links, table: &QualifiedName, columns: &[Column]) {
+    if !links.active {
+        return;
+    }
+    for name in columns.iter().filter_map(|c| other_name(c.kind())) {
+        links.add(Link::TypeUsers, &type_key(name), table);
+    }
+}
+
+/// How `links` names a type.
+fn type_key(name: &str) -> QualifiedName {
+    QualifiedName::unqualified(name.to_string())
+}
+
+/// The name of a type outside PostgreSQL's, or of an array's elements.
+fn other_name(kind: &super::TypeKind) -> Option<&str> {
+    match kind {
+        super::TypeKind::Other(name) => Some(name),
+        super::TypeKind::Array(inner) => other_name(inner),
+        _ => None,
     }
 }
 
@@ -185,20 +230,46 @@ impl Replay {
                     super::TypeKind::Other(name.name.to_string()),
                     super::TypeKind::Other(new.to_string()),
                 );
-                let Replay { tables, types, .. } = self;
-                for column in tables.values_mut().flat_map(|t| t.columns.iter_mut()) {
-                    let kind = match column.kind() {
-                        kind if *kind == old => new.clone(),
-                        super::TypeKind::Array(inner) if **inner == old => {
-                            super::TypeKind::Array(Box::new(new.clone()))
-                        }
-                        _ => continue,
+                if !self.types.may_have(&name.name) {
+                    return;
+                }
+                self.activate_links();
+                let renamed = |kind: &super::TypeKind| match kind {
+                    kind if *kind == old => Some(new.clone()),
+                    super::TypeKind::Array(inner) if **inner == old => {
+                        Some(super::TypeKind::Array(Box::new(new.clone())))
+                    }
+                    _ => None,
+                };
+                let tables = &self.tables;
+                let users = self
+                    .links
+                    .holders(Link::TypeUsers, &type_key(&name.name), |t| {
+                        tables
+                            .get(t)
+                            .is_some_and(|t| t.columns.iter().any(|c| renamed(c.kind()).is_some()))
+                    });
+                let Replay {
+                    tables,
+                    types,
+                    links,
+                    ..
+                } = self;
+                for user in users {
+                    let Some(table) = tables.get_mut(&user) else {
+                        continue;
                     };
-                    let ty = ColumnType {
-                        kind,
-                        ..ColumnType::clone(&column.ty)
-                    };
-                    column.ty = types.share(&ty);
+                    for column in &mut table.columns {
+                        let Some(kind) = renamed(column.kind()) else {
+                            continue;
+                        };
+                        let ty = ColumnType {
+                            kind,
+                            ..ColumnType::clone(&column.ty)
+                        };
+                        column.ty = types.share(&ty);
+                    }
+                    add_type_users(links, &user, &table.columns);
                 }
             }
             Change::RenameEnumValue { name, from, to } => {
@@ -267,11 +338,21 @@ impl Replay {
         if name.schema.is_some() {
             return None;
         }
-        let mut matches = self.tables.keys().filter(|k| k.name == name.name);
-        match (matches.next(), matches.next()) {
-            (Some(only), None) => Some(only.clone()),
-            _ => None,
-        }
+        self.tables_elsewhere.only(&name.name).cloned()
+    }
+
+    /// Every table that gets a new name in the catalog enters it here, and
+    /// every one that loses it leaves by `remove_table` (a table taken out
+    /// to be changed and put back keeps its name).
+    fn insert_table(&mut self, table: Box<Table>) {
+        self.tables_elsewhere.insert(&table.name);
+        self.tables.insert(table.name.clone(), table);
+    }
+
+    fn remove_table(&mut self, name: &QualifiedName) -> Option<Box<Table>> {
+        let table = self.tables.remove(name)?;
+        self.tables_elsewhere.remove(name);
+        Some(table)
     }
 
     fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
@@ -307,8 +388,9 @@ impl Replay {
             self.links
                 .add(Link::Referencers, &fk.referenced_table, &name);
         }
+        add_type_users(&mut self.links, &name, &table.columns);
         let sequences = sequences::serial_columns(&name, &mut table);
-        self.tables.insert(name, table);
+        self.insert_table(table);
         self.add_sequences(sequences);
     }
 
@@ -409,6 +491,7 @@ impl Replay {
             return;
         }
         column.ty = self.types.share(&column.ty);
+        add_type_users(&mut self.links, name, std::slice::from_ref(&column));
         // Taken out of the catalog only when constraints need the rest of
         // it (`add_constraint_to`): a lookup costs less than a removal and
         // an insertion in a map of thousands of tables.
@@ -509,6 +592,11 @@ impl Replay {
             ColumnChange::SetType { ty, .. } => Some(self.types.share(ty)),
             _ => None,
         };
+        if let Some(name) = retyped.as_deref().and_then(|ty| other_name(&ty.kind))
+            && self.links.active
+        {
+            self.links.add(Link::TypeUsers, &type_key(name), table);
+        }
         let Some(column) = self.table_mut(table).and_then(|t| t.column_mut(name)) else {
             return;
         };
@@ -595,6 +683,14 @@ impl Replay {
                 self.links.add(Link::Owned, table, name);
             }
         }
+        for (name, view) in &self.catalog.views {
+            for read in &view.reads {
+                self.links.add(Link::Readers, read, name);
+            }
+        }
+        for (name, table) in &self.tables {
+            add_type_users(&mut self.links, name, &table.columns);
+        }
     }
 
     fn keep_referencers(&mut self, table: &QualifiedName, mut holders: Vec<QualifiedName>) {
@@ -664,12 +760,14 @@ impl Replay {
         // Looked up before the move: a table that references itself is
         // one of them, under its old name.
         let holders = self.referencers(old);
-        let Some(mut table) = self.tables.remove(old) else {
+        let Some(mut table) = self.remove_table(old) else {
             self.links.restore(Link::Referencers, old, holders);
             return;
         };
         table.name = new.clone();
-        // Its foreign keys are now held under the new name.
+        // Its foreign keys and its columns' types are now held under the
+        // new name.
+        add_type_users(&mut self.links, &new, &table.columns);
         for fk in &table.foreign_keys {
             let target = if fk.referenced_table == *old {
                 &new
@@ -678,10 +776,20 @@ impl Replay {
             };
             self.links.add(Link::Referencers, target, &new);
         }
-        self.tables.insert(new.clone(), table);
+        self.insert_table(table);
         self.rename_owned_sequences(old, &new);
         self.catalog.indexes.move_table(old, &new);
         self.catalog.triggers.move_table(old, &new);
+        // Views read it under its new name (PostgreSQL's views hold the
+        // table itself, not its name).
+        for reader in self.readers(old) {
+            if let Some(view) = self.catalog.views.get_mut(&reader) {
+                for read in view.reads.iter_mut().filter(|r| *r == old) {
+                    *read = new.clone();
+                }
+            }
+            self.links.add(Link::Readers, &new, &reader);
+        }
         for holder in holders {
             let holder = if holder == *old { new.clone() } else { holder };
             let Some(other) = self.tables.get_mut(&holder) else {
@@ -774,7 +882,7 @@ impl Replay {
     }
 
     fn drop_table(&mut self, name: &QualifiedName) {
-        self.tables.remove(name);
+        self.remove_table(name);
         self.drop_owned_sequences(name, None);
         self.catalog.indexes.drop_table(name);
         self.catalog.triggers.drop_table(name);

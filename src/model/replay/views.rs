@@ -1,6 +1,7 @@
 //! Views: created, renamed, and dropped with what they read.
 
 use super::Replay;
+use super::links::Link;
 use crate::model::View;
 use crate::model::facts::DropKind;
 use crate::model::names::QualifiedName;
@@ -17,7 +18,35 @@ impl Replay {
                 *read = found;
             }
         }
+        self.insert_view(view);
+    }
+
+    /// Every view that gets a new name in the catalog enters it here, and
+    /// leaves by `remove_view`.
+    fn insert_view(&mut self, view: View) {
+        self.views_elsewhere.insert(&view.name);
+        for read in &view.reads {
+            self.links.add(Link::Readers, read, &view.name);
+        }
         self.catalog.views.insert(view.name.clone(), view);
+    }
+
+    fn remove_view(&mut self, name: &QualifiedName) -> Option<View> {
+        let view = self.catalog.views.remove(name)?;
+        self.views_elsewhere.remove(name);
+        Some(view)
+    }
+
+    /// The views that read `relation`, taken from `links` (give back those
+    /// that still do with `links.restore`).
+    pub(super) fn readers(&mut self, relation: &QualifiedName) -> Vec<QualifiedName> {
+        self.activate_links();
+        let views = &self.catalog.views;
+        self.links.holders(Link::Readers, relation, |name| {
+            views
+                .get(name)
+                .is_some_and(|view| view.reads.contains(relation))
+        })
     }
 
     /// The catalog key of an existing view, found like a table's.
@@ -28,11 +57,7 @@ impl Replay {
         if name.schema.is_some() {
             return None;
         }
-        let mut matches = self.catalog.views.keys().filter(|k| k.name == name.name);
-        match (matches.next(), matches.next()) {
-            (Some(only), None) => Some(only.clone()),
-            _ => None,
-        }
+        self.views_elsewhere.only(&name.name).cloned()
     }
 
     /// A relation a view reads: a known table or view.
@@ -45,18 +70,26 @@ impl Replay {
         let Some(old) = self.resolve_view(old) else {
             return;
         };
-        let Some(mut view) = self.catalog.views.remove(&old) else {
+        // Looked up before the rename: the view itself may be one of them
+        // (`CREATE OR REPLACE VIEW v AS … FROM v`), under its old name.
+        let readers = self.readers(&old);
+        let Some(mut view) = self.remove_view(&old) else {
             return;
         };
         // `RENAME TO` keeps the schema.
         let new = old.sibling(new_name.to_string());
         view.name = new.clone();
         view.name_origin = origin.clone();
-        self.catalog.views.insert(new.clone(), view);
-        for other in self.catalog.views.values_mut() {
+        self.insert_view(view);
+        for reader in readers {
+            let reader = if reader == old { new.clone() } else { reader };
+            let Some(other) = self.catalog.views.get_mut(&reader) else {
+                continue;
+            };
             for read in other.reads.iter_mut().filter(|r| **r == old) {
                 *read = new.clone();
             }
+            self.links.add(Link::Readers, &new, &reader);
         }
     }
 
@@ -74,7 +107,7 @@ impl Replay {
             })
             .collect();
         for name in &dropped {
-            self.catalog.views.remove(name);
+            self.remove_view(name);
         }
         if cascade {
             self.drop_readers(dropped);
@@ -85,15 +118,8 @@ impl Replay {
     /// those, and so on.
     fn drop_readers(&mut self, mut gone: Vec<QualifiedName>) {
         while let Some(name) = gone.pop() {
-            let readers: Vec<QualifiedName> = self
-                .catalog
-                .views
-                .values()
-                .filter(|view| view.reads.contains(&name))
-                .map(|view| view.name.clone())
-                .collect();
-            for reader in readers {
-                self.catalog.views.remove(&reader);
+            for reader in self.readers(&name) {
+                self.remove_view(&reader);
                 gone.push(reader);
             }
         }
