@@ -2,7 +2,8 @@
 # Benchmarks of whole runs, side by side, quoted as ratios (never asserted
 # in tests):
 #   - the real-world corpus (../shared/corpus, or $1);
-#   - synthetic single sets of 3,000 and 30,000 files (bench/synthetic.sh);
+#   - synthetic single sets of 3,000 and 30,000 files (bench/synthetic.sh),
+#     plain and evolving (views, enums, drops and renames);
 #   - the pre-commit case: one named file of the 3,000-file set (the rest
 #     of the set is read as context), without the cache of per-file facts,
 #     with an empty one (cold) and with the one the previous run left
@@ -45,6 +46,8 @@ trap 'rm -rf "$work"' EXIT
 export SCHEMA_LINT_CACHE_DIR=$work/cache
 bench/synthetic.sh "$work/s3k" 3000
 bench/synthetic.sh "$work/s30k" 30000
+bench/synthetic.sh "$work/e3k" 3000 evolving
+bench/synthetic.sh "$work/e30k" 30000 evolving
 
 # quoted WORDS...: the words as one string that `eval` splits back into
 # them (paths with spaces stay whole).
@@ -110,6 +113,9 @@ results=$work/results
         s3k-floor "$(quoted "$floor" "$work/s3k")" \
         s3k-json "$(quoted "$bin" --no-cache --format json --fail-on never "$work/s3k/migrations")" \
         s30k-json "$(quoted "$bin" --no-cache --format json --fail-on never "$work/s30k/migrations")"
+    measure "$runs" \
+        e3k-json "$(quoted "$bin" --no-cache --format json --fail-on never "$work/e3k/migrations")" \
+        e30k-json "$(quoted "$bin" --no-cache --format json --fail-on never "$work/e30k/migrations")"
     one="$work/s3k/migrations/20240000001500_table_1500.sql"
     # In each round: without the cache; with an empty one (the run writes
     # it); with the one it wrote, for the named file, then for the whole set.
@@ -150,6 +156,7 @@ paired() {
     fi
     paired s3k-json s3k-floor cpu
     paired s30k-json s3k-json cpu
+    paired e30k-json e3k-json cpu
     paired precommit-warm precommit-json cpu
 } >> "$results"
 
@@ -172,6 +179,7 @@ awk '
         }
         printf "3,000 files, json: CPU %s the parse floor, peak %.1f MiB\n", both("s3k-json", "s3k-floor", "cpu", ratio(cpu["s3k-json"], cpu["s3k-floor"])), peak["s3k-json"]
         printf "30,000 files, json: CPU %s the 3,000-file set, peak %.1f MiB\n", both("s30k-json", "s3k-json", "cpu", ratio(cpu["s30k-json"], cpu["s3k-json"])), peak["s30k-json"]
+        printf "30,000 evolving files, json: CPU %s the 3,000 evolving files, peak %.1f MiB\n", both("e30k-json", "e3k-json", "cpu", ratio(cpu["e30k-json"], cpu["e3k-json"])), peak["e30k-json"]
         printf "one named file of 3,000: %.3f s wall, %.1f MiB", wall["precommit-json"], peak["precommit-json"]
         if ("precommit-squawk" in wall) printf " (squawk, that file alone: %.3f s)", wall["precommit-squawk"]
         printf "\n"
