@@ -150,6 +150,40 @@ impl Catalog {
     }
 }
 
+/// Every foreign key of a catalog by the table it references, made in one
+/// pass (`Catalog::foreign_keys_by_target`) for a caller that asks about
+/// every table: `foreign_keys_to` looks at every table each time.
+pub struct ForeignKeysTo<'a>(
+    rustc_hash::FxHashMap<&'a QualifiedName, Vec<(&'a Table, &'a ForeignKey)>>,
+);
+
+impl<'a> ForeignKeysTo<'a> {
+    /// What `Catalog::foreign_keys_to(table)` gives, in its order.
+    pub fn of(
+        &self,
+        table: &QualifiedName,
+    ) -> impl Iterator<Item = (&'a Table, &'a ForeignKey)> + '_ {
+        self.0.get(table).into_iter().flatten().copied()
+    }
+}
+
+impl Catalog {
+    /// `foreign_keys_to` for every table at once.
+    pub fn foreign_keys_by_target(&self) -> ForeignKeysTo<'_> {
+        let mut by_target: rustc_hash::FxHashMap<_, Vec<_>> = Default::default();
+        // In table-name order, as `foreign_keys_to` gives them.
+        for holder in self.tables.values().map(Box::as_ref) {
+            for fk in &holder.foreign_keys {
+                by_target
+                    .entry(&fk.referenced_table)
+                    .or_default()
+                    .push((holder, fk));
+            }
+        }
+        ForeignKeysTo(by_target)
+    }
+}
+
 /// A sequence created with `CREATE SEQUENCE` (those serial columns create
 /// implicitly are not listed).
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]

@@ -75,8 +75,19 @@ pub struct Step<'a> {
     pub not_null: Vec<Name>,
     /// The same change of this table was followed earlier in the tree.
     pub seen: bool,
+    /// The step is `MAX_DEPTH` deep and what it causes is not followed.
+    pub cut: bool,
     pub steps: Vec<Step<'a>>,
 }
+
+/// How many foreign keys deep a tree is followed. Real schemas are a few
+/// levels deep; a chain of thousands of tables, each referencing the one
+/// before, was followed to the end, drawn with an indent per level (output
+/// growing with the square of the depth) and, past about 10,000 levels,
+/// overflowed the stack. Deeper steps are cut, and said to be. At 50 the
+/// JSON document nests at most 104 levels, within the 128 that common
+/// parsers (serde_json's default) accept.
+pub const MAX_DEPTH: usize = 50;
 
 /// What one change of a row of `table` does.
 #[derive(Debug, Clone)]
@@ -140,6 +151,8 @@ struct Walk<'a> {
     catalog: &'a Catalog,
     deleted: BTreeSet<QualifiedName>,
     updated: BTreeSet<(QualifiedName, Vec<Name>)>,
+    /// How deep the step being made is (1: a key to the table itself).
+    depth: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -148,6 +161,7 @@ impl<'a> Walk<'a> {
             catalog,
             deleted: BTreeSet::new(),
             updated: BTreeSet::new(),
+            depth: 0,
         }
     }
 
@@ -176,6 +190,19 @@ impl<'a> Walk<'a> {
     }
 
     fn step(&mut self, holder: &'a Table, fk: &'a ForeignKey, event: Event) -> Step<'a> {
+        self.depth += 1;
+        let step = self.step_at_depth(holder, fk, event);
+        self.depth -= 1;
+        step
+    }
+
+    /// Whether the step being made may be followed further.
+    fn may_follow(&self, step: &mut Step<'a>) -> bool {
+        step.cut = self.depth >= MAX_DEPTH;
+        !step.cut
+    }
+
+    fn step_at_depth(&mut self, holder: &'a Table, fk: &'a ForeignKey, event: Event) -> Step<'a> {
         let given = match event {
             Event::Delete => fk.on_delete,
             Event::Update => fk.on_update,
@@ -189,12 +216,17 @@ impl<'a> Walk<'a> {
             effect: Effect::Blocks,
             not_null: Vec::new(),
             seen: false,
+            cut: false,
             steps: Vec::new(),
         };
         match action {
             FkAction::Cascade if event == Event::Delete => {
                 step.effect = Effect::Delete;
-                if self.deleted.insert(holder.name.clone()) {
+                if self.depth >= MAX_DEPTH
+                    && self.catalog.foreign_keys_to(&holder.name).next().is_some()
+                {
+                    step.cut = true;
+                } else if self.deleted.insert(holder.name.clone()) {
                     step.steps = self.deletes(&holder.name);
                 } else {
                     step.seen = self.catalog.foreign_keys_to(&holder.name).next().is_some();
@@ -236,7 +268,7 @@ impl<'a> Walk<'a> {
                 .iter()
                 .any(|c| columns.contains(c))
         });
-        if !referenced {
+        if !referenced || !self.may_follow(step) {
             return;
         }
         if self
@@ -290,6 +322,12 @@ fn lines(catalog: &Catalog, steps: &[Step<'_>], event: Event, indent: &str, out:
             cause(catalog, step, event)
         );
         let deeper = format!("{indent}{}", if last { "    " } else { "│   " });
+        if step.cut {
+            let _ = writeln!(
+                out,
+                "{deeper}└── … (not followed: more than {MAX_DEPTH} foreign keys deep)"
+            );
+        }
         lines(catalog, &step.steps, event, &deeper, out);
     }
 }
@@ -381,6 +419,11 @@ fn summary(tree: &Tree<'_>) -> String {
             all.blocked.join(", ")
         ));
     }
+    if all.cut {
+        parts.push(format!(
+            "more may follow: the tree is cut at {MAX_DEPTH} foreign keys deep"
+        ));
+    }
     format!("In all: {}.", parts.join("; "))
 }
 
@@ -392,11 +435,18 @@ struct Totals {
     defaulted: Vec<String>,
     updated: Vec<String>,
     blocked: Vec<String>,
+    /// Every item of the lists above, as (which list, by `list`'s numbers;
+    /// the item), to keep each once without searching them (a table can be
+    /// referenced by thousands).
+    seen: std::collections::HashSet<(u8, String)>,
+    /// A step of the tree was cut (`MAX_DEPTH`).
+    cut: bool,
 }
 
 impl Totals {
     fn collect(&mut self, steps: &[Step<'_>]) {
         for step in steps {
+            self.cut |= step.cut;
             let table = step.table.name.to_string();
             let columns: Vec<String> = step
                 .fk
@@ -404,25 +454,29 @@ impl Totals {
                 .iter()
                 .map(|c| format!("{table}.{c}"))
                 .collect();
-            match step.effect {
-                Effect::Delete => push_new(&mut self.deleted, vec![table]),
-                Effect::SetNull => push_new(&mut self.nulled, columns),
-                Effect::SetDefault => push_new(&mut self.defaulted, columns),
-                Effect::Update => push_new(&mut self.updated, columns),
-                Effect::Blocks => push_new(
-                    &mut self.blocked,
-                    vec![format!("{table} ({})", step.fk.columns.join(", "))],
-                ),
+            let (list, items) = match step.effect {
+                Effect::Delete => (0, vec![table]),
+                Effect::SetNull => (1, columns),
+                Effect::SetDefault => (2, columns),
+                Effect::Update => (3, columns),
+                Effect::Blocks => (4, vec![format!("{table} ({})", step.fk.columns.join(", "))]),
+            };
+            for item in items {
+                if self.seen.insert((list, item.clone())) {
+                    self.list(list).push(item);
+                }
             }
             self.collect(&step.steps);
         }
     }
-}
 
-fn push_new(list: &mut Vec<String>, items: Vec<String>) {
-    for item in items {
-        if !list.contains(&item) {
-            list.push(item);
+    fn list(&mut self, which: u8) -> &mut Vec<String> {
+        match which {
+            0 => &mut self.deleted,
+            1 => &mut self.nulled,
+            2 => &mut self.defaulted,
+            3 => &mut self.updated,
+            _ => &mut self.blocked,
         }
     }
 }
@@ -467,7 +521,7 @@ fn steps_json(
             .iter()
             .map(|step| {
                 let fk = step.fk;
-                json!({
+                let mut value = json!({
                     "table": step.table.name.to_string(),
                     "effect": step.effect,
                     "action": step.action.to_string(),
@@ -482,7 +536,11 @@ fn steps_json(
                     },
                     "seen": step.seen,
                     "steps": steps_json(catalog, &step.steps, place),
-                })
+                });
+                if step.cut {
+                    value["cut"] = json!(true);
+                }
+                value
             })
             .collect(),
     )

@@ -16,6 +16,8 @@ use crate::source::Origin;
 struct Doc<'v, 'a> {
     view: &'v SchemaView<'a>,
     anchors: BTreeMap<QualifiedName, String>,
+    /// Made once: each table's section lists what references it.
+    referencing: crate::model::ForeignKeysTo<'a>,
 }
 
 pub fn render(view: &SchemaView<'_>) -> String {
@@ -31,7 +33,12 @@ pub fn render(view: &SchemaView<'_>) -> String {
         .iter()
         .map(|table| (table.name.clone(), slugs.add(&format!("`{}`", table.name))))
         .collect();
-    let doc = Doc { view, anchors };
+    let referencing = view.catalog.foreign_keys_by_target();
+    let doc = Doc {
+        view,
+        anchors,
+        referencing,
+    };
     if let Some(slug) = diagram_slug {
         contents.push(format!("- [Diagram](#{slug})"));
         body.push_str("\n## Diagram\n\n");
@@ -204,10 +211,9 @@ fn foreign_keys(doc: &Doc<'_, '_>, table: &Table, out: &mut String) {
 /// The foreign keys of other tables (and this one) that refer to it:
 /// what deleting one of its rows touches.
 fn referenced_by(doc: &Doc<'_, '_>, table: &Table, out: &mut String) {
-    let view = doc.view;
-    let rows: Vec<Vec<String>> = view
-        .catalog
-        .foreign_keys_to(&table.name)
+    let rows: Vec<Vec<String>> = doc
+        .referencing
+        .of(&table.name)
         .map(|(holder, fk)| {
             vec![
                 table_link(doc, &holder.name),

@@ -110,20 +110,14 @@ impl<'a> SchemaView<'a> {
         })
     }
 
+    /// In creation order (looked up by table: a document asks for every
+    /// table's, and a scan of every index each time was quadratic).
     pub fn indexes_of(&self, table: &QualifiedName) -> impl Iterator<Item = &'a Index> + 'a {
-        let table = table.clone();
-        self.catalog
-            .indexes
-            .iter()
-            .filter(move |index| index.table == table)
+        self.catalog.indexes.on_table(table)
     }
 
     pub fn triggers_of(&self, table: &QualifiedName) -> impl Iterator<Item = &'a Trigger> + 'a {
-        let table = table.clone();
-        self.catalog
-            .triggers
-            .iter()
-            .filter(move |trigger| trigger.table == table)
+        self.catalog.triggers.on_table(table).iter()
     }
 
     /// The foreign keys between documented tables, by holder.
@@ -169,9 +163,8 @@ pub fn is_unique(catalog: &Catalog, table: &Table, columns: &[Name]) -> bool {
         .iter()
         .chain(&table.uniques)
         .any(|key| same(&key.columns))
-        || catalog.indexes.iter().any(|index| {
-            index.table == table.name
-                && index.unique
+        || catalog.indexes.on_table(&table.name).any(|index| {
+            index.unique
                 && index.predicate.is_none()
                 && index.keys.len() == columns.len()
                 && same(&index.leading_columns().map(Name::from).collect::<Vec<_>>())
