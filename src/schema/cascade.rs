@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::view::{Place, is_not_null, referenced_columns};
-use crate::model::{Catalog, ForeignKey, Name, QualifiedName, Table};
+use crate::model::{Catalog, ForeignKey, ForeignKeysTo, Name, QualifiedName, Table};
 
 /// A delete of a row, or an update of its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,6 +149,10 @@ fn sorted(mut columns: Vec<Name>) -> Vec<Name> {
 /// end in "see above").
 struct Walk<'a> {
     catalog: &'a Catalog,
+    /// Every foreign key by the table it references, made once: a step
+    /// asks for a table's, and `Catalog::foreign_keys_to` looks at every
+    /// table (a table referenced by thousands made a tree quadratic).
+    referencing: ForeignKeysTo<'a>,
     deleted: BTreeSet<QualifiedName>,
     updated: BTreeSet<(QualifiedName, Vec<Name>)>,
     /// How deep the step being made is (1: a key to the table itself).
@@ -159,6 +163,7 @@ impl<'a> Walk<'a> {
     fn new(catalog: &'a Catalog) -> Walk<'a> {
         Walk {
             catalog,
+            referencing: catalog.foreign_keys_by_target(),
             deleted: BTreeSet::new(),
             updated: BTreeSet::new(),
             depth: 0,
@@ -167,9 +172,9 @@ impl<'a> Walk<'a> {
 
     /// The steps of deleting rows of `table`.
     fn deletes(&mut self, table: &QualifiedName) -> Vec<Step<'a>> {
-        let catalog = self.catalog;
-        catalog
-            .foreign_keys_to(table)
+        let steps: Vec<_> = self.referencing.of(table).collect();
+        steps
+            .into_iter()
             .map(|(holder, fk)| self.step(holder, fk, Event::Delete))
             .collect()
     }
@@ -178,13 +183,17 @@ impl<'a> Walk<'a> {
     /// keys that reference one of them.
     fn updates(&mut self, table: &QualifiedName, columns: &[Name]) -> Vec<Step<'a>> {
         let catalog = self.catalog;
-        catalog
-            .foreign_keys_to(table)
+        let steps: Vec<_> = self
+            .referencing
+            .of(table)
             .filter(|(_, fk)| {
                 referenced_columns(catalog, fk)
                     .iter()
                     .any(|c| columns.contains(c))
             })
+            .collect();
+        steps
+            .into_iter()
             .map(|(holder, fk)| self.step(holder, fk, Event::Update))
             .collect()
     }
@@ -222,14 +231,12 @@ impl<'a> Walk<'a> {
         match action {
             FkAction::Cascade if event == Event::Delete => {
                 step.effect = Effect::Delete;
-                if self.depth >= MAX_DEPTH
-                    && self.catalog.foreign_keys_to(&holder.name).next().is_some()
-                {
+                if self.depth >= MAX_DEPTH && self.referencing.of(&holder.name).next().is_some() {
                     step.cut = true;
                 } else if self.deleted.insert(holder.name.clone()) {
                     step.steps = self.deletes(&holder.name);
                 } else {
-                    step.seen = self.catalog.foreign_keys_to(&holder.name).next().is_some();
+                    step.seen = self.referencing.of(&holder.name).next().is_some();
                 }
             }
             FkAction::Cascade => {
@@ -263,7 +270,7 @@ impl<'a> Walk<'a> {
         let catalog = self.catalog;
         let table = &step.table.name;
         let columns = &step.fk.columns;
-        let referenced = catalog.foreign_keys_to(table).any(|(_, fk)| {
+        let referenced = self.referencing.of(table).any(|(_, fk)| {
             referenced_columns(catalog, fk)
                 .iter()
                 .any(|c| columns.contains(c))
