@@ -44,7 +44,7 @@ impl Event {
 }
 
 /// What one foreign key does to the rows that refer to a changed row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Effect {
     /// The referencing rows are deleted.
@@ -442,10 +442,10 @@ struct Totals {
     defaulted: Vec<String>,
     updated: Vec<String>,
     blocked: Vec<String>,
-    /// Every item of the lists above, as (which list, by `list`'s numbers;
-    /// the item), to keep each once without searching them (a table can be
+    /// Every item of the lists above, with the effect whose list holds
+    /// it, to keep each once without searching them (a table can be
     /// referenced by thousands).
-    seen: std::collections::HashSet<(u8, String)>,
+    seen: std::collections::HashSet<(Effect, String)>,
     /// A step of the tree was cut (`MAX_DEPTH`).
     cut: bool,
 }
@@ -461,29 +461,28 @@ impl Totals {
                 .iter()
                 .map(|c| format!("{table}.{c}"))
                 .collect();
-            let (list, items) = match step.effect {
-                Effect::Delete => (0, vec![table]),
-                Effect::SetNull => (1, columns),
-                Effect::SetDefault => (2, columns),
-                Effect::Update => (3, columns),
-                Effect::Blocks => (4, vec![format!("{table} ({})", step.fk.columns.join(", "))]),
+            let items = match step.effect {
+                Effect::Delete => vec![table],
+                Effect::SetNull | Effect::SetDefault | Effect::Update => columns,
+                Effect::Blocks => vec![format!("{table} ({})", step.fk.columns.join(", "))],
             };
             for item in items {
-                if self.seen.insert((list, item.clone())) {
-                    self.list(list).push(item);
+                if self.seen.insert((step.effect, item.clone())) {
+                    self.list(step.effect).push(item);
                 }
             }
             self.collect(&step.steps);
         }
     }
 
-    fn list(&mut self, which: u8) -> &mut Vec<String> {
-        match which {
-            0 => &mut self.deleted,
-            1 => &mut self.nulled,
-            2 => &mut self.defaulted,
-            3 => &mut self.updated,
-            _ => &mut self.blocked,
+    /// The list of what `effect` touches.
+    fn list(&mut self, effect: Effect) -> &mut Vec<String> {
+        match effect {
+            Effect::Delete => &mut self.deleted,
+            Effect::SetNull => &mut self.nulled,
+            Effect::SetDefault => &mut self.defaulted,
+            Effect::Update => &mut self.updated,
+            Effect::Blocks => &mut self.blocked,
         }
     }
 }

@@ -649,11 +649,13 @@ impl Replay {
                 });
             }
         }
-        self.keep_referencers(table_name, holders);
+        // Given back whole: one that no longer references it is dropped
+        // from the list at its next use.
+        self.links.restore(Link::Referencers, table_name, holders);
     }
 
     /// The tables with a foreign key to `table`, taken from `links` (give
-    /// back those that still reference it with `keep_referencers`).
+    /// back those that may still reference it with `links.restore`).
     fn referencers(&mut self, table: &QualifiedName) -> Vec<QualifiedName> {
         self.activate_links();
         let tables = &self.tables;
@@ -691,18 +693,6 @@ impl Replay {
         for (name, table) in &self.tables {
             add_type_users(&mut self.links, name, &table.columns);
         }
-    }
-
-    fn keep_referencers(&mut self, table: &QualifiedName, mut holders: Vec<QualifiedName>) {
-        let tables = &self.tables;
-        holders.retain(|holder| {
-            tables.get(holder).is_some_and(|t| {
-                t.foreign_keys
-                    .iter()
-                    .any(|fk| fk.referenced_table == *table)
-            })
-        });
-        self.links.restore(Link::Referencers, table, holders);
     }
 
     fn rename_column(&mut self, table_name: &QualifiedName, old: &str, new: &str, origin: &Origin) {
