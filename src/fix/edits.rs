@@ -176,10 +176,7 @@ impl After {
 
 pub fn after_statement(cx: &Context<'_>, origin: &Origin) -> Option<After> {
     let file = cx.project.file(origin.file());
-    let statement = file
-        .statements
-        .iter()
-        .find(|s| s.nested.is_none() && s.span.contains(&origin.span().start))?;
+    let statement = file.statement_at(origin.span().start)?;
     let text = file.source.text();
     let rest = text.get(statement.span.end..)?;
     let blank = rest.len() - rest.trim_start_matches([' ', '\t']).len();
@@ -191,9 +188,13 @@ pub fn after_statement(cx: &Context<'_>, origin: &Origin) -> Option<After> {
     // goose: `-- +goose StatementEnd` right after closes the statement.
     let next = &text[at..];
     let next_line = next.trim_start_matches(['\r', '\n']).trim_start();
+    // The line's start only: the rest of the file may be megabytes, and
+    // this is asked for every finding a fix follows.
+    const GOOSE_END: &str = "-- +goose statementend";
     if next_line
-        .to_ascii_lowercase()
-        .starts_with("-- +goose statementend")
+        .as_bytes()
+        .get(..GOOSE_END.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(GOOSE_END.as_bytes()))
     {
         let line_start = at + (next.len() - next_line.len());
         at = text[line_start..]

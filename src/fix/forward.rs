@@ -19,7 +19,8 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::lint;
 use crate::model::names::{quote, quote_list};
-use crate::model::{Catalog, Column, FkAction, ForeignKey, Name, QualifiedName, Table, TypeKind};
+use crate::model::{Catalog, Column, FkAction, ForeignKey, ForeignKeysTo, Name, QualifiedName};
+use crate::model::{Table, TypeKind};
 use crate::new::sql::{self, Conventions, Migration};
 use crate::rules::RuleId;
 use crate::rules::support::naming::{expand, index_columns, singular};
@@ -301,13 +302,23 @@ fn label(diagnostic: &Diagnostic) -> String {
     text
 }
 
-fn table_of<'a>(catalog: &'a Catalog, diagnostic: &Diagnostic) -> Option<&'a Table> {
-    let wanted = diagnostic.object.as_ref()?.table.as_ref()?;
+/// The catalog's tables by their names as findings print them, made once
+/// for a plan: looking for each finding's table along the catalog printed
+/// every table's name (a set of thousands of tables, as many findings).
+fn tables_by_name(catalog: &Catalog) -> rustc_hash::FxHashMap<String, &Table> {
     catalog
         .tables
         .values()
-        .map(Box::as_ref)
-        .find(|t| t.name.to_string() == *wanted)
+        .map(|t| (t.name.to_string(), t.as_ref()))
+        .collect()
+}
+
+fn table_of<'a>(
+    tables: &rustc_hash::FxHashMap<String, &'a Table>,
+    diagnostic: &Diagnostic,
+) -> Option<&'a Table> {
+    let wanted = diagnostic.object.as_ref()?.table.as_ref()?;
+    tables.get(wanted.as_str()).copied()
 }
 
 fn column_of<'a>(table: &'a Table, diagnostic: &Diagnostic) -> Option<&'a Column> {
@@ -331,7 +342,34 @@ fn alter_type(table: &Table, column: &str, to: &str, using: Option<String>) -> S
     )
 }
 
+/// What points at each table, found once for a plan: the plan asks about
+/// every table it changes, and `Catalog::foreign_keys_to` and a search of
+/// the views each look at the whole schema (a history of thousands of
+/// UUID-keyed tables took seconds per thousand).
+struct Pointers<'a> {
+    foreign_keys: ForeignKeysTo<'a>,
+    /// The tables a view reads.
+    read_by_views: rustc_hash::FxHashSet<&'a QualifiedName>,
+}
+
+impl<'a> Pointers<'a> {
+    fn of(catalog: &'a Catalog) -> Self {
+        Pointers {
+            foreign_keys: catalog.foreign_keys_by_target(),
+            read_by_views: catalog.views.values().flat_map(|v| &v.reads).collect(),
+        }
+    }
+
+    /// Views that read `table`: PostgreSQL refuses to change the type of a
+    /// column a view uses.
+    fn read_by_view(&self, table: &Table) -> bool {
+        self.read_by_views.contains(&table.name)
+    }
+}
+
 fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Planned {
+    let pointers = Pointers::of(catalog);
+    let tables = tables_by_name(catalog);
     let mut planned = Planned::default();
     let mut retyped: BTreeSet<(String, Name)> = BTreeSet::new();
     let mut fk_done: BTreeSet<(String, Vec<Name>)> = BTreeSet::new();
@@ -344,18 +382,23 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
     taken.extend(catalog.tables.keys().map(|t| t.name.to_string()));
     for diagnostic in findings {
         let fixed = label(diagnostic);
-        let Some(table) = table_of(catalog, diagnostic) else {
+        let Some(table) = table_of(&tables, diagnostic) else {
             continue;
         };
         let done = match diagnostic.rule {
-            RuleId::BigintPrimaryKey => {
-                widen_key(&mut planned, catalog, table, diagnostic, &mut retyped)
-            }
+            RuleId::BigintPrimaryKey => widen_key(
+                &mut planned,
+                catalog,
+                &pointers,
+                table,
+                diagnostic,
+                &mut retyped,
+            ),
             RuleId::BigintForeignKey => {
                 widen_reference(&mut planned, catalog, table, diagnostic, &mut retyped)
             }
             RuleId::PreferText => {
-                retype_text(&mut planned, catalog, table, diagnostic, &mut retyped)
+                retype_text(&mut planned, &pointers, table, diagnostic, &mut retyped)
             }
             RuleId::PreferTimestamptz => retype_timestamp(
                 &mut planned,
@@ -462,6 +505,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
 fn widen_key(
     planned: &mut Planned,
     catalog: &Catalog,
+    pointers: &Pointers<'_>,
     table: &Table,
     diagnostic: &Diagnostic,
     retyped: &mut BTreeSet<(String, Name)>,
@@ -470,7 +514,7 @@ fn widen_key(
         return false;
     };
     if !is_small_integer(column.kind()) && !column.kind().is_bigint() {
-        uuid_plan(planned, catalog, table, column);
+        uuid_plan(planned, pointers, table, column);
         return false;
     }
     if !retyped.insert((table.name.to_string(), column.name.clone())) {
@@ -555,18 +599,9 @@ fn widen_reference(
     true
 }
 
-/// Views that read `table`: PostgreSQL refuses to change the type of a
-/// column a view uses.
-fn read_by_view(catalog: &Catalog, table: &Table) -> bool {
-    catalog
-        .views
-        .values()
-        .any(|v| v.reads.contains(&table.name))
-}
-
 fn retype_text(
     planned: &mut Planned,
-    catalog: &Catalog,
+    pointers: &Pointers<'_>,
     table: &Table,
     diagnostic: &Diagnostic,
     retyped: &mut BTreeSet<(String, Name)>,
@@ -574,7 +609,7 @@ fn retype_text(
     let Some(column) = column_of(table, diagnostic) else {
         return false;
     };
-    if read_by_view(catalog, table) {
+    if pointers.read_by_view(table) {
         planned.manual.push(format!(
             "-- prefer-text: {}.{} is read by a view; drop the view, then:\n-- {}\n-- and create the view again.",
             table.name,
@@ -948,7 +983,7 @@ fn timestamps(
 
 /// A commented plan for a UUID (or other non-integer) key: a BIGINT key
 /// next to it, every foreign key to it moved over, then the swap.
-fn uuid_plan(planned: &mut Planned, catalog: &Catalog, table: &Table, column: &Column) {
+fn uuid_plan(planned: &mut Planned, pointers: &Pointers<'_>, table: &Table, column: &Column) {
     let t = table.name.sql();
     let mut lines = vec![
         format!(
@@ -959,7 +994,7 @@ fn uuid_plan(planned: &mut Planned, catalog: &Catalog, table: &Table, column: &C
         ),
         format!("ALTER TABLE {t} ADD COLUMN new_id BIGINT GENERATED ALWAYS AS IDENTITY;"),
     ];
-    let referencing: Vec<(&Table, &ForeignKey)> = catalog.foreign_keys_to(&table.name).collect();
+    let referencing: Vec<(&Table, &ForeignKey)> = pointers.foreign_keys.of(&table.name).collect();
     for (holder, fk) in &referencing {
         let h = holder.name.sql();
         for fk_column in &fk.columns {

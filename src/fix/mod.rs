@@ -310,7 +310,17 @@ fn apply_round(
         .iter()
         .map(|f| f.source.text().to_lowercase())
         .collect();
+    let fixed_tables = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .filter_map(|d| d.object.as_ref()?.table.as_deref());
+    let row_typed = row_typed(&texts, fixed_tables);
     let mut accepted: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
+    // Where the accepted edits of each file start and end: they never
+    // conflict with each other, so only the one before an edit and those
+    // that start within it can conflict with it (see `clashes`).
+    let mut spans: BTreeMap<FileId, BTreeMap<usize, usize>> = BTreeMap::new();
     let mut applied = 0;
     for diagnostic in &outcome.diagnostics {
         let Some(fix) = &diagnostic.fix else {
@@ -332,9 +342,9 @@ fn apply_round(
         });
         let clashes = fix.edits.iter().enumerate().any(|(i, edit)| {
             fix.edits[..i].iter().any(|other| conflicts(other, edit))
-                || accepted
+                || spans
                     .get(&edit.file)
-                    .is_some_and(|list| list.iter().any(|other| conflicts(other, edit)))
+                    .is_some_and(|spans| clashes(spans, &edit.span))
         });
         let key = diagnostic
             .object
@@ -346,13 +356,17 @@ fn apply_round(
             .object
             .as_ref()
             .and_then(|o| o.table.as_deref())
-            .is_some_and(|table| texts.iter().any(|text| row_type_used(text, table)));
+            .is_some_and(|table| row_typed.contains(row_type_name(table).as_str()));
         if !valid || clashes || row_typed || key.as_ref().is_some_and(|k| done.contains(k)) {
             continue;
         }
         done.extend(key);
         for edit in &fix.edits {
             accepted.entry(edit.file).or_default().push(edit.clone());
+            spans
+                .entry(edit.file)
+                .or_default()
+                .insert(edit.span.start, edit.span.end);
         }
         *fixed.entry(diagnostic.rule).or_default() += 1;
         applied += 1;
@@ -367,12 +381,8 @@ fn apply_round(
                 file.source.text().to_string(),
             )
         });
-        let mut text = file.source.text().to_string();
-        list.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
-        for edit in list {
-            text.replace_range(edit.span.clone(), &edit.replacement);
-        }
-        buffers.insert(path, text);
+        list.sort_by_key(|edit| edit.span.start);
+        buffers.insert(path, with_edits(file.source.text(), &list));
     }
     applied
 }
@@ -380,35 +390,111 @@ fn apply_round(
 /// Whether `text` (lower case) uses the row of `table` as a type:
 /// `SETOF table`, `RETURNS table`, `table%ROWTYPE` (the table's name with
 /// or without its schema).
-fn row_type_used(text: &str, table: &str) -> bool {
+/// `text` with `edits` (in the order they start, none conflicting) made,
+/// in one pass: replacing them one by one moved the rest of the text each
+/// time (a file of thousands of fixes, megabytes each time).
+fn with_edits(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(text.get(at..edit.span.start).unwrap_or(""));
+        out.push_str(&edit.replacement);
+        at = edit.span.end.max(at);
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
+}
+
+/// Whether `span` conflicts with an accepted edit (`conflicts`), given
+/// where the accepted edits start and end. They never conflict with each
+/// other, so each ends where the next one starts or before: an edit that
+/// starts before `span` and is not the last to do so ends before it.
+fn clashes(accepted: &BTreeMap<usize, usize>, span: &std::ops::Range<usize>) -> bool {
+    // Those that start within `span` (at its start, for an empty one).
+    let within = span.start..span.end.max(span.start + 1);
+    accepted.range(within).next().is_some()
+        || accepted
+            .range(..span.start)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+}
+
+/// How `row_type_used` looks for `table` in a text: lower case, its last
+/// part, without quotes.
+fn row_type_name(table: &str) -> String {
     let table = table.to_lowercase();
-    let name = table.rsplit('.').next().unwrap_or(&table).trim_matches('"');
+    table
+        .rsplit('.')
+        .next()
+        .unwrap_or(&table)
+        .trim_matches('"')
+        .to_string()
+}
+
+/// The names (`row_type_name`) of the tables among `tables` whose row is
+/// a type somewhere in `texts` (lower case), as `row_type_used` finds it:
+/// every name searched for at once, in one pass over each text (one
+/// search of every text per finding took minutes for a set of thousands).
+fn row_typed<'a>(
+    texts: &[String],
+    tables: impl Iterator<Item = &'a str>,
+) -> rustc_hash::FxHashSet<String> {
+    let names: BTreeSet<String> = tables
+        .map(row_type_name)
+        .filter(|name| !name.is_empty())
+        .collect();
+    let names: Vec<String> = names.into_iter().collect();
+    let Ok(search) = aho_corasick::AhoCorasick::new(&names) else {
+        // Too many names for one automaton: each on its own.
+        return names
+            .into_iter()
+            .filter(|name| texts.iter().any(|text| row_type_used(text, name)))
+            .collect();
+    };
+    let mut found = rustc_hash::FxHashSet::default();
+    for text in texts {
+        for hit in search.find_overlapping_iter(text.as_str()) {
+            let name = &names[hit.pattern().as_usize()];
+            if !found.contains(name) && row_type_at(text, hit.start(), name) {
+                found.insert(name.clone());
+            }
+        }
+    }
+    found
+}
+
+fn row_type_used(text: &str, table: &str) -> bool {
+    let name = row_type_name(table);
+    text.match_indices(name.as_str())
+        .any(|(at, _)| row_type_at(text, at, &name))
+}
+
+/// Whether `name`, found in `text` at `at`, is a row type there: a whole
+/// word followed by `%rowtype` or preceded by `SETOF` or `RETURNS`
+/// (`text` in lower case).
+fn row_type_at(text: &str, at: usize, name: &str) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    text.match_indices(name).any(|(at, _)| {
-        let end = at + name.len();
-        let after = &text[end..];
-        if after.chars().next().is_some_and(is_word) {
-            return false;
-        }
-        let before = &text[..at];
-        if before.chars().next_back().is_some_and(is_word) {
-            return false;
-        }
-        if after.trim_start_matches('"').starts_with("%rowtype") {
-            return true;
-        }
-        // Skip `schema.` and quotes before the name.
-        let head = before.trim_end_matches('"');
-        let head = match head.strip_suffix('.') {
-            Some(qualified) => qualified
-                .trim_end_matches('"')
-                .trim_end_matches(|c: char| is_word(c))
-                .trim_end_matches('"'),
-            None => head,
-        };
-        let head = head.trim_end();
-        head.ends_with("setof") || head.ends_with("returns")
-    })
+    let (Some(before), Some(after)) = (text.get(..at), text.get(at + name.len()..)) else {
+        return false;
+    };
+    if after.chars().next().is_some_and(is_word) || before.chars().next_back().is_some_and(is_word)
+    {
+        return false;
+    }
+    if after.trim_start_matches('"').starts_with("%rowtype") {
+        return true;
+    }
+    // Skip `schema.` and quotes before the name.
+    let head = before.trim_end_matches('"');
+    let head = match head.strip_suffix('.') {
+        Some(qualified) => qualified
+            .trim_end_matches('"')
+            .trim_end_matches(|c: char| is_word(c))
+            .trim_end_matches('"'),
+        None => head,
+    };
+    let head = head.trim_end();
+    head.ends_with("setof") || head.ends_with("returns")
 }
 
 #[cfg(test)]
@@ -439,6 +525,102 @@ mod tests {
             "returns setof user_prefs_more",
             "user_prefs"
         ));
+    }
+
+    /// The tables `row_typed` finds in one pass are those a search of
+    /// every text for each finds.
+    #[test]
+    fn row_types_found_at_once_are_those_found_one_by_one() {
+        let texts: Vec<String> = [
+            "create function f() returns setof cucb.user_prefs as $$ select 1 $$;",
+            "declare r users%rowtype; x orders_archive%rowtype;",
+            "create function g() returns \"items\" as $$ select * from users $$;",
+            "returns setof user_prefs_more; create table user_prefs (id bigint);",
+            "returns trigger as $$ begin new.orders = 1; end $$",
+        ]
+        .map(String::from)
+        .to_vec();
+        let tables = [
+            "cucb.user_prefs",
+            "user_prefs",
+            "users",
+            "USERS",
+            "orders",
+            "orders_archive",
+            "app.\"Items\"",
+            "items",
+            "cucb",
+            "trigger",
+            "prefs",
+            "",
+        ];
+        let at_once = row_typed(&texts, tables.iter().copied());
+        for table in tables {
+            let one_by_one = texts.iter().any(|text| row_type_used(text, table));
+            let name = row_type_name(table);
+            assert_eq!(
+                at_once.contains(&name),
+                one_by_one && !name.is_empty(),
+                "{table}"
+            );
+        }
+        assert!(
+            at_once.contains("users") && at_once.contains("cucb") && !at_once.contains("orders")
+        );
+    }
+
+    /// A small generator of edits, the same on every run.
+    fn random_edits(seed: u64, count: usize) -> Vec<Edit> {
+        let mut state = seed;
+        let mut next = move |bound: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % bound
+        };
+        (0..count)
+            .map(|_| {
+                let start = next(60);
+                let end = start + [0, 0, 1, 2, 5][next(5)];
+                Edit {
+                    file: FileId(0),
+                    span: start..end,
+                    replacement: ["", "x", "yz"][next(3)].to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// `clashes` (a search of the accepted edits' spans) accepts exactly
+    /// the edits a comparison with each accepted edit accepts, and edits
+    /// made in one pass are those made one at a time from the end.
+    #[test]
+    fn edits_are_accepted_and_made_as_one_by_one() {
+        let text: String = ('a'..='z').cycle().take(70).collect();
+        for seed in 0..300 {
+            let mut accepted: Vec<Edit> = Vec::new();
+            let mut spans = BTreeMap::new();
+            for edit in random_edits(seed, 12) {
+                let by_each = accepted.iter().any(|other| conflicts(other, &edit));
+                assert_eq!(
+                    clashes(&spans, &edit.span),
+                    by_each,
+                    "seed {seed}: {:?}",
+                    edit.span
+                );
+                if !by_each {
+                    spans.insert(edit.span.start, edit.span.end);
+                    accepted.push(edit);
+                }
+            }
+            let mut one_by_one = text.clone();
+            accepted.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+            for edit in &accepted {
+                one_by_one.replace_range(edit.span.clone(), &edit.replacement);
+            }
+            accepted.sort_by_key(|edit| edit.span.start);
+            assert_eq!(with_edits(&text, &accepted), one_by_one, "seed {seed}");
+        }
     }
 
     #[test]

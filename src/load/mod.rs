@@ -121,6 +121,20 @@ impl LoadedFile {
         holder.direction == Direction::Down && holder.span.contains(&offset)
     }
 
+    /// The statement of the file itself (not one found in a `DO` block's
+    /// body) whose span holds `offset`. Top-level statements are in file
+    /// order and do not overlap (a block's statements follow it, inside
+    /// it), so it is the last of them to start at or before `offset`:
+    /// found by halving, as it is asked for every finding a fix follows.
+    pub fn statement_at(&self, offset: usize) -> Option<&Statement> {
+        let after = self.statements.partition_point(|s| s.span.start <= offset);
+        self.statements[..after]
+            .iter()
+            .rev()
+            .find(|s| s.nested.is_none())
+            .filter(|s| s.span.contains(&offset))
+    }
+
     /// Whether the file holds nothing but comments and blanks.
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty() && self.invalid_utf8.is_none()
