@@ -132,6 +132,17 @@ fn pg_dump_serials() {
     ));
 }
 
+/// A renamed sequence: every default that calls it follows, in each table
+/// that has one (created with it, given it later, renamed since, or a
+/// serial column's), and twice over; a default that calls another does
+/// not.
+#[test]
+fn defaults_follow_their_renamed_sequence() {
+    insta::assert_snapshot!(model(
+        "CREATE SEQUENCE ids;\nCREATE SEQUENCE other;\nCREATE TABLE a (id bigint DEFAULT nextval('ids'), b bigint DEFAULT nextval('other'));\nCREATE TABLE c (id bigint);\nALTER TABLE c ALTER COLUMN id SET DEFAULT nextval('ids');\nALTER TABLE a RENAME TO a2;\nCREATE TABLE d (id bigserial);\nALTER SEQUENCE ids RENAME TO shared_ids;\nALTER SEQUENCE d_id_seq RENAME TO d_ids;\nALTER SEQUENCE shared_ids RENAME TO all_ids;"
+    ));
+}
+
 #[test]
 fn postgres_18_named_not_null() {
     insta::assert_snapshot!(model(

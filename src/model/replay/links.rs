@@ -1,13 +1,15 @@
 //! Who points at a table, by name: the tables whose foreign keys reference
 //! it, the sequences it owns, and the views that read it (or read a view);
-//! and which tables have a column of a type (an enum renamed).
+//! which tables have a column of a type (an enum renamed); and which have a
+//! column whose default calls `nextval` on a sequence (a sequence renamed).
 //!
 //! Without these a `DROP COLUMN`, `RENAME COLUMN`, `RENAME TO` or `DROP
 //! TABLE` looked at every table and every sequence of the set for what
 //! pointed at the one it changed: a history of 30,000 migrations that each
 //! drop and rename a column took 45 s where one without took 2.5; one of
 //! 30,000 views, each `DROP VIEW … CASCADE` looked at every view, and each
-//! `ALTER TYPE … RENAME` at every column.
+//! `ALTER TYPE … RENAME` and `ALTER SEQUENCE … RENAME` at every column
+//! (10,000 sequence renames in a set of 10,000 tables: 5 s).
 //!
 //! The lists hold candidates, not facts. An entry is added wherever a
 //! pointer is made (a foreign key added or moved, a sequence given an
@@ -37,6 +39,9 @@ pub(super) struct Links {
     /// A type outside PostgreSQL's (unqualified) → tables that may have a
     /// column of it.
     type_users: FxHashMap<QualifiedName, Vec<QualifiedName>>,
+    /// Sequence (as the default names it) → tables that may have a column
+    /// whose default calls `nextval` on it.
+    nextval_users: FxHashMap<QualifiedName, Vec<QualifiedName>>,
 }
 
 /// Which list.
@@ -50,6 +55,8 @@ pub(super) enum Link {
     Readers,
     /// Tables with a column of the type (an enum, a domain).
     TypeUsers,
+    /// Tables with a column whose default calls `nextval` on the sequence.
+    NextvalUsers,
 }
 
 impl Links {
@@ -59,6 +66,7 @@ impl Links {
             Link::Owned => &mut self.owned,
             Link::Readers => &mut self.readers,
             Link::TypeUsers => &mut self.type_users,
+            Link::NextvalUsers => &mut self.nextval_users,
         }
     }
 

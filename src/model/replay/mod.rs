@@ -41,6 +41,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
         links: Links::default(),
         tables_elsewhere: Elsewhere::default(),
         views_elsewhere: Elsewhere::default(),
+        sequences_elsewhere: Elsewhere::default(),
     };
     for change in facts {
         replay.apply(change);
@@ -101,6 +102,8 @@ struct Replay {
     tables_elsewhere: Elsewhere,
     /// The views outside `public`, by bare name.
     views_elsewhere: Elsewhere,
+    /// The sequences outside `public`, by bare name.
+    sequences_elsewhere: Elsewhere,
 }
 
 /// The tables while the set replays: hashed, as a replay looks a table up
@@ -144,13 +147,19 @@ impl ColumnTypes {
     }
 }
 
-/// Lists `table` under the types outside PostgreSQL's of `columns`.
-fn add_type_users(links: &mut Links, table: &QualifiedName, columns: &[Column]) {
+/// Lists `table` under what `columns` point at: their types outside
+/// PostgreSQL's, and the sequences their defaults call `nextval` on.
+fn add_column_links(links: &mut Links, table: &QualifiedName, columns: &[Column]) {
     if !links.active {
         return;
     }
-    for name in columns.iter().filter_map(|c| other_name(c.kind())) {
-        links.add(Link::TypeUsers, &type_key(name), table);
+    for column in columns {
+        if let Some(name) = other_name(column.kind()) {
+            links.add(Link::TypeUsers, &type_key(name), table);
+        }
+        if let Some(sequence) = column.default.as_ref().and_then(|d| d.sequence()) {
+            links.add(Link::NextvalUsers, sequence, table);
+        }
     }
 }
 
@@ -269,7 +278,7 @@ impl Replay {
                         };
                         column.ty = types.share(&ty);
                     }
-                    add_type_users(links, &user, &table.columns);
+                    add_column_links(links, &user, &table.columns);
                 }
             }
             Change::RenameEnumValue { name, from, to } => {
@@ -388,8 +397,8 @@ impl Replay {
             self.links
                 .add(Link::Referencers, &fk.referenced_table, &name);
         }
-        add_type_users(&mut self.links, &name, &table.columns);
         let sequences = sequences::serial_columns(&name, &mut table);
+        add_column_links(&mut self.links, &name, &table.columns);
         self.insert_table(table);
         self.add_sequences(sequences);
     }
@@ -491,7 +500,7 @@ impl Replay {
             return;
         }
         column.ty = self.types.share(&column.ty);
-        add_type_users(&mut self.links, name, std::slice::from_ref(&column));
+        add_column_links(&mut self.links, name, std::slice::from_ref(&column));
         // Taken out of the catalog only when constraints need the rest of
         // it (`add_constraint_to`): a lookup costs less than a removal and
         // an insertion in a map of thousands of tables.
@@ -516,6 +525,11 @@ impl Replay {
             self.tables.insert(name.clone(), table);
             sequence
         };
+        if let Some(sequence) = &sequence
+            && self.links.active
+        {
+            self.links.add(Link::NextvalUsers, &sequence.name, name);
+        }
         self.add_sequences(sequence);
     }
 
@@ -596,6 +610,12 @@ impl Replay {
             && self.links.active
         {
             self.links.add(Link::TypeUsers, &type_key(name), table);
+        }
+        if let ColumnChange::SetDefault(default) = change
+            && let Some(sequence) = default.sequence()
+            && self.links.active
+        {
+            self.links.add(Link::NextvalUsers, sequence, table);
         }
         let Some(column) = self.table_mut(table).and_then(|t| t.column_mut(name)) else {
             return;
@@ -691,7 +711,7 @@ impl Replay {
             }
         }
         for (name, table) in &self.tables {
-            add_type_users(&mut self.links, name, &table.columns);
+            add_column_links(&mut self.links, name, &table.columns);
         }
     }
 
@@ -757,7 +777,7 @@ impl Replay {
         table.name = new.clone();
         // Its foreign keys and its columns' types are now held under the
         // new name.
-        add_type_users(&mut self.links, &new, &table.columns);
+        add_column_links(&mut self.links, &new, &table.columns);
         for fk in &table.foreign_keys {
             let target = if fk.referenced_table == *old {
                 &new

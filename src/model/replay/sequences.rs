@@ -33,9 +33,18 @@ impl Replay {
         if let Some((table, _)) = &sequence.owned_by {
             self.links.add(Link::Owned, table, &sequence.name);
         }
+        self.sequences_elsewhere.insert(&sequence.name);
         self.catalog
             .sequences
             .insert(sequence.name.clone(), sequence);
+    }
+
+    /// Every sequence leaves the catalog here, so that `sequences_elsewhere`
+    /// stays exact.
+    fn remove_sequence(&mut self, name: &QualifiedName) -> Option<Box<Sequence>> {
+        let removed = self.catalog.sequences.remove(name)?;
+        self.sequences_elsewhere.remove(name);
+        Some(removed)
     }
 
     /// The sequences `table` owns, taken from `links` (give back those it
@@ -58,15 +67,8 @@ impl Replay {
         if name.schema.is_some() {
             return None;
         }
-        let mut matches = self
-            .catalog
-            .sequences
-            .keys()
-            .filter(|k| k.name == name.name);
-        match (matches.next(), matches.next()) {
-            (Some(only), None) => Some(only.clone()),
-            _ => None,
-        }
+        // Not in `public`: the only one of that name elsewhere.
+        self.sequences_elsewhere.only(&name.name).cloned()
     }
 
     fn sequence_mut(&mut self, name: &QualifiedName) -> Option<&mut Sequence> {
@@ -106,7 +108,7 @@ impl Replay {
 
     pub(super) fn drop_sequence(&mut self, name: &QualifiedName) {
         if let Some(key) = self.sequence_key(name) {
-            self.catalog.sequences.remove(&key);
+            self.remove_sequence(&key);
         }
     }
 
@@ -121,7 +123,7 @@ impl Replay {
                     .is_some_and(|(_, c)| column.is_none_or(|column| column == c))
             });
             if dropped {
-                self.catalog.sequences.remove(name);
+                self.remove_sequence(name);
             }
             !dropped
         });
@@ -161,20 +163,31 @@ impl Replay {
     }
 
     fn rename_sequence_key(&mut self, old: &QualifiedName, new: QualifiedName) {
-        let Some(mut sequence) = self.catalog.sequences.remove(old) else {
+        let Some(mut sequence) = self.remove_sequence(old) else {
             return;
         };
         sequence.name = new.clone();
         self.insert_sequence(sequence);
-        for table in self.tables.values_mut() {
-            for column in &mut table.columns {
-                if let Some(default) = &mut column.default
-                    && default.kind == DefaultKind::Nextval(old.clone())
-                {
+        self.activate_links();
+        let calls_old =
+            |column: &Column| column.default.as_ref().and_then(|d| d.sequence()) == Some(old);
+        let tables = &self.tables;
+        let users = self.links.holders(Link::NextvalUsers, old, |table| {
+            tables
+                .get(table)
+                .is_some_and(|t| t.columns.iter().any(calls_old))
+        });
+        for user in users {
+            let Some(table) = self.tables.get_mut(&user) else {
+                continue;
+            };
+            for column in table.columns.iter_mut().filter(|c| calls_old(c)) {
+                if let Some(default) = &mut column.default {
                     default.kind = DefaultKind::Nextval(new.clone());
                     default.written = format!("nextval('{}'::regclass)", new).into();
                 }
             }
+            self.links.add(Link::NextvalUsers, &new, &user);
         }
     }
 }
