@@ -164,6 +164,18 @@ fn triggers_renamed() {
     ));
 }
 
+/// A trigger dropped on a table the model does not know leaves the
+/// triggers of that name on other tables; a rename onto a name the table
+/// already has (PostgreSQL refuses it) changes nothing; a trigger created
+/// again with `OR REPLACE` goes last, and one dropped and created again
+/// too.
+#[test]
+fn triggers_dropped_replaced_and_renamed_by_name() {
+    insta::assert_snapshot!(model(
+        "CREATE TABLE a (id bigint);\nCREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION f();\nCREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW EXECUTE FUNCTION f();\nCREATE TRIGGER v AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION f();\nDROP TRIGGER t ON missing;\nALTER TRIGGER u ON a RENAME TO t;\nCREATE OR REPLACE TRIGGER t AFTER UPDATE ON a FOR EACH ROW EXECUTE FUNCTION g();\nDROP TRIGGER u ON a;\nCREATE TRIGGER u AFTER DELETE ON a FOR EACH ROW EXECUTE FUNCTION f();\nALTER TRIGGER v ON a RENAME TO w;"
+    ));
+}
+
 #[test]
 fn renames_and_drops() {
     insta::assert_snapshot!(model(

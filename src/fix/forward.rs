@@ -437,7 +437,7 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
                 &mut trigger_tables,
             ),
             RuleId::UpdatedAtTrigger => {
-                let calls = catalog.triggers.on_table(&table.name).iter().any(|t| {
+                let calls = catalog.triggers.on_table(&table.name).any(|t| {
                     t.function
                         .as_ref()
                         .is_some_and(|f| f.name == options.trigger_function)
@@ -477,7 +477,6 @@ fn plan(findings: &[&Diagnostic], catalog: &Catalog, options: &Options) -> Plann
             let trigger = if catalog
                 .triggers
                 .on_table(name)
-                .iter()
                 .any(|t| t.name == "set_updated_at")
             {
                 format!("{}_set_updated_at", name.name)

@@ -58,9 +58,11 @@ pub enum Change {
     },
     /// The trigger's table is as written.
     CreateTrigger(Box<Trigger>),
+    /// `DROP TRIGGER name ON table` (PostgreSQL requires the table: a
+    /// `DROP TRIGGER` without one is `Rejected`).
     DropTrigger {
         name: Name,
-        table: Option<QualifiedName>,
+        table: QualifiedName,
     },
     RenameTrigger {
         table: QualifiedName,
@@ -108,10 +110,12 @@ pub enum Change {
         origin: Origin,
     },
     /// A statement PostgreSQL parses but rejects, which the model leaves
-    /// out (`why`: one line); `parse-error` reports it. Last: serde numbers
-    /// variants by position, and cached facts keep their numbers.
+    /// out (`why` and `help`: one line each, see `model::Rejected`);
+    /// `parse-error` reports it. Last: serde numbers variants by position,
+    /// and cached facts keep their numbers.
     Rejected {
         why: String,
+        help: String,
         origin: Origin,
     },
 }

@@ -324,39 +324,101 @@ impl Indexes {
 /// The triggers of a catalog, by table.
 #[derive(Debug, Clone, Default)]
 pub struct Triggers {
-    by_table: BTreeMap<QualifiedName, Vec<super::Trigger>>,
+    by_table: BTreeMap<QualifiedName, TableTriggers>,
 }
 
-impl Triggers {
-    pub fn iter(&self) -> impl Iterator<Item = &super::Trigger> {
-        self.by_table.values().flatten()
+/// The triggers of one table, in the order they were created (a trigger
+/// replaced goes last, as `CREATE OR REPLACE` leaves it), found by name:
+/// a table may have any number, and removing one from a list, or looking
+/// for its name along it, made a history of thousands of triggers on one
+/// table quadratic.
+#[derive(Debug, Clone, Default)]
+struct TableTriggers {
+    /// `None` where a trigger was dropped or replaced.
+    list: Vec<Option<super::Trigger>>,
+    /// Where each trigger is in `list`, by name.
+    at: FxHashMap<super::Name, usize>,
+}
+
+impl TableTriggers {
+    fn iter(&self) -> impl Iterator<Item = &super::Trigger> {
+        self.list.iter().flatten()
     }
 
-    pub fn on_table(&self, table: &QualifiedName) -> &[super::Trigger] {
-        self.by_table.get(table).map_or(&[], Vec::as_slice)
+    fn add(&mut self, trigger: super::Trigger) {
+        self.remove(&trigger.name);
+        self.at.insert(trigger.name.clone(), self.list.len());
+        self.list.push(Some(trigger));
     }
 
-    /// Adds a trigger, replacing the table's trigger of the same name.
-    pub fn add(&mut self, trigger: super::Trigger) {
-        let triggers = self.by_table.entry(trigger.table.clone()).or_default();
-        triggers.retain(|t| t.name != trigger.name);
-        triggers.push(trigger);
-    }
-
-    /// `DROP TRIGGER name [ON table]`.
-    pub fn remove(&mut self, table: Option<&QualifiedName>, name: &str) {
-        for (key, triggers) in self.by_table.iter_mut() {
-            if table.is_none_or(|table| table == key) {
-                triggers.retain(|t| t.name != name);
+    fn remove(&mut self, name: &str) {
+        let Some(at) = self.at.remove(name) else {
+            return;
+        };
+        if let Some(slot) = self.list.get_mut(at) {
+            *slot = None;
+        }
+        // Once most slots are empty, the list is made again without them
+        // (once per as many removals as there are triggers left).
+        if self.at.len() < self.list.len() / 2 {
+            self.list.retain(Option::is_some);
+            for (at, trigger) in self.list.iter().flatten().enumerate() {
+                self.at.insert(trigger.name.clone(), at);
             }
         }
     }
 
+    fn rename(&mut self, old: &str, new: &str) {
+        let Some(&at) = self.at.get(old) else {
+            return;
+        };
+        // A trigger of the new name already there: PostgreSQL refuses the
+        // rename, and the model keeps both as they are.
+        if old != new && self.at.contains_key(new) {
+            return;
+        }
+        if let Some(Some(trigger)) = self.list.get_mut(at) {
+            trigger.name = new.into();
+        }
+        self.at.remove(old);
+        self.at.insert(new.into(), at);
+    }
+}
+
+impl Triggers {
+    pub fn iter(&self) -> impl Iterator<Item = &super::Trigger> {
+        self.by_table.values().flat_map(TableTriggers::iter)
+    }
+
+    /// The triggers of `table`, in the order they were created.
+    pub fn on_table<'a>(
+        &'a self,
+        table: &QualifiedName,
+    ) -> impl Iterator<Item = &'a super::Trigger> + use<'a> {
+        self.by_table
+            .get(table)
+            .into_iter()
+            .flat_map(TableTriggers::iter)
+    }
+
+    /// Adds a trigger, replacing the table's trigger of the same name.
+    pub fn add(&mut self, trigger: super::Trigger) {
+        self.by_table
+            .entry(trigger.table.clone())
+            .or_default()
+            .add(trigger);
+    }
+
+    /// `DROP TRIGGER name ON table`.
+    pub fn remove(&mut self, table: &QualifiedName, name: &str) {
+        if let Some(triggers) = self.by_table.get_mut(table) {
+            triggers.remove(name);
+        }
+    }
+
     pub fn rename(&mut self, table: &QualifiedName, old: &str, new: &str) {
-        for trigger in self.by_table.get_mut(table).into_iter().flatten() {
-            if trigger.name == old {
-                trigger.name = new.into();
-            }
+        if let Some(triggers) = self.by_table.get_mut(table) {
+            triggers.rename(old, new);
         }
     }
 
@@ -366,7 +428,7 @@ impl Triggers {
 
     pub fn move_table(&mut self, old: &QualifiedName, new: &QualifiedName) {
         if let Some(mut triggers) = self.by_table.remove(old) {
-            for trigger in &mut triggers {
+            for trigger in triggers.list.iter_mut().flatten() {
                 trigger.table = new.clone();
             }
             self.by_table.insert(new.clone(), triggers);

@@ -62,6 +62,8 @@ pub struct Rejected {
     pub origin: Origin,
     /// Why, in one line.
     pub why: String,
+    /// What to write instead, in a few words.
+    pub help: String,
     /// How many later statements were rejected for the same reason (the
     /// `ADD COLUMN`s to a table already at `MAX_COLUMNS`): counted, not
     /// listed, as a history may hold any number of them.

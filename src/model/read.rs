@@ -11,6 +11,10 @@ use sqlparser::ast::{
 };
 use sqlparser::keywords::Keyword;
 
+/// What to do about a table of more columns than PostgreSQL allows
+/// (`MAX_COLUMNS`).
+pub(super) const SPLIT_THE_TABLE: &str = "split the table";
+
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::{Name, QualifiedName, fold, fold_all, last_part};
 use super::{
@@ -160,14 +164,22 @@ impl Reader<'_> {
                 _ => {}
             },
             S::CreateTrigger(create) => out.extend(self.create_trigger(create)),
-            S::DropTrigger(drop) => {
-                if let Some(name) = last_part(&drop.trigger_name) {
-                    out.push(Change::DropTrigger {
-                        name,
-                        table: drop.table_name.as_ref().map(written),
-                    });
+            S::DropTrigger(drop) => match &drop.table_name {
+                Some(table) => {
+                    out.extend(
+                        last_part(&drop.trigger_name).map(|name| Change::DropTrigger {
+                            name,
+                            table: written(table),
+                        }),
+                    )
                 }
-            }
+                // sqlparser reads it (other databases have it).
+                None => out.push(Change::Rejected {
+                    why: "`DROP TRIGGER` names the trigger's table (`ON table`)".to_string(),
+                    help: format!("write `DROP TRIGGER {} ON <table>`", drop.trigger_name),
+                    origin: self.at.statement(),
+                }),
+            },
             S::CreateFunction(create) => {
                 if let Some(name) = QualifiedName::from_object_name(&create.name) {
                     out.push(Change::CreateFunction(name));
@@ -209,6 +221,7 @@ impl Reader<'_> {
                     super::MAX_COLUMNS,
                     create.columns.len()
                 ),
+                help: SPLIT_THE_TABLE.to_string(),
                 origin: self.at.statement(),
             });
         }

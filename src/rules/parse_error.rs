@@ -66,8 +66,10 @@ fn rejection(rejected: &Rejected) -> Diagnostic {
         };
         message.push_str(&format!(" ({count} to the table {verb} left out as well)"));
     }
-    Diagnostic::new(DEF.id, &rejected.origin, message)
-        .help("the migration fails on PostgreSQL at this statement: split the table (rules judged the schema without it)")
+    Diagnostic::new(DEF.id, &rejected.origin, message).help(format!(
+        "the migration fails on PostgreSQL at this statement: {} (rules judged the schema without it)",
+        rejected.help
+    ))
 }
 
 /// The statements of a file that do not parse: the first

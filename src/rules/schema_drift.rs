@@ -634,7 +634,6 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
         match theirs
             .triggers
             .on_table(&trigger.table)
-            .iter()
             .find(|other| other.name == trigger.name)
         {
             None => out.push(
@@ -669,7 +668,6 @@ fn compare_triggers(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>)
         if !ours
             .triggers
             .on_table(&trigger.table)
-            .iter()
             .any(|other| other.name == trigger.name)
         {
             out.push(

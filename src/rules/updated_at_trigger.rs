@@ -75,8 +75,7 @@ impl Rule for UpdatedAtTrigger {
             if table.column(&self.column).is_none() || !out.reports(&table.name_origin) {
                 continue;
             }
-            let triggers: Vec<&Trigger> =
-                cx.catalog.triggers.on_table(&table.name).iter().collect();
+            let triggers: Vec<&Trigger> = cx.catalog.triggers.on_table(&table.name).collect();
             let calling: Vec<&Trigger> = triggers
                 .iter()
                 .copied()

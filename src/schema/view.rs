@@ -117,7 +117,7 @@ impl<'a> SchemaView<'a> {
     }
 
     pub fn triggers_of(&self, table: &QualifiedName) -> impl Iterator<Item = &'a Trigger> + 'a {
-        self.catalog.triggers.on_table(table).iter()
+        self.catalog.triggers.on_table(table)
     }
 
     /// The foreign keys between documented tables, by holder.

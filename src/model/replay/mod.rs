@@ -296,8 +296,9 @@ impl Replay {
                 }
             }
             Change::DropTrigger { name, table } => {
-                let table = table.as_ref().and_then(|t| self.resolve(t));
-                self.catalog.triggers.remove(table.as_ref(), name);
+                if let Some(table) = self.resolve(table) {
+                    self.catalog.triggers.remove(&table, name);
+                }
             }
             Change::RenameTrigger { table, old, new } => {
                 if let Some(table) = self.resolve(table) {
@@ -326,9 +327,10 @@ impl Replay {
             } => self.create_view(view, *if_not_exists),
             Change::RenameView { view, new, origin } => self.rename_view(view, new, origin),
             Change::Comment { on, text, origin } => self.comment(on, text.as_deref(), origin),
-            Change::Rejected { why, origin } => self.catalog.rejected.push(Rejected {
+            Change::Rejected { why, help, origin } => self.catalog.rejected.push(Rejected {
                 origin: origin.clone(),
                 why: why.clone(),
+                help: help.clone(),
                 more: 0,
             }),
             Change::CreateExtension { name, origin } => {
@@ -537,6 +539,7 @@ impl Replay {
     /// `MAX_COLUMNS` already: PostgreSQL rejects it. The first for a table
     /// is kept, the rest counted.
     fn reject_column(&mut self, table: &QualifiedName, origin: Origin) {
+        use super::read::SPLIT_THE_TABLE;
         if let Some(&at) = self.full_tables.get(table)
             && let Some(first) = self.catalog.rejected.get_mut(at)
         {
@@ -548,6 +551,7 @@ impl Replay {
         self.catalog.rejected.push(Rejected {
             origin,
             why: format!("`{table}` has {MAX_COLUMNS} columns already, the most a table can have"),
+            help: SPLIT_THE_TABLE.to_string(),
             more: 0,
         });
     }
