@@ -910,12 +910,25 @@ impl Replay {
 
 /// PostgreSQL's names for unnamed constraints, so that `DROP CONSTRAINT
 /// users_email_key` finds an inline `UNIQUE`.
-fn default_name(table: &str, columns: &[Name], suffix: &str) -> String {
-    if columns.is_empty() {
-        format!("{table}_{suffix}")
-    } else {
-        format!("{table}_{}_{suffix}", columns.join("_"))
+/// Whether `name` is PostgreSQL's default name for a constraint of
+/// `table` on `columns`: `{table}_{columns}_{suffix}`, or `{table}_{suffix}`
+/// without columns. Compared in place: a `DROP CONSTRAINT` asks it of
+/// every unnamed constraint of its table, and printing each name was an
+/// allocation per constraint per statement.
+fn is_default_name(name: &str, table: &str, columns: &[Name], suffix: &str) -> bool {
+    let Some(mut rest) = name.strip_prefix(table).and_then(|r| r.strip_prefix('_')) else {
+        return false;
+    };
+    for column in columns {
+        match rest
+            .strip_prefix(column.as_str())
+            .and_then(|r| r.strip_prefix('_'))
+        {
+            Some(after) => rest = after,
+            None => return false,
+        }
     }
+    rest == suffix
 }
 
 /// Drops from `items` the constraint called `name`, explicitly or by
@@ -931,7 +944,7 @@ fn drop_named<T>(
         let (explicit, columns) = key(item);
         match explicit {
             Some(explicit) => explicit != name,
-            None => default_name(table, columns, suffix) != name,
+            None => !is_default_name(name, table, columns, suffix),
         }
     });
 }
@@ -985,5 +998,29 @@ fn rename_constraint(table: &mut Table, old: &str, new: &str) {
         .filter(|fk| fk.name.as_deref() == Some(old))
     {
         fk.name = Some(new.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Name, is_default_name};
+
+    #[test]
+    fn default_names_are_recognised_in_place() {
+        let cols = |c: &[&str]| c.iter().map(|&c| Name::new(c)).collect::<Vec<_>>();
+        assert!(is_default_name("t_a_b_key", "t", &cols(&["a", "b"]), "key"));
+        assert!(is_default_name("t_pkey", "t", &[], "pkey"));
+        assert!(!is_default_name("t_a_key", "t", &cols(&["a", "b"]), "key"));
+        assert!(!is_default_name("t_a_b_key", "t", &cols(&["a"]), "key"));
+        assert!(!is_default_name(
+            "t_a_b_fkey",
+            "t",
+            &cols(&["a", "b"]),
+            "key"
+        ));
+        assert!(!is_default_name("tt_a_key", "t", &cols(&["a"]), "key"));
+        assert!(!is_default_name("t_a_key", "t_a", &cols(&["a"]), "key"));
+        assert!(is_default_name("t_a_a_key", "t_a", &cols(&["a"]), "key"));
+        assert!(!is_default_name("t_key", "t", &cols(&["a"]), "key"));
     }
 }
