@@ -328,60 +328,104 @@ pub struct Triggers {
 }
 
 /// The triggers of one table, in the order they were created (a trigger
-/// replaced goes last, as `CREATE OR REPLACE` leaves it), found by name:
-/// a table may have any number, and removing one from a list, or looking
-/// for its name along it, made a history of thousands of triggers on one
-/// table quadratic.
+/// replaced goes last, as `CREATE OR REPLACE` leaves it), found by name
+/// once there are many: a table may have any number, and removing one
+/// from a list, or looking for its name along it, made a history of
+/// thousands of triggers on one table quadratic. Most tables have a few,
+/// for which a map costs more memory than a look along the list costs
+/// time (a set of 30,000 tables with a trigger each).
 #[derive(Debug, Clone, Default)]
 struct TableTriggers {
     /// `None` where a trigger was dropped or replaced.
     list: Vec<Option<super::Trigger>>,
-    /// Where each trigger is in `list`, by name.
-    at: FxHashMap<super::Name, usize>,
+    /// Where each trigger is in `list`, by name: made once the list is
+    /// longer than `FEW_TRIGGERS`.
+    at: Option<FxHashMap<super::Name, usize>>,
 }
+
+/// Up to this many slots, a table's triggers are found by looking along
+/// them.
+const FEW_TRIGGERS: usize = 16;
 
 impl TableTriggers {
     fn iter(&self) -> impl Iterator<Item = &super::Trigger> {
         self.list.iter().flatten()
     }
 
+    /// Where the trigger called `name` is in `list`.
+    fn find(&self, name: &str) -> Option<usize> {
+        match &self.at {
+            Some(at) => at.get(name).copied(),
+            None => self
+                .list
+                .iter()
+                .position(|t| t.as_ref().is_some_and(|t| t.name == name)),
+        }
+    }
+
     fn add(&mut self, trigger: super::Trigger) {
         self.remove(&trigger.name);
-        self.at.insert(trigger.name.clone(), self.list.len());
+        if let Some(at) = &mut self.at {
+            at.insert(trigger.name.clone(), self.list.len());
+        }
         self.list.push(Some(trigger));
+        if self.at.is_none() && self.list.len() > FEW_TRIGGERS {
+            self.index();
+        }
+    }
+
+    /// Makes `at` from `list`.
+    fn index(&mut self) {
+        let at = self
+            .list
+            .iter()
+            .enumerate()
+            .filter_map(|(at, t)| Some((t.as_ref()?.name.clone(), at)))
+            .collect();
+        self.at = Some(at);
     }
 
     fn remove(&mut self, name: &str) {
-        let Some(at) = self.at.remove(name) else {
+        let Some(found) = self.find(name) else {
             return;
         };
-        if let Some(slot) = self.list.get_mut(at) {
+        if let Some(at) = &mut self.at {
+            at.remove(name);
+        }
+        if let Some(slot) = self.list.get_mut(found) {
             *slot = None;
         }
         // Once most slots are empty, the list is made again without them
-        // (once per as many removals as there are triggers left).
-        if self.at.len() < self.list.len() / 2 {
+        // (once per as many removals as there are triggers left; without
+        // `at`, the list has at most `FEW_TRIGGERS` slots).
+        let empty = match &self.at {
+            Some(at) => self.list.len() - at.len(),
+            None => self.list.iter().filter(|t| t.is_none()).count(),
+        };
+        if empty > self.list.len() / 2 {
             self.list.retain(Option::is_some);
-            for (at, trigger) in self.list.iter().flatten().enumerate() {
-                self.at.insert(trigger.name.clone(), at);
+            if self.at.is_some() {
+                self.index();
             }
         }
     }
 
     fn rename(&mut self, old: &str, new: &str) {
-        let Some(&at) = self.at.get(old) else {
+        let Some(found) = self.find(old) else {
             return;
         };
         // A trigger of the new name already there: PostgreSQL refuses the
         // rename, and the model keeps both as they are.
-        if old != new && self.at.contains_key(new) {
+        if old != new && self.find(new).is_some() {
             return;
         }
-        if let Some(Some(trigger)) = self.list.get_mut(at) {
+        if let Some(Some(trigger)) = self.list.get_mut(found) {
             trigger.name = new.into();
         }
-        self.at.remove(old);
-        self.at.insert(new.into(), at);
+        if let Some(at) = &mut self.at {
+            at.remove(old);
+            at.insert(new.into(), found);
+        }
     }
 }
 

@@ -30,6 +30,11 @@ pub(super) struct Links {
     /// Whether the lists are kept: until the first question, `add` does
     /// nothing, and the first question lists the catalog as it is.
     pub(super) active: bool,
+    /// The same for `nextval_users`, on their own: only a sequence's
+    /// rename asks for them, and a history that drops and renames much
+    /// (so has the other lists) but renames no sequence has a serial
+    /// column in most tables.
+    pub(super) nextval_active: bool,
     /// Referenced table → tables whose foreign keys may reference it.
     referencers: FxHashMap<QualifiedName, Vec<QualifiedName>>,
     /// Table → sequences it may own.
@@ -72,12 +77,20 @@ impl Links {
 
     /// `holder` (now) points at `target`.
     pub(super) fn add(&mut self, link: Link, target: &QualifiedName, holder: &QualifiedName) {
-        if !self.active {
+        if !self.is_active(link) {
             return;
         }
         let list = self.lists(link).entry(target.clone()).or_default();
         if list.last() != Some(holder) {
             list.push(holder.clone());
+        }
+    }
+
+    /// Whether `link`'s lists are kept (see `active`).
+    pub(super) fn is_active(&self, link: Link) -> bool {
+        match link {
+            Link::NextvalUsers => self.nextval_active,
+            _ => self.active,
         }
     }
 

@@ -41,7 +41,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
         links: Links::default(),
         tables_elsewhere: Elsewhere::default(),
         views_elsewhere: Elsewhere::default(),
-        sequences_elsewhere: Elsewhere::default(),
+        sequences_elsewhere: None,
     };
     for change in facts {
         replay.apply(change);
@@ -102,8 +102,10 @@ struct Replay {
     tables_elsewhere: Elsewhere,
     /// The views outside `public`, by bare name.
     views_elsewhere: Elsewhere,
-    /// The sequences outside `public`, by bare name.
-    sequences_elsewhere: Elsewhere,
+    /// The sequences outside `public`, by bare name: made on the first
+    /// unqualified name that is not a `public` sequence's (most histories
+    /// qualify them or keep them in `public`), kept exactly after.
+    sequences_elsewhere: Option<Elsewhere>,
 }
 
 /// The tables while the set replays: hashed, as a replay looks a table up
@@ -150,7 +152,7 @@ impl ColumnTypes {
 /// Lists `table` under what `columns` point at: their types outside
 /// PostgreSQL's, and the sequences their defaults call `nextval` on.
 fn add_column_links(links: &mut Links, table: &QualifiedName, columns: &[Column]) {
-    if !links.active {
+    if !links.active && !links.nextval_active {
         return;
     }
     for column in columns {
@@ -527,9 +529,7 @@ impl Replay {
             self.tables.insert(name.clone(), table);
             sequence
         };
-        if let Some(sequence) = &sequence
-            && self.links.active
-        {
+        if let Some(sequence) = &sequence {
             self.links.add(Link::NextvalUsers, &sequence.name, name);
         }
         self.add_sequences(sequence);
@@ -617,7 +617,6 @@ impl Replay {
         }
         if let ColumnChange::SetDefault(default) = change
             && let Some(sequence) = default.sequence()
-            && self.links.active
         {
             self.links.add(Link::NextvalUsers, sequence, table);
         }
@@ -715,7 +714,25 @@ impl Replay {
             }
         }
         for (name, table) in &self.tables {
-            add_column_links(&mut self.links, name, &table.columns);
+            for type_name in table.columns.iter().filter_map(|c| other_name(c.kind())) {
+                self.links.add(Link::TypeUsers, &type_key(type_name), name);
+            }
+        }
+    }
+
+    /// Makes `links`' list of `nextval` callers from the catalog as it
+    /// is, on the first sequence rename.
+    pub(super) fn activate_nextval_links(&mut self) {
+        if self.links.nextval_active {
+            return;
+        }
+        self.links.nextval_active = true;
+        for (name, table) in &self.tables {
+            for column in &table.columns {
+                if let Some(sequence) = column.default.as_ref().and_then(|d| d.sequence()) {
+                    self.links.add(Link::NextvalUsers, sequence, name);
+                }
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! and drops of their tables do to them.
 
 use super::Replay;
-use super::links::Link;
+use super::links::{Elsewhere, Link};
 use crate::model::names::QualifiedName;
 use crate::model::{Column, ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
 use crate::source::Origin;
@@ -33,7 +33,9 @@ impl Replay {
         if let Some((table, _)) = &sequence.owned_by {
             self.links.add(Link::Owned, table, &sequence.name);
         }
-        self.sequences_elsewhere.insert(&sequence.name);
+        if let Some(elsewhere) = &mut self.sequences_elsewhere {
+            elsewhere.insert(&sequence.name);
+        }
         self.catalog
             .sequences
             .insert(sequence.name.clone(), sequence);
@@ -43,7 +45,9 @@ impl Replay {
     /// stays exact.
     fn remove_sequence(&mut self, name: &QualifiedName) -> Option<Box<Sequence>> {
         let removed = self.catalog.sequences.remove(name)?;
-        self.sequences_elsewhere.remove(name);
+        if let Some(elsewhere) = &mut self.sequences_elsewhere {
+            elsewhere.remove(name);
+        }
         Some(removed)
     }
 
@@ -60,7 +64,7 @@ impl Replay {
     }
 
     /// The catalog key of an existing sequence, found like a table's.
-    fn sequence_key(&self, name: &QualifiedName) -> Option<QualifiedName> {
+    fn sequence_key(&mut self, name: &QualifiedName) -> Option<QualifiedName> {
         if self.catalog.sequences.contains_key(name) {
             return Some(name.clone());
         }
@@ -68,7 +72,15 @@ impl Replay {
             return None;
         }
         // Not in `public`: the only one of that name elsewhere.
-        self.sequences_elsewhere.only(&name.name).cloned()
+        let sequences = &self.catalog.sequences;
+        let elsewhere = self.sequences_elsewhere.get_or_insert_with(|| {
+            let mut elsewhere = Elsewhere::default();
+            for name in sequences.keys() {
+                elsewhere.insert(name);
+            }
+            elsewhere
+        });
+        elsewhere.only(&name.name).cloned()
     }
 
     fn sequence_mut(&mut self, name: &QualifiedName) -> Option<&mut Sequence> {
@@ -168,7 +180,7 @@ impl Replay {
         };
         sequence.name = new.clone();
         self.insert_sequence(sequence);
-        self.activate_links();
+        self.activate_nextval_links();
         let calls_old =
             |column: &Column| column.default.as_ref().and_then(|d| d.sequence()) == Some(old);
         let tables = &self.tables;
