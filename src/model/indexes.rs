@@ -495,6 +495,66 @@ mod tests {
     use crate::model::{Index, IndexKey, QualifiedName};
     use crate::source::{FileId, Origin};
 
+    /// A table's triggers, few or many (past `FEW_TRIGGERS` they are
+    /// found by a map, and compacted as they go), behave as a list that
+    /// replaces by name, drops by name, and renames unless the new name
+    /// is taken.
+    #[test]
+    fn triggers_by_name_behave_as_a_list() {
+        use super::Triggers;
+        use crate::model::Trigger;
+        let table = QualifiedName::unqualified("t".to_string());
+        let trigger = |name: &str, version: usize| Trigger {
+            name: name.into(),
+            table: table.clone(),
+            timing: None,
+            events: Vec::new(),
+            update_of: Vec::new(),
+            for_each_row: version.is_multiple_of(2),
+            function: None,
+            origin: Origin::new(FileId(0), version..version),
+        };
+        for seed in 0..40u64 {
+            let mut state = seed;
+            let mut next = move |bound: u64| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 33) % bound
+            };
+            let names = 4 + 10 * (seed % 5);
+            let mut triggers = Triggers::default();
+            let mut list: Vec<(String, usize)> = Vec::new();
+            for step in 0..400 {
+                let name = format!("g{}", next(names));
+                match next(3) {
+                    0 => {
+                        triggers.add(trigger(&name, step));
+                        list.retain(|(n, _)| *n != name);
+                        list.push((name, step));
+                    }
+                    1 => {
+                        triggers.remove(&table, &name);
+                        list.retain(|(n, _)| *n != name);
+                    }
+                    _ => {
+                        let new = format!("g{}", next(names));
+                        triggers.rename(&table, &name, &new);
+                        let taken = name != new && list.iter().any(|(n, _)| *n == new);
+                        if !taken && let Some(found) = list.iter_mut().find(|(n, _)| *n == name) {
+                            found.0 = new;
+                        }
+                    }
+                }
+                let got: Vec<(String, usize)> = triggers
+                    .on_table(&table)
+                    .map(|t| (t.name.to_string(), t.origin.span().start))
+                    .collect();
+                assert_eq!(got, list, "seed {seed}, step {step}");
+            }
+        }
+    }
+
     #[test]
     fn id_sets_stay_sorted_and_distinct() {
         let mut ids = IdSet::default();
