@@ -103,6 +103,46 @@ fn tables_past_postgres_column_limit_are_rejected_out_loud() {
     }
 }
 
+/// A chain of thousands of operators is a tree as deep as the chain, and
+/// reading its positions overflowed a worker thread's stack (the fuzzer
+/// found a `CHECK` of 2,300 `OR`s). A statement past
+/// `MAX_EXPRESSION_DEPTH` is said to be unread; one within is read whole
+/// (its check constraint's column is found); a long cast chain in a data
+/// statement is left alone, as it changes nothing the model keeps.
+#[test]
+fn operator_chains_past_the_depth_limit_are_unread_out_loud() {
+    let scratch = Scratch::new();
+    let check = |name: &str, terms: usize| {
+        let terms: Vec<String> = (0..terms).map(|i| format!("(status = {i})")).collect();
+        format!(
+            "ALTER TABLE jobs ADD CONSTRAINT {name} CHECK ({});\n",
+            terms.join(" OR ")
+        )
+    };
+    let mut text = "CREATE TABLE jobs (id BIGINT PRIMARY KEY, status INT);\n".to_string();
+    text += &check("within", 900);
+    text += &check("past", 5_000);
+    text += &format!("SELECT 1{};\n", "::int".repeat(20_000));
+    scratch.write("m/0001_chains.sql", &text);
+    let args = ["--select", "unsupported-statement,parse-error", "m"];
+    let (_, document) = lint_json(scratch.path(), &args);
+    let found = messages(&document);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (rule, line, message) = &found[0];
+    assert_eq!((rule.as_str(), *line), ("unsupported-statement", 3));
+    assert!(
+        message.starts_with(
+            "schema-lint cannot read this ALTER TABLE with an expression of more than 1,000 \
+             chained operators (PostgreSQL accepts it): the table `jobs`"
+        ),
+        "{message}"
+    );
+    let (code, schema, _) = run(scratch.path(), &["schema", "--format", "json", "m"]);
+    assert_eq!(code, 0, "{schema}");
+    assert!(schema.contains("\"within\""), "the 900-term check is read");
+    assert!(!schema.contains("\"past\""), "the 5,000-term check is not");
+}
+
 /// 3,000 findings on one 50 KB line: `full` printed the whole line for each
 /// (238 MB); now a window of it, so the output grows with the findings only.
 #[test]

@@ -150,6 +150,9 @@ enum Outcome {
     Err(ParserError, Range<usize>, usize),
     /// Parsed up to the second bound, then something else followed.
     Trailing(Parsed, Range<usize>, usize),
+    /// Not parsed: its expressions chain more than `MAX_EXPRESSION_DEPTH`
+    /// operators (see `expression_depth`).
+    TooDeep(Range<usize>),
 }
 
 /// Parses every unit of a file. `text` is what the tokens were read from
@@ -214,6 +217,13 @@ fn parse_piece(parser: &mut Parser<'_>, piece: &Piece) -> Vec<Outcome> {
     }
     if piece.rewritten.consumed.is_some() || significant_before(parser, end).is_none() {
         return Vec::new();
+    }
+    let tokens = piece.tokens.clone().map(|i| &parser.token_at(i).token);
+    if expression_depth(tokens) > MAX_EXPRESSION_DEPTH {
+        while parser.index() < end {
+            parser.next_token_no_skip();
+        }
+        return vec![Outcome::TooDeep(piece.tokens.clone())];
     }
     let mut outcomes = Vec::new();
     while let Some(start) = significant_before(parser, end) {
@@ -351,6 +361,18 @@ fn resolve(
                 }));
                 out.push(statement(second, failure, Vec::new()));
             }
+            Outcome::TooDeep(range) => {
+                let parsed = match compat::classify(&tokens.tokens[range.clone()]) {
+                    Classified::Outside(kind) => Parsed::Opaque(Cow::Borrowed(kind)),
+                    Classified::Shaping(kind, table) => Parsed::Unread(Box::new(Unread {
+                        kind: Cow::Owned(format!(
+                            "{kind} with an expression of more than 1,000 chained operators"
+                        )),
+                        table,
+                    })),
+                };
+                out.push(statement(range, parsed, extras.take().unwrap_or_default()));
+            }
             Outcome::Err(error, range, stopped) => {
                 if let Some(kind) = compat::opaque(&tokens.tokens[range.clone()]) {
                     out.push(statement(
@@ -483,6 +505,93 @@ fn error_message(error: &ParserError, found: Option<&Token>) -> String {
 }
 
 const TOO_DEEP: &str = "statement is nested too deeply";
+
+/// How deep a statement's expressions may be (`expression_depth`) for it
+/// to be parsed. The parser reads a chain of operators (`a OR b OR c …`,
+/// `x::a::b …`) in a loop, but builds it as a tree as deep as the chain,
+/// and everything that reads the tree (its positions, its text, freeing
+/// it) recurses down it: a `CHECK` of 2,300 `OR`s overflowed a worker
+/// thread's stack (found by the fuzzer). PostgreSQL accepts such chains;
+/// a statement past this is said to be unread (`unsupported-statement`),
+/// not parsed.
+pub const MAX_EXPRESSION_DEPTH: usize = 1000;
+
+// The message above spells the limit out.
+const _: () = assert!(MAX_EXPRESSION_DEPTH == 1000);
+
+/// An upper bound of how deep the parser's tree of a statement can be:
+/// the binary operators chained at each bracket level (a comma or a
+/// clause or `CASE` keyword starts a new expression) plus the levels,
+/// along the deepest path. Read from the tokens, in one pass.
+fn expression_depth<'t>(tokens: impl Iterator<Item = &'t Token>) -> usize {
+    use sqlparser::keywords::Keyword as K;
+    // Operators chained so far at each open level, and their sum.
+    let mut chains: Vec<usize> = vec![0];
+    let mut sum = 0usize;
+    let mut deepest = 0usize;
+    for token in tokens {
+        let keyword = match token {
+            Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
+            _ => None,
+        };
+        let operator = matches!(
+            token,
+            Token::Plus
+                | Token::Minus
+                | Token::Mul
+                | Token::Div
+                | Token::Mod
+                | Token::StringConcat
+                | Token::Eq
+                | Token::Neq
+                | Token::Lt
+                | Token::Gt
+                | Token::LtEq
+                | Token::GtEq
+                | Token::DoubleColon
+                | Token::Caret
+                | Token::Ampersand
+                | Token::Pipe
+        ) || matches!(keyword, Some(K::AND | K::OR));
+        let restart = matches!(token, Token::Comma)
+            || matches!(
+                keyword,
+                Some(
+                    K::WHEN
+                        | K::THEN
+                        | K::ELSE
+                        | K::SELECT
+                        | K::FROM
+                        | K::WHERE
+                        | K::HAVING
+                        | K::ON
+                        | K::SET
+                        | K::VALUES
+                )
+            );
+        match token {
+            Token::LParen | Token::LBracket => chains.push(0),
+            Token::RParen | Token::RBracket if chains.len() > 1 => {
+                sum -= chains.pop().unwrap_or(0);
+            }
+            _ if operator => {
+                if let Some(chain) = chains.last_mut() {
+                    *chain += 1;
+                    sum += 1;
+                }
+            }
+            _ if restart => {
+                if let Some(chain) = chains.last_mut() {
+                    sum -= *chain;
+                    *chain = 0;
+                }
+            }
+            _ => {}
+        }
+        deepest = deepest.max(sum + chains.len());
+    }
+    deepest
+}
 
 /// Whether a statement that failed to parse nests about as deep as the
 /// parser's recursion limit (50) allows. The parser does not always say so:
