@@ -316,11 +316,11 @@ fn apply_round(
         .filter(|d| d.fix.is_some())
         .filter_map(|d| d.object.as_ref()?.table.as_deref());
     let row_typed = row_typed(&texts, fixed_tables);
-    let mut accepted: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
-    // Where the accepted edits of each file start and end: they never
+    // The accepted edits of each file, by where they start: they never
     // conflict with each other, so only the one before an edit and those
-    // that start within it can conflict with it (see `clashes`).
-    let mut spans: BTreeMap<FileId, BTreeMap<usize, usize>> = BTreeMap::new();
+    // that start within it can conflict with it (see `clashes`), and they
+    // are made in this order.
+    let mut accepted: BTreeMap<FileId, BTreeMap<usize, Edit>> = BTreeMap::new();
     let mut applied = 0;
     for diagnostic in &outcome.diagnostics {
         let Some(fix) = &diagnostic.fix else {
@@ -342,9 +342,9 @@ fn apply_round(
         });
         let clashes = fix.edits.iter().enumerate().any(|(i, edit)| {
             fix.edits[..i].iter().any(|other| conflicts(other, edit))
-                || spans
+                || accepted
                     .get(&edit.file)
-                    .is_some_and(|spans| clashes(spans, &edit.span))
+                    .is_some_and(|edits| clashes(edits, &edit.span))
         });
         let key = diagnostic
             .object
@@ -362,16 +362,15 @@ fn apply_round(
         }
         done.extend(key);
         for edit in &fix.edits {
-            accepted.entry(edit.file).or_default().push(edit.clone());
-            spans
+            accepted
                 .entry(edit.file)
                 .or_default()
-                .insert(edit.span.start, edit.span.end);
+                .insert(edit.span.start, edit.clone());
         }
         *fixed.entry(diagnostic.rule).or_default() += 1;
         applied += 1;
     }
-    for (id, mut list) in accepted {
+    for (id, edits) in accepted {
         let file = project.file(id);
         let path = file.source.path().to_path_buf();
         originals.entry(path.clone()).or_insert_with(|| {
@@ -381,8 +380,7 @@ fn apply_round(
                 file.source.text().to_string(),
             )
         });
-        list.sort_by_key(|edit| edit.span.start);
-        buffers.insert(path, with_edits(file.source.text(), &list));
+        buffers.insert(path, with_edits(file.source.text(), edits.values()));
     }
     applied
 }
@@ -390,7 +388,7 @@ fn apply_round(
 /// `text` with `edits` (in the order they start, none conflicting) made,
 /// in one pass: replacing them one by one moved the rest of the text each
 /// time (a file of thousands of fixes, megabytes each time).
-fn with_edits(text: &str, edits: &[Edit]) -> String {
+fn with_edits<'a>(text: &str, edits: impl IntoIterator<Item = &'a Edit>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for edit in edits {
@@ -403,17 +401,17 @@ fn with_edits(text: &str, edits: &[Edit]) -> String {
 }
 
 /// Whether `span` conflicts with an accepted edit (`conflicts`), given
-/// where the accepted edits start and end. They never conflict with each
+/// the accepted edits by where they start. They never conflict with each
 /// other, so each ends where the next one starts or before: an edit that
 /// starts before `span` and is not the last to do so ends before it.
-fn clashes(accepted: &BTreeMap<usize, usize>, span: &std::ops::Range<usize>) -> bool {
+fn clashes(accepted: &BTreeMap<usize, Edit>, span: &std::ops::Range<usize>) -> bool {
     // Those that start within `span` (at its start, for an empty one).
     let within = span.start..span.end.max(span.start + 1);
     accepted.range(within).next().is_some()
         || accepted
             .range(..span.start)
             .next_back()
-            .is_some_and(|(_, &end)| end > span.start)
+            .is_some_and(|(_, edit)| edit.span.end > span.start)
 }
 
 /// How `row_type_used` looks for `table` in a text: lower case, its last
@@ -611,7 +609,7 @@ mod tests {
                     edit.span
                 );
                 if !by_each {
-                    spans.insert(edit.span.start, edit.span.end);
+                    spans.insert(edit.span.start, edit.clone());
                     accepted.push(edit);
                 }
             }

@@ -530,10 +530,7 @@ fn expression_depth<'t>(tokens: impl Iterator<Item = &'t Token>) -> usize {
     let mut sum = 0usize;
     let mut deepest = 0usize;
     for token in tokens {
-        let keyword = match token {
-            Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
-            _ => None,
-        };
+        let keyword = compat::keyword(token);
         let operator = matches!(
             token,
             Token::Plus
@@ -552,22 +549,20 @@ fn expression_depth<'t>(tokens: impl Iterator<Item = &'t Token>) -> usize {
                 | Token::Caret
                 | Token::Ampersand
                 | Token::Pipe
-        ) || matches!(keyword, Some(K::AND | K::OR));
+        ) || matches!(keyword, K::AND | K::OR);
         let restart = matches!(token, Token::Comma)
             || matches!(
                 keyword,
-                Some(
-                    K::WHEN
-                        | K::THEN
-                        | K::ELSE
-                        | K::SELECT
-                        | K::FROM
-                        | K::WHERE
-                        | K::HAVING
-                        | K::ON
-                        | K::SET
-                        | K::VALUES
-                )
+                K::WHEN
+                    | K::THEN
+                    | K::ELSE
+                    | K::SELECT
+                    | K::FROM
+                    | K::WHERE
+                    | K::HAVING
+                    | K::ON
+                    | K::SET
+                    | K::VALUES
             );
         match token {
             Token::LParen | Token::LBracket => chains.push(0),

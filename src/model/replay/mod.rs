@@ -156,12 +156,27 @@ fn add_column_links(links: &mut Links, table: &QualifiedName, columns: &[Column]
         return;
     }
     for column in columns {
-        if let Some(name) = other_name(column.kind()) {
-            links.add(Link::TypeUsers, &type_key(name), table);
+        add_column_link(links, Link::TypeUsers, table, column);
+        add_column_link(links, Link::NextvalUsers, table, column);
+    }
+}
+
+/// Lists `table` under what `column` points at by `link`: its type, when
+/// outside PostgreSQL's (`TypeUsers`), or the sequence its default calls
+/// `nextval` on (`NextvalUsers`); the other links are not a column's.
+fn add_column_link(links: &mut Links, link: Link, table: &QualifiedName, column: &Column) {
+    match link {
+        Link::TypeUsers => {
+            if let Some(name) = other_name(column.kind()) {
+                links.add(link, &type_key(name), table);
+            }
         }
-        if let Some(sequence) = column.default.as_ref().and_then(|d| d.sequence()) {
-            links.add(Link::NextvalUsers, sequence, table);
+        Link::NextvalUsers => {
+            if let Some(sequence) = column.default.as_ref().and_then(|d| d.sequence()) {
+                links.add(link, sequence, table);
+            }
         }
+        Link::Referencers | Link::Owned | Link::Readers => {}
     }
 }
 
@@ -714,8 +729,8 @@ impl Replay {
             }
         }
         for (name, table) in &self.tables {
-            for type_name in table.columns.iter().filter_map(|c| other_name(c.kind())) {
-                self.links.add(Link::TypeUsers, &type_key(type_name), name);
+            for column in &table.columns {
+                add_column_link(&mut self.links, Link::TypeUsers, name, column);
             }
         }
     }
@@ -729,9 +744,7 @@ impl Replay {
         self.links.nextval_active = true;
         for (name, table) in &self.tables {
             for column in &table.columns {
-                if let Some(sequence) = column.default.as_ref().and_then(|d| d.sequence()) {
-                    self.links.add(Link::NextvalUsers, sequence, name);
-                }
+                add_column_link(&mut self.links, Link::NextvalUsers, name, column);
             }
         }
     }
