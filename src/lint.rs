@@ -242,13 +242,26 @@ pub fn read_with(
         exclude: &exclude,
         buffers: &buffers,
     };
-    let discovery = discover::discover(paths, &options);
+    // The likely sets' cache files are read while discovery runs.
+    let ahead = settings.cache.clone().map(|folder| {
+        let configured = settings.sets.iter().map(|set| set.root.clone()).collect();
+        load::cache::Ahead::new(load::cache::Cache::new(folder), paths, configured)
+    });
+    let (discovery, ahead) = rayon::join(
+        || discover::discover(paths, &options),
+        || {
+            ahead
+                .as_ref()
+                .map(load::cache::Ahead::read)
+                .unwrap_or_default()
+        },
+    );
     let read = load::ReadOptions {
         max_file_size: settings.max_file_size,
         buffers: std::sync::Arc::new(buffers.clone()),
         cache: settings.cache.clone(),
     };
-    let (project, mut errors) = load::load(discovery, read);
+    let (project, mut errors) = load::load_ahead(discovery, read, ahead);
     errors.sort();
     (project, errors)
 }

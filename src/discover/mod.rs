@@ -102,7 +102,7 @@ pub struct Options<'a> {
     /// `[[sets]]` entries: roots whose layout and files the user says.
     pub sets: &'a [SetConfig],
     /// Paths to leave out (configuration `exclude`).
-    pub exclude: &'a dyn Fn(&Path) -> bool,
+    pub exclude: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Files that exist only as text (an editor's unsaved buffer, stdin),
     /// by resolved path: found as if they were on disk.
     pub buffers: &'a crate::load::Buffers,

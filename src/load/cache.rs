@@ -273,6 +273,80 @@ fn checked(mut bytes: Vec<u8>) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// How many cache files a run reads ahead at most (`Ahead`).
+const MAX_AHEAD: usize = 4;
+
+/// Cache files read while discovery runs, before it says which sets there
+/// are: those of the sets the run's paths most likely belong to (a named
+/// folder, a named file's folder and the one above it, a configured set's
+/// root). A warm run reads its set's cache file, 1.9 MB for 3,000 files,
+/// and decodes its entries in about 2 ms, which discovery (serial, 4 ms
+/// there) hides. A guess that names no set costs a failed `open`; a set
+/// not guessed is read when it is loaded (`load`), as before.
+pub struct Ahead {
+    cache: Cache,
+    /// The configured sets' roots, then the paths the run names.
+    configured: Vec<PathBuf>,
+    named: Vec<PathBuf>,
+    /// Each guessed root's cache file body, once read (the entries borrow
+    /// it).
+    bodies: [std::sync::OnceLock<Vec<u8>>; MAX_AHEAD],
+}
+
+impl Ahead {
+    /// What to guess from: the paths the run names and the configured
+    /// sets' roots. Nothing is read yet.
+    pub fn new(cache: Cache, named: &[PathBuf], configured: Vec<PathBuf>) -> Ahead {
+        Ahead {
+            cache,
+            configured,
+            named: named.to_vec(),
+            bodies: Default::default(),
+        }
+    }
+
+    /// Reads each guessed set's cache file and decodes its entries, by the
+    /// set's resolved root.
+    pub fn read(&self) -> Vec<(PathBuf, Index<'_>)> {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for root in self.guesses() {
+            let resolved = crate::source::canonical(&root);
+            if !roots.contains(&resolved) {
+                roots.push(resolved);
+            }
+            if roots.len() == MAX_AHEAD {
+                break;
+            }
+        }
+        roots
+            .into_iter()
+            .zip(&self.bodies)
+            .map(|(root, body)| {
+                let body = body.get_or_init(|| self.cache.read(&root));
+                (root, self.cache.entries(body))
+            })
+            .collect()
+    }
+
+    /// The configured roots; then a named folder, or a named file's folder
+    /// and the one above it (a set of folders, as diesel's).
+    fn guesses(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        let named = self.named.iter().flat_map(|path| {
+            if path.is_dir() {
+                return [Some(path.clone()), None];
+            }
+            let folder = crate::source::folder_of(path);
+            let above = folder.parent().map(Path::to_path_buf);
+            [Some(folder), above]
+        });
+        self.configured
+            .iter()
+            .cloned()
+            .chain(named.flatten())
+            .filter(|root| !root.as_os_str().is_empty())
+    }
+}
+
 /// An entry of a set's cache file, by its path: the key, what the file
 /// was on disk, the facts.
 type Entry<'a> = (Key, Option<Settled>, &'a [u8]);

@@ -252,6 +252,16 @@ enum Reading<'a> {
 /// Loads every file of every set; files that cannot be read become input
 /// errors and drop out of their set.
 pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputError>) {
+    load_ahead(discovery, options, Vec::new())
+}
+
+/// `load`, given cache files already read (`cache::Ahead`), by their sets'
+/// resolved roots; the other sets' cache files are read here.
+pub fn load_ahead<'a>(
+    discovery: Discovery,
+    options: ReadOptions,
+    mut ahead: Vec<(PathBuf, cache::Index<'a>)>,
+) -> (Project, Vec<InputError>) {
     let Discovery {
         mut sets,
         skipped,
@@ -272,19 +282,37 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
     // Files changed since shortly before this instant are not trusted by
     // their `stat` next time (`cache::Settled`).
     let read_at = std::time::SystemTime::now();
-    // Each set's cache file (its checksum checked), its resolved root and
-    // its entries (which borrow from the file's bytes): first, since they
-    // tell which files need not be read.
-    let stored: Vec<Vec<u8>> = match &cache {
-        Some(cache) => sets.iter().map(|s| cache.read(&s.root)).collect(),
-        None => Vec::new(),
-    };
+    // Each set's resolved root, and its cache file's entries (which
+    // borrow from the file's bytes, checksum checked), read ahead or here:
+    // first, since they tell which files need not be read.
     let roots: Vec<PathBuf> = sets
         .iter()
         .map(|s| crate::source::canonical(&s.root))
         .collect();
+    let mut indexes: Vec<Option<cache::Index<'_>>> = roots
+        .iter()
+        .map(|root| {
+            let found = ahead.iter().position(|(read, _)| read == root)?;
+            Some(ahead.swap_remove(found).1)
+        })
+        .collect();
+    let stored: Vec<Vec<u8>> = match &cache {
+        Some(cache) => roots
+            .iter()
+            .zip(&indexes)
+            .map(|(root, ahead)| match ahead {
+                Some(_) => Vec::new(),
+                None => cache.read(root),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let indexes: Vec<cache::Index<'_>> = match &cache {
-        Some(cache) => stored.iter().map(|body| cache.entries(body)).collect(),
+        Some(cache) => stored
+            .iter()
+            .zip(&mut indexes)
+            .map(|(body, ahead)| ahead.take().unwrap_or_else(|| cache.entries(body)))
+            .collect(),
         None => Vec::new(),
     };
     // Bytes first, so that every file that can be read has its id before

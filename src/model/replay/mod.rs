@@ -11,6 +11,8 @@ mod views;
 
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut;
+
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
@@ -50,8 +52,12 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     drop(replay.links);
     let mut catalog = replay.catalog;
     // Sorted once, at the end: building an ordered map from the whole list
-    // costs about one search per table.
-    catalog.tables = replay.tables.into_iter().collect();
+    // costs about one search per table. Sorted on every core (the replay
+    // has the others idle): the map then finds the list in order with one
+    // comparison per table.
+    let mut tables: Vec<_> = replay.tables.into_iter().collect();
+    tables.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    catalog.tables = tables.into_iter().collect();
     catalog.indexes.finish_replay();
     catalog
 }
@@ -116,12 +122,22 @@ struct Replay {
 /// sorted (`replay_facts`).
 type Tables = rustc_hash::FxHashMap<QualifiedName, Box<Table>>;
 
+/// How many columns' copies of types `ColumnTypes` keeps by address.
+const ADDRESSES: usize = 1024;
+
 /// The column types of a set, each kept once: every column of a type
 /// shares it (a set of thousands of tables has a few dozen types, and
 /// each column holding its own copy cost 64 bytes).
 #[derive(Default)]
 struct ColumnTypes {
     shared: rustc_hash::FxHashSet<Arc<ColumnType>>,
+    /// The set's copy of each type a column came with, by the address of
+    /// that column's copy: columns read on one thread (or decoded from the
+    /// cache on one) share a copy already, so most columns are answered
+    /// without hashing their type. The column's copy is kept alive here
+    /// (the first `Arc`), so that its address cannot be reused by another
+    /// type.
+    by_address: rustc_hash::FxHashMap<usize, (Arc<ColumnType>, Arc<ColumnType>)>,
     /// The names of the types outside PostgreSQL's (enums, domains, as
     /// `TypeKind::Other`, or arrays of them) that a column was ever given:
     /// an `ALTER TYPE … RENAME` of another changes no column, and need not
@@ -140,6 +156,23 @@ impl ColumnTypes {
         }
         let shared = Arc::new(ty.clone());
         self.shared.insert(shared.clone());
+        shared
+    }
+
+    /// `share` for a column's own copy of its type.
+    fn share_arc(&mut self, ty: &Arc<ColumnType>) -> Arc<ColumnType> {
+        let address = Arc::as_ptr(ty) as usize;
+        if let Some((_, shared)) = self.by_address.get(&address) {
+            return shared.clone();
+        }
+        let shared = self.share(ty);
+        // A few dozen copies in a set; a set with thousands of types of
+        // its own (`VARCHAR(n)` for every n) starts afresh.
+        if self.by_address.len() >= ADDRESSES {
+            self.by_address.clear();
+        }
+        self.by_address
+            .insert(address, (ty.clone(), shared.clone()));
         shared
     }
 
@@ -409,7 +442,7 @@ impl Replay {
         }
         self.resolve_references(&mut table);
         for column in &mut table.columns {
-            column.ty = self.types.share(&column.ty);
+            column.ty = self.types.share_arc(&column.ty);
         }
         let name = table.name.clone();
         for fk in &table.foreign_keys {
@@ -518,7 +551,7 @@ impl Replay {
             self.reject_column(name, column.definition);
             return;
         }
-        column.ty = self.types.share(&column.ty);
+        column.ty = self.types.share_arc(&column.ty);
         add_column_links(&mut self.links, name, std::slice::from_ref(&column));
         // Taken out of the catalog only when constraints need the rest of
         // it (`add_constraint_to`): a lookup costs less than a removal and

@@ -209,6 +209,14 @@ impl Replay {
 /// PostgreSQL shortens them (the longer part first).
 fn serial_sequence_name(table: &str, column: &str) -> String {
     const MAX: usize = 63;
+    if table.len() + column.len() + "__seq".len() <= MAX {
+        // Most names: no truncation, one allocation.
+        let mut name = String::with_capacity(table.len() + column.len() + "__seq".len());
+        for part in [table, "_", column, "_seq"] {
+            name.push_str(part);
+        }
+        return name;
+    }
     let (mut table, mut column) = (table.to_string(), column.to_string());
     while table.len() + column.len() + "__seq".len() > MAX {
         let longer = if table.len() > column.len() {
