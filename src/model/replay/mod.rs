@@ -38,6 +38,7 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     let mut replay = Replay {
         catalog: Catalog::default(),
         tables: Tables::default(),
+        sequences: Default::default(),
         types: ColumnTypes::default(),
         full_tables: Default::default(),
         links: Links::default(),
@@ -52,14 +53,22 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     drop(replay.links);
     let mut catalog = replay.catalog;
     // Sorted once, at the end: building an ordered map from the whole list
-    // costs about one search per table. Sorted on every core (the replay
-    // has the others idle): the map then finds the list in order with one
-    // comparison per table.
-    let mut tables: Vec<_> = replay.tables.into_iter().collect();
-    tables.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    catalog.tables = tables.into_iter().collect();
+    // costs about one search per table.
+    catalog.tables = sorted(replay.tables);
+    catalog.sequences = sorted(replay.sequences);
     catalog.indexes.finish_replay();
     catalog
+}
+
+/// A hashed map of the replay as the catalog's ordered map, sorted on
+/// every core (the replay has the others idle): the map then finds the
+/// list in order, with one comparison per entry.
+fn sorted<V: Send>(
+    map: rustc_hash::FxHashMap<QualifiedName, V>,
+) -> std::collections::BTreeMap<QualifiedName, V> {
+    let mut list: Vec<_> = map.into_iter().collect();
+    list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    list.into_iter().collect()
 }
 
 /// Moves the facts of a set's up statements out of the project, in
@@ -98,6 +107,8 @@ struct Replay {
     /// Everything but the tables, which are in `tables` until the end.
     catalog: Catalog,
     tables: Tables,
+    /// The sequences, likewise (a serial column makes one).
+    sequences: rustc_hash::FxHashMap<QualifiedName, Box<Sequence>>,
     types: ColumnTypes,
     /// For each table an `ADD COLUMN` past `MAX_COLUMNS` was rejected for,
     /// where in `catalog.rejected` (later ones are counted there).
@@ -751,7 +762,7 @@ impl Replay {
                     .add(Link::Referencers, &fk.referenced_table, name);
             }
         }
-        for (name, sequence) in &self.catalog.sequences {
+        for (name, sequence) in &self.sequences {
             if let Some((table, _)) = &sequence.owned_by {
                 self.links.add(Link::Owned, table, name);
             }

@@ -9,7 +9,7 @@ use crate::source::Origin;
 
 impl Replay {
     pub(super) fn create_sequence(&mut self, sequence: &Sequence, if_not_exists: bool) {
-        if if_not_exists && self.catalog.sequences.contains_key(&sequence.name) {
+        if if_not_exists && self.sequences.contains_key(&sequence.name) {
             return;
         }
         let mut sequence = sequence.clone();
@@ -36,15 +36,13 @@ impl Replay {
         if let Some(elsewhere) = &mut self.sequences_elsewhere {
             elsewhere.insert(&sequence.name);
         }
-        self.catalog
-            .sequences
-            .insert(sequence.name.clone(), sequence);
+        self.sequences.insert(sequence.name.clone(), sequence);
     }
 
     /// Every sequence leaves the catalog here, so that `sequences_elsewhere`
     /// stays exact.
     fn remove_sequence(&mut self, name: &QualifiedName) -> Option<Box<Sequence>> {
-        let removed = self.catalog.sequences.remove(name)?;
+        let removed = self.sequences.remove(name)?;
         if let Some(elsewhere) = &mut self.sequences_elsewhere {
             elsewhere.remove(name);
         }
@@ -55,7 +53,7 @@ impl Replay {
     /// still owns with `links.restore`).
     fn owned_sequences(&mut self, table: &QualifiedName) -> Vec<QualifiedName> {
         self.activate_links();
-        let sequences = &self.catalog.sequences;
+        let sequences = &self.sequences;
         self.links.holders(Link::Owned, table, |name| {
             sequences
                 .get(name)
@@ -65,14 +63,14 @@ impl Replay {
 
     /// The catalog key of an existing sequence, found like a table's.
     fn sequence_key(&mut self, name: &QualifiedName) -> Option<QualifiedName> {
-        if self.catalog.sequences.contains_key(name) {
+        if self.sequences.contains_key(name) {
             return Some(name.clone());
         }
         if name.schema.is_some() {
             return None;
         }
         // Not in `public`: the only one of that name elsewhere.
-        let sequences = &self.catalog.sequences;
+        let sequences = &self.sequences;
         let elsewhere = self.sequences_elsewhere.get_or_insert_with(|| {
             let mut elsewhere = Elsewhere::default();
             for name in sequences.keys() {
@@ -85,7 +83,7 @@ impl Replay {
 
     fn sequence_mut(&mut self, name: &QualifiedName) -> Option<&mut Sequence> {
         let key = self.sequence_key(name)?;
-        self.catalog.sequences.get_mut(&key).map(Box::as_mut)
+        self.sequences.get_mut(&key).map(Box::as_mut)
     }
 
     /// `ALTER SEQUENCE s OWNED BY t.c`.
@@ -129,7 +127,7 @@ impl Replay {
     pub(super) fn drop_owned_sequences(&mut self, table: &QualifiedName, column: Option<&str>) {
         let mut owned = self.owned_sequences(table);
         owned.retain(|name| {
-            let dropped = self.catalog.sequences.get(name).is_some_and(|s| {
+            let dropped = self.sequences.get(name).is_some_and(|s| {
                 s.owned_by
                     .as_ref()
                     .is_some_and(|(_, c)| column.is_none_or(|column| column == c))
@@ -147,7 +145,7 @@ impl Replay {
     pub(super) fn rename_owned_sequences(&mut self, old: &QualifiedName, new: &QualifiedName) {
         let mut moved = Vec::new();
         for name in self.owned_sequences(old) {
-            let Some(sequence) = self.catalog.sequences.get_mut(&name) else {
+            let Some(sequence) = self.sequences.get_mut(&name) else {
                 continue;
             };
             if let Some((table, _)) = &mut sequence.owned_by {
