@@ -157,6 +157,30 @@ struct Entry {
 }
 
 impl Entry {
+    /// An entry of the listing of `dir`, whose path is `dir` joined with
+    /// the name: `dir`, a separator unless `dir` is empty or ends with one,
+    /// then the name. Where the name starts follows from `dir` alone, so
+    /// the path is not split into components to find it (a migration
+    /// folder may hold thousands of entries).
+    fn listed(dir: &Path, path: PathBuf) -> Entry {
+        let dir = dir.as_os_str().as_encoded_bytes();
+        let separated = dir.is_empty() || dir.ends_with(b"/");
+        let name_at = dir.len() + usize::from(!separated);
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let exact = bytes.len() > name_at
+            && bytes.starts_with(dir)
+            && (separated || bytes.get(dir.len()) == Some(&b'/'))
+            && !bytes[name_at..].contains(&b'/');
+        if !exact {
+            return Entry::new(path, Kind::File);
+        }
+        Entry {
+            name_at: Some(name_at),
+            path,
+            kind: Kind::File,
+        }
+    }
+
     fn new(path: PathBuf, kind: Kind) -> Entry {
         let bytes = path.as_os_str().as_encoded_bytes();
         let name_at = path
@@ -181,7 +205,30 @@ impl Entry {
     }
 
     fn file_name(&self) -> &std::ffi::OsStr {
-        self.path.file_name().unwrap_or_default()
+        let listed = self.name_at.and_then(|at| {
+            let bytes = self.path.as_os_str().as_encoded_bytes();
+            std::str::from_utf8(bytes.get(at..)?).ok()
+        });
+        match listed {
+            Some(name) => std::ffi::OsStr::new(name),
+            None => self.path.file_name().unwrap_or_default(),
+        }
+    }
+
+    /// `walk::is_sql` of the path, from the name.
+    fn is_sql(&self) -> bool {
+        match self.name_at {
+            Some(_) => {
+                let name = self.name_bytes();
+                // `Path::extension`: after the last dot, unless the name
+                // starts with it (and has no other).
+                name.iter()
+                    .rposition(|&b| b == b'.')
+                    .filter(|&dot| dot > 0)
+                    .is_some_and(|dot| name[dot + 1..].eq_ignore_ascii_case(b"sql"))
+            }
+            None => is_sql(&self.path),
+        }
     }
 
     /// The name as the folder holds it, as bytes: names sort by them.
@@ -219,7 +266,9 @@ fn entries(disk: &Disk<'_>, dir: &Path, listing: &mut Listing) -> Vec<Entry> {
     let mut found: Vec<Entry> = read
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let mut found = Entry::new(entry.path(), Kind::File);
+            // `entry.path()` copies `dir` at its length, then grows the
+            // copy for the name: one allocation here.
+            let mut found = Entry::listed(dir, super::joined(dir, entry.file_name()));
             if found.name_bytes().starts_with(b".") {
                 return None;
             }
@@ -270,10 +319,10 @@ fn sql_files(
             Kind::Folder if recursive && !is_skipped_dir(&entry.name()) => {
                 out.extend(sql_files(disk, root, &entry.path, true, listing));
             }
-            Kind::Other(kind) if is_sql(&entry.path) => listing
+            Kind::Other(kind) if entry.is_sql() => listing
                 .unreadable
                 .push((entry.path, format!("not a regular file ({kind}); not read"))),
-            Kind::File if is_sql(&entry.path) => {
+            Kind::File if entry.is_sql() => {
                 if let Some(below) = below {
                     out.push(super::joined(below, entry.file_name()));
                 }
@@ -341,11 +390,12 @@ fn flat(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
     };
     classified.reverse();
     for relative in names {
-        let file = file_name_of(&relative);
-        let name = classified
-            .pop()
-            .unwrap_or_else(|| classify_for(layout, &file));
-        if layout == Layout::Flyway && is_flyway_callback(&file) {
+        // The name again only where it is read again.
+        let name = match classified.pop() {
+            Some(name) => name,
+            None => classify_for(layout, &file_name_of(&relative)),
+        };
+        if layout == Layout::Flyway && is_flyway_callback(&file_name_of(&relative)) {
             listing.skipped.push(Skipped {
                 relative,
                 reason: "a Flyway callback (run around migrations), not a migration".to_string(),

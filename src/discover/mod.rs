@@ -210,7 +210,9 @@ fn migration_set(
     options: &Options<'_>,
     discovery: &mut Discovery,
 ) -> MigrationSet {
-    let shown = |relative: &Path| join_shown(&shown_root, relative);
+    // Compared once: a path's `==` compares its components.
+    let bare = is_bare_root(&shown_root);
+    let shown = |relative: &Path| join_shown_in(&shown_root, bare, relative);
     let mut files = Vec::with_capacity(listing.files.len());
     for listed in listing.files {
         let resolved = joined(root, &listed.relative);
@@ -284,20 +286,32 @@ fn shown_ancestor(shown: &Path, depth: usize, resolved: &Path) -> PathBuf {
     path
 }
 
+/// `join_shown_in`, for a root looked at once.
+#[cfg(test)]
+fn join_shown(root: &Path, relative: &Path) -> PathBuf {
+    join_shown_in(root, is_bare_root(root), relative)
+}
+
 /// `root` joined with `relative`, where `relative` may climb (`../x`) out
 /// of a root written with named folders: `db/changelog/../master.yaml` is
-/// shown as `db/master.yaml`.
-fn join_shown(root: &Path, relative: &Path) -> PathBuf {
+/// shown as `db/master.yaml`. `bare`: `root` is `.` or empty
+/// (`is_bare_root`), told by the caller, which joins a whole set to it.
+fn join_shown_in(root: &Path, bare: bool, relative: &Path) -> PathBuf {
     // Most files of a set are a bare name in its root: one join.
     let mut parts = relative.components();
     if let (Some(Component::Normal(name)), None) = (parts.next(), parts.next()) {
-        return if root == Path::new(".") || root.as_os_str().is_empty() {
+        return if bare {
             PathBuf::from(name)
         } else {
             joined(root, name)
         };
     }
     join_components(root, relative)
+}
+
+/// Whether files in `root` are shown without it: `.` or nothing.
+fn is_bare_root(root: &Path) -> bool {
+    root.as_os_str().is_empty() || root == Path::new(".")
 }
 
 /// `base.join(tail)`, allocated once: `join` copies `base` at its own
