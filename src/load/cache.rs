@@ -520,10 +520,33 @@ mod bytes {
 /// set's resolved root when it is.
 pub fn path_in_set<'a>(resolved_root: &Path, migration: &'a MigrationFile) -> &'a [u8] {
     let path = &migration.resolved;
+    let root = resolved_root.as_os_str().as_encoded_bytes();
+    if let Some(name) = name_in(root, path.as_os_str().as_encoded_bytes()) {
+        return name;
+    }
     path.strip_prefix(resolved_root)
         .unwrap_or(path)
         .as_os_str()
         .as_encoded_bytes()
+}
+
+/// The name of a file right in the folder `root`, from their bytes, as
+/// `Path::strip_prefix` would give it: a warm run asks for every file of
+/// its set, and splitting both paths into components cost more than the
+/// file's `stat`. `None` for anything else (a file below a subfolder, a
+/// path not in normal form), which `strip_prefix` answers.
+fn name_in<'a>(root: &[u8], path: &'a [u8]) -> Option<&'a [u8]> {
+    if root.is_empty() {
+        return None;
+    }
+    let rest = path.strip_prefix(root)?;
+    let name = if root.ends_with(b"/") {
+        rest
+    } else {
+        rest.strip_prefix(b"/")?
+    };
+    let plain = !name.is_empty() && !name.contains(&b'/') && name != b"." && name != b"..";
+    plain.then_some(name)
 }
 
 /// What is stored of a loaded file: everything `parse_source` produced
@@ -687,6 +710,47 @@ where
 mod tests {
     use super::*;
     use crate::discover::layout::classify;
+
+    /// The name of a file right in its set's folder, read from the bytes,
+    /// is what splitting both paths gives; anything else is left to it.
+    #[test]
+    fn names_in_a_folder_are_what_strip_prefix_gives() {
+        let roots = ["/m", "/m/", "/", "/db/m", "m", "", "/db/m/."];
+        let tails = [
+            "",
+            "x.sql",
+            "/x.sql",
+            "//x.sql",
+            "sub/x.sql",
+            ".",
+            "..",
+            "./x.sql",
+            "x.sql/",
+        ];
+        for root in roots {
+            for tail in tails {
+                for path in [format!("{root}{tail}"), format!("{root}/{tail}")] {
+                    let (root_path, file) = (Path::new(root), Path::new(&path));
+                    let split = file
+                        .strip_prefix(root_path)
+                        .ok()
+                        .map(|rest| rest.as_os_str().as_encoded_bytes());
+                    let read = name_in(root.as_bytes(), path.as_bytes());
+                    if let Some(read) = read {
+                        assert_eq!(Some(read), split, "{root:?} {path:?}");
+                    }
+                }
+            }
+        }
+        // The usual case is answered from the bytes.
+        for root in ["/m", "/db/m", "m"] {
+            let path = format!("{root}/x.sql");
+            assert_eq!(
+                name_in(root.as_bytes(), path.as_bytes()),
+                Some(&b"x.sql"[..])
+            );
+        }
+    }
 
     fn parsed(id: usize, name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {

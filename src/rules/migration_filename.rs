@@ -522,23 +522,41 @@ fn entries<'a>(layout: Layout, files: &[&'a LoadedFile]) -> Vec<Entry<'a>> {
 
 /// Indexes of the entries that share a version number, each group in
 /// migration order (sorting by version keeps this linear-logarithmic for
-/// large sets).
-fn same_number(entries: &[Entry<'_>]) -> Vec<Vec<usize>> {
+/// large sets). One list holds every group, each a range of it: a set of
+/// thousands of files has as many groups, nearly all of one file.
+struct Groups {
+    order: Vec<usize>,
+    bounds: Vec<std::ops::Range<usize>>,
+}
+
+impl Groups {
+    fn iter(&self) -> impl Iterator<Item = &[usize]> {
+        self.bounds.iter().map(|range| &self.order[range.clone()])
+    }
+}
+
+fn same_number(entries: &[Entry<'_>]) -> Groups {
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&a, &b| entries[a].version.cmp(entries[b].version).then(a.cmp(&b)));
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in order {
-        match groups.last_mut() {
-            Some(group) if entries[group[0]].version.same_number(entries[i].version) => {
-                group.push(i)
+    let mut bounds: Vec<std::ops::Range<usize>> = Vec::new();
+    for (at, &i) in order.iter().enumerate() {
+        match bounds.last_mut() {
+            Some(group)
+                if entries[order[group.start]]
+                    .version
+                    .same_number(entries[i].version) =>
+            {
+                group.end = at + 1;
             }
-            _ => groups.push(vec![i]),
+            _ => bounds.push(at..at + 1),
         }
     }
-    for group in &mut groups {
-        group.sort_unstable();
+    for range in &bounds {
+        if range.len() > 1 {
+            order[range.clone()].sort_unstable();
+        }
     }
-    groups
+    Groups { order, bounds }
 }
 
 fn display(file: &LoadedFile) -> String {
@@ -551,10 +569,10 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
     let entries = entries(layout, files);
     // For each entry, the roles present among the entries of its number.
     let mut roles: Vec<(bool, bool)> = vec![(false, false); entries.len()];
-    for group in same_number(&entries) {
+    for group in same_number(&entries).iter() {
         let up = group.iter().any(|&i| entries[i].role == Role::Up);
         let down = group.iter().any(|&i| entries[i].role == Role::Down);
-        for &i in &group {
+        for &i in group {
             roles[i] = (up, down);
         }
     }
@@ -635,9 +653,10 @@ pub fn version_findings(
     // Prisma records a migration by its whole folder name: two folders
     // with the same timestamp are two migrations, applied in name order.
     let versions_identify = layout != Layout::Prisma;
-    let groups = same_number(&entries)
-        .into_iter()
-        .filter(|_| versions_identify)
+    let numbered = same_number(&entries);
+    let groups = numbered
+        .iter()
+        .filter(|group| versions_identify && group.len() > 1)
         .flat_map(|group| {
             [Role::Up, Role::Down].map(|role| {
                 group
