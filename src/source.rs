@@ -436,11 +436,17 @@ pub fn relative_below(canonical_base: &Path, path: &Path) -> Option<PathBuf> {
 
 /// Forward-slash form of a path, so that output is the same on every OS.
 pub fn display_path(path: &Path) -> String {
+    shown_path(path).into_owned()
+}
+
+/// `display_path`, borrowed from the path where it can be (for lists of
+/// thousands of files).
+pub fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
     let s = path.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
+        s.replace('\\', "/").into()
     } else {
-        s.into_owned()
+        s
     }
 }
 

@@ -76,8 +76,65 @@ fn share_in<K: Clone + Eq + std::hash::Hash>(
 pub fn shared<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Arc<ColumnType>, D::Error> {
-    let ty = <ColumnType as serde::Deserialize>::deserialize(deserializer)?;
-    Ok(share_in(&SHARED, &ty, ColumnType::clone))
+    let read = <TypeRead<'de> as serde::Deserialize>::deserialize(deserializer)?;
+    if let Some(found) = recent(&read) {
+        return Ok(found);
+    }
+    let ty = ColumnType {
+        sql: super::Name::new(&read.sql),
+        kind: read.kind,
+        char_length: read.char_length,
+    };
+    let shared = share_in(&SHARED, &ty, ColumnType::clone);
+    remember(&shared);
+    Ok(shared)
+}
+
+/// A `ColumnType` as stored, its text borrowed from the stored bytes
+/// where it can be: most columns' type is one this thread decoded a
+/// moment ago, found (`recent`) without making a name or hashing.
+#[derive(serde::Deserialize)]
+struct TypeRead<'a> {
+    #[serde(borrow)]
+    sql: std::borrow::Cow<'a, str>,
+    kind: TypeKind,
+    char_length: Option<CharLength>,
+}
+
+/// How many types `RECENT` holds: a set writes a few dozen.
+const RECENT_TYPES: usize = 32;
+
+thread_local! {
+    /// The types this thread decoded last (`shared`), newest last.
+    static RECENT: std::cell::RefCell<Vec<Arc<ColumnType>>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// The recently decoded copy of the type `read` is, if any.
+fn recent(read: &TypeRead<'_>) -> Option<Arc<ColumnType>> {
+    let same = |ty: &&Arc<ColumnType>| {
+        ty.sql == *read.sql && ty.kind == read.kind && ty.char_length == read.char_length
+    };
+    RECENT
+        .try_with(|recent| {
+            let recent = recent.try_borrow().ok()?;
+            recent.iter().rev().find(same).cloned()
+        })
+        .ok()
+        .flatten()
+}
+
+/// Keeps `ty` among this thread's recent types (the oldest goes).
+fn remember(ty: &Arc<ColumnType>) {
+    let _ = RECENT.try_with(|recent| {
+        if let Ok(mut recent) = recent.try_borrow_mut() {
+            if recent.len() == RECENT_TYPES {
+                recent.remove(0);
+            }
+            recent.push(ty.clone());
+        }
+    });
 }
 
 /// `ColumnType::of`, as the copy this thread already made for that very

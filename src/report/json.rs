@@ -18,7 +18,7 @@ struct Document<'a> {
     /// Paths that could not be read (exit code 2).
     errors: Vec<JsonError>,
     /// The migration sets read, each with its files in migration order.
-    sets: Vec<super::sets::JsonSet>,
+    sets: Vec<super::sets::JsonSet<'a>>,
     /// The live database read (`schema-lint db`).
     #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<JsonDatabase>,

@@ -11,21 +11,22 @@ use crate::load::{LoadedSet, Project};
 use crate::source::display_path;
 
 #[derive(Serialize)]
-pub struct JsonSet {
+pub struct JsonSet<'a> {
     pub root: String,
     pub layout: &'static str,
     /// What the layout was recognised by.
     pub evidence: String,
     /// How the files are ordered: `numeric`, `name` or `plan`.
     pub order: &'static str,
-    pub files: Vec<JsonFile>,
+    pub files: Vec<JsonFile<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<JsonNote>,
 }
 
 #[derive(Serialize)]
-pub struct JsonFile {
-    pub path: String,
+pub struct JsonFile<'a> {
+    /// Borrowed from the file's path: a set lists thousands.
+    pub path: std::borrow::Cow<'a, str>,
     /// `up`, `down`, `up+down` or `repeatable`.
     pub direction: &'static str,
 }
@@ -44,9 +45,9 @@ struct JsonSkipped {
 }
 
 #[derive(Serialize)]
-struct Document {
+struct Document<'a> {
     version: u32,
-    sets: Vec<JsonSet>,
+    sets: Vec<JsonSet<'a>>,
     /// `.sql` files that are not migrations, and why.
     skipped: Vec<JsonSkipped>,
     errors: Vec<JsonError>,
@@ -59,7 +60,7 @@ struct JsonError {
 }
 
 /// The sets of a project as JSON values.
-pub fn json_sets(project: &Project) -> Vec<JsonSet> {
+pub fn json_sets(project: &Project) -> Vec<JsonSet<'_>> {
     project
         .sets
         .iter()
@@ -67,7 +68,7 @@ pub fn json_sets(project: &Project) -> Vec<JsonSet> {
         .collect()
 }
 
-fn json_set(project: &Project, set: &LoadedSet) -> JsonSet {
+fn json_set<'a>(project: &'a Project, set: &'a LoadedSet) -> JsonSet<'a> {
     JsonSet {
         root: display_path(&set.root),
         layout: set.layout.name(),
@@ -76,7 +77,7 @@ fn json_set(project: &Project, set: &LoadedSet) -> JsonSet {
         files: project
             .set_files(set)
             .map(|file| JsonFile {
-                path: file.source.display_path(),
+                path: crate::source::shown_path(&file.source.path),
                 direction: file.direction_label(),
             })
             .collect(),
