@@ -315,12 +315,19 @@ pub fn load_ahead<'a>(
             .collect(),
         None => Vec::new(),
     };
+    // Each set's folder, open, for the `stat` of its files (a warm run's).
+    let folders: Vec<Option<cache::Folder>> = match &cache {
+        Some(_) => roots.iter().map(|root| cache::Folder::open(root)).collect(),
+        None => Vec::new(),
+    };
     // Bytes first, so that every file that can be read has its id before
     // it is parsed (what it does to the schema points into it by id).
     let read: Vec<ReadFile<'_>> = jobs
         .into_par_iter()
         .map(|(set, file)| {
-            let entries = indexes.get(set).map(|index| (index, roots[set].as_path()));
+            let entries = indexes
+                .get(set)
+                .map(|index| (index, roots[set].as_path(), folders[set].as_ref()));
             let reading = read_file(&file, &options, entries);
             (set, file, reading)
         })
@@ -505,21 +512,41 @@ fn plan_file(
 fn read_file<'a>(
     migration: &MigrationFile,
     options: &ReadOptions,
-    cache: Option<(&cache::Index<'a>, &std::path::Path)>,
+    cache: Option<(&cache::Index<'a>, &std::path::Path, Option<&cache::Folder>)>,
 ) -> Result<Reading<'a>, InputError> {
     if let Some(text) = options.buffers.get(&migration.resolved) {
         return Ok(Reading::Bytes(text.as_bytes().to_vec(), None));
     }
     if !migration.reported
-        && let Some((index, root)) = cache
+        && let Some((index, root, folder)) = cache
         && let Some((settled, facts)) = index.settled(cache::path_in_set(root, migration))
-        && std::fs::metadata(&migration.path)
-            .is_ok_and(|now| settled.still(&now) && now.len() <= options.max_file_size)
+        && unchanged(&settled, migration, root, folder, options.max_file_size)
     {
         return Ok(Reading::Settled(settled, facts));
     }
     let (bytes, stat) = read_from_disk(migration, options)?;
     Ok(Reading::Bytes(bytes, Some(stat)))
+}
+
+/// Whether the file is as its cache entry recorded (`settled`), and not
+/// over the size limit: by its `stat` in its set's open folder when it is
+/// right in it (`folder`: the set's root, `root` resolved), else by path.
+fn unchanged(
+    settled: &cache::Settled,
+    migration: &MigrationFile,
+    root: &std::path::Path,
+    folder: Option<&cache::Folder>,
+    max_file_size: u64,
+) -> bool {
+    let root = root.as_os_str().as_encoded_bytes();
+    let name = cache::name_in(root, migration.resolved.as_os_str().as_encoded_bytes());
+    if let (Some(folder), Some(name)) = (folder, name)
+        && let Some(stat) = folder.stat(name)
+    {
+        return settled.still_as(&stat) && settled.len() <= max_file_size;
+    }
+    std::fs::metadata(&migration.path)
+        .is_ok_and(|now| settled.still(&now) && now.len() <= max_file_size)
 }
 
 /// A file's bytes from disk, with the `stat` of what was opened.
