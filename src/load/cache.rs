@@ -795,6 +795,54 @@ mod tests {
     use super::*;
     use crate::discover::layout::classify;
 
+    /// The sets read ahead are those of a named folder, a named file's
+    /// folder and the one above it, and the configured roots, each once,
+    /// at most `MAX_AHEAD`; each with the entries its cache file holds.
+    #[test]
+    fn the_likely_sets_are_read_ahead() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().join("db").join("migrations");
+        std::fs::create_dir_all(&root).expect("folder");
+        let file = root.join("0001_a.sql");
+        std::fs::write(&file, "CREATE TABLE a (id BIGINT);").expect("write");
+        let cache = Cache::new(dir.path().join("cache"));
+        let loaded = parsed(0, "0001_a.sql", "CREATE TABLE a (id BIGINT);");
+        let resolved = crate::source::canonical(&root);
+        let facts = store(&loaded).expect("stored");
+        let key = key(Role::Up, b"CREATE TABLE a (id BIGINT);");
+        let stored = StoredFile {
+            path: b"0001_a.sql",
+            key,
+            settled: None,
+            facts: &facts,
+        };
+        cache.write(&resolved, &[stored]);
+
+        let roots = |named: &[PathBuf], configured: Vec<PathBuf>| {
+            let ahead = Ahead::new(cache.clone(), named, configured);
+            let read = ahead.read();
+            let found: Vec<(PathBuf, usize)> = read
+                .iter()
+                .map(|(root, index)| (root.clone(), index.total))
+                .collect();
+            found
+        };
+        let above = crate::source::canonical(&dir.path().join("db"));
+        assert_eq!(
+            roots(std::slice::from_ref(&file), Vec::new()),
+            [(resolved.clone(), 1), (above.clone(), 0)]
+        );
+        assert_eq!(
+            roots(&[root.clone(), file.clone()], vec![root.clone()]),
+            [(resolved.clone(), 1), (above.clone(), 0)]
+        );
+        let many: Vec<PathBuf> = (0..6).map(|n| dir.path().join(format!("f{n}"))).collect();
+        for folder in &many {
+            std::fs::create_dir_all(folder).expect("folder");
+        }
+        assert_eq!(roots(&many, Vec::new()).len(), MAX_AHEAD);
+    }
+
     /// The name of a file right in its set's folder, read from the bytes,
     /// is what splitting both paths gives; anything else is left to it.
     #[test]
