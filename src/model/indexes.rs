@@ -54,9 +54,10 @@ impl Default for Indexes {
 
 /// Index ids in creation order: a sorted list, since most names and tables
 /// have one index or a few (a one-element `BTreeSet` allocates a node of
-/// eleven; a set of thousands of tables holds two per index).
+/// eleven; a set of thousands of tables holds two per index). One id is
+/// held in place, without an allocation of its own.
 #[derive(Debug, Clone, Default)]
-struct IdSet(Vec<u64>);
+struct IdSet(smallvec::SmallVec<[u64; 1]>);
 
 impl IdSet {
     fn insert(&mut self, id: u64) {
@@ -74,7 +75,7 @@ impl IdSet {
 
 impl IntoIterator for IdSet {
     type Item = u64;
-    type IntoIter = std::vec::IntoIter<u64>;
+    type IntoIter = smallvec::IntoIter<[u64; 1]>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
