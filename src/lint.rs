@@ -247,13 +247,17 @@ pub fn read_with(
         let configured = settings.sets.iter().map(|set| set.root.clone()).collect();
         load::cache::Ahead::new(load::cache::Cache::new(folder), paths, configured)
     });
+    // Their files' `stat` too, until discovery is done.
+    let discovered = std::sync::atomic::AtomicBool::new(false);
     let (discovery, ahead) = rayon::join(
-        || discover::discover(paths, &options),
         || {
-            ahead
-                .as_ref()
-                .map(load::cache::Ahead::read)
-                .unwrap_or_default()
+            let discovery = discover::discover(paths, &options);
+            discovered.store(true, std::sync::atomic::Ordering::Relaxed);
+            discovery
+        },
+        || {
+            let read = ahead.as_ref().map(|ahead| ahead.read(&discovered));
+            read.unwrap_or_default()
         },
     );
     let read = load::ReadOptions {

@@ -158,7 +158,11 @@ impl Cache {
             .into_iter()
             .map(|file| (file.path, (file.key, file.settled, file.facts)))
             .collect();
-        Some(Index { entries, total })
+        Some(Index {
+            entries,
+            stats: Default::default(),
+            total,
+        })
     }
 
     /// Writes the cache file of the set at `root`, holding `files`:
@@ -306,8 +310,20 @@ impl Ahead {
     }
 
     /// Reads each guessed set's cache file and decodes its entries, by the
-    /// set's resolved root.
-    pub fn read(&self) -> Vec<(PathBuf, Index<'_>)> {
+    /// set's resolved root; then, until `discovered` is set, takes the
+    /// `stat` of the files they could vouch for (`Index::stat_taken`), on
+    /// the core discovery leaves idle.
+    pub fn read(&self, discovered: &std::sync::atomic::AtomicBool) -> Vec<(PathBuf, Index<'_>)> {
+        let mut read = self.read_entries();
+        for (root, index) in &mut read {
+            if let Some(folder) = Folder::open(root) {
+                index.take_stats(&folder, discovered);
+            }
+        }
+        read
+    }
+
+    fn read_entries(&self) -> Vec<(PathBuf, Index<'_>)> {
         let mut roots: Vec<PathBuf> = Vec::new();
         for root in self.guesses() {
             let resolved = crate::source::canonical(&root);
@@ -356,6 +372,9 @@ type Entry<'a> = (Key, Option<Settled>, &'a [u8]);
 pub struct Index<'a> {
     /// Fx-hashed: a warm run looks up every file of the set.
     entries: rustc_hash::FxHashMap<&'a [u8], Entry<'a>>,
+    /// The `stat` of files right in the set's folder, taken while
+    /// discovery ran (`Ahead::read`), by the same key.
+    stats: rustc_hash::FxHashMap<&'a [u8], Stat>,
     /// How many entries the file held (paths repeated too).
     pub total: usize,
 }
@@ -375,6 +394,27 @@ impl<'a> Index<'a> {
     pub fn settled(&self, path: &[u8]) -> Option<(Settled, &'a [u8])> {
         let &(_, settled, facts) = self.entries.get(path)?;
         Some((settled?, facts))
+    }
+
+    /// The `stat` of the file at `path` taken ahead, if it was.
+    pub fn stat_taken(&self, path: &[u8]) -> Option<&Stat> {
+        self.stats.get(path)
+    }
+
+    /// Takes the `stat` of the files right in the set's `folder` whose
+    /// entries could vouch for them, until `enough` says to stop.
+    fn take_stats(&mut self, folder: &Folder, enough: &std::sync::atomic::AtomicBool) {
+        for (&path, (_, settled, _)) in &self.entries {
+            if enough.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            if settled.is_some()
+                && !path.contains(&b'/')
+                && let Some(stat) = folder.stat(path)
+            {
+                self.stats.insert(path, stat);
+            }
+        }
     }
 
     /// The entry of the file at `path`, whatever its key.
@@ -820,7 +860,7 @@ mod tests {
 
         let roots = |named: &[PathBuf], configured: Vec<PathBuf>| {
             let ahead = Ahead::new(cache.clone(), named, configured);
-            let read = ahead.read();
+            let read = ahead.read(&std::sync::atomic::AtomicBool::new(false));
             let found: Vec<(PathBuf, usize)> = read
                 .iter()
                 .map(|(root, index)| (root.clone(), index.total))

@@ -527,7 +527,12 @@ fn read_file<'a>(
     if !migration.reported
         && let Some((index, root, folder)) = cache
         && let Some((settled, facts)) = index.settled(cache::path_in_set(root, migration))
-        && unchanged(&settled, migration, root, folder, options.max_file_size)
+        && unchanged(
+            &settled,
+            migration,
+            (root, folder, Some(index)),
+            options.max_file_size,
+        )
     {
         return Ok(Reading::Settled(settled, facts));
     }
@@ -541,14 +546,19 @@ fn read_file<'a>(
 fn unchanged(
     settled: &cache::Settled,
     migration: &MigrationFile,
-    root: &std::path::Path,
-    folder: Option<&cache::Folder>,
+    (root, folder, taken): (
+        &std::path::Path,
+        Option<&cache::Folder>,
+        Option<&cache::Index<'_>>,
+    ),
     max_file_size: u64,
 ) -> bool {
     let root = root.as_os_str().as_encoded_bytes();
     let name = cache::name_in(root, migration.resolved.as_os_str().as_encoded_bytes());
-    if let (Some(folder), Some(name)) = (folder, name)
-        && let Some(stat) = folder.stat(name)
+    if let Some(name) = name
+        && let Some(stat) = taken
+            .and_then(|index| index.stat_taken(name).copied())
+            .or_else(|| folder.and_then(|folder| folder.stat(name)))
     {
         return settled.still_as(&stat) && settled.len() <= max_file_size;
     }
