@@ -564,11 +564,15 @@ impl Folder {
     pub fn open(resolved: &Path) -> Option<Folder> {
         #[cfg(target_os = "linux")]
         {
-            let folder = std::fs::File::open(resolved).ok()?;
-            folder
-                .metadata()
-                .is_ok_and(|m| m.is_dir())
-                .then_some(Folder { folder })
+            use std::os::unix::fs::OpenOptionsExt;
+            // Only a folder: opening a FIFO for reading would wait for a
+            // writer.
+            let folder = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY)
+                .open(resolved)
+                .ok()?;
+            Some(Folder { folder })
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -881,6 +885,30 @@ mod tests {
             std::fs::create_dir_all(folder).expect("folder");
         }
         assert_eq!(roots(&many, Vec::new()).len(), MAX_AHEAD);
+    }
+
+    /// A file's `stat` in its open folder is what `std::fs::metadata` gives;
+    /// only a folder opens (not a file, not a FIFO, which would wait for a
+    /// writer).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folders_files_stat_as_by_path() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let file = dir.path().join("0001_a.sql");
+        std::fs::write(&file, "SELECT 1;").expect("write");
+        let folder = Folder::open(dir.path()).expect("a folder opens");
+        let by_path = Stat::of(&std::fs::metadata(&file).expect("stat"));
+        assert_eq!(folder.stat(b"0001_a.sql"), by_path);
+        assert!(by_path.is_some());
+        assert_eq!(folder.stat(b"missing.sql"), None);
+        assert_eq!(folder.stat(b""), None);
+        assert!(Folder::open(&file).is_none());
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("name");
+        // SAFETY: a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert!(Folder::open(&fifo).is_none());
+        assert_eq!(folder.stat(b"fifo"), None);
     }
 
     /// The name of a file right in its set's folder, read from the bytes,
