@@ -221,6 +221,12 @@ impl Cache {
 /// depending on git or a build script, and cost one `stat`; a copied or
 /// reinstalled executable only costs one cold run.
 fn stamp() -> Key {
+    // Once per process: the read-ahead and the load each make a `Cache`.
+    static STAMP: std::sync::OnceLock<Key> = std::sync::OnceLock::new();
+    *STAMP.get_or_init(executable_stamp)
+}
+
+fn executable_stamp() -> Key {
     let mut hash = Sha256::new();
     hash.update(b"schema-lint ");
     hash.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -663,7 +669,7 @@ pub fn path_in_set<'a>(resolved_root: &Path, migration: &'a MigrationFile) -> &'
 /// its set, and splitting both paths into components cost more than the
 /// file's `stat`. `None` for anything else (a file below a subfolder, a
 /// path not in normal form), which `strip_prefix` answers.
-pub fn name_in<'a>(root: &[u8], path: &'a [u8]) -> Option<&'a [u8]> {
+fn name_in<'a>(root: &[u8], path: &'a [u8]) -> Option<&'a [u8]> {
     if root.is_empty() {
         return None;
     }

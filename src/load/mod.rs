@@ -526,40 +526,40 @@ fn read_file<'a>(
     }
     if !migration.reported
         && let Some((index, root, folder)) = cache
-        && let Some((settled, facts)) = index.settled(cache::path_in_set(root, migration))
-        && unchanged(
-            &settled,
-            migration,
-            (root, folder, Some(index)),
-            options.max_file_size,
-        )
     {
-        return Ok(Reading::Settled(settled, facts));
+        let key = cache::path_in_set(root, migration);
+        if let Some((settled, facts)) = index.settled(key)
+            && unchanged(
+                &settled,
+                migration,
+                key,
+                (index, folder),
+                options.max_file_size,
+            )
+        {
+            return Ok(Reading::Settled(settled, facts));
+        }
     }
     let (bytes, stat) = read_from_disk(migration, options)?;
     Ok(Reading::Bytes(bytes, Some(stat)))
 }
 
 /// Whether the file is as its cache entry recorded (`settled`), and not
-/// over the size limit: by its `stat` in its set's open folder when it is
-/// right in it (`folder`: the set's root, `root` resolved), else by path.
+/// over the size limit: by its `stat` when it is right in its set's folder
+/// (`key`, its path in the set, is a name): the one the read-ahead took
+/// (`index`), else one taken in the open `folder`; else by path.
 fn unchanged(
     settled: &cache::Settled,
     migration: &MigrationFile,
-    (root, folder, taken): (
-        &std::path::Path,
-        Option<&cache::Folder>,
-        Option<&cache::Index<'_>>,
-    ),
+    key: &[u8],
+    (index, folder): (&cache::Index<'_>, Option<&cache::Folder>),
     max_file_size: u64,
 ) -> bool {
-    let root = root.as_os_str().as_encoded_bytes();
-    let name = cache::name_in(root, migration.resolved.as_os_str().as_encoded_bytes());
-    if let Some(name) = name
-        && let Some(stat) = taken
-            .and_then(|index| index.stat_taken(name).copied())
-            .or_else(|| folder.and_then(|folder| folder.stat(name)))
-    {
+    let in_folder = (!key.contains(&b'/')).then(|| {
+        let taken = index.stat_taken(key).copied();
+        taken.or_else(|| folder.and_then(|folder| folder.stat(key)))
+    });
+    if let Some(stat) = in_folder.flatten() {
         return settled.still_as(&stat) && settled.len() <= max_file_size;
     }
     std::fs::metadata(&migration.path)

@@ -772,9 +772,14 @@ impl Replay {
                 self.links.add(Link::Readers, read, name);
             }
         }
+        self.link_every_column(Link::TypeUsers);
+    }
+
+    /// Lists every table under what its columns point at (`link`).
+    fn link_every_column(&mut self, link: Link) {
         for (name, table) in &self.tables {
             for column in &table.columns {
-                add_column_link(&mut self.links, Link::TypeUsers, name, column);
+                add_column_link(&mut self.links, link, name, column);
             }
         }
     }
@@ -786,11 +791,7 @@ impl Replay {
             return;
         }
         self.links.nextval_active = true;
-        for (name, table) in &self.tables {
-            for column in &table.columns {
-                add_column_link(&mut self.links, Link::NextvalUsers, name, column);
-            }
-        }
+        self.link_every_column(Link::NextvalUsers);
     }
 
     fn rename_column(&mut self, table_name: &QualifiedName, old: &str, new: &str, origin: &Origin) {
