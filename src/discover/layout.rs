@@ -619,29 +619,45 @@ pub enum Role {
 /// `V1_10` comes after `V1_2`, `2019-11-15-182353` after `20140924113530`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Version {
-    /// The version as written in the file name.
-    pub text: String,
-    /// Digit runs without leading zeros, compared by length then value, so
-    /// that versions of any length compare without overflow; joined by
-    /// `.` in one string (every file name has a version, and a list of
-    /// strings cost three allocations per name).
-    numbers: String,
+    /// The version as written in the file name (`text()`), then its digit
+    /// runs without leading zeros (`numbers`), compared by length then
+    /// value, so that versions of any length compare without overflow;
+    /// the runs joined by `.`. One string: every file name has a version,
+    /// and each string is an allocation per file.
+    written_and_numbers: String,
+    /// Where the numbers start.
+    numbers_at: usize,
 }
 
 impl Version {
     fn new<'a>(text: &str, components: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut numbers = String::with_capacity(text.len());
+        let mut both = String::with_capacity(text.len() * 2);
+        both.push_str(text);
+        let numbers_at = both.len();
         for component in components {
-            if !numbers.is_empty() {
-                numbers.push('.');
+            if both.len() > numbers_at {
+                both.push('.');
             }
             let trimmed = component.trim_start_matches('0');
-            numbers.push_str(if trimmed.is_empty() { "0" } else { trimmed });
+            both.push_str(if trimmed.is_empty() { "0" } else { trimmed });
         }
         Version {
-            text: text.to_string(),
-            numbers,
+            written_and_numbers: both,
+            numbers_at,
         }
+    }
+
+    /// The version as written in the file name.
+    pub fn text(&self) -> &str {
+        self.written_and_numbers
+            .get(..self.numbers_at)
+            .unwrap_or_default()
+    }
+
+    fn numbers(&self) -> &str {
+        self.written_and_numbers
+            .get(self.numbers_at..)
+            .unwrap_or_default()
     }
 
     /// A version that is one number, written `text`.
@@ -654,15 +670,17 @@ impl Version {
     /// `20240101000000`. Migration tools compare versions as numbers, so
     /// two such files collide.
     pub fn same_number(&self, other: &Version) -> bool {
-        self.numbers == other.numbers
+        self.numbers() == other.numbers()
     }
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        let numeric = |a: &str, b: &str| a.len().cmp(&b.len()).then_with(|| a.cmp(b));
-        let mut left = self.numbers.split('.');
-        let mut right = other.numbers.split('.');
+        let numeric = |a: &[u8], b: &[u8]| a.len().cmp(&b.len()).then_with(|| a.cmp(b));
+        // Split as bytes: a set's files are sorted by version, and a
+        // `char` pattern's searcher cost more than the comparison.
+        let mut left = self.numbers().as_bytes().split(|&b| b == b'.');
+        let mut right = other.numbers().as_bytes().split(|&b| b == b'.');
         loop {
             match (left.next(), right.next()) {
                 (Some(a), Some(b)) => match numeric(a, b) {
@@ -671,7 +689,7 @@ impl Ord for Version {
                 },
                 (Some(_), None) => return Ordering::Greater,
                 (None, Some(_)) => return Ordering::Less,
-                (None, None) => return self.text.cmp(&other.text),
+                (None, None) => return self.text().cmp(other.text()),
             }
         }
     }

@@ -333,8 +333,13 @@ fn sql_files(
     out
 }
 
-fn file_name_of(relative: &Path) -> String {
-    name_of(relative)
+/// A file's name, borrowed where it is UTF-8: every file of a set is
+/// classified by its name.
+fn file_name_of(relative: &Path) -> std::borrow::Cow<'_, str> {
+    relative
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default()
 }
 
 // ----- flat layouts ---------------------------------------------------------
@@ -812,7 +817,7 @@ fn drizzle(disk: &Disk<'_>, root: &Path) -> Listing {
         listing.files.push(Listed { relative, name });
     }
     for relative in on_disk {
-        if !listed.contains(&file_name_of(&relative)) {
+        if !listed.contains(file_name_of(&relative).as_ref()) {
             listing.note(
                 relative.clone(),
                 None,
@@ -834,13 +839,13 @@ fn atlas(disk: &Disk<'_>, root: &Path) -> Listing {
     let present: std::collections::HashSet<String> = listing
         .files
         .iter()
-        .map(|f| file_name_of(&f.relative))
+        .map(|f| file_name_of(&f.relative).into_owned())
         .collect();
     let mut notes = Vec::new();
     for file in &listing.files {
         let name = file_name_of(&file.relative);
         // With `format = "golang-migrate"`, only up files are summed.
-        if file.name.role != Role::Down && !summed_names.contains(name.as_str()) {
+        if file.name.role != Role::Down && !summed_names.contains(name.as_ref()) {
             notes.push(Note {
                 relative: file.relative.clone(),
                 line: None,
@@ -942,7 +947,7 @@ fn folders(disk: &Disk<'_>, root: &Path, forced: Option<Layout>) -> Listing {
             );
         }
         for file in sql_files(disk, root, &folder.path, false, &mut listing) {
-            let name = file_name_of(&file);
+            let name = file_name_of(&file).into_owned();
             let relative = file;
             match folder_file(parsed, &name, up, down, layout) {
                 Some(name) => listing.files.push(Listed { relative, name }),

@@ -64,7 +64,7 @@ pub const ENV: &str = "SCHEMA_LINT_CACHE_DIR";
 /// The layout of what is stored: bump it whenever a stored type changes
 /// (a field added, removed, reordered or retyped; a variant added). The
 /// executable's stamp (`stamp`) catches a rebuild that forgot to.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 const MAGIC: &[u8; 8] = b"SLFACTS\0";
 
@@ -689,6 +689,7 @@ fn name_in<'a>(root: &[u8], path: &'a [u8]) -> Option<&'a [u8]> {
 #[derive(Serialize)]
 struct FactsRef<'a> {
     statements: &'a [Statement],
+    changes: &'a [crate::model::facts::Change],
     markers: &'a Markers,
     unknown_markers: &'a [UnknownMarker],
     sections: &'a [Section],
@@ -700,6 +701,7 @@ struct FactsRef<'a> {
 #[derive(Deserialize)]
 pub struct Facts {
     statements: Vec<Statement>,
+    changes: Vec<crate::model::facts::Change>,
     markers: Markers,
     unknown_markers: Vec<UnknownMarker>,
     sections: Vec<Section>,
@@ -718,6 +720,7 @@ pub fn store(file: &LoadedFile) -> Option<Vec<u8>> {
         source: _,
         migration: _,
         statements,
+        changes,
         markers,
         unknown_markers,
         sections,
@@ -730,6 +733,7 @@ pub fn store(file: &LoadedFile) -> Option<Vec<u8>> {
     }
     let facts = FactsRef {
         statements,
+        changes,
         markers,
         unknown_markers,
         sections,
@@ -756,6 +760,7 @@ pub fn restore(
 ) -> LoadedFile {
     let Facts {
         statements,
+        changes,
         markers,
         unknown_markers,
         sections,
@@ -768,6 +773,7 @@ pub fn restore(
         source,
         migration,
         statements,
+        changes,
         markers,
         unknown_markers,
         sections,
@@ -1012,9 +1018,8 @@ mod tests {
     fn an_origin_in_another_file_is_not_stored() {
         let mut file = parsed(3, "1_a.sql", TEXT);
         let change = file
-            .statements
+            .changes
             .iter_mut()
-            .flat_map(|s| s.changes.iter_mut())
             .find_map(|c| match c {
                 crate::model::facts::Change::CreateExtension { origin, .. } => Some(origin),
                 _ => None,

@@ -54,6 +54,11 @@ pub struct LoadedFile {
     pub source: SourceFile,
     pub migration: MigrationFile,
     pub statements: Vec<Statement>,
+    /// What the file's up statements do to the schema, in file order (see
+    /// `model::read`): one list for the file, not one per statement, as
+    /// most statements make one change and every file is kept to the end
+    /// of the run (and decoded from the cache by a warm one).
+    pub changes: Vec<crate::model::facts::Change>,
     pub markers: Markers,
     /// Comments that look like a tool's annotation but are not one.
     pub unknown_markers: Vec<UnknownMarker>,
@@ -78,12 +83,6 @@ impl LoadedFile {
     pub fn up_statements(&self) -> impl Iterator<Item = &Statement> {
         self.statements
             .iter()
-            .filter(|s| s.direction == Direction::Up)
-    }
-
-    pub fn up_statements_mut(&mut self) -> impl Iterator<Item = &mut Statement> {
-        self.statements
-            .iter_mut()
             .filter(|s| s.direction == Direction::Up)
     }
 
@@ -768,6 +767,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         source,
         migration,
         statements: read.statements,
+        changes: read.changes,
         markers: read.split.markers,
         unknown_markers: read.split.unknown,
         sections: read.split.sections,
@@ -781,6 +781,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
 /// what splitting found besides (`split.units` is spent).
 struct Read {
     statements: Vec<Statement>,
+    changes: Vec<crate::model::facts::Change>,
     split: split::Split,
     first_line: std::ops::Range<usize>,
     /// What is left of the file's budgets for the second grammar: one for
@@ -824,10 +825,17 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
             Vec::new(),
         ));
     }
-    let statements = read_statements(id, source, &tokens, statements, &mut blocks_budget);
+    let mut changes = Vec::new();
+    let statements = read_statements(
+        (id, source, &tokens),
+        statements,
+        &mut changes,
+        &mut blocks_budget,
+    );
     let first_line = first_line(source.text(), statements.first(), &tokens);
     Read {
         statements,
+        changes,
         split,
         first_line,
         budget,
@@ -850,6 +858,7 @@ fn read_pieces(
     let mut splitter = split::Splitter::new(direction);
     let mut read = Read {
         statements: Vec::new(),
+        changes: Vec::new(),
         split: split::Split::default(),
         first_line: 0..0,
         budget: validity::Budget::of_file(),
@@ -880,6 +889,7 @@ fn read_pieces(
     }
     // Grown piece by piece, kept to the end of the run.
     read.statements.shrink_to_fit();
+    read.changes.shrink_to_fit();
     Some(read)
 }
 
@@ -906,7 +916,12 @@ impl Read {
         units: &[split::Unit],
     ) {
         let parsed = parse::parse_units(tokens, text, units, &mut self.budget);
-        let statements = read_statements(id, source, tokens, parsed, &mut self.blocks_budget);
+        let statements = read_statements(
+            (id, source, tokens),
+            parsed,
+            &mut self.changes,
+            &mut self.blocks_budget,
+        );
         if self.statements.is_empty() && !statements.is_empty() {
             self.first_line = first_line(source.text(), statements.first(), tokens);
         }
@@ -915,12 +930,12 @@ impl Read {
 }
 
 /// Expands `DO` blocks, reads what every up statement does to the schema
-/// while the tokens that place it are at hand, and drops the trees.
+/// (onto `changes`) while the tokens that place it are at hand, and drops
+/// the trees.
 fn read_statements(
-    id: FileId,
-    source: &SourceFile,
-    tokens: &Tokens,
+    (id, source, tokens): (FileId, &SourceFile, &Tokens),
     statements: Vec<Statement>,
+    changes: &mut Vec<crate::model::facts::Change>,
     blocks_budget: &mut validity::Budget,
 ) -> Vec<Statement> {
     let (mut statements, nested) = procedural::expand(source, tokens, statements, blocks_budget);
@@ -931,8 +946,11 @@ fn read_statements(
                 .and_then(|body| nested.get(body as usize))
                 .unwrap_or(tokens);
             let at = crate::locate::Locator::new(id, source, tokens, statement);
-            statement.changes =
-                crate::model::read::changes(&at, statement.ast(), statement.extras());
+            changes.extend(crate::model::read::changes(
+                &at,
+                statement.ast(),
+                statement.extras(),
+            ));
         }
         // The tree has given its facts.
         if let Parsed::Ok(_) = statement.parsed {
@@ -1007,19 +1025,23 @@ mod tests {
             .iter()
             .map(|s| {
                 format!(
-                    "{:?} {:?} {:?} {:?} {}",
+                    "{:?} {:?} {:?} {}",
                     s.span,
                     s.direction,
                     s.parsed,
-                    s.changes,
                     s.nested.is_some()
                 )
             })
             .collect();
         let split = &read.split;
         format!(
-            "{statements:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-            split.markers, split.unknown, split.sections, split.directives, read.first_line
+            "{statements:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            read.changes,
+            split.markers,
+            split.unknown,
+            split.sections,
+            split.directives,
+            read.first_line
         )
     }
 

@@ -39,9 +39,6 @@ pub struct Statement {
     /// so never cached.
     #[serde(skip)]
     pub extras: Option<Box<Vec<Extra>>>,
-    /// What the statement does to the schema (up statements only; see
-    /// `model::read`).
-    pub changes: Vec<crate::model::facts::Change>,
 }
 
 /// A statement that could change the schema but was not read: what kind
@@ -55,7 +52,7 @@ pub struct Unread {
 /// What parsing made of a statement.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Parsed {
-    /// Parsed, and its facts read (`Statement::changes`); the tree is gone.
+    /// Parsed, and its facts read (`LoadedFile::changes`); the tree is gone.
     Read,
     /// Valid, and nothing the rules read or read whole by `compat` (its
     /// extras): a `DO` block, `GRANT`, `ALTER SEQUENCE … OWNED BY`. Not an
@@ -93,7 +90,6 @@ impl Statement {
             parsed,
             nested: None,
             extras: (!extras.is_empty()).then(|| Box::new(extras)),
-            changes: Vec::new(),
         }
     }
 

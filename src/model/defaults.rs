@@ -10,12 +10,26 @@ use super::names::{QualifiedName, last_part};
 use super::types::TypeKind;
 
 /// What a column's `DEFAULT` is.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct ColumnDefault {
     pub kind: DefaultKind,
-    /// The expression as PostgreSQL would print it, for messages.
-    pub written: super::Name,
+    /// The expression as written, for messages (`written()`); `None` for
+    /// the `nextval` of a sequence that PostgreSQL wrote itself (a serial
+    /// column's, or after a rename of the sequence), made when asked for:
+    /// a set of thousands of tables has as many serial columns, and few
+    /// of their defaults are ever shown.
+    written: Option<super::Name>,
 }
+
+/// Defaults are alike when they are the same kind, written alike (a
+/// serial column's default is as PostgreSQL writes it).
+impl PartialEq for ColumnDefault {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.written() == other.written()
+    }
+}
+
+impl Eq for ColumnDefault {}
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum DefaultKind {
@@ -47,7 +61,27 @@ impl ColumnDefault {
         };
         ColumnDefault {
             kind,
-            written: expr.to_string().into(),
+            written: Some(expr.to_string().into()),
+        }
+    }
+
+    /// The default PostgreSQL gives a column that takes its values from
+    /// `sequence`: `nextval('sequence'::regclass)`.
+    pub fn nextval_of(sequence: QualifiedName) -> ColumnDefault {
+        ColumnDefault {
+            kind: DefaultKind::Nextval(sequence),
+            written: None,
+        }
+    }
+
+    /// The expression as PostgreSQL would print it.
+    pub fn written(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.written, &self.kind) {
+            (Some(written), _) => std::borrow::Cow::Borrowed(written),
+            (None, DefaultKind::Nextval(sequence)) => {
+                std::borrow::Cow::Owned(format!("nextval('{sequence}'::regclass)"))
+            }
+            (None, _) => std::borrow::Cow::Borrowed(""),
         }
     }
 
@@ -70,7 +104,7 @@ impl ColumnDefault {
 
 impl fmt::Display for ColumnDefault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.written)
+        f.write_str(&self.written())
     }
 }
 

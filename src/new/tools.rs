@@ -169,7 +169,7 @@ fn newest(files: &[&LoadedFile]) -> Option<String> {
         .iter()
         .filter_map(|f| f.migration.name.version.as_ref())
         .max()
-        .map(|v| v.text.clone())
+        .map(|v| v.text().to_string())
 }
 
 /// Where new migrations go: the set's folder; for Flyway and refinery,
@@ -204,7 +204,7 @@ fn after_newest(target: &Target<'_>, up: &Path) -> Result<(), String> {
             match (version, newest) {
                 (Some(new), Some(newest)) if new <= *newest => Err(format!(
                     "`{shown}` would not come after version `{}`, the newest of the set",
-                    newest.text
+                    newest.text()
                 )),
                 (None, _) => Err(format!("`{shown}` would have no version the tool reads")),
                 _ => Ok(()),

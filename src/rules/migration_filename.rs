@@ -161,7 +161,7 @@ fn written(file: &LoadedFile) -> Written {
     let name = &file.migration.name;
     if is_folder_layout(name.hint) {
         let folder = name_of(path.parent());
-        let name_at = name.version.as_ref().map(|v| v.text.len() + 1);
+        let name_at = name.version.as_ref().map(|v| v.text().len() + 1);
         return Written {
             text: folder,
             what: "folder",
@@ -171,8 +171,8 @@ fn written(file: &LoadedFile) -> Written {
     let text = name_of(Some(path));
     let name_at = match (&name.version, name.hint, name.role) {
         (None, Layout::Flyway, _) => Some("R__".len()),
-        (Some(v), Layout::Flyway, _) => Some(1 + v.text.len() + "__".len()),
-        (Some(v), _, _) => Some(v.text.len() + 1),
+        (Some(v), Layout::Flyway, _) => Some(1 + v.text().len() + "__".len()),
+        (Some(v), _, _) => Some(v.text().len() + 1),
         (None, _, _) => None,
     };
     Written {
@@ -328,7 +328,7 @@ fn pattern(layout: Layout, timestamps: bool) -> &'static str {
 /// The version's format (sqlx and diesel versions are timestamps) and, for
 /// a timestamp, whether it is a real date-time.
 fn judge_version(layout: Layout, version: &Version, shown: &Written) -> Option<Problem> {
-    let text = version.text.as_str();
+    let text = version.text();
     let digits: Option<&str> = match layout {
         Layout::Diesel => match diesel_timestamp(text) {
             Some(digits) => Some(digits),
@@ -591,7 +591,7 @@ fn pair_findings(layout: Layout, files: &[&LoadedFile], require_down: bool) -> V
                     (
                         format!(
                             "down migration `{name}` has no up migration with version `{}`",
-                            entry.version.text
+                            entry.version.text()
                         ),
                         "a down migration undoes the up migration of the same version; rename it to match its up migration, or delete it",
                     )
@@ -698,7 +698,7 @@ pub fn version_findings(
                 &file_origin(entry.file),
                 format!(
                     "version `{}` is also the version of {}",
-                    entry.version.text,
+                    entry.version.text(),
                     names.join(", ")
                 ),
             )
@@ -706,7 +706,7 @@ pub fn version_findings(
             for other in others {
                 diagnostic = diagnostic.related(
                     &file_origin(other.file),
-                    format!("the same version (`{}`)", other.version.text),
+                    format!("the same version (`{}`)", other.version.text()),
                 );
             }
             out.push(diagnostic);
@@ -727,9 +727,9 @@ pub fn version_findings(
                         format!(
                             "new migration `{}` has version `{}`, older than the existing migration `{}` (`{}`)",
                             display(entry.file),
-                            entry.version.text,
+                            entry.version.text(),
                             display(newest.file),
-                            newest.version.text
+                            newest.version.text()
                         ),
                     )
                     .help("databases that already ran the newer migration skip an older one, or refuse to run; give it a version after every existing migration")

@@ -392,7 +392,7 @@ fn compare_columns(
         && default_identity(column) != default_identity(live)
     {
         let shown = |c: &Column| match &c.default {
-            Some(default) => format!("defaults to `{}`", default.written),
+            Some(default) => format!("defaults to `{}`", default.written()),
             None => "has no default".to_string(),
         };
         out.push(
@@ -440,7 +440,7 @@ fn default_identity(column: &Column) -> Option<String> {
         DefaultKind::Now => "now()".to_string(),
         DefaultKind::Null => return None,
         DefaultKind::Nextval(sequence) => format!("nextval({sequence})"),
-        DefaultKind::Literal | DefaultKind::Other => normalize(&default.written),
+        DefaultKind::Literal | DefaultKind::Other => normalize(&default.written()),
     })
 }
 

@@ -88,7 +88,7 @@ fn column(view: &SchemaView<'_>, table: &Table, column: &Column) -> Value {
         "kind": column.kind().sql_name(),
         "not_null": is_not_null(table, &column.name),
         "default": column.default.as_ref().map(|d| json!({
-            "expression": d.written,
+            "expression": d.written(),
             "kind": match &d.kind {
                 DefaultKind::Now => "now",
                 DefaultKind::Null => "null",

@@ -113,7 +113,7 @@ fn columns(table: &Table, out: &mut String) {
             _ if column.identity => "identity".to_string(),
             // A serial's `nextval('…_seq')` says nothing its type does not.
             Some(_) if is_serial(column.kind()) => String::new(),
-            Some(default) => code(&default.written),
+            Some(default) => code(&default.written()),
             None if column.generated => "generated".to_string(),
             None => String::new(),
         };

@@ -27,8 +27,7 @@ use links::{Elsewhere, Link, Links};
 pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
     let facts = project
         .set_files(set)
-        .flat_map(|file| file.up_statements())
-        .flat_map(|statement| statement.changes.iter().cloned());
+        .flat_map(|file| file.changes.iter().cloned());
     replay_facts(facts)
 }
 
@@ -74,18 +73,17 @@ fn sorted<V: Send>(
 /// Moves the facts of a set's up statements out of the project, in
 /// migration order, for `replay_facts`: a lint needs each fact once, and
 /// holding them beside the catalog they build would double the memory of
-/// the model. Each statement's list moves whole, its facts where they
-/// are: copying every fact into one list touched megabytes of fresh memory
-/// for a set of thousands of files, a tenth of a warm pre-commit run.
+/// the model. Each file's list moves whole, its facts where they are:
+/// copying every fact into one list touched megabytes of fresh memory for
+/// a set of thousands of files, a tenth of a warm pre-commit run.
 pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Facts {
-    let mut lists = Vec::new();
+    let mut lists = Vec::with_capacity(set.files.len());
     for id in &set.files {
         if let Some(file) = files.get_mut(id.index()) {
-            lists.extend(
-                file.up_statements_mut()
-                    .map(|statement| std::mem::take(&mut statement.changes))
-                    .filter(|changes| !changes.is_empty()),
-            );
+            let changes = std::mem::take(&mut file.changes);
+            if !changes.is_empty() {
+                lists.push(changes);
+            }
         }
     }
     Facts(lists)

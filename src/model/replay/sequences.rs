@@ -4,7 +4,7 @@
 use super::Replay;
 use super::links::{Elsewhere, Link};
 use crate::model::names::QualifiedName;
-use crate::model::{Column, ColumnDefault, DefaultKind, Sequence, Table, TypeKind};
+use crate::model::{Column, ColumnDefault, Sequence, Table, TypeKind};
 use crate::source::Origin;
 
 impl Replay {
@@ -193,8 +193,7 @@ impl Replay {
             };
             for column in table.columns.iter_mut().filter(|c| calls_old(c)) {
                 if let Some(default) = &mut column.default {
-                    default.kind = DefaultKind::Nextval(new.clone());
-                    default.written = format!("nextval('{}'::regclass)", new).into();
+                    **default = ColumnDefault::nextval_of(new.clone());
                 }
             }
             self.links.add(Link::NextvalUsers, &new, &user);
@@ -261,10 +260,7 @@ pub(super) fn serial_column(table_name: &QualifiedName, column: &mut Column) -> 
     // A serial column is NOT NULL, whatever else it says.
     column.not_null = true;
     let name = table_name.sibling(serial_sequence_name(&table_name.name, &column.name));
-    column.default = Some(Box::new(ColumnDefault {
-        kind: DefaultKind::Nextval(name.clone()),
-        written: format!("nextval('{}'::regclass)", name).into(),
-    }));
+    column.default = Some(Box::new(ColumnDefault::nextval_of(name.clone())));
     Some(Sequence {
         name,
         kind,
