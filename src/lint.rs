@@ -12,7 +12,7 @@ use crate::discover;
 use crate::load::{self, Project};
 use crate::model::Catalog;
 use crate::model::replay::{replay_facts, take_facts};
-use crate::rules::{Context, FixMarks, Fixing, Reporter};
+use crate::rules::{Context, FixMarks, Fixing, Reporter, Target};
 use crate::suppress;
 
 /// Everything a run found.
@@ -189,8 +189,32 @@ fn replay_and_check(
         .par_iter()
         .zip(facts)
         .map(|(set, facts)| {
-            let catalog = replay_facts(facts);
-            let findings = check(project, set, &catalog, settings, overrides, fixing);
+            // The rules that judge the files alone run beside the replay,
+            // on a core it leaves idle.
+            let (catalog, mut findings) = rayon::join(
+                || replay_facts(facts),
+                || {
+                    let no_schema = Catalog::default();
+                    let files = |target| target == Target::Files;
+                    check(
+                        project,
+                        set,
+                        &no_schema,
+                        settings,
+                        (overrides, fixing),
+                        files,
+                    )
+                },
+            );
+            let schema = |target| target != Target::Files;
+            findings.extend(check(
+                project,
+                set,
+                &catalog,
+                settings,
+                (overrides, fixing),
+                schema,
+            ));
             let found: usize = findings.iter().map(Packed::len).sum();
             match keep {
                 Catalogs::Keep => return (findings, Some(catalog)),
@@ -270,21 +294,27 @@ pub fn read_with(
     (project, errors)
 }
 
-/// Runs every active rule on one set: each rule's findings, in the order
-/// of the rules. Each rule reports through its own `Reporter`, which
-/// decides what is reported and at which severity. Rules run in parallel:
-/// they only read the catalog, and a run with one set (a pre-commit hook,
-/// an editor) would otherwise check it on one core.
+/// Runs the active rules whose target `runs` takes on one set: each
+/// rule's findings, in the order of the rules (their order in the output
+/// is the sorted one, see `sort`). Each rule reports through its own
+/// `Reporter`, which decides what is reported and at which severity.
+/// Rules run in parallel: they only read the catalog, and a run with one
+/// set (a pre-commit hook, an editor) would otherwise check it on one
+/// core.
 fn check(
     project: &Project,
     set: &crate::load::LoadedSet,
     catalog: &Catalog,
     settings: &Settings,
-    overrides: &FileOverrides,
-    fixing: Fixing<'_>,
+    (overrides, fixing): (&FileOverrides, Fixing<'_>),
+    runs: impl Fn(Target) -> bool + Sync,
 ) -> Vec<Packed> {
     let cx = Context::new(project, set, catalog, &settings.lookups);
-    let per_rule = settings.rules.par_iter().map(|active| {
+    let active = settings
+        .rules
+        .par_iter()
+        .filter(|active| runs(active.def.target));
+    let per_rule = active.map(|active| {
         let mut reporter = Reporter::new(active, project, overrides).with_fixes(fixing);
         active.check(&cx, &mut reporter);
         let mut found = reporter.into_packed();
@@ -357,6 +387,66 @@ mod tests {
         sort(&mut diagnostics);
         let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.name()).collect();
         assert_eq!(rules, ["prefer-text", "unused-suppression"]);
+    }
+
+    /// The rules that run beside the replay (`Target::Files`) judge the
+    /// files alone: on every fixture they find with an empty catalog what
+    /// they find with the set's.
+    #[test]
+    fn file_rules_find_the_same_without_the_schema() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let cases = walkdir::WalkDir::new(&fixtures).min_depth(2).max_depth(2);
+        let cli = crate::config::CommandLine {
+            select: Some(vec!["all".to_string()]),
+            ..Default::default()
+        };
+        let mut judged = 0;
+        for case in cases.into_iter().filter_map(Result::ok) {
+            if !case.file_type().is_dir() {
+                continue;
+            }
+            let config = case.path().join("schema-lint.toml");
+            let Ok(settings) = crate::config::load(config.is_file().then_some(&*config), &cli)
+            else {
+                continue;
+            };
+            let (mut project, _) = read(&[case.path().to_path_buf()], &settings);
+            let facts: Vec<_> = project
+                .sets
+                .iter()
+                .map(|set| take_facts(&mut project.files, set))
+                .collect();
+            let overrides = settings.file_overrides(&project);
+            let marks = FixMarks::default();
+            let fixing = Fixing::new(settings.fixes, &marks);
+            for (set, facts) in project.sets.iter().zip(facts) {
+                let catalog = replay_facts(facts);
+                let files = |target| target == Target::Files;
+                let found = |catalog: &Catalog| {
+                    let packed = check(
+                        &project,
+                        set,
+                        catalog,
+                        &settings,
+                        (&overrides, fixing),
+                        files,
+                    );
+                    unpack(packed)
+                };
+                let with_schema = found(&catalog);
+                judged += with_schema.len();
+                assert_eq!(
+                    with_schema,
+                    found(&Catalog::default()),
+                    "{}",
+                    case.path().display()
+                );
+            }
+        }
+        assert!(
+            judged > 20,
+            "the fixtures give the file rules findings ({judged})"
+        );
     }
 
     #[test]

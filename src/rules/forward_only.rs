@@ -21,7 +21,7 @@ pub static DEF: RuleDef = RuleDef {
     default_severity: None,
     summary: "down migrations exist where the project has chosen forward-only",
     doc: include_str!("../../rules/forward-only.md"),
-    target: crate::rules::Target::Migrations,
+    target: crate::rules::Target::Files,
     // Its findings are about down migrations.
     judges_down_migrations: true,
 };

@@ -77,7 +77,7 @@ pub static DEF: RuleDef = RuleDef {
     default_severity: Some(Severity::Error),
     summary: "file names follow the layout's convention (sqlx: `{YYYYMMDDHHMMSS}_{snake_case}.sql`); versions are unique and strictly increasing",
     doc: include_str!("../../rules/migration-filename.md"),
-    target: crate::rules::Target::Migrations,
+    target: crate::rules::Target::Files,
     // Down files have names to judge too.
     judges_down_migrations: true,
 };

@@ -19,7 +19,7 @@ pub static DEF: RuleDef = RuleDef {
     default_severity: Some(Severity::Warning),
     summary: "the migration plan is uncertain or inconsistent: a guessed layout, a file the tool does not apply, an unknown annotation, an empty migration",
     doc: include_str!("../../rules/migration-layout.md"),
-    target: crate::rules::Target::Migrations,
+    target: crate::rules::Target::Files,
     // A plan note may be about a down file (a sqitch `revert/` script
     // the plan does not name).
     judges_down_migrations: true,

@@ -72,8 +72,14 @@ pub enum Target {
     /// The final schema model only (`Context::catalog`): runs on the
     /// migrations and on a live database alike.
     Schema,
-    /// The migration files and their statements.
+    /// The migration files and their statements, with what the schema
+    /// says about them (`Context::catalog`: the views a statement made, the
+    /// statements the model rejected, the extensions).
     Migrations,
+    /// The migration files alone (names, order, layout, statements), not
+    /// the schema they make: run beside the replay, with an empty
+    /// `Context::catalog`.
+    Files,
     /// The difference between the migrations' schema and a live
     /// database: runs only in `schema-lint db --compare`.
     Drift,

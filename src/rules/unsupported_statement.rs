@@ -20,7 +20,7 @@ pub static DEF: RuleDef = RuleDef {
     default_severity: Some(Severity::Warning),
     summary: "valid PostgreSQL that changes the schema but that schema-lint cannot read; the model may be incomplete from there",
     doc: include_str!("../../rules/unsupported-statement.md"),
-    target: crate::rules::Target::Migrations,
+    target: crate::rules::Target::Files,
     judges_down_migrations: false,
 };
 
