@@ -281,7 +281,7 @@ pub struct Column {
     pub name_origin: Origin,
     /// The type: shared by the set's columns of that type (see
     /// `replay`), since a set of thousands of tables has a few dozen.
-    #[serde(deserialize_with = "types::shared")]
+    #[serde(serialize_with = "types::stored", deserialize_with = "types::shared")]
     pub ty: std::sync::Arc<ColumnType>,
     /// The type's tokens in the statement that last set the type.
     pub type_origin: Origin,

@@ -73,21 +73,36 @@ fn share_in<K: Clone + Eq + std::hash::Hash>(
 /// its own for each (serde boxes it, then moves it into an `Arc`) was two
 /// allocations per column. Replay shares types across the set the same
 /// way (`replay::ColumnTypes`).
+///
+/// The type is stored as its own encoding in a byte string (`stored`), and
+/// that string is compared with the ones this thread read last before
+/// anything is decoded: most columns' type is one of those.
 pub fn shared<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Arc<ColumnType>, D::Error> {
-    let read = <TypeRead<'de> as serde::Deserialize>::deserialize(deserializer)?;
-    if let Some(found) = recent(&read) {
+    let bytes = <&'de [u8] as serde::Deserialize>::deserialize(deserializer)?;
+    if let Some(found) = recent(bytes) {
         return Ok(found);
     }
+    let read: TypeRead<'_> = postcard::from_bytes(bytes).map_err(serde::de::Error::custom)?;
     let ty = ColumnType {
         sql: super::Name::new(&read.sql),
         kind: read.kind,
         char_length: read.char_length,
     };
     let shared = share_in(&SHARED, &ty, ColumnType::clone);
-    remember(&shared);
+    remember(bytes, &shared);
     Ok(shared)
+}
+
+/// A column's type as `shared` reads it back: its encoding, as a byte
+/// string.
+pub fn stored<S: serde::Serializer>(
+    ty: &Arc<ColumnType>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let bytes = postcard::to_allocvec(&**ty).map_err(serde::ser::Error::custom)?;
+    serializer.serialize_bytes(&bytes)
 }
 
 /// A `ColumnType` as stored, its text borrowed from the stored bytes
@@ -104,35 +119,38 @@ struct TypeRead<'a> {
 /// How many types `RECENT` holds: a set writes a few dozen.
 const RECENT_TYPES: usize = 32;
 
+/// A type as stored (`stored`) and its copy.
+type StoredType = (Box<[u8]>, Arc<ColumnType>);
+
 thread_local! {
-    /// The types this thread decoded last (`shared`), newest last.
-    static RECENT: std::cell::RefCell<Vec<Arc<ColumnType>>> = const {
+    /// The types this thread decoded last (`shared`), by their stored
+    /// encoding, newest last.
+    static RECENT: std::cell::RefCell<Vec<StoredType>> = const {
         std::cell::RefCell::new(Vec::new())
     };
 }
 
-/// The recently decoded copy of the type `read` is, if any.
-fn recent(read: &TypeRead<'_>) -> Option<Arc<ColumnType>> {
-    let same = |ty: &&Arc<ColumnType>| {
-        ty.sql == *read.sql && ty.kind == read.kind && ty.char_length == read.char_length
-    };
+/// The recently decoded copy of the type stored as `bytes`, if any.
+fn recent(bytes: &[u8]) -> Option<Arc<ColumnType>> {
     RECENT
         .try_with(|recent| {
             let recent = recent.try_borrow().ok()?;
-            recent.iter().rev().find(same).cloned()
+            let found = recent.iter().rev().find(|(stored, _)| **stored == *bytes);
+            found.map(|(_, ty)| ty.clone())
         })
         .ok()
         .flatten()
 }
 
-/// Keeps `ty` among this thread's recent types (the oldest goes).
-fn remember(ty: &Arc<ColumnType>) {
+/// Keeps `ty`, stored as `bytes`, among this thread's recent types (the
+/// oldest goes).
+fn remember(bytes: &[u8], ty: &Arc<ColumnType>) {
     let _ = RECENT.try_with(|recent| {
         if let Ok(mut recent) = recent.try_borrow_mut() {
             if recent.len() == RECENT_TYPES {
                 recent.remove(0);
             }
-            recent.push(ty.clone());
+            recent.push((bytes.into(), ty.clone()));
         }
     });
 }
@@ -454,21 +472,26 @@ mod tests {
     /// number of them however many distinct types it reads.
     #[test]
     fn decoded_types_are_shared_and_bounded() {
-        #[derive(serde::Deserialize)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         struct Typed {
-            #[serde(deserialize_with = "shared")]
+            #[serde(serialize_with = "stored", deserialize_with = "shared")]
             ty: Arc<ColumnType>,
         }
         let decode = |sql: &str| {
-            let ty = ColumnType {
+            let ty = Arc::new(ColumnType {
                 sql: sql.into(),
                 kind: TypeKind::Text,
                 char_length: None,
-            };
-            let json = serde_json::json!({ "ty": ty }).to_string();
-            serde_json::from_str::<Typed>(&json).unwrap().ty
+            });
+            let bytes = postcard::to_allocvec(&Typed { ty: ty.clone() }).unwrap();
+            let read = postcard::from_bytes::<Typed>(&bytes).unwrap().ty;
+            assert_eq!(read, ty);
+            read
         };
         assert!(Arc::ptr_eq(&decode("text"), &decode("text")));
+        // Types whose encodings share a beginning stay apart.
+        assert_eq!(decode("texts").sql, "texts");
+        assert_eq!(decode("tex").sql, "tex");
         for n in 0..3 * SHARED_TYPES {
             decode(&format!("type_{n}"));
             assert!(SHARED.with_borrow(|shared| shared.len()) <= SHARED_TYPES);
