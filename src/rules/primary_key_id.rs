@@ -70,9 +70,12 @@ impl Rule for PrimaryKeyId {
                 );
                 continue;
             };
-            let object = ObjectRef::table(&table.name)
-                .with_columns(key.columns.clone())
-                .with_name(key.name.clone());
+            // Made for a finding only: most keys are right.
+            let object = || {
+                ObjectRef::table(&table.name)
+                    .with_columns(key.columns.clone())
+                    .with_name(key.name.clone())
+            };
             match key.columns.as_slice() {
                 // A key over expressions only: nothing to say about names.
                 [] => {}
@@ -98,7 +101,7 @@ impl Rule for PrimaryKeyId {
                             quote(only),
                             quote(id)
                         ))
-                        .object(object),
+                        .object(object()),
                     );
                 }
                 // A partitioned table's key must include its partition key.
@@ -142,7 +145,7 @@ impl Rule for PrimaryKeyId {
                                 ""
                             }
                         ))
-                        .object(object),
+                        .object(object()),
                     );
                 }
             }

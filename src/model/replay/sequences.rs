@@ -204,15 +204,16 @@ impl Replay {
 /// The name PostgreSQL gives a serial column's sequence:
 /// `{table}_{column}_seq`, its parts shortened to fit 63 bytes the way
 /// PostgreSQL shortens them (the longer part first).
-fn serial_sequence_name(table: &str, column: &str) -> String {
+fn serial_sequence_name(table: &str, column: &str) -> crate::model::Name {
     const MAX: usize = 63;
     if table.len() + column.len() + "__seq".len() <= MAX {
-        // Most names: no truncation, one allocation.
-        let mut name = String::with_capacity(table.len() + column.len() + "__seq".len());
+        // Most names: no truncation, made in place (no allocation up to
+        // 23 bytes: a set of thousands of tables has as many serials).
+        let mut name = smol_str::SmolStrBuilder::new();
         for part in [table, "_", column, "_seq"] {
             name.push_str(part);
         }
-        return name;
+        return name.finish();
     }
     let (mut table, mut column) = (table.to_string(), column.to_string());
     while table.len() + column.len() + "__seq".len() > MAX {
@@ -227,7 +228,7 @@ fn serial_sequence_name(table: &str, column: &str) -> String {
         }
         longer.truncate(cut);
     }
-    format!("{table}_{column}_seq")
+    smol_str::format_smolstr!("{table}_{column}_seq")
 }
 
 /// A serial column is an integer column, a sequence owned by it and a
@@ -236,13 +237,17 @@ fn serial_sequence_name(table: &str, column: &str) -> String {
 /// columns of `table` (named `table_name` in the catalog) that have no
 /// default yet into that, and gives the sequences to add. It works on the
 /// table in hand, so that creating or altering one costs no second lookup.
-pub(super) fn serial_columns(table_name: &QualifiedName, table: &mut Table) -> Vec<Sequence> {
+pub(super) fn serial_columns(table_name: &QualifiedName, table: &mut Table) -> Serials {
     table
         .columns
         .iter_mut()
         .filter_map(|column| serial_column(table_name, column))
         .collect()
 }
+
+/// The sequences `serial_columns` made: most tables have one serial
+/// column, and its sequence is held in place.
+pub(super) type Serials = smallvec::SmallVec<[Sequence; 1]>;
 
 /// `serial_columns` for one column (one just added: the others were turned
 /// when they were, and looking at every column of the table again on each
