@@ -833,6 +833,9 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
         &mut blocks_budget,
     );
     let first_line = first_line(source.text(), statements.first(), &tokens);
+    // Kept to the end of the run: a file of five changes would hold room
+    // for eight.
+    changes.shrink_to_fit();
     Read {
         statements,
         changes,
