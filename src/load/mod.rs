@@ -949,11 +949,7 @@ fn read_statements(
                 .and_then(|body| nested.get(body as usize))
                 .unwrap_or(tokens);
             let at = crate::locate::Locator::new(id, source, tokens, statement);
-            changes.extend(crate::model::read::changes(
-                &at,
-                statement.ast(),
-                statement.extras(),
-            ));
+            crate::model::read::changes(&at, statement.ast(), statement.extras(), changes);
         }
         // The tree has given its facts.
         if let Parsed::Ok(_) = statement.parsed {

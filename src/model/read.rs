@@ -28,23 +28,22 @@ use crate::source::Origin;
 
 /// The facts of one statement: its tree's (if it parsed) and then its
 /// extras' (what rewritten clauses mean, see `load::compat`).
+///
+/// They go onto `out`, the file's list (`LoadedFile::changes`), which its
+/// reader shrinks to its length once the file is read.
 pub fn changes(
     at: &Locator<'_>,
     statement: Option<&ast::Statement>,
     extras: &[Extra],
-) -> Vec<Change> {
+    out: &mut Vec<Change>,
+) {
     let reader = Reader { at };
-    let mut out = Vec::new();
     if let Some(statement) = statement {
-        reader.statement(statement, &mut out);
+        reader.statement(statement, out);
     }
     for extra in extras {
-        reader.extra(statement, extra, &mut out);
+        reader.extra(statement, extra, out);
     }
-    // Kept until the replay, for every statement of every file: a vector
-    // grown by `push` has room for four.
-    out.shrink_to_fit();
-    out
 }
 
 struct Reader<'a> {
