@@ -1087,25 +1087,11 @@ mod tests {
 
     /// Entries damaged anywhere (a column's type is an encoding inside the
     /// encoding, `types::stored`) decode to something or to a miss, never
-    /// to a panic; and what decodes is what was stored when nothing was
-    /// changed.
+    /// to a panic. (An undamaged entry comes back as stored:
+    /// `facts_come_back_with_the_readers_file_id`.)
     #[test]
     fn damaged_facts_decode_or_miss() {
-        let fresh = parsed(0, "1_a.sql", TEXT);
-        let stored = store(&fresh).expect("stored");
-        let facts = read_facts(FileId(0), &stored).expect("decodes");
-        let back = restore(
-            facts,
-            FileId(0),
-            fresh.migration.clone(),
-            fresh.source.clone(),
-            None,
-        );
-        assert_eq!(
-            format!("{:?}", back.changes),
-            format!("{:?}", fresh.changes)
-        );
-        assert!(!fresh.changes.is_empty());
+        let stored = store(&parsed(0, "1_a.sql", TEXT)).expect("stored");
         for at in 0..stored.len() {
             for value in [0, 1, 0x7f, 0x80, 0xff] {
                 let mut damaged = stored.clone();
