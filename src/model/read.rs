@@ -69,20 +69,27 @@ impl Reader<'_> {
             }) => {
                 if let Some(new) = last_part(new_name) {
                     out.push(Change::RenameView {
-                        view: written(name),
+                        view: Box::new(written(name)),
                         new,
                         origin: self.at.object_name(new_name),
                     });
                 }
             }
-            S::AlterTable(alter) => out.push(Change::AlterTable {
-                table: written(&alter.name),
-                actions: alter
+            S::AlterTable(alter) => {
+                let mut actions: Vec<TableChange> = alter
                     .operations
                     .iter()
                     .flat_map(|operation| self.alter_table(operation))
-                    .collect(),
-            }),
+                    .collect();
+                // A list collected from a `flat_map` starts with room for
+                // four, and most `ALTER TABLE`s make one change: the facts
+                // of a set are all held until its replay.
+                actions.shrink_to_fit();
+                out.push(Change::AlterTable {
+                    table: written(&alter.name),
+                    actions,
+                })
+            }
             S::CreateIndex(create) => out.extend(self.create_index(create)),
             S::AlterIndex {
                 name,
@@ -90,7 +97,7 @@ impl Reader<'_> {
             } => {
                 if let Some(new) = last_part(index_name) {
                     out.push(Change::RenameIndex {
-                        index: written(name),
+                        index: Box::new(written(name)),
                         new,
                         origin: self.at.object_name(index_name),
                     });
@@ -122,11 +129,11 @@ impl Reader<'_> {
                 representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
             } => {
                 if let Some(name) = QualifiedName::from_object_name(name) {
-                    out.push(Change::CreateEnum(EnumType {
+                    out.push(Change::CreateEnum(Box::new(EnumType {
                         name,
                         labels: labels.iter().map(|l| Name::new(&l.value)).collect(),
                         origin: self.at.statement(),
-                    }));
+                    })));
                 }
             }
             S::AlterType(alter) => match (
@@ -135,7 +142,7 @@ impl Reader<'_> {
             ) {
                 (Some(name), ast::AlterTypeOperation::AddValue(add)) => {
                     out.push(Change::AddEnumValue {
-                        name,
+                        name: Box::new(name),
                         value: Name::new(&add.value.value),
                         position: add.position.as_ref().map(|position| match position {
                             ast::AlterTypeAddValuePosition::Before(next) => {
@@ -155,7 +162,7 @@ impl Reader<'_> {
                 }
                 (Some(name), ast::AlterTypeOperation::RenameValue(rename)) => {
                     out.push(Change::RenameEnumValue {
-                        name,
+                        name: Box::new(name),
                         from: Name::new(&rename.from.value),
                         to: Name::new(&rename.to.value),
                     });
@@ -686,7 +693,7 @@ impl Reader<'_> {
             _ => return None,
         };
         Some(Change::Comment {
-            on,
+            on: Box::new(on),
             // The tokenizer keeps strings as written: `''` is one quote.
             text: text.map(|t| t.replace("''", "'")),
             origin: self.at.statement(),
@@ -731,15 +738,15 @@ impl Reader<'_> {
                 table,
                 column,
             } => out.push(Change::SequenceOwnedBy {
-                sequence: written(sequence),
-                table: written(table),
+                sequence: Box::new(written(sequence)),
+                table: Box::new(written(table)),
                 column: fold(column),
             }),
             Extra::SequenceType {
                 sequence,
                 data_type,
             } => out.push(Change::SequenceType {
-                sequence: written(sequence),
+                sequence: Box::new(written(sequence)),
                 kind: TypeKind::of(data_type),
                 origin: self
                     .at
@@ -751,7 +758,7 @@ impl Reader<'_> {
                 new: fold(new),
             }),
             Extra::RenameTrigger { table, old, new } => out.push(Change::RenameTrigger {
-                table: written(table),
+                table: Box::new(written(table)),
                 old: fold(old),
                 new: fold(new),
             }),

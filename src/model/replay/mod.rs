@@ -16,7 +16,7 @@ use rayon::slice::ParallelSliceMut;
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
-use super::{Catalog, Column, ColumnType, Index, IndexKey, Key, Name, Sequence, Table};
+use super::{Catalog, Column, ColumnType, EnumType, Index, IndexKey, Key, Name, Sequence, Table};
 use super::{MAX_COLUMNS, Rejected};
 use crate::load::{LoadedFile, LoadedSet, Project};
 use crate::source::Origin;
@@ -269,7 +269,7 @@ impl Replay {
             Change::CreateEnum(created) => {
                 self.catalog
                     .enums
-                    .insert(created.name.clone(), created.clone());
+                    .insert(created.name.clone(), EnumType::clone(created));
             }
             Change::AddEnumValue {
                 name,
