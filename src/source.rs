@@ -89,8 +89,10 @@ pub struct SourceFile {
     /// in output count it, as the file does.
     pub bom: usize,
     /// Built on first use: a run that takes a file's facts from the cache
-    /// and reports nothing in it never needs it.
-    index: OnceLock<LineIndex>,
+    /// and reports nothing in it never needs it. Boxed: it is mostly built
+    /// for the report, once the schema is freed, while this record is held
+    /// for every file of a set through its replay.
+    index: OnceLock<Box<LineIndex>>,
 }
 
 /// Where lines and characters start in a text. Offsets are 32-bit: no
@@ -205,7 +207,8 @@ impl SourceFile {
     }
 
     fn index(&self) -> &LineIndex {
-        self.index.get_or_init(|| LineIndex::of(self.text()))
+        self.index
+            .get_or_init(|| Box::new(LineIndex::of(self.text())))
     }
 
     pub fn path(&self) -> &Path {

@@ -383,6 +383,9 @@ impl Splitter {
     /// `take_units`).
     pub fn end(mut self) -> Split {
         self.finish(false);
+        // Kept to the end of the run; a list grown by pushing starts with
+        // room for four.
+        self.split.directives.shrink_to_fit();
         self.split
     }
 }

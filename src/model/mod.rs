@@ -363,8 +363,9 @@ pub struct Index {
     pub keys: Vec<IndexKey>,
     pub unique: bool,
     pub method: IndexMethod,
-    /// A partial index's `WHERE` predicate.
-    pub predicate: Option<Predicate>,
+    /// A partial index's `WHERE` predicate. Boxed: most indexes have
+    /// none, and a set of thousands of tables holds every index.
+    pub predicate: Option<Box<Predicate>>,
     pub include: Vec<Name>,
     /// The `CREATE INDEX` statement.
     pub origin: Origin,

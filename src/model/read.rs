@@ -534,7 +534,10 @@ impl Reader<'_> {
                     .as_ref()
                     .map(|m| IndexMethod::named(&m.to_string()))
                     .unwrap_or_default(),
-                predicate: create.predicate.as_ref().map(Predicate::of),
+                predicate: create
+                    .predicate
+                    .as_ref()
+                    .map(|p| Box::new(Predicate::of(p))),
                 include: fold_all(&create.include),
                 origin: self.at.statement(),
             }),
