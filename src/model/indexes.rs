@@ -19,13 +19,37 @@ pub struct Indexes {
     /// nothing iterates them.
     by_table: FxHashMap<QualifiedName, IdSet>,
     /// The lookups by name, which only a replay makes (`DROP INDEX`,
-    /// `ALTER INDEX … RENAME`, `CREATE INDEX` of a taken name): dropped
-    /// when it ends (`finish_replay`), as the rules that run while the
-    /// catalog is held only ask for a table's indexes, and a set of tens of
-    /// thousands of indexes held them at a cost of megabytes. Without them
-    /// a lookup by name scans.
-    names: Option<NameLookups>,
+    /// `ALTER INDEX … RENAME`, `CREATE INDEX` of a taken name), made at
+    /// its first question (see `Names`) and dropped when it ends
+    /// (`finish_replay`): the rules that run while the catalog is held only
+    /// ask for a table's indexes. Without them a lookup by name scans.
+    names: Names,
     next: u64,
+}
+
+/// The lookups by name of a replay.
+///
+/// A history that creates tens of thousands of indexes and drops or
+/// renames none held them at a cost of megabytes, to the end of its
+/// replay, only to hear that each new index's name was free. So until a
+/// statement asks for an index by a name that an index may hold, the
+/// replay keeps only the hashes of the names it gave; the lookups are
+/// made from the indexes then, and kept up from there.
+#[derive(Debug, Clone)]
+enum Names {
+    Replay {
+        /// The hash of every name an index was given (never removed: a
+        /// stale hash only makes the lookups sooner).
+        given: rustc_hash::FxHashSet<u64>,
+        lookups: std::sync::OnceLock<NameLookups>,
+    },
+    /// The replay has ended.
+    Done,
+}
+
+fn name_hash(name: &QualifiedName) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,8 +70,50 @@ impl Default for Indexes {
         Indexes {
             all: BTreeMap::new(),
             by_table: FxHashMap::default(),
-            names: Some(NameLookups::default()),
+            names: Names::Replay {
+                given: Default::default(),
+                lookups: Default::default(),
+            },
             next: 0,
+        }
+    }
+}
+
+impl NameLookups {
+    fn link(&mut self, id: u64, index: &Index) {
+        match &index.name {
+            Some(name) => {
+                self.by_name.insert(name.clone(), id);
+                self.by_bare_name
+                    .entry(name.name.clone())
+                    .or_default()
+                    .insert(id);
+            }
+            None => {
+                if let Some(generated) = generated_name(index) {
+                    self.by_generated.entry(generated).or_default().insert(id);
+                }
+            }
+        }
+    }
+
+    fn unlink(&mut self, id: u64, index: &Index) {
+        match &index.name {
+            Some(name) => {
+                if self.by_name.get(name) == Some(&id) {
+                    self.by_name.remove(name);
+                }
+                if let Some(ids) = self.by_bare_name.get_mut(&name.name) {
+                    ids.remove(&id);
+                }
+            }
+            None => {
+                if let Some(generated) = generated_name(index)
+                    && let Some(ids) = self.by_generated.get_mut(&generated)
+                {
+                    ids.remove(&id);
+                }
+            }
         }
     }
 }
@@ -129,22 +195,32 @@ impl Indexes {
 
     /// The replay has ended: the lookups by name go (see `names`).
     pub fn finish_replay(&mut self) {
-        self.names = None;
+        self.names = Names::Done;
+    }
+
+    /// The lookups by name, made now if no statement asked before; `None`
+    /// once the replay has ended.
+    fn lookups(&self) -> Option<&NameLookups> {
+        match &self.names {
+            Names::Replay { lookups, .. } => Some(lookups.get_or_init(|| {
+                let mut made = NameLookups::default();
+                for (id, index) in &self.all {
+                    made.link(*id, index);
+                }
+                made
+            })),
+            Names::Done => None,
+        }
     }
 
     fn link(&mut self, id: u64, index: &Index) {
-        if let (Some(name), Some(names)) = (&index.name, &mut self.names) {
-            names.by_name.insert(name.clone(), id);
-            names
-                .by_bare_name
-                .entry(name.name.clone())
-                .or_default()
-                .insert(id);
-        }
-        if let (None, Some(names)) = (&index.name, &mut self.names)
-            && let Some(generated) = generated_name(index)
-        {
-            names.by_generated.entry(generated).or_default().insert(id);
+        if let Names::Replay { given, lookups } = &mut self.names {
+            if let Some(name) = &index.name {
+                given.insert(name_hash(name));
+            }
+            if let Some(lookups) = lookups.get_mut() {
+                lookups.link(id, index);
+            }
         }
         self.by_table
             .entry(index.table.clone())
@@ -153,19 +229,10 @@ impl Indexes {
     }
 
     fn unlink(&mut self, id: u64, index: &Index) {
-        if let (Some(name), Some(names)) = (&index.name, &mut self.names) {
-            if names.by_name.get(name) == Some(&id) {
-                names.by_name.remove(name);
-            }
-            if let Some(ids) = names.by_bare_name.get_mut(&name.name) {
-                ids.remove(&id);
-            }
-        }
-        if let (None, Some(names)) = (&index.name, &mut self.names)
-            && let Some(generated) = generated_name(index)
-            && let Some(ids) = names.by_generated.get_mut(&generated)
+        if let Names::Replay { lookups, .. } = &mut self.names
+            && let Some(lookups) = lookups.get_mut()
         {
-            ids.remove(&id);
+            lookups.unlink(id, index);
         }
         if let Some(ids) = self.by_table.get_mut(&index.table) {
             ids.remove(&id);
@@ -182,8 +249,15 @@ impl Indexes {
     /// replaces one of its name.
     fn id_named(&self, name: &QualifiedName) -> Option<u64> {
         match &self.names {
-            Some(names) => names.by_name.get(name).copied(),
-            None => self
+            // A name never given is no index's (most `CREATE INDEX`s ask
+            // so), without the lookups.
+            Names::Replay { given, lookups }
+                if lookups.get().is_none() && !given.contains(&name_hash(name)) =>
+            {
+                None
+            }
+            Names::Replay { .. } => self.lookups()?.by_name.get(name).copied(),
+            Names::Done => self
                 .all
                 .iter()
                 .rev()
@@ -211,7 +285,7 @@ impl Indexes {
                 && (wanted.schema.is_none() || wanted.schema == index.table.schema)
                 && generated_name(index).as_deref() == Some(wanted.name.as_str())
         };
-        let Some(names) = &self.names else {
+        let Some(names) = self.lookups() else {
             return self.only_where(holds).map(IndexId);
         };
         let ids = names.by_generated.get(wanted.name.as_str())?;
@@ -233,7 +307,7 @@ impl Indexes {
         if wanted.schema.is_some() {
             return None;
         }
-        let only = match &self.names {
+        let only = match self.lookups() {
             Some(names) => match names.by_bare_name.get(&wanted.name)?.0.as_slice() {
                 [id] => Some(*id),
                 _ => None,
@@ -635,6 +709,94 @@ mod tests {
         indexes.finish_replay();
         assert_eq!(answers(&indexes), during);
         assert_eq!(indexes.iter().count(), 5);
+    }
+
+    /// A replay makes its lookups by name at the first question (see
+    /// `Names`). One that made them at its start and one that made them
+    /// late answer alike, at every step from the late one's first question
+    /// on and after the replay: creates, table drops and renames before
+    /// it, then lookups, drops and renames (onto taken names too, which
+    /// PostgreSQL refuses and the model does not).
+    #[test]
+    fn lookups_made_late_answer_as_those_made_at_the_start() {
+        for seed in 0..40u64 {
+            let mut state = seed;
+            let mut next = move |bound: u64| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 33) % bound
+            };
+            let schemas = [None, Some("s"), Some("t")];
+            let mut early = Indexes::default();
+            assert!(early.lookups().is_some());
+            let mut late = Indexes::default();
+            let first_question = 20 + next(200);
+            for step in 0..300 {
+                let schema = schemas[next(3) as usize];
+                let name = format!("idx_{}", next(6));
+                let table = QualifiedName::new(schema, format!("t{}", next(4)));
+                let asks = step >= first_question;
+                let change = |indexes: &mut Indexes, kind: u64| match kind {
+                    0 => indexes.push(index(schema, Some(&name), &table.name)),
+                    1 => indexes.push(index(schema, None, &table.name)),
+                    2 => indexes.drop_table(&table),
+                    3 => indexes.move_table(&table, &table.sibling("t0".to_string())),
+                    4 => {
+                        let wanted = QualifiedName::new(schema, name.clone());
+                        let found = indexes
+                            .find(&wanted)
+                            .or_else(|| indexes.find_generated(&wanted));
+                        if let Some(id) = found {
+                            indexes.remove(id);
+                        }
+                    }
+                    _ => {
+                        let wanted = QualifiedName::new(None::<&str>, name.clone());
+                        if let Some(id) = indexes.find(&wanted) {
+                            let renamed = table.sibling(format!("idx_{}", step % 6));
+                            indexes.rename(id, renamed, Origin::new(FileId::new(0), 0..1));
+                        }
+                    }
+                };
+                let kind = next(if asks { 6 } else { 4 });
+                change(&mut early, kind);
+                change(&mut late, kind);
+                if asks {
+                    assert_eq!(lookups(&late), lookups(&early), "seed {seed}, step {step}");
+                }
+            }
+            let found = lookups(&early).into_iter().flatten().count();
+            assert!(found > 2, "seed {seed}: {found}");
+            early.finish_replay();
+            late.finish_replay();
+            assert_eq!(lookups(&late), lookups(&early), "seed {seed}");
+        }
+    }
+
+    /// What `find`, `find_generated` and `named` answer for every name of
+    /// the test above, with every index and its name.
+    fn lookups(indexes: &Indexes) -> Vec<Option<String>> {
+        let shown = |index: &Index| format!("{:?} on {}", index.name, index.table);
+        let mut answers: Vec<Option<String>> = indexes.iter().map(|i| Some(shown(i))).collect();
+        for schema in [None, Some("s"), Some("t")] {
+            for n in 0..6 {
+                let wanted = QualifiedName::new(schema, format!("idx_{n}"));
+                answers.push(
+                    indexes
+                        .find(&wanted)
+                        .and_then(|id| indexes.get(id))
+                        .map(shown),
+                );
+                answers.push(indexes.named(&wanted).map(shown));
+            }
+            for t in 0..4 {
+                let wanted = QualifiedName::new(schema, format!("t{t}_id_idx"));
+                let found = indexes.find_generated(&wanted);
+                answers.push(found.and_then(|id| indexes.get(id)).map(shown));
+            }
+        }
+        answers
     }
 
     /// An unnamed index is found by its generated name through a map
