@@ -1022,8 +1022,6 @@ fn drop_named<T>(
     });
 }
 
-/// Adds a column to a table (replacing one of its name); `false` when
-/// `IF NOT EXISTS` found it there already.
 /// The sequence of the column `add_column_to` just added, when it is a
 /// serial one.
 fn serial_of_added(name: &QualifiedName, table: &mut Table) -> Option<Sequence> {
@@ -1031,6 +1029,8 @@ fn serial_of_added(name: &QualifiedName, table: &mut Table) -> Option<Sequence> 
     sequences::serial_column(name, column)
 }
 
+/// Adds a column to a table (replacing one of its name); `false` when
+/// `IF NOT EXISTS` found it there already.
 fn add_column_to(table: &mut Table, column: Column, if_not_exists: bool) -> bool {
     if if_not_exists && table.column(&column.name).is_some() {
         return false;
