@@ -210,7 +210,7 @@ pub enum Constraint {
     },
 }
 
-// See `Change`: a larger rare change would make every change larger (at
-// most: a later compiler may lay it out smaller).
+// See `Change`: a larger rare change would make every change larger. A
+// bound, as a later compiler may lay the enum out smaller.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(std::mem::size_of::<Change>() <= 80);
