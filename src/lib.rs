@@ -39,3 +39,5 @@ mod server;
 mod source;
 mod suggest;
 mod suppress;
+#[cfg(test)]
+mod testing;

@@ -571,13 +571,8 @@ mod tests {
 
     /// A small generator of edits, the same on every run.
     fn random_edits(seed: u64, count: usize) -> Vec<Edit> {
-        let mut state = seed;
-        let mut next = move |bound: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % bound
-        };
+        let mut random = crate::testing::random(seed);
+        let mut next = move |bound: usize| random(bound as u64) as usize;
         (0..count)
             .map(|_| {
                 let start = next(60);

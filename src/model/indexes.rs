@@ -590,13 +590,7 @@ mod tests {
             origin: Origin::new(FileId(0), version..version),
         };
         for seed in 0..40u64 {
-            let mut state = seed;
-            let mut next = move |bound: u64| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 33) % bound
-            };
+            let mut next = crate::testing::random(seed);
             let names = 4 + 10 * (seed % 5);
             let mut triggers = Triggers::default();
             let mut list: Vec<(String, usize)> = Vec::new();
@@ -720,13 +714,7 @@ mod tests {
     #[test]
     fn lookups_made_late_answer_as_those_made_at_the_start() {
         for seed in 0..40u64 {
-            let mut state = seed;
-            let mut next = move |bound: u64| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 33) % bound
-            };
+            let mut next = crate::testing::random(seed);
             let schemas = [None, Some("s"), Some("t")];
             let mut early = Indexes::default();
             assert!(early.lookups().is_some());
