@@ -60,6 +60,11 @@ impl<'a> Locator<'a> {
         Origin::new(self.file, span)
     }
 
+    /// The source text at `origin` (an origin this locator made).
+    pub fn text(&self, origin: &Origin) -> &'a str {
+        self.source.slice(&origin.span())
+    }
+
     /// The whole statement.
     pub fn statement(&self) -> Origin {
         self.origin(self.statement.span.clone())

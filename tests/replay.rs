@@ -302,3 +302,84 @@ fn a_self_reference_added_in_a_schema_is_resolved() {
 ALTER TABLE app.nodes ADD CONSTRAINT nodes_parent_fk FOREIGN KEY (parent_id) REFERENCES nodes (id);"
     ));
 }
+
+/// Each column keeps its type as the migration writes it, which is what
+/// messages quote: the text at its `type_origin`, through a retype and an
+/// enum's rename. A foreign key keeps the one column it names as written,
+/// also after the column's rename (`foreign-key-naming` underlines it
+/// there only while the names agree).
+#[test]
+fn types_and_foreign_key_columns_as_written() {
+    let scratch = common::Scratch::new();
+    scratch.write(
+        "m/0001_test.sql",
+        "CREATE TYPE mood AS ENUM ('a');\n\
+         CREATE TABLE t (id BIGINT PRIMARY KEY, a character varying (40), b INT8, m mood);\n\
+         CREATE TABLE u (id bigint PRIMARY KEY, \"Owner\" int8 REFERENCES t, Team_Id BIGINT REFERENCES t, x int, y int,\n\
+           FOREIGN KEY (x, y) REFERENCES t (id, b));\n\
+         ALTER TABLE t ALTER COLUMN b TYPE Numeric (10, 2);\n\
+         ALTER TYPE mood RENAME TO feeling;\n\
+         ALTER TABLE u RENAME COLUMN team_id TO lead_id;\n",
+    );
+    let root = scratch.path().join("m");
+    let discovery = discover::discover(&[root], &discover::Options::default());
+    let (project, errors) = load::load(discovery, load::ReadOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    let catalog = replay(&project, &project.sets[0]);
+    let text = project
+        .migrations()
+        .next()
+        .map(|f| f.source.text().to_string());
+    let text = text.unwrap_or_default();
+    let at = |span: std::ops::Range<usize>| text[span].to_string();
+    let mut written = Vec::new();
+    for table in catalog.tables.values() {
+        for column in &table.columns {
+            assert_eq!(
+                column.written_type(),
+                at(column.type_origin.span()),
+                "{}",
+                column.name
+            );
+            written.push(format!(
+                "{}.{} {}",
+                table.name,
+                column.name,
+                column.written_type()
+            ));
+        }
+    }
+    assert_eq!(
+        written,
+        [
+            "t.id BIGINT",
+            "t.a character varying (40)",
+            "t.b Numeric (10, 2)",
+            "t.m mood",
+            "u.id bigint",
+            "u.Owner int8",
+            "u.lead_id BIGINT",
+            "u.x int",
+            "u.y int",
+        ]
+    );
+    let u = catalog.tables.values().find(|t| t.name.name == "u");
+    let fks: Vec<_> = u
+        .into_iter()
+        .flat_map(|t| &t.foreign_keys)
+        .map(|fk| {
+            (
+                fk.columns.join(","),
+                fk.written_column.as_ref().map(|c| c.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fks,
+        [
+            ("Owner".to_string(), Some("Owner".to_string())),
+            ("lead_id".to_string(), Some("team_id".to_string())),
+            ("x,y".to_string(), None),
+        ]
+    );
+}

@@ -250,6 +250,11 @@ impl Column {
         &self.ty.kind
     }
 
+    /// The type as the migration writes it, at `type_origin`.
+    pub fn written_type(&self) -> &str {
+        &self.ty.written
+    }
+
     /// A character type's declared length (`None` for other types).
     pub fn char_length(&self) -> Option<CharLength> {
         self.ty.char_length
@@ -318,6 +323,10 @@ pub struct ForeignKey {
     pub columns: Vec<Name>,
     /// The referencing columns (inline: the column's name).
     pub columns_origin: Origin,
+    /// The one column `columns_origin` names, as PostgreSQL folds the
+    /// text there (`None` when it names several, or no column of
+    /// `columns`). A rename of the column later leaves it as written.
+    pub written_column: Option<Name>,
     pub referenced_table: QualifiedName,
     /// Empty when the primary key is meant.
     pub referenced_columns: Vec<Name>,

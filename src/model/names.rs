@@ -26,6 +26,16 @@ fn fold_str(value: &str) -> Name {
     }
 }
 
+/// An identifier's text as written (`"User"` or `User`) folded as
+/// PostgreSQL does: quotes removed (and doubled ones undone), else lower
+/// case.
+pub fn fold_written(written: &str) -> Name {
+    match written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+        Some(quoted) => Name::new(quoted.replace("\"\"", "\"")),
+        None => fold_str(written),
+    }
+}
+
 pub fn fold_all(idents: &[Ident]) -> Vec<Name> {
     idents.iter().map(fold).collect()
 }

@@ -16,7 +16,7 @@ use sqlparser::keywords::Keyword;
 pub(super) const SPLIT_THE_TABLE: &str = "split the table";
 
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
-use super::names::{Name, QualifiedName, fold, fold_all, last_part};
+use super::names::{self, Name, QualifiedName, fold, fold_all, last_part};
 use super::{
     Check, CheckExpr, Column, ColumnDefault, ColumnType, EnumType, FkAction, ForeignKey, Index,
     IndexKey, IndexMethod, Key, Predicate, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
@@ -277,14 +277,15 @@ impl Reader<'_> {
     fn column(&self, def: &ColumnDef) -> (Column, Vec<Constraint>) {
         let name = fold(&def.name);
         let name_origin = self.at.ident(&def.name);
+        let type_origin = self
+            .at
+            .type_after(&def.name)
+            .unwrap_or_else(|| name_origin.clone());
         let mut column = Column {
             name,
             name_origin: name_origin.clone(),
-            ty: super::types::read_shared(&def.data_type),
-            type_origin: self
-                .at
-                .type_after(&def.name)
-                .unwrap_or_else(|| name_origin.clone()),
+            ty: super::types::read_shared(&def.data_type, self.at.text(&type_origin)),
+            type_origin,
             not_null: false,
             default: None,
             identity: false,
@@ -356,9 +357,11 @@ impl Reader<'_> {
         fallback: &Origin,
         inline: bool,
     ) -> ForeignKey {
+        let as_written = names::fold_written(self.at.text(&columns_origin));
         ForeignKey {
             name: name.map(fold),
             name_origin: name.map(|n| self.at.ident(n)),
+            written_column: columns.contains(&as_written).then_some(as_written),
             columns,
             columns_origin,
             referenced_table: written(&fk.foreign_table),
@@ -506,10 +509,16 @@ impl Reader<'_> {
                 ColumnChange::SetDefault(ColumnDefault::of(value))
             }
             AlterColumnOperation::DropDefault => ColumnChange::DropDefault,
-            AlterColumnOperation::SetDataType { data_type, .. } => ColumnChange::SetType {
-                ty: ColumnType::of(data_type),
-                origin: self.at.altered_type(ident),
-            },
+            AlterColumnOperation::SetDataType { data_type, .. } => {
+                // Not found: the replay keeps the column's type as written
+                // (and where), as it was.
+                let origin = self.at.altered_type(ident);
+                let written = origin.as_ref().map_or("", |o| self.at.text(o));
+                ColumnChange::SetType {
+                    ty: ColumnType::of(data_type, written),
+                    origin,
+                }
+            }
             AlterColumnOperation::AddGenerated { .. } => ColumnChange::AddIdentity,
             // Foreign-data wrapper options: nothing the model keeps.
             AlterColumnOperation::GenericOptions { .. } => return None,

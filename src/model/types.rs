@@ -14,14 +14,21 @@ use super::names;
 pub struct ColumnType {
     /// As `sqlparser` prints it (`VARCHAR(255)`, `TIMESTAMP`).
     pub sql: super::Name,
+    /// As the migration writes it (`varchar (255)`): the text of the
+    /// column's `type_origin`, which messages quote. Kept with the shared
+    /// type rather than read back from the file, so that the rules need no
+    /// file's text (a large run lets go of the texts after their load).
+    pub written: super::Name,
     pub kind: TypeKind,
     pub char_length: Option<CharLength>,
 }
 
 impl ColumnType {
-    pub fn of(data_type: &DataType) -> ColumnType {
+    /// The type of `data_type`, written as `written`.
+    pub fn of(data_type: &DataType, written: &str) -> ColumnType {
         ColumnType {
             sql: data_type.to_string().into(),
+            written: written.into(),
             kind: TypeKind::of(data_type),
             char_length: CharLength::of(data_type),
         }
@@ -39,8 +46,9 @@ type SharedTypes<K> = std::cell::RefCell<rustc_hash::FxHashMap<K, Arc<ColumnType
 thread_local! {
     /// Types decoded from the cache, by the type.
     static SHARED: SharedTypes<ColumnType> = SharedTypes::default();
-    /// Types read from trees, by the type as written.
-    static READ: SharedTypes<DataType> = SharedTypes::default();
+    /// Types read from trees, by the type, then by how it is written.
+    static READ: std::cell::RefCell<rustc_hash::FxHashMap<DataType, Vec<Arc<ColumnType>>>> =
+        std::cell::RefCell::default();
 }
 
 /// The copy of the type made from `key` that this thread's `table`
@@ -87,6 +95,7 @@ pub fn shared<'de, D: serde::Deserializer<'de>>(
     let read: TypeRead<'_> = postcard::from_bytes(bytes).map_err(serde::de::Error::custom)?;
     let ty = ColumnType {
         sql: super::Name::new(&read.sql),
+        written: super::Name::new(&read.written),
         kind: read.kind,
         char_length: read.char_length,
     };
@@ -112,6 +121,8 @@ pub fn stored<S: serde::Serializer>(
 struct TypeRead<'a> {
     #[serde(borrow)]
     sql: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    written: std::borrow::Cow<'a, str>,
     kind: TypeKind,
     char_length: Option<CharLength>,
 }
@@ -155,11 +166,34 @@ fn remember(bytes: &[u8], ty: &Arc<ColumnType>) {
     });
 }
 
+/// How many spellings of one type (`bigint`, `BIGINT`, `int8`) a thread
+/// keeps in its table of read types; further ones are not shared.
+const SPELLINGS: usize = 16;
+
 /// `ColumnType::of`, as the copy this thread already made for that very
-/// type, if any: printing a type is most of reading a column, and a set
-/// writes a few dozen types over thousands of columns.
-pub fn read_shared(data_type: &DataType) -> Arc<ColumnType> {
-    share_in(&READ, data_type, ColumnType::of)
+/// type written that way, if any: printing a type is most of reading a
+/// column, and a set writes a few dozen types over thousands of columns.
+/// At most `SHARED_TYPES` types of `SPELLINGS` spellings each are kept,
+/// then the table starts afresh.
+pub fn read_shared(data_type: &DataType, written: &str) -> Arc<ColumnType> {
+    let make = || Arc::new(ColumnType::of(data_type, written));
+    let found = READ.try_with(|table| {
+        let mut table = table.try_borrow_mut().ok()?;
+        let spellings = table.get(data_type);
+        if let Some(found) = spellings.and_then(|s| s.iter().find(|t| t.written == written)) {
+            return Some(found.clone());
+        }
+        if spellings.is_some_and(|s| s.len() >= SPELLINGS) {
+            return None;
+        }
+        if spellings.is_none() && table.len() >= SHARED_TYPES {
+            table.clear();
+        }
+        let ty = make();
+        table.entry(data_type.clone()).or_default().push(ty.clone());
+        Some(ty)
+    });
+    found.ok().flatten().unwrap_or_else(make)
 }
 
 /// The declared length of a character type (`CHAR`, `VARCHAR`, `bpchar`,
@@ -453,17 +487,39 @@ mod tests {
         ];
         for sql in written {
             let dt = data_type(sql);
-            let shared = read_shared(&dt);
-            assert_eq!(*shared, ColumnType::of(&dt), "{sql}");
-            assert!(Arc::ptr_eq(&shared, &read_shared(&data_type(sql))), "{sql}");
+            let shared = read_shared(&dt, sql);
+            assert_eq!(*shared, ColumnType::of(&dt, sql), "{sql}");
+            assert!(
+                Arc::ptr_eq(&shared, &read_shared(&data_type(sql), sql)),
+                "{sql}"
+            );
         }
         // With every type in the thread's table, each is still its own.
         for sql in written {
             let dt = data_type(sql);
-            assert_eq!(*read_shared(&dt), ColumnType::of(&dt), "{sql}");
+            assert_eq!(*read_shared(&dt, sql), ColumnType::of(&dt, sql), "{sql}");
+        }
+        // One type written two ways is two copies, each keeping its text.
+        let (lower, upper) = (
+            read_shared(&data_type("text"), "text"),
+            read_shared(&data_type("text"), "TEXT"),
+        );
+        assert_eq!(
+            (lower.written.as_str(), upper.written.as_str()),
+            ("text", "TEXT")
+        );
+        assert_eq!(lower.kind, upper.kind);
+        // Spellings of one type beyond `SPELLINGS` are made, not kept.
+        let dt = data_type("text");
+        for n in 0..3 * SPELLINGS {
+            let spelled = format!("text{}", " ".repeat(n));
+            assert_eq!(read_shared(&dt, &spelled).written, spelled.as_str());
+            let kept = READ.with_borrow(|read| read.get(&dt).map_or(0, Vec::len));
+            assert!(kept <= SPELLINGS);
         }
         for n in 0..3 * SHARED_TYPES {
-            read_shared(&data_type(&format!("type_{n}")));
+            let sql = format!("type_{n}");
+            read_shared(&data_type(&sql), &sql);
             assert!(READ.with_borrow(|read| read.len()) <= SHARED_TYPES);
         }
     }
@@ -480,6 +536,7 @@ mod tests {
         let decode = |sql: &str| {
             let ty = Arc::new(ColumnType {
                 sql: sql.into(),
+                written: sql.to_lowercase().into(),
                 kind: TypeKind::Text,
                 char_length: None,
             });

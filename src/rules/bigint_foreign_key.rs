@@ -63,7 +63,7 @@ impl Rule for BigintForeignKey {
                         continue;
                     }
                     if let Some(problem) = self.problem(column, referenced) {
-                        let written = cx.text(&column.type_origin);
+                        let written = column.written_type();
                         out.push_with_fix(
                             Diagnostic::new(
                                 DEF.id,

@@ -74,14 +74,14 @@ impl Rule for BigintPrimaryKey {
                     if let Some(sequence) = sequence.filter(|s| {
                         !s.kind.is_bigint() && s.kind.is_integer() && out.reports(&s.type_origin)
                     }) {
-                        out.push(short_sequence(cx, table, column, sequence));
+                        out.push(short_sequence(table, column, sequence));
                     }
                     continue;
                 }
                 if !out.reports(&column.type_origin) {
                     continue;
                 }
-                let written = cx.text(&column.type_origin);
+                let written = column.written_type();
                 let fed_by = match sequence {
                     Some(sequence) => {
                         format!(" fed by the sequence `{}` (a serial)", sequence.name)
@@ -125,7 +125,6 @@ impl Rule for BigintPrimaryKey {
 /// A BIGINT key whose sequence is `AS integer`: it stops at 2,147,483,647
 /// however wide the column is.
 fn short_sequence(
-    cx: &Context<'_>,
     table: &crate::model::Table,
     column: &crate::model::Column,
     sequence: &crate::model::Sequence,
@@ -155,7 +154,7 @@ fn short_sequence(
     )
     .related(
         &column.type_origin,
-        format!("the column is {}", cx.text(&column.type_origin)),
+        format!("the column is {}", column.written_type()),
     )
 }
 

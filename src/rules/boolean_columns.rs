@@ -85,7 +85,7 @@ impl Rule for BooleanColumns {
                 TypeKind::Boolean if named_flag || self.options.all_booleans => {
                     nullable_or_no_default(table, column)
                 }
-                kind if named_flag && stores_flag(kind) => Some(wrong_type(cx, table, column)),
+                kind if named_flag && stores_flag(kind) => Some(wrong_type(table, column)),
                 _ => None,
             };
             if let Some(diagnostic) = diagnostic {
@@ -112,8 +112,8 @@ fn stores_flag(kind: &TypeKind) -> bool {
         || matches!(kind, TypeKind::Other(name) if name == "bit" || name.starts_with("bit(") || name.starts_with("bit varying") || name.starts_with("varbit"))
 }
 
-fn wrong_type(cx: &Context<'_>, table: &Table, column: &Column) -> Diagnostic {
-    let written = cx.text(&column.type_origin);
+fn wrong_type(table: &Table, column: &Column) -> Diagnostic {
+    let written = column.written_type();
     let c = quote(&column.name);
     let using = if column.kind().is_integer() {
         format!("{c} <> 0")

@@ -83,7 +83,7 @@ impl Rule for CharFixedWidth {
             {
                 continue;
             }
-            let written = cx.text(&column.type_origin);
+            let written = column.written_type();
             let what = match width {
                 Width::Unwritten => "which PostgreSQL reads as CHAR(1): one blank-padded character",
                 Width::One => "one blank-padded character",

@@ -139,7 +139,7 @@ fn judge(
     };
     // The FK's columns as written, unless the column was renamed after the
     // constraint was written: then the rename gave it its name.
-    let origin = if folded(cx.text(&fk.columns_origin)) == *column_name {
+    let origin = if fk.written_column.as_deref() == Some(column_name) {
         &fk.columns_origin
     } else {
         &column.name_origin
@@ -204,13 +204,6 @@ fn ends_with_words(name: &[String], expected: &[String]) -> bool {
 }
 
 /// An identifier as PostgreSQL stores it.
-fn folded(written: &str) -> String {
-    match written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
-        Some(quoted) => quoted.replace("\"\"", "\""),
-        None => written.to_lowercase(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

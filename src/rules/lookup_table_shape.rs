@@ -83,10 +83,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
         Some(id) => {
             let mut problems = Vec::new();
             if !id.kind().is_bigint() {
-                problems.push(format!(
-                    "is {}, not BIGSERIAL or BIGINT",
-                    cx.text(&id.type_origin)
-                ));
+                problems.push(format!("is {}, not BIGSERIAL or BIGINT", id.written_type()));
             }
             let keyed = table
                 .primary_key
@@ -104,7 +101,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
         Some(name) => {
             let mut problems = Vec::new();
             if !is_text(name.kind()) {
-                problems.push(format!("is {}, not TEXT", cx.text(&name.type_origin)));
+                problems.push(format!("is {}, not TEXT", name.written_type()));
             }
             if !name.not_null {
                 problems.push("is nullable".to_string());
@@ -120,10 +117,7 @@ fn gaps(cx: &Context<'_>, table: &Table) -> (Vec<String>, Vec<String>) {
         None => missing.push("no `description`".to_string()),
         Some(description) if !is_text(description.kind()) => column_wrong(
             "description",
-            vec![format!(
-                "is {}, not TEXT",
-                cx.text(&description.type_origin)
-            )],
+            vec![format!("is {}, not TEXT", description.written_type())],
         ),
         Some(_) => {}
     }

@@ -185,7 +185,7 @@ pub fn columns_of_kind(
             own => own == kind,
         };
         if matches && out.reports(&column.type_origin) {
-            let written = cx.text(&column.type_origin);
+            let written = column.written_type();
             out.push_with_fix(
                 Diagnostic::new(rule, &column.type_origin, message(table, column, written))
                     .help(help)

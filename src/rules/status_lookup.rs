@@ -121,7 +121,7 @@ fn identifies_rows(cx: &Context<'_>, table: &Table, column: &str) -> bool {
 
 /// How the column stores its status, when that is what the rule flags.
 fn stored_as(cx: &Context<'_>, table: &Table, column: &Column) -> Option<String> {
-    let written = cx.text(&column.type_origin);
+    let written = column.written_type();
     let listed = table
         .checks
         .iter()

@@ -69,7 +69,7 @@ impl Rule for TimestampColumns {
                 .options
                 .columns
                 .iter()
-                .filter_map(|name| column_problem(cx, table, name))
+                .filter_map(|name| column_problem(table, name))
                 .collect();
             let message = match (missing.is_empty(), wrong.is_empty()) {
                 (true, true) => continue,
@@ -147,14 +147,11 @@ impl TimestampColumns {
 
 /// What is wrong with the required column `name` of `table` when it
 /// exists (`` `created_at` is TIMESTAMP, not TIMESTAMPTZ ``).
-fn column_problem(cx: &Context<'_>, table: &Table, name: &str) -> Option<String> {
+fn column_problem(table: &Table, name: &str) -> Option<String> {
     let column = table.column(name)?;
     let mut wrong = Vec::new();
     if *column.kind() != TypeKind::TimestampTz {
-        wrong.push(format!(
-            "is {}, not TIMESTAMPTZ",
-            cx.text(&column.type_origin)
-        ));
+        wrong.push(format!("is {}, not TIMESTAMPTZ", column.written_type()));
     }
     if !column.not_null {
         wrong.push("is nullable".to_string());

@@ -664,6 +664,16 @@ impl Replay {
 
     fn alter_column(&mut self, table: &QualifiedName, name: &str, change: &ColumnChange) {
         let retyped = match change {
+            // Where the new type is written was not found: the column keeps
+            // the type as written before (and where, below).
+            ColumnChange::SetType { ty, origin: None } => {
+                let before = self.table_mut(table).and_then(|t| t.column_mut(name));
+                let written = before.map_or_else(Default::default, |c| c.ty.written.clone());
+                Some(self.types.share(&ColumnType {
+                    written,
+                    ..ty.clone()
+                }))
+            }
             ColumnChange::SetType { ty, .. } => Some(self.types.share(ty)),
             _ => None,
         };
