@@ -133,7 +133,8 @@ fn run(
     buffers: &load::Buffers,
     keep: Catalogs,
 ) -> Outcome {
-    let (mut project, input_errors) = read_with(paths, settings, buffers);
+    let forget_texts = keep == Catalogs::LeaveToExit;
+    let (mut project, input_errors) = read_texts(paths, settings, buffers, forget_texts);
     if let Some(changes) = changes {
         for file in &mut project.files {
             let path = file.source.path();
@@ -254,6 +255,17 @@ pub fn read_with(
     settings: &Settings,
     buffers: &load::Buffers,
 ) -> (Project, Vec<InputError>) {
+    read_texts(paths, settings, buffers, false)
+}
+
+/// `read_with`; the files read from disk let go of their texts once
+/// loaded when `forget_texts` says so (`load::ReadOptions::forget_texts`).
+fn read_texts(
+    paths: &[PathBuf],
+    settings: &Settings,
+    buffers: &load::Buffers,
+    forget_texts: bool,
+) -> (Project, Vec<InputError>) {
     let exclude = |path: &std::path::Path| settings.is_excluded(path);
     // Buffers are found and read by their resolved paths.
     let buffers: load::Buffers = buffers
@@ -288,6 +300,7 @@ pub fn read_with(
         max_file_size: settings.max_file_size,
         buffers: std::sync::Arc::new(buffers.clone()),
         cache: settings.cache.clone(),
+        forget_texts,
     };
     let (project, mut errors) = load::load_ahead(discovery, read, ahead);
     errors.sort();

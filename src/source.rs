@@ -101,11 +101,15 @@ pub struct SourceFile {
 #[derive(Debug, Clone)]
 struct LineIndex {
     /// Byte offset of the first byte of every line.
-    line_starts: Vec<u32>,
+    line_starts: Box<[u32]>,
     /// Characters before every `CHUNK`-th byte, so that converting between
     /// bytes and characters costs at most one chunk, not one line: a file
     /// may be one line of megabytes with thousands of positions in it.
-    chars_before_chunk: Vec<u32>,
+    chars_before_chunk: Box<[u32]>,
+    /// The text's length in bytes: with the rest, all that positions in
+    /// an ASCII text need once the text is let go of
+    /// (`SourceFile::forget_text`).
+    len: u32,
 }
 
 impl LineIndex {
@@ -113,6 +117,7 @@ impl LineIndex {
         LineIndex {
             line_starts: line_starts(text),
             chars_before_chunk: chars_before_chunks(text),
+            len: narrow(text.len()),
         }
     }
 
@@ -186,12 +191,18 @@ impl SourceFile {
 
     /// The file's text (without a byte-order mark).
     pub fn text(&self) -> &str {
-        self.text.get_or_init(|| match self.later {
+        self.text.get_or_init(|| self.read_again())
+    }
+
+    /// The text of a file not read yet (`unread`, `forget_text`), as it is
+    /// on disk now.
+    fn read_again(&self) -> String {
+        match self.later {
             Some(later) => read_found_file(&self.path, later.limit)
                 .map(later.decode)
                 .unwrap_or_default(),
             None => String::new(),
-        })
+        }
     }
 
     /// Replaces the text (an edit applied in memory).
@@ -201,14 +212,50 @@ impl SourceFile {
         self.index = OnceLock::new();
     }
 
+    /// Lets go of the text, to be read again from `path` on first use as
+    /// `unread` does. Only an ASCII text is let go of: positions in it
+    /// need only where its lines start (a column counts bytes), so that a
+    /// report of positions alone reads it once more for its line index,
+    /// and keeps only that. `false` when the text is kept.
+    pub fn forget_text(&mut self, later: ReadLater) -> bool {
+        if !self.text.get().is_some_and(|text| text.is_ascii()) {
+            return false;
+        }
+        self.text = OnceLock::new();
+        self.later = Some(later);
+        self.index = OnceLock::new();
+        true
+    }
+
+    /// The text's length in bytes, without keeping a text let go of
+    /// (`forget_text`).
+    pub fn text_len(&self) -> usize {
+        match self.text.get() {
+            Some(text) => text.len(),
+            None => widen(self.index().len),
+        }
+    }
+
     /// Whether the text has been read (see `unread`).
     pub fn is_read(&self) -> bool {
         self.text.get().is_some()
     }
 
+    /// Made from the text; a text not read yet is read for it, and kept
+    /// only when positions in it need it (it is not ASCII) or something
+    /// asks for it later (`text`).
     fn index(&self) -> &LineIndex {
-        self.index
-            .get_or_init(|| Box::new(LineIndex::of(self.text())))
+        self.index.get_or_init(|| match self.text.get() {
+            Some(text) => Box::new(LineIndex::of(text)),
+            None => {
+                let text = self.read_again();
+                let index = Box::new(LineIndex::of(&text));
+                if !text.is_ascii() {
+                    let _ = self.text.set(text);
+                }
+                index
+            }
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -238,7 +285,7 @@ impl SourceFile {
     /// Offsets past the end clamp to the end; offsets inside a multi-byte
     /// character clamp to that character.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text().len());
+        let offset = offset.min(self.text_len());
         let line_index = self.line_index(offset);
         let start = self.index().line_start(line_index).unwrap_or(0);
         let column = self.chars_before(offset) - self.chars_before(start);
@@ -267,7 +314,7 @@ impl SourceFile {
     /// Number of characters that start before byte `offset` (a character
     /// `offset` falls inside counts).
     pub fn chars_before(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text().len());
+        let offset = offset.min(self.text_len());
         let chunk = offset / CHUNK;
         let counted = self.index().chars_before_chunk(chunk).unwrap_or(0);
         if self.chunk_length(chunk).is_some() {
@@ -285,7 +332,7 @@ impl SourceFile {
     /// (ASCII text, the usual case): then bytes and characters count alike
     /// in it.
     fn chunk_length(&self, chunk: usize) -> Option<usize> {
-        let length = self.text().len().saturating_sub(chunk * CHUNK).min(CHUNK);
+        let length = self.text_len().saturating_sub(chunk * CHUNK).min(CHUNK);
         let before = self.index().chars_before_chunk(chunk)?;
         let after = self.index().chars_before_chunk(chunk + 1)?;
         (after - before == length).then_some(length)
@@ -336,7 +383,7 @@ impl SourceFile {
         let end = self
             .index()
             .line_start(line_index + 1)
-            .unwrap_or(self.text().len());
+            .unwrap_or(self.text_len());
         let wanted = usize::try_from(location.column - 1).ok()?;
         let first = self.chars_before(start);
         let on_line = self.chars_before(end) - first;
@@ -384,7 +431,7 @@ impl SourceFile {
 
 /// `chars_before_chunk` of a text: characters before byte 0, `CHUNK`,
 /// `2 * CHUNK`, ….
-fn chars_before_chunks(text: &str) -> Vec<u32> {
+fn chars_before_chunks(text: &str) -> Box<[u32]> {
     let mut counts = Vec::with_capacity(text.len() / CHUNK + 2);
     let mut before = 0;
     counts.push(0);
@@ -392,7 +439,7 @@ fn chars_before_chunks(text: &str) -> Vec<u32> {
         before += count_chars(chunk);
         counts.push(narrow(before));
     }
-    counts
+    counts.into_boxed_slice()
 }
 
 /// Characters that start in `bytes` (UTF-8 continuation bytes do not start
@@ -405,13 +452,11 @@ fn is_char_start(byte: u8) -> bool {
     byte & 0xC0 != 0x80
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts: Vec<u32> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| narrow(i + 1)))
-        .collect();
+fn line_starts(text: &str) -> Box<[u32]> {
     // Kept for every file to the end of the run: no room to grow.
-    starts.shrink_to_fit();
-    starts
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| narrow(i + 1)))
+        .collect()
 }
 
 /// The path with links and `..` resolved, for comparing paths; the path as
@@ -622,6 +667,50 @@ mod tests {
         assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
         // "éé " is 5 bytes; 'x' is the fourth character.
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
+    }
+
+    /// A file whose text was let go of gives the positions it gave with
+    /// its text, reading the file once more for its line index and
+    /// keeping only that; `text` reads it back whole. A text that is not
+    /// ASCII is kept: its columns count characters.
+    #[test]
+    fn a_text_let_go_of_gives_the_same_positions() {
+        let dir = std::env::temp_dir().join(format!("sl-forget-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let later = ReadLater {
+            limit: u64::MAX,
+            decode: |bytes| String::from_utf8(bytes).unwrap_or_default(),
+        };
+        let long_line = format!("SELECT '{}';\n", "x".repeat(3 * CHUNK));
+        let ascii = format!("-- one\nCREATE TABLE t (id BIGINT);\n\n{long_line}-- end");
+        for (name, text) in [
+            ("ascii.sql", ascii.as_str()),
+            ("other.sql", "-- é\nSELECT 1;\n"),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let kept = SourceFile::new(path.clone(), text.to_string());
+            let mut forgotten = SourceFile::new(path, text.to_string());
+            assert_eq!(forgotten.forget_text(later), text.is_ascii(), "{name}");
+            assert_eq!(forgotten.is_read(), !text.is_ascii(), "{name}");
+            assert_eq!(forgotten.text_len(), text.len(), "{name}");
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    forgotten.line_col(offset),
+                    kept.line_col(offset),
+                    "{name} {offset}"
+                );
+                assert_eq!(
+                    forgotten.line_index(offset),
+                    kept.line_index(offset),
+                    "{name}"
+                );
+            }
+            assert_eq!(forgotten.is_read(), !text.is_ascii(), "{name}");
+            assert_eq!(forgotten.text(), text, "{name}");
+            assert_eq!(forgotten.line_text(2), kept.line_text(2), "{name}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -328,9 +328,9 @@ fn directives(file: &LoadedFile) -> (Vec<Entry>, Vec<Malformed>) {
     let mut entries = Vec::new();
     let mut malformed = Vec::new();
     let in_order = in_order(file);
-    for range in &file.directives {
-        let range = range.clone();
-        let raw = file.source.slice(&range);
+    for directive in &file.directives {
+        let range = directive.range.clone();
+        let raw = &*directive.text;
         // Offsets inside the comment's text in the file.
         let Some(body_start) = raw.find(PREFIX).map(|i| i + PREFIX.len()) else {
             continue;

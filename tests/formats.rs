@@ -11,6 +11,7 @@ mod common;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use clap::ValueEnum;
 use schema_lint::config::{self, CommandLine, Fixes, Settings};
 use schema_lint::lint::{Outcome, lint};
 use schema_lint::report::{self, Format, Style};
@@ -786,4 +787,40 @@ fn fixes_built(outcome: &Outcome) -> usize {
         .iter()
         .filter(|d| d.fix.is_some())
         .count()
+}
+
+/// The command line lets go of the files' texts after their load, and
+/// reads a file again only where a report shows its source; the library
+/// keeps them. Both print the same report in every format: with a
+/// suppression (its comment is read from the model, not the file), a file
+/// that is not ASCII (kept: its columns count characters) and a line
+/// longer than the chunks the line index counts characters by.
+#[test]
+fn the_command_line_prints_what_the_library_renders() {
+    let set = Set::new();
+    let long = format!("-- {}\n", "x".repeat(3000));
+    set.write(
+        "2024-01-01-000004_create_notes",
+        &format!(
+            "{long}CREATE TABLE notes (\n    id BIGSERIAL PRIMARY KEY,\n    -- schema-lint: ignore prefer-text -- kept short\n    title VARCHAR(80),\n    body VARCHAR(9)\n);\n"
+        ),
+        "DROP TABLE notes;\n",
+    );
+    let outcome = set.lint();
+    assert!(outcome.suppressed > 0);
+    let select = "parse-error,prefer-text,prefer-timestamptz";
+    for format in Format::value_variants() {
+        let name = format
+            .to_possible_value()
+            .expect("named")
+            .get_name()
+            .to_string();
+        let output = common::schema_lint(Path::new("."))
+            .args(["--no-cache", "--fail-on", "never", "--select", select])
+            .args(["--format", &name, &set.root])
+            .output()
+            .expect("run");
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(printed, render(&outcome, *format), "{name}");
+    }
 }

@@ -64,7 +64,7 @@ pub const ENV: &str = "SCHEMA_LINT_CACHE_DIR";
 /// The layout of what is stored: bump it whenever a stored type changes
 /// (a field added, removed, reordered or retyped; a variant added). The
 /// executable's stamp (`stamp`) catches a rebuild that forgot to.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 
 const MAGIC: &[u8; 8] = b"SLFACTS\0";
 
@@ -693,7 +693,7 @@ struct FactsRef<'a> {
     markers: &'a Markers,
     unknown_markers: &'a [UnknownMarker],
     sections: &'a [Section],
-    directives: &'a [Range<usize>],
+    directives: &'a [crate::load::split::Directive],
     first_line: &'a Range<usize>,
 }
 
@@ -705,7 +705,7 @@ pub struct Facts {
     markers: Markers,
     unknown_markers: Vec<UnknownMarker>,
     sections: Vec<Section>,
-    directives: Vec<Range<usize>>,
+    directives: Vec<crate::load::split::Directive>,
     first_line: Range<usize>,
 }
 

@@ -120,9 +120,18 @@ pub struct Split {
     pub unknown: Vec<UnknownMarker>,
     /// The comments that start a section (or hold rollback SQL).
     pub sections: Vec<Section>,
-    /// Byte ranges of the comments addressed to schema-lint
-    /// (`-- schema-lint: …`, see `suppress`).
-    pub directives: Vec<Range<usize>>,
+    /// The comments addressed to schema-lint (`-- schema-lint: …`, see
+    /// `suppress`).
+    pub directives: Vec<Directive>,
+}
+
+/// A comment addressed to schema-lint: where it is and its text, which
+/// `suppress` reads without the file's (a run that reports and exits
+/// lets go of the texts after the load).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub range: Range<usize>,
+    pub text: Box<str>,
 }
 
 /// A comment that starts a section (`-- +goose Down`, `-- migrate:up`,
@@ -347,7 +356,10 @@ impl Splitter {
                     matches!(token, Token::Whitespace(Whitespace::MultiLineComment(_)));
                 let range = tokens.range(index);
                 if comment.trim_start().starts_with(DIRECTIVE_PREFIX) {
-                    self.split.directives.push(range.clone());
+                    self.split.directives.push(Directive {
+                        range: range.clone(),
+                        text: text.get(range.clone()).unwrap_or_default().into(),
+                    });
                 }
                 if !self.split.markers.liquibase && is_liquibase_header(comment) {
                     self.split.markers.liquibase = true;

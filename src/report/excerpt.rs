@@ -127,7 +127,7 @@ impl Excerpt {
     /// Where byte `offset` of the file is in the excerpt (clamped to the
     /// text kept of its line); `None` when its line is not shown.
     pub fn offset_of(&self, source: &SourceFile, offset: usize) -> Option<usize> {
-        let line_index = source.line_index(offset.min(source.text().len()));
+        let line_index = source.line_index(offset.min(source.text_len()));
         let line = self
             .lines
             .binary_search_by_key(&line_index, |l| l.line)
@@ -263,7 +263,7 @@ impl SourceCode for Excerpt {
 /// The last line that can be shown: the last line with text (not the empty
 /// one after a final line break), or the line a label is on.
 fn last_line(source: &SourceFile, labels: &[Range<usize>]) -> usize {
-    let end = source.text().len();
+    let end = source.text_len();
     let last = source.line_index(end.saturating_sub(usize::from(source.text().ends_with('\n'))));
     labels
         .iter()
@@ -277,8 +277,8 @@ fn blocks(source: &SourceFile, labels: &[Range<usize>], last_line: usize) -> Vec
     let mut ranges: Vec<Range<usize>> = labels
         .iter()
         .map(|label| {
-            let first = source.line_index(label.start.min(source.text().len()));
-            let last = source.line_index(label.end.min(source.text().len()));
+            let first = source.line_index(label.start.min(source.text_len()));
+            let last = source.line_index(label.end.min(source.text_len()));
             first.saturating_sub(CONTEXT_LINES)..(last + CONTEXT_LINES).min(last_line) + 1
         })
         .collect();
@@ -299,7 +299,7 @@ fn blocks(source: &SourceFile, labels: &[Range<usize>], last_line: usize) -> Vec
 /// that starts on the line, else the end of one that ends on it, else the
 /// start of the line.
 fn anchor(source: &SourceFile, labels: &[Range<usize>], line: usize) -> usize {
-    let on_line = |offset: usize| source.line_index(offset.min(source.text().len())) == line;
+    let on_line = |offset: usize| source.line_index(offset.min(source.text_len())) == line;
     labels
         .iter()
         .find(|l| on_line(l.start))

@@ -170,7 +170,7 @@ fn object_report(outcome: &Outcome, d: &Diagnostic, object: &str, view: &View) -
         visible(&d.message)
     );
     let _ = writeln!(out, "   ╭─[{}{}]", super::DB_PREFIX, visible(object));
-    let start = d.span.start.min(source.text().len());
+    let start = d.span.start.min(source.text_len());
     let line = source.line_index(start);
     let range = source.line_range(line);
     let text = source.slice(&range);
@@ -335,8 +335,8 @@ fn report(outcome: &Outcome, diagnostic: &Diagnostic) -> Drawn {
 
 /// The span to underline: the finding's, or the first line of a long one.
 fn shown_span(source: &SourceFile, span: &Range<usize>) -> Range<usize> {
-    let start = source.line_index(span.start.min(source.text().len()));
-    let end = source.line_index(span.end.min(source.text().len()));
+    let start = source.line_index(span.start.min(source.text_len()));
+    let end = source.line_index(span.end.min(source.text_len()));
     if end.saturating_sub(start) < MAX_LINES {
         return span.clone();
     }

@@ -137,7 +137,7 @@ fn severity(severity: Severity) -> &'static str {
 /// 1-based line and 1-based UTF-8 byte column of a byte offset (clamped to
 /// the text, like `SourceFile::line_col`).
 fn byte_position(source: &SourceFile, offset: usize) -> LineColumn {
-    let offset = offset.min(source.text().len());
+    let offset = offset.min(source.text_len());
     LineColumn {
         line: source.line_index(offset) + 1,
         column: offset - source.line_start(offset) + 1,
