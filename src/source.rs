@@ -191,12 +191,12 @@ impl SourceFile {
 
     /// The file's text (without a byte-order mark).
     pub fn text(&self) -> &str {
-        self.text.get_or_init(|| self.read_again())
+        self.text.get_or_init(|| self.read_now())
     }
 
     /// The text of a file not read yet (`unread`, `forget_text`), as it is
     /// on disk now.
-    fn read_again(&self) -> String {
+    fn read_now(&self) -> String {
         match self.later {
             Some(later) => read_found_file(&self.path, later.limit)
                 .map(later.decode)
@@ -213,21 +213,23 @@ impl SourceFile {
     }
 
     /// Lets go of the text, to be read again from `path` on first use as
-    /// `unread` does. Only an ASCII text is let go of: positions in it
-    /// need only where its lines start (a column counts bytes), so that a
-    /// report of positions alone reads it once more for its line index,
-    /// and keeps only that. `false` when the text is kept.
+    /// `unread` does, keeping the line index made from it now. Only an
+    /// ASCII text is let go of: positions in it need only where its lines
+    /// start (a column counts bytes), so a report of positions alone reads
+    /// no file again, and its positions are those of the text that was
+    /// parsed whatever happens to the file meanwhile. `false` when the
+    /// text is kept.
     pub fn forget_text(&mut self, later: ReadLater) -> bool {
         if !self.text.get().is_some_and(|text| text.is_ascii()) {
             return false;
         }
+        self.index();
         self.text = OnceLock::new();
         self.later = Some(later);
-        self.index = OnceLock::new();
         true
     }
 
-    /// The text's length in bytes, without keeping a text let go of
+    /// The text's length in bytes, without reading a text let go of
     /// (`forget_text`).
     pub fn text_len(&self) -> usize {
         match self.text.get() {
@@ -241,21 +243,9 @@ impl SourceFile {
         self.text.get().is_some()
     }
 
-    /// Made from the text; a text not read yet is read for it, and kept
-    /// only when positions in it need it (it is not ASCII) or something
-    /// asks for it later (`text`).
     fn index(&self) -> &LineIndex {
-        self.index.get_or_init(|| match self.text.get() {
-            Some(text) => Box::new(LineIndex::of(text)),
-            None => {
-                let text = self.read_again();
-                let index = Box::new(LineIndex::of(&text));
-                if !text.is_ascii() {
-                    let _ = self.text.set(text);
-                }
-                index
-            }
-        })
+        self.index
+            .get_or_init(|| Box::new(LineIndex::of(self.text())))
     }
 
     pub fn path(&self) -> &Path {
@@ -670,9 +660,9 @@ mod tests {
     }
 
     /// A file whose text was let go of gives the positions it gave with
-    /// its text, reading the file once more for its line index and
-    /// keeping only that; `text` reads it back whole. A text that is not
-    /// ASCII is kept: its columns count characters.
+    /// its text, without reading the file again (they stay those of the
+    /// text read first when the file changes); `text` reads it back. A
+    /// text that is not ASCII is kept: its columns count characters.
     #[test]
     fn a_text_let_go_of_gives_the_same_positions() {
         let dir = std::env::temp_dir().join(format!("sl-forget-{}", std::process::id()));
@@ -707,8 +697,14 @@ mod tests {
                 );
             }
             assert_eq!(forgotten.is_read(), !text.is_ascii(), "{name}");
-            assert_eq!(forgotten.text(), text, "{name}");
             assert_eq!(forgotten.line_text(2), kept.line_text(2), "{name}");
+            if text.is_ascii() {
+                std::fs::write(dir.join(name), "changed\n").unwrap();
+                let mut again = SourceFile::new(dir.join(name), text.to_string());
+                again.forget_text(later);
+                assert_eq!(again.line_col(text.len()), kept.line_col(text.len()));
+                assert_eq!(again.text(), "changed\n");
+            }
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
