@@ -142,7 +142,9 @@ impl<'a> Context<'a> {
             .contains(name)
     }
 
-    /// The source text at `origin`, as written.
+    /// The source text at `origin`, as written. For fixes: a message
+    /// quotes what the model keeps, since the command line lets go of the
+    /// files' texts after their load, and this reads the file again.
     pub fn text(&self, origin: &Origin) -> &'a str {
         self.project
             .file(origin.file())
