@@ -166,8 +166,9 @@ fn remember(bytes: &[u8], ty: &Arc<ColumnType>) {
     });
 }
 
-/// How many spellings of one type (`bigint`, `BIGINT`, `int8`) a thread
-/// keeps in its table of read types; further ones are not shared.
+/// How many spellings of one type (`bigint` and `BIGINT`, `varchar(9)` and
+/// `varchar (9)`) a thread keeps in its table of read types; further ones
+/// are not shared.
 const SPELLINGS: usize = 16;
 
 /// `ColumnType::of`, as the copy this thread already made for that very
