@@ -121,8 +121,9 @@ impl<'a> Context<'a> {
     pub fn words(&self) -> &support::words::Words {
         self.words.get_or_init(|| {
             // A pre-commit run took the other files' facts from the cache
-            // without reading them (`SourceFile::unread`): they are read
-            // now, all at once and in parallel.
+            // without reading them (`SourceFile::unread`), and the command
+            // line let go of the texts after the load (`forget_text`):
+            // they are read now, all at once and in parallel.
             let files: Vec<&LoadedFile> = self.files().collect();
             files.par_iter().for_each(|file| {
                 file.source.text();
