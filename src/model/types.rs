@@ -93,9 +93,10 @@ pub fn shared<'de, D: serde::Deserializer<'de>>(
         return Ok(found);
     }
     let read: TypeRead<'_> = postcard::from_bytes(bytes).map_err(serde::de::Error::custom)?;
+    let sql = super::Name::new(&read.sql);
     let ty = ColumnType {
-        sql: super::Name::new(&read.sql),
-        written: super::Name::new(&read.written),
+        written: read.written.map_or_else(|| sql.clone(), super::Name::new),
+        sql,
         kind: read.kind,
         char_length: read.char_length,
     };
@@ -110,11 +111,28 @@ pub fn stored<S: serde::Serializer>(
     ty: &Arc<ColumnType>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let bytes = postcard::to_allocvec(&**ty).map_err(serde::ser::Error::custom)?;
+    let stored = TypeStored {
+        sql: &ty.sql,
+        written: (ty.written != ty.sql).then_some(&*ty.written),
+        kind: &ty.kind,
+        char_length: ty.char_length,
+    };
+    let bytes = postcard::to_allocvec(&stored).map_err(serde::ser::Error::custom)?;
     serializer.serialize_bytes(&bytes)
 }
 
-/// A `ColumnType` as stored, its text borrowed from the stored bytes
+/// A `ColumnType` as `stored` writes it: the type as written only when it
+/// is not as `sqlparser` prints it (a set that writes its types in upper
+/// case stores each once).
+#[derive(serde::Serialize)]
+struct TypeStored<'a> {
+    sql: &'a str,
+    written: Option<&'a str>,
+    kind: &'a TypeKind,
+    char_length: Option<CharLength>,
+}
+
+/// A `ColumnType` as `stored` wrote it, its text borrowed from the stored bytes
 /// where it can be: most columns' type is one this thread decoded a
 /// moment ago, found (`recent`) without making a name or hashing.
 #[derive(serde::Deserialize)]
@@ -122,7 +140,7 @@ struct TypeRead<'a> {
     #[serde(borrow)]
     sql: std::borrow::Cow<'a, str>,
     #[serde(borrow)]
-    written: std::borrow::Cow<'a, str>,
+    written: Option<std::borrow::Cow<'a, str>>,
     kind: TypeKind,
     char_length: Option<CharLength>,
 }
@@ -550,6 +568,14 @@ mod tests {
         // Types whose encodings share a beginning stay apart.
         assert_eq!(decode("texts").sql, "texts");
         assert_eq!(decode("tex").sql, "tex");
+        // The type as written comes back whether it is stored (it differs
+        // from the printed type) or not (it is the printed type).
+        let upper = decode("TEXT");
+        assert_eq!(
+            (upper.sql.as_str(), upper.written.as_str()),
+            ("TEXT", "text")
+        );
+        assert!(!Arc::ptr_eq(&upper, &decode("text")));
         for n in 0..3 * SHARED_TYPES {
             decode(&format!("type_{n}"));
             assert!(SHARED.with_borrow(|shared| shared.len()) <= SHARED_TYPES);
