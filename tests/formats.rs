@@ -720,7 +720,6 @@ fn default_settings_render_consistently() {
 /// same bytes as with every fix built, and the run builds fewer.
 #[test]
 fn each_format_prints_the_same_with_only_the_fixes_it_shows() {
-    use clap::ValueEnum;
     let set = Set::new();
     let mut settings =
         config::parse("", PathBuf::from("."), &CommandLine::default()).expect("settings");

@@ -10,14 +10,20 @@ use schema_lint::discover;
 use schema_lint::load;
 use schema_lint::model::replay::replay;
 
-/// The model a one-file migration set produces, as text.
-fn model(sql: &str) -> String {
+/// A one-file migration set, loaded (with the folder that holds it).
+fn loaded(sql: &str) -> (common::Scratch, load::Project) {
     let scratch = common::Scratch::new();
     scratch.write("m/0001_test.sql", sql);
     let root = scratch.path().join("m");
     let discovery = discover::discover(&[root], &discover::Options::default());
     let (project, errors) = load::load(discovery, load::ReadOptions::default());
     assert!(errors.is_empty(), "{errors:?}");
+    (scratch, project)
+}
+
+/// The model a one-file migration set produces, as text.
+fn model(sql: &str) -> String {
+    let (_scratch, project) = loaded(sql);
     let mut out = String::new();
     for file in project.migrations() {
         for statement in &file.statements {
@@ -310,9 +316,7 @@ ALTER TABLE app.nodes ADD CONSTRAINT nodes_parent_fk FOREIGN KEY (parent_id) REF
 /// there only while the names agree).
 #[test]
 fn types_and_foreign_key_columns_as_written() {
-    let scratch = common::Scratch::new();
-    scratch.write(
-        "m/0001_test.sql",
+    let (_scratch, project) = loaded(
         "CREATE TYPE mood AS ENUM ('a');\n\
          CREATE TABLE t (id BIGINT PRIMARY KEY, a character varying (40), b INT8, m mood);\n\
          CREATE TABLE u (id bigint PRIMARY KEY, \"Owner\" int8 REFERENCES t, Team_Id BIGINT REFERENCES t, x int, y int,\n\
@@ -321,10 +325,6 @@ fn types_and_foreign_key_columns_as_written() {
          ALTER TYPE mood RENAME TO feeling;\n\
          ALTER TABLE u RENAME COLUMN team_id TO lead_id;\n",
     );
-    let root = scratch.path().join("m");
-    let discovery = discover::discover(&[root], &discover::Options::default());
-    let (project, errors) = load::load(discovery, load::ReadOptions::default());
-    assert!(errors.is_empty(), "{errors:?}");
     let catalog = replay(&project, &project.sets[0]);
     let text = project
         .migrations()

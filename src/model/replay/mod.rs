@@ -667,7 +667,7 @@ impl Replay {
             // Where the new type is written was not found: the column keeps
             // the type as written before (and where, below).
             ColumnChange::SetType { ty, origin: None } => {
-                let before = self.table_mut(table).and_then(|t| t.column_mut(name));
+                let before = self.tables.get(table).and_then(|t| t.column(name));
                 let written = before.map_or_else(Default::default, |c| c.ty.written.clone());
                 Some(self.types.share(&ColumnType {
                     written,
