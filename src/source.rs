@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use sqlparser::tokenizer::Location;
 
@@ -75,8 +75,10 @@ pub struct LineCol {
 
 #[derive(Clone)]
 pub struct SourceFile {
-    /// The path as the user named it (relative stays relative).
-    pub path: PathBuf,
+    /// The path as the user named it (relative stays relative). Shared
+    /// with the migration's record (`MigrationFile::path`): a set of
+    /// thousands of files held each path twice.
+    pub path: Arc<Path>,
     /// The text, or (`later`) read on first use.
     text: OnceLock<String>,
     /// How to read the text on first use when the run did not read it: a
@@ -165,9 +167,9 @@ impl std::fmt::Debug for SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, text: String) -> Self {
+    pub fn new(path: impl Into<Arc<Path>>, text: String) -> Self {
         SourceFile {
-            path,
+            path: path.into(),
             text: OnceLock::from(text),
             later: None,
             bom: 0,
@@ -179,9 +181,9 @@ impl SourceFile {
     /// cannot be read then, or has changed, the text is what is there now
     /// (empty when nothing can be read): positions taken before clamp to
     /// it, as every method here does.
-    pub fn unread(path: PathBuf, bom: usize, later: ReadLater) -> Self {
+    pub fn unread(path: impl Into<Arc<Path>>, bom: usize, later: ReadLater) -> Self {
         SourceFile {
-            path,
+            path: path.into(),
             text: OnceLock::new(),
             later: Some(later),
             bom,

@@ -184,7 +184,7 @@ pub fn read_into(
 fn load(id: FileId, ddl: &catalog::Ddl) -> crate::load::LoadedFile {
     let name = format!("db:{}", ddl.database);
     let migration = MigrationFile {
-        path: PathBuf::from(&name),
+        path: std::path::Path::new(&name).into(),
         resolved: PathBuf::new(),
         name: FileName::unversioned(&name),
         reported: true,

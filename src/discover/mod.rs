@@ -36,7 +36,8 @@ use place::{Anchor, Finder, Place};
 #[derive(Debug, Clone)]
 pub struct MigrationFile {
     /// The path as the user named it, or as found under a path they named.
-    pub path: PathBuf,
+    /// Shared with the loaded file's `SourceFile::path`.
+    pub path: std::sync::Arc<Path>,
     /// The path with its folder resolved (links, `..`): what buffers are
     /// keyed by.
     pub resolved: PathBuf,
@@ -224,7 +225,7 @@ fn migration_set(
             continue;
         }
         files.push(MigrationFile {
-            path,
+            path: path.into(),
             resolved,
             name: listed.name,
             reported: is_reported,

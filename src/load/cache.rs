@@ -966,12 +966,12 @@ mod tests {
 
     fn parsed(id: usize, name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {
-            path: PathBuf::from(name),
+            path: std::path::Path::new(name).into(),
             resolved: PathBuf::from(name),
             name: classify(name),
             reported: true,
         };
-        let source = SourceFile::new(name.into(), text.into());
+        let source = SourceFile::new(std::path::Path::new(name), text.into());
         super::super::parse_source(FileId::new(id), migration, source)
     }
 

@@ -459,7 +459,7 @@ fn place_notes(project: &mut Project, set: usize, notes: &[PlanNote], options: &
             .files
             .iter()
             .copied()
-            .find(|&id| project.files[id.index()].migration.path == note.path)
+            .find(|&id| *project.files[id.index()].migration.path == *note.path)
             .or_else(|| plan_file(project, set, &note.path, options));
         let Some(file) = file else {
             continue;
@@ -488,7 +488,7 @@ fn plan_file(
     if let Some(existing) = project
         .files
         .iter()
-        .find(|f| f.kind == FileKind::Plan && f.migration.path == path)
+        .find(|f| f.kind == FileKind::Plan && *f.migration.path == *path)
     {
         return Some(existing.id);
     }
@@ -499,7 +499,7 @@ fn plan_file(
     let reported = project.sets[set].walked;
     let id = FileId::new(project.files.len());
     let migration = MigrationFile {
-        path: path.to_path_buf(),
+        path: path.into(),
         resolved: PathBuf::new(),
         name: crate::discover::FileName::unversioned(&path.to_string_lossy()),
         reported,
@@ -581,7 +581,7 @@ fn read_from_disk(
 ) -> Result<(Vec<u8>, std::fs::Metadata), InputError> {
     // Discovery found it to be a regular file.
     read_found_file_stat(&migration.path, options.max_file_size)
-        .map_err(|e| InputError::new(&migration.path, e.to_string()))
+        .map_err(|e| InputError::new(migration.path.to_path_buf(), e.to_string()))
 }
 
 /// A file's text from its bytes, for a file read on first use
@@ -1021,7 +1021,7 @@ mod tests {
 
     fn load_text(name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {
-            path: PathBuf::from(name),
+            path: std::path::Path::new(name).into(),
             resolved: PathBuf::new(),
             name: classify(name),
             reported: true,
@@ -1029,7 +1029,7 @@ mod tests {
         parse_source(
             FileId(0),
             migration,
-            SourceFile::new(name.into(), text.into()),
+            SourceFile::new(std::path::Path::new(name), text.into()),
         )
     }
 
@@ -1077,7 +1077,7 @@ mod tests {
                 if !is_sql {
                     continue;
                 }
-                let source = SourceFile::new(entry.path().into(), text.clone());
+                let source = SourceFile::new(entry.path(), text.clone());
                 let masked = mask::mask_text(&text);
                 let text = masked.as_deref().unwrap_or(&text);
                 let Some(pieces) = chunks::plan_sized(text, 0, 1) else {

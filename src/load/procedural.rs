@@ -158,7 +158,7 @@ mod tests {
 
     fn statements(text: &str) -> Vec<(String, bool, Option<u32>)> {
         let migration = MigrationFile {
-            path: PathBuf::from("1_a.sql"),
+            path: std::path::Path::new("1_a.sql").into(),
             resolved: PathBuf::new(),
             name: classify("1_a.sql"),
             reported: true,
@@ -166,7 +166,7 @@ mod tests {
         let file = parse_source(
             FileId(0),
             migration,
-            SourceFile::new("1_a.sql".into(), text.into()),
+            SourceFile::new(std::path::Path::new("1_a.sql"), text.into()),
         );
         file.statements
             .iter()

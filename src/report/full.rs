@@ -350,7 +350,10 @@ mod tests {
     use crate::report::wrap::tests::Cases;
 
     fn drawn(message: String, help: Option<String>, severity: miette::Severity) -> Drawn {
-        let source = SourceFile::new("m.sql".into(), "CREATE TABLE t (id int);\n".into());
+        let source = SourceFile::new(
+            std::path::Path::new("m.sql"),
+            "CREATE TABLE t (id int);\n".into(),
+        );
         let excerpt = Excerpt::new(&source, std::slice::from_ref(&(13..14)));
         let mut diagnostic = MietteDiagnostic::new(message)
             .with_code("prefer-bigint")
@@ -413,7 +416,7 @@ mod tests {
             let drawer = Drawer::new(color);
             for case in 0..4000 {
                 let text = source_text(&mut cases);
-                let source = SourceFile::new("db/m.sql".into(), text.clone());
+                let source = SourceFile::new(std::path::Path::new("db/m.sql"), text.clone());
                 let start = cases.next(text.len() + 1);
                 let end = (start + cases.next(40)).min(text.len());
                 let excerpt = Excerpt::new(&source, std::slice::from_ref(&(start..end)));

@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn columns_count_bytes() {
         // The example of reviewdog's specification, on the second line.
-        let source = SourceFile::new("x.sql".into(), "x\na𐐀b\n".to_string());
+        let source = SourceFile::new(std::path::Path::new("x.sql"), "x\na𐐀b\n".to_string());
         let b = source.text().find('b').unwrap_or(0);
         let p = byte_position(&source, b);
         assert_eq!((p.line, p.column), (2, 6));

@@ -757,7 +757,7 @@ mod tests {
             .enumerate()
             .map(|(i, name)| {
                 let migration = MigrationFile {
-                    path: PathBuf::from(name),
+                    path: std::path::Path::new(name).into(),
                     resolved: PathBuf::new(),
                     name: classify(name),
                     reported: true,

@@ -428,7 +428,7 @@ pub fn up_files(dir: &Path) -> Vec<PathBuf> {
         .iter()
         .flat_map(|s| s.files.iter())
         .filter(|f| f.name.role != discover::Role::Down)
-        .map(|f| f.path.clone())
+        .map(|f| f.path.to_path_buf())
         .collect()
 }
 
