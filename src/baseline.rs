@@ -73,7 +73,7 @@ fn key(outcome: &Outcome, base: &Path, diagnostic: &Diagnostic) -> Key {
     (
         relative_to(base, path),
         Ok(diagnostic.rule),
-        diagnostic.object.clone(),
+        diagnostic.object.as_deref().cloned(),
         diagnostic
             .object
             .is_none()

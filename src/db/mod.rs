@@ -412,7 +412,7 @@ mod tests {
                 &Origin::new(FileId(0), start..start + 1),
                 "m",
             );
-            d.object = object;
+            d.object = object.map(Box::new);
             object_path(&d, &tables, &ddl)
         };
         assert_eq!(at(Some(ObjectRef::table(&users)), 0), "public.users");

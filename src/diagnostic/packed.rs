@@ -96,7 +96,7 @@ impl Packed {
                 0
             };
         }
-        let names = object.as_ref().map(names_of).unwrap_or_default();
+        let names = object.as_deref().map(names_of).unwrap_or_default();
         let template = Template::of(&message, &names);
         flags |= if template.is_plain() {
             PLAIN_MESSAGE
@@ -276,7 +276,7 @@ impl Reader<'_> {
             span,
             message,
             help,
-            object,
+            object: object.map(Box::new),
             rare: None,
             fix: None,
         })

@@ -348,7 +348,8 @@ fn apply_round(
         });
         let key = diagnostic
             .object
-            .clone()
+            .as_deref()
+            .cloned()
             .map(|object| (diagnostic.rule, object));
         // A table whose row is a type (`RETURNS SETOF t`, `t%ROWTYPE`):
         // functions depend on its exact columns and types.

@@ -149,7 +149,7 @@ fn diagnostic<'a>(outcome: &'a Outcome, d: &'a Diagnostic) -> JsonDiagnostic<'a>
         end_column: p.map(|p| p.end_column),
         byte_start: p.map(|_| source.file_offset(d.span.start)),
         byte_end: p.map(|_| source.file_offset(d.span.end)),
-        object: d.object.as_ref(),
+        object: d.object.as_deref(),
         related: d
             .related_places()
             .iter()
