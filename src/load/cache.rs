@@ -703,9 +703,10 @@ pub struct Facts {
     statements: Vec<Statement>,
     changes: Vec<crate::model::facts::Change>,
     markers: Markers,
-    unknown_markers: Vec<UnknownMarker>,
-    sections: Vec<Section>,
-    directives: Vec<crate::load::split::Directive>,
+    // Boxed slices read as the lists were written (a sequence).
+    unknown_markers: Box<[UnknownMarker]>,
+    sections: Box<[Section]>,
+    directives: Box<[crate::load::split::Directive]>,
     first_line: Range<usize>,
 }
 
@@ -779,7 +780,7 @@ pub fn restore(
         sections,
         directives,
         first_line,
-        invalid_utf8,
+        invalid_utf8: invalid_utf8.map(Box::new),
     }
 }
 

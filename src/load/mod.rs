@@ -61,17 +61,21 @@ pub struct LoadedFile {
     pub changes: Vec<crate::model::facts::Change>,
     pub markers: Markers,
     /// Comments that look like a tool's annotation but are not one.
-    pub unknown_markers: Vec<UnknownMarker>,
+    /// These lists are boxed slices (16 bytes, not a `Vec`'s 24): most
+    /// files have none of them, and every file's record is kept to the end
+    /// of the run.
+    pub unknown_markers: Box<[UnknownMarker]>,
     /// Comments that start a section.
-    pub sections: Vec<Section>,
+    pub sections: Box<[Section]>,
     /// Comments addressed to schema-lint (`-- schema-lint: …`).
-    pub directives: Vec<Directive>,
+    pub directives: Box<[Directive]>,
     /// What a finding about the whole file underlines (see
     /// `rules::file_origin`).
     pub first_line: std::ops::Range<usize>,
     /// The first byte that is not UTF-8 (offset in the text, the byte) and
-    /// how many there are; they were read as `_`.
-    pub invalid_utf8: Option<(usize, u8, usize)>,
+    /// how many there are; they were read as `_`. Boxed: few files have
+    /// any.
+    pub invalid_utf8: Option<Box<(usize, u8, usize)>>,
 }
 
 impl LoadedFile {
@@ -690,7 +694,7 @@ fn load_bytes(
         return (file, Cached::Hit { settled, changed });
     }
     let mut file = parse_source(id, migration, source);
-    file.invalid_utf8 = decoded.invalid;
+    file.invalid_utf8 = decoded.invalid.map(Box::new);
     // Stored from the file as parsed, before anything takes its facts; a
     // file given as text is not (its entry on disk is kept).
     let outcome = match (cache, key) {
@@ -786,9 +790,9 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         statements: read.statements,
         changes: read.changes,
         markers: read.split.markers,
-        unknown_markers: read.split.unknown,
-        sections: read.split.sections,
-        directives: read.split.directives,
+        unknown_markers: read.split.unknown.into(),
+        sections: read.split.sections.into(),
+        directives: read.split.directives.into(),
         first_line: read.first_line,
         invalid_utf8: None,
     }

@@ -41,7 +41,7 @@ impl Rule for ParseError {
     /// Up and down statements alike.
     fn check(&self, cx: &Context<'_>, out: &mut Reporter<'_>) {
         for file in cx.files() {
-            if let Some((at, byte, count)) = file.invalid_utf8 {
+            if let Some(&(at, byte, count)) = file.invalid_utf8.as_deref() {
                 out.push(invalid_utf8(file, at, byte, count));
             }
             failures(file, out);
