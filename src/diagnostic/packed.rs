@@ -21,8 +21,6 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 use super::{Diagnostic, ObjectRef, Severity};
 use crate::rules::RuleId;
 use crate::source::FileId;
@@ -37,7 +35,13 @@ pub struct Packed {
     /// (most of a rule's findings say the same thing about another
     /// object), by their index in the bytes.
     templates: Vec<Arc<str>>,
-    template_index: FxHashMap<Arc<str>, usize>,
+    /// Each template's index in `templates`, found by the template's hash
+    /// and compared with it there, while findings are pushed (see
+    /// `shrink_to_fit`): a rule may say something different in every
+    /// finding (`foreign-key-naming`'s help names the referenced table),
+    /// and a map keyed by the text took 24 bytes for each, beside the
+    /// catalog the rules run on.
+    template_index: hashbrown::HashTable<u32>,
     /// The findings kept whole, in order.
     whole: Vec<Diagnostic>,
     len: usize,
@@ -140,13 +144,29 @@ impl Packed {
 
     /// The index of `template` in `templates`, where it is kept once.
     fn template_of(&mut self, template: impl AsRef<str> + Into<Arc<str>>) -> usize {
-        if let Some(&index) = self.template_index.get(template.as_ref()) {
-            return index;
+        let hash = text_hash(template.as_ref());
+        let templates = &self.templates;
+        let same = |&index: &u32| {
+            templates
+                .get(index as usize)
+                .is_some_and(|kept| **kept == *template.as_ref())
+        };
+        if let Some(&index) = self.template_index.find(hash, same) {
+            return index as usize;
         }
-        let template: Arc<str> = template.into();
         let index = self.templates.len();
-        self.templates.push(template.clone());
-        self.template_index.insert(template, index);
+        self.templates.push(template.into());
+        // Past 2^32 templates a new one is kept without an index (never
+        // found again): a list that long does not fit in memory anyway.
+        if let Ok(index) = u32::try_from(index) {
+            let templates = &self.templates;
+            let rehash = |&index: &u32| {
+                templates
+                    .get(index as usize)
+                    .map_or(0, |kept| text_hash(kept))
+            };
+            self.template_index.insert_unique(hash, index, rehash);
+        }
         index
     }
 
@@ -157,7 +177,7 @@ impl Packed {
         self.bytes.shrink_to_fit();
         self.whole.shrink_to_fit();
         self.templates.shrink_to_fit();
-        self.template_index = FxHashMap::default();
+        self.template_index = hashbrown::HashTable::new();
     }
 
     /// The findings, in the order they were pushed, appended to `out`.
@@ -201,6 +221,11 @@ impl Packed {
         self.number(text.len());
         self.bytes.extend_from_slice(text.as_bytes());
     }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
 }
 
 struct Reader<'a> {
