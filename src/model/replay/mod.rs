@@ -56,6 +56,9 @@ pub fn replay_facts(facts: impl IntoIterator<Item = Change>) -> Catalog {
     catalog.tables = sorted(replay.tables);
     catalog.sequences = sorted(replay.sequences);
     catalog.indexes.finish_replay();
+    // Grown by doubling (a set of thousands of migrations creates as
+    // many functions), held while the rules run.
+    catalog.functions.shrink_to_fit();
     catalog
 }
 
