@@ -148,10 +148,18 @@ fn run(
     input_errors.sort();
 
     let overrides = settings.file_overrides(&project);
-    let (mut diagnostics, catalogs) = replay_and_check(&mut project, settings, &overrides, keep);
-    let before = diagnostics.len();
-    suppress::apply(&project, settings, &overrides, &mut diagnostics);
-    let suppressed = suppressed_count(before, &diagnostics);
+    let (found, catalogs) = replay_and_check(&mut project, settings, &overrides, keep);
+    // Suppressions judge the findings before they are unpacked, so that
+    // the suppressed ones never are.
+    let mut keys = Vec::with_capacity(found.iter().map(Packed::len).sum());
+    for list in &found {
+        list.keys_into(&mut keys);
+    }
+    let judged = suppress::judge(&project, settings, &overrides, &keys);
+    drop(keys);
+    let suppressed = judged.suppressed.iter().filter(|&&s| s).count();
+    let mut diagnostics = unpack(found, judged.suppressed);
+    diagnostics.extend(judged.unused);
     diagnostics.iter_mut().for_each(Diagnostic::bound);
     sort(&mut diagnostics);
     Outcome {
@@ -176,7 +184,7 @@ fn replay_and_check(
     settings: &Settings,
     overrides: &FileOverrides,
     keep: Catalogs,
-) -> (Vec<Diagnostic>, Vec<Catalog>) {
+) -> (Vec<Packed>, Vec<Catalog>) {
     let facts: Vec<_> = project
         .sets
         .iter()
@@ -232,15 +240,8 @@ fn replay_and_check(
         })
         .collect();
     let (findings, catalogs): (Vec<_>, Vec<_>) = per_set.into_iter().unzip();
-    let findings = unpack(findings.into_iter().flatten().collect());
+    let findings = findings.into_iter().flatten().collect();
     (findings, catalogs.into_iter().flatten().collect())
-}
-
-/// How many of `before` findings `suppress::apply` removed: it also adds
-/// `unused-suppression` findings, which are not counted back.
-fn suppressed_count(before: usize, after: &[Diagnostic]) -> usize {
-    let unused = crate::rules::RuleId::UnusedSuppression;
-    before.saturating_sub(after.iter().filter(|d| d.rule != unused).count())
 }
 
 /// Discovers and loads the migration sets of `paths` (pipeline steps 1
@@ -337,16 +338,20 @@ fn check(
     per_rule.collect()
 }
 
-/// The findings of several packed lists in one list of exactly their
-/// number (a list grown by doubling holds up to twice its findings, and a
-/// set of thousands of files has a hundred thousand of them), each list
-/// freed as soon as it is unpacked.
-fn unpack(lists: Vec<Packed>) -> Vec<Diagnostic> {
-    let mut all = Vec::with_capacity(lists.iter().map(Packed::len).sum());
+/// The findings of several packed lists that `suppressed` does not flag
+/// (one flag for each finding of the lists, in order; none when empty), in
+/// one list of exactly their number (a list grown by doubling holds up to
+/// twice its findings, and a set of thousands of files has a hundred
+/// thousand of them), each list freed as soon as it is unpacked.
+fn unpack(lists: Vec<Packed>, suppressed: Vec<bool>) -> Vec<Diagnostic> {
+    let all = lists.iter().map(Packed::len).sum::<usize>();
+    let dropped = suppressed.iter().filter(|&&s| s).count();
+    let mut kept = suppressed.into_iter().map(|s| !s);
+    let mut out = Vec::with_capacity(all.saturating_sub(dropped));
     for list in lists {
-        list.unpack_into(&mut all);
+        list.unpack_kept_into(&mut out, &mut kept);
     }
-    all
+    out
 }
 
 /// Migration order (file ids follow it), then position, then rule name; exact
@@ -444,7 +449,7 @@ mod tests {
                         (&overrides, fixing),
                         files,
                     );
-                    unpack(packed)
+                    unpack(packed, Vec::new())
                 };
                 let with_schema = found(&catalog);
                 judged += with_schema.len();

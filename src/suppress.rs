@@ -63,7 +63,36 @@ struct Malformed {
     message: String,
 }
 
-/// Removes suppressed findings and adds `unused-suppression` findings.
+/// What suppressions judge of a finding: its rule and where it starts.
+/// A list of them stands for findings not unpacked yet (see
+/// `lint::run`), so that suppressed ones never are.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub rule: RuleId,
+    pub file: crate::source::FileId,
+    pub start: usize,
+}
+
+impl Key {
+    pub fn of(d: &Diagnostic) -> Key {
+        Key {
+            rule: d.rule,
+            file: d.file,
+            start: d.span.start,
+        }
+    }
+}
+
+/// `judge`'s verdict on a list of findings.
+pub struct Judged {
+    /// For each finding of the list, whether it is suppressed; empty when
+    /// none is.
+    pub suppressed: Vec<bool>,
+    /// The `unused-suppression` findings.
+    pub unused: Vec<Diagnostic>,
+}
+
+/// Which findings are suppressed, and the `unused-suppression` findings.
 ///
 /// One pass over the findings, each looked up by rule and by the
 /// statements that contain it: a file with thousands of suppressions and
@@ -71,12 +100,12 @@ struct Malformed {
 /// are taken one at a time, with their findings: only one file's index of
 /// suppressions exists at once (a set of thousands of files, each with a
 /// suppression, held an index for every file).
-pub fn apply(
+pub fn judge(
     project: &Project,
     settings: &Settings,
     overrides: &FileOverrides,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+    keys: &[Key],
+) -> Judged {
     // Reported as any rule's findings are, through its reporter: its
     // severity, `[[overrides]]` of the file.
     let mut reporter = settings
@@ -89,14 +118,14 @@ pub fn apply(
         if entries.is_empty() && malformed.is_empty() {
             continue;
         }
-        let by_file = by_file.get_or_insert_with(|| ByFile::of(diagnostics, project.files.len()));
+        let by_file = by_file.get_or_insert_with(|| ByFile::of(keys, project.files.len()));
         if suppressed.is_empty() {
-            suppressed = vec![false; diagnostics.len()];
+            suppressed = vec![false; keys.len()];
         }
         let mut suppressions = Suppressions::new(file, entries, malformed);
         for &at in by_file.findings(file.id.index()) {
             let at = at as usize;
-            if suppressions.suppress(file, &diagnostics[at]) {
+            if suppressions.suppress(file, &keys[at]) {
                 suppressed[at] = true;
             }
         }
@@ -104,13 +133,8 @@ pub fn apply(
             unused(settings, suppressions, reporter);
         }
     }
-    if !suppressed.is_empty() {
-        let mut flags = suppressed.into_iter();
-        diagnostics.retain(|_| !flags.next().unwrap_or(false));
-    }
-    if let Some(reporter) = reporter {
-        diagnostics.extend(reporter.into_findings());
-    }
+    let unused = reporter.map(Reporter::into_findings).unwrap_or_default();
+    Judged { suppressed, unused }
 }
 
 /// The positions of findings in their list, grouped by file id (a
@@ -125,19 +149,19 @@ struct ByFile {
 impl ByFile {
     /// `files`: how many files there are; a finding in no file of them
     /// (never made) is grouped after the last, where nothing looks.
-    fn of(diagnostics: &[Diagnostic], files: usize) -> ByFile {
-        let group_of = |d: &Diagnostic| d.file.index().min(files);
+    fn of(keys: &[Key], files: usize) -> ByFile {
+        let group_of = |d: &Key| d.file.index().min(files);
         // Counted two places ahead, so that after the sums each group's
         // entry one ahead is where it starts, and moves on as it fills.
         let mut starts = vec![0u32; files + 3];
-        for d in diagnostics {
+        for d in keys {
             starts[group_of(d) + 2] += 1;
         }
         for i in 2..starts.len() {
             starts[i] += starts[i - 1];
         }
-        let mut positions = vec![0u32; diagnostics.len()];
-        for (at, d) in diagnostics.iter().enumerate() {
+        let mut positions = vec![0u32; keys.len()];
+        for (at, d) in keys.iter().enumerate() {
             let next = &mut starts[group_of(d) + 1];
             positions[*next as usize] = at as u32;
             *next += 1;
@@ -187,15 +211,14 @@ impl Suppressions {
 
     /// Whether a finding is suppressed; the entries that suppress it are
     /// marked used (all of them, so none is reported as unused).
-    fn suppress(&mut self, file: &LoadedFile, d: &Diagnostic) -> bool {
+    fn suppress(&mut self, file: &LoadedFile, d: &Key) -> bool {
         let Some(scopes) = self.index.get(&d.rule) else {
             return false;
         };
-        let line = file.source.line_index(d.span.start);
+        let line = file.source.line_index(d.start);
         let mut covering: Vec<Scope> = vec![Scope::File, Scope::Line(line)];
         covering.extend(
-            statements_at(file, self.in_order, d.span.start)
-                .map(|s| Scope::Statement(s.span.clone())),
+            statements_at(file, self.in_order, d.start).map(|s| Scope::Statement(s.span.clone())),
         );
         let mut suppressed = false;
         for scope in covering {
@@ -473,7 +496,7 @@ mod tests {
             .iter()
             .map(|&file| Diagnostic::new(RuleId::PreferText, &at(file), "m"))
             .collect();
-        let by_file = ByFile::of(&diagnostics, 3);
+        let by_file = ByFile::of(&diagnostics.iter().map(Key::of).collect::<Vec<_>>(), 3);
         assert_eq!(by_file.findings(0), [1, 5]);
         assert_eq!(by_file.findings(1), [3]);
         assert_eq!(by_file.findings(2), [0, 2, 6]);

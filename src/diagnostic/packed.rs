@@ -182,22 +182,62 @@ impl Packed {
 
     /// The findings, in the order they were pushed, appended to `out`.
     pub fn unpack_into(self, out: &mut Vec<Diagnostic>) {
+        self.unpack_kept_into(out, &mut std::iter::empty());
+    }
+
+    /// What suppressions judge of each finding (`suppress::Key`), in the
+    /// order they were pushed, appended to `out`; read from the bytes,
+    /// without unpacking a text.
+    pub fn keys_into(&self, out: &mut Vec<crate::suppress::Key>) {
+        let mut reader = Reader {
+            bytes: &self.bytes,
+            at: 0,
+        };
+        let mut whole = self.whole.iter();
+        while let Some(tag) = reader.byte() {
+            let key = match tag {
+                WHOLE => whole.next().map(crate::suppress::Key::of),
+                _ => reader.key(),
+            };
+            debug_assert!(key.is_some(), "a packed finding did not read back");
+            let Some(key) = key else { break };
+            out.push(key);
+        }
+    }
+
+    /// `unpack_into`, for the findings `kept` says to keep (one flag for
+    /// each finding, in order; past its end every finding is kept): the
+    /// others are read past, never unpacked.
+    pub fn unpack_kept_into(
+        self,
+        out: &mut Vec<Diagnostic>,
+        kept: &mut impl Iterator<Item = bool>,
+    ) {
         let mut reader = Reader {
             bytes: &self.bytes,
             at: 0,
         };
         let mut whole = self.whole.into_iter();
         while let Some(tag) = reader.byte() {
-            let diagnostic = match tag {
-                WHOLE => whole.next(),
-                _ => reader.finding(&self.templates),
+            let keep = kept.next().unwrap_or(true);
+            let diagnostic = match (tag, keep) {
+                (WHOLE, _) => whole.next(),
+                (_, true) => reader.finding(&self.templates),
+                (_, false) => {
+                    if reader.key().is_none() {
+                        break;
+                    }
+                    continue;
+                }
             };
             // The bytes were written by `push` alone: a finding that does
             // not read back would be a bug here, never a property of input,
             // and what follows it could not be read in step.
             debug_assert!(diagnostic.is_some(), "a packed finding did not unpack");
             let Some(diagnostic) = diagnostic else { break };
-            out.push(diagnostic);
+            if keep {
+                out.push(diagnostic);
+            }
         }
     }
 
@@ -305,6 +345,42 @@ impl Reader<'_> {
             rare: None,
             fix: None,
         })
+    }
+
+    /// A packed finding's rule, file and start, after its tag; the rest
+    /// of it is read past.
+    fn key(&mut self) -> Option<crate::suppress::Key> {
+        let rule = *RuleId::ALL.get(usize::from(self.byte()?))?;
+        let _severity = self.byte()?;
+        let flags = self.byte()?;
+        let file = FileId::new(self.number()?);
+        let start = self.number()?;
+        let _end = self.number()?;
+        match flags & PLAIN_MESSAGE {
+            0 => drop(self.number()?),
+            _ => drop(self.text()?),
+        }
+        if flags & HELP != 0 {
+            self.number()?;
+        }
+        if flags & OBJECT != 0 {
+            self.skip_object(flags)?;
+        }
+        Some(crate::suppress::Key { rule, file, start })
+    }
+
+    /// Reads past an object, as `object` reads it.
+    fn skip_object(&mut self, flags: u8) -> Option<()> {
+        if flags & TABLE != 0 {
+            self.text()?;
+        }
+        for _ in 0..self.number()? {
+            self.text()?;
+        }
+        if flags & NAME != 0 {
+            self.text()?;
+        }
+        Some(())
     }
 
     fn object(&mut self, flags: u8) -> Option<ObjectRef> {
@@ -602,6 +678,63 @@ mod tests {
         }
         assert_eq!(packed.templates.len(), 2, "{:?}", packed.templates);
         assert_eq!(packed.unpack(), findings);
+    }
+
+    /// A finding's key reads back from the bytes without unpacking it, and
+    /// the findings a list of flags leaves out are read past, the others
+    /// unpacked as they were pushed: findings packed whole, with and
+    /// without objects, helps and templates, in any order.
+    #[test]
+    fn keys_read_back_and_flagged_findings_are_left_packed() {
+        let mut findings = Vec::new();
+        for i in 0..40usize {
+            let table = format!("items_{}", i % 7);
+            let mut d = Diagnostic::new(
+                RuleId::ALL[i % RuleId::ALL.len()],
+                &at(i % 5, i * 3..i * 3 + 2),
+                format!("`{table}` is odd in file {i}"),
+            );
+            if i % 3 == 0 {
+                d = d.help("the same help");
+            }
+            if i % 4 != 1 {
+                let table = crate::model::QualifiedName::unqualified(table.as_str());
+                d = d.object(ObjectRef::column(&table, "c"));
+            }
+            if i % 9 == 0 {
+                d = d.fix(Some(Fix::safe(
+                    "fix",
+                    vec![Edit::replace(&at(0, 0..1), "x")],
+                )));
+            }
+            findings.push(d);
+        }
+        let mut packed = Packed::default();
+        for finding in findings.clone() {
+            packed.push(finding);
+        }
+        let mut keys = Vec::new();
+        packed.keys_into(&mut keys);
+        assert_eq!(keys.len(), findings.len());
+        for (key, finding) in keys.iter().zip(&findings) {
+            assert_eq!(
+                (key.rule, key.file, key.start),
+                (finding.rule, finding.file, finding.span.start)
+            );
+        }
+        let flags: Vec<bool> = (0..findings.len())
+            .map(|i| i % 5 == 2 || i % 9 == 0)
+            .collect();
+        let mut kept = flags.iter().map(|&flag| !flag);
+        let mut out = Vec::new();
+        packed.unpack_kept_into(&mut out, &mut kept);
+        let want: Vec<Diagnostic> = findings
+            .into_iter()
+            .zip(&flags)
+            .filter(|&(_, &flag)| !flag)
+            .map(|(d, _)| d)
+            .collect();
+        assert_eq!(out, want);
     }
 
     /// Every rule and severity survives the byte it is packed in.
