@@ -12,7 +12,7 @@ use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, Spanned};
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span, Token};
 
-use crate::load::{Statement, Tokens};
+use crate::load::{Loading, Tokens};
 use crate::source::{FileId, Origin, SourceFile};
 
 /// Positions in one statement, while its file's tokens are alive.
@@ -22,7 +22,7 @@ pub struct Locator<'a> {
     /// The tokens the statement's token indexes refer to: the file's, or
     /// those of the `DO` block body it was found in.
     tokens: &'a Tokens,
-    statement: &'a Statement,
+    statement: &'a Loading,
 }
 
 /// Words that end a column's data type in a column definition or an
@@ -46,7 +46,7 @@ impl<'a> Locator<'a> {
         file: FileId,
         source: &'a SourceFile,
         tokens: &'a Tokens,
-        statement: &'a Statement,
+        statement: &'a Loading,
     ) -> Self {
         Locator {
             file,

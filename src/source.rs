@@ -94,42 +94,65 @@ pub struct SourceFile {
     /// and reports nothing in it never needs it. Boxed: it is mostly built
     /// for the report, once the schema is freed, while this record is held
     /// for every file of a set through its replay.
-    index: OnceLock<Box<LineIndex>>,
+    index: OnceLock<LineIndex>,
 }
 
 /// Where lines and characters start in a text. Offsets are 32-bit: no
 /// file over 4 GiB is read (`MAX_FILE_OFFSET`), and a larger text from
 /// elsewhere (an editor's buffer) clamps, never wraps.
+///
+/// One allocation, kept for every file to the end of the run: the text's
+/// length in bytes, the number of lines, the byte offset of the first
+/// byte of every line, then the characters before every `CHUNK`-th byte
+/// (so that converting between bytes and characters costs at most one
+/// chunk, not one line: a file may be one line of megabytes with thousands
+/// of positions in it). The length, with the rest, is all that positions
+/// in an ASCII text need once the text is let go of
+/// (`SourceFile::forget_text`). Three allocations of a few dozen bytes
+/// each took twice the memory of a small file's index.
 #[derive(Debug, Clone)]
-struct LineIndex {
-    /// Byte offset of the first byte of every line.
-    line_starts: Box<[u32]>,
-    /// Characters before every `CHUNK`-th byte, so that converting between
-    /// bytes and characters costs at most one chunk, not one line: a file
-    /// may be one line of megabytes with thousands of positions in it.
-    chars_before_chunk: Box<[u32]>,
-    /// The text's length in bytes: with the rest, all that positions in
-    /// an ASCII text need once the text is let go of
-    /// (`SourceFile::forget_text`).
-    len: u32,
-}
+struct LineIndex(Box<[u32]>);
+
+/// Where `LineIndex`'s lists start.
+const LINES_AT: usize = 2;
 
 impl LineIndex {
     fn of(text: &str) -> Self {
-        LineIndex {
-            line_starts: line_starts(text),
-            chars_before_chunk: chars_before_chunks(text),
-            len: narrow(text.len()),
-        }
+        let lines = 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let chunks = text.len() / CHUNK + 2;
+        let mut words = Vec::with_capacity(LINES_AT + lines + chunks);
+        words.push(narrow(text.len()));
+        words.push(narrow(lines));
+        words.push(0);
+        words.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| narrow(i + 1)));
+        push_chars_before_chunks(text, &mut words);
+        LineIndex(words.into_boxed_slice())
+    }
+
+    /// The text's length in bytes.
+    fn len(&self) -> u32 {
+        self.0.first().copied().unwrap_or(0)
+    }
+
+    /// Byte offset of the first byte of every line.
+    fn line_starts(&self) -> &[u32] {
+        let lines = self.0.get(1).map_or(0, |&n| widen(n));
+        self.0.get(LINES_AT..LINES_AT + lines).unwrap_or(&[])
+    }
+
+    /// Characters before every `CHUNK`-th byte.
+    fn chars_before_chunks(&self) -> &[u32] {
+        let lines = self.0.get(1).map_or(0, |&n| widen(n));
+        self.0.get(LINES_AT + lines..).unwrap_or(&[])
     }
 
     /// Byte offset where 0-based line `index` starts.
     fn line_start(&self, index: usize) -> Option<usize> {
-        self.line_starts.get(index).map(|&start| widen(start))
+        self.line_starts().get(index).map(|&start| widen(start))
     }
 
     fn chars_before_chunk(&self, chunk: usize) -> Option<usize> {
-        self.chars_before_chunk
+        self.chars_before_chunks()
             .get(chunk)
             .map(|&count| widen(count))
     }
@@ -236,7 +259,7 @@ impl SourceFile {
     pub fn text_len(&self) -> usize {
         match self.text.get() {
             Some(text) => text.len(),
-            None => widen(self.index().len),
+            None => widen(self.index().len()),
         }
     }
 
@@ -246,8 +269,7 @@ impl SourceFile {
     }
 
     fn index(&self) -> &LineIndex {
-        self.index
-            .get_or_init(|| Box::new(LineIndex::of(self.text())))
+        self.index.get_or_init(|| LineIndex::of(self.text()))
     }
 
     pub fn path(&self) -> &Path {
@@ -267,7 +289,7 @@ impl SourceFile {
     /// The byte range of a 1-based line, without its line break (the
     /// last line when `line` is past the end).
     pub fn line_span(&self, line: usize) -> Range<usize> {
-        let lines = self.index().line_starts.len();
+        let lines = self.index().line_starts().len();
         let index = line.saturating_sub(1).min(lines.saturating_sub(1));
         let start = self.index().line_start(index).unwrap_or(0);
         start..start + self.line_text(index + 1).len()
@@ -290,7 +312,7 @@ impl SourceFile {
     /// 0-based index of the line `offset` is on (offsets past the end are
     /// on the last line).
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.index().line_starts.binary_search(&narrow(offset)) {
+        match self.index().line_starts().binary_search(&narrow(offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -335,7 +357,7 @@ impl SourceFile {
     pub fn offset_of_char(&self, index: usize) -> usize {
         let chunk = self
             .index()
-            .chars_before_chunk
+            .chars_before_chunks()
             .partition_point(|&before| widen(before) <= index)
             .saturating_sub(1);
         let mut seen = self.index().chars_before_chunk(chunk).unwrap_or(0);
@@ -421,17 +443,15 @@ impl SourceFile {
     }
 }
 
-/// `chars_before_chunk` of a text: characters before byte 0, `CHUNK`,
-/// `2 * CHUNK`, ….
-fn chars_before_chunks(text: &str) -> Box<[u32]> {
-    let mut counts = Vec::with_capacity(text.len() / CHUNK + 2);
+/// `LineIndex::chars_before_chunks` of a text, pushed onto `counts`:
+/// characters before byte 0, `CHUNK`, `2 * CHUNK`, ….
+fn push_chars_before_chunks(text: &str, counts: &mut Vec<u32>) {
     let mut before = 0;
     counts.push(0);
     for chunk in text.as_bytes().chunks(CHUNK) {
         before += count_chars(chunk);
         counts.push(narrow(before));
     }
-    counts.into_boxed_slice()
 }
 
 /// Characters that start in `bytes` (UTF-8 continuation bytes do not start
@@ -442,13 +462,6 @@ fn count_chars(bytes: &[u8]) -> usize {
 
 fn is_char_start(byte: u8) -> bool {
     byte & 0xC0 != 0x80
-}
-
-fn line_starts(text: &str) -> Box<[u32]> {
-    // Kept for every file to the end of the run: no room to grow.
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| narrow(i + 1)))
-        .collect()
 }
 
 /// The path with links and `..` resolved, for comparing paths; the path as

@@ -64,7 +64,7 @@ pub const ENV: &str = "SCHEMA_LINT_CACHE_DIR";
 /// The layout of what is stored: bump it whenever a stored type changes
 /// (a field added, removed, reordered or retyped; a variant added). The
 /// executable's stamp (`stamp`) catches a rebuild that forgot to.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 const MAGIC: &[u8; 8] = b"SLFACTS\0";
 

@@ -21,7 +21,7 @@ use sqlparser::tokenizer::{Location, Token};
 
 /// The cache folder's name in a project (`.schema-lint-cache`).
 pub use cache::FOLDER as CACHE_FOLDER;
-pub use parse::{ParseFailure, Parsed, Statement};
+pub use parse::{Loading, ParseFailure, Parsed, Statement};
 pub use split::{DIRECTIVE_PREFIX, Direction, Directive, Markers, Section, UnknownMarker};
 pub use tokens::Tokens;
 
@@ -834,7 +834,7 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
         };
         statements.retain(|s| s.span.start < start);
         let end = source.text().trim_end().len().max(error.at);
-        statements.push(Statement::new(
+        statements.push(Loading::new(
             readable..readable,
             start..end,
             units.last().map(|u| u.direction).unwrap_or(direction),
@@ -847,13 +847,16 @@ fn read_whole(id: FileId, source: &SourceFile, text: &str, direction: Direction)
         ));
     }
     let mut changes = Vec::new();
-    let statements = read_statements(
+    let Expanded {
+        statements,
+        first_line: first,
+    } = read_statements(
         (id, source, &tokens),
         statements,
         &mut changes,
         &mut blocks_budget,
     );
-    let first_line = first_line(source.text(), statements.first(), &tokens);
+    let first_line = first.unwrap_or_else(|| first_line(source.text(), None, &tokens));
     // Kept to the end of the run: a file of five changes would hold room
     // for eight.
     changes.shrink_to_fit();
@@ -940,16 +943,18 @@ impl Read {
         units: &[split::Unit],
     ) {
         let parsed = parse::parse_units(tokens, text, units, &mut self.budget);
-        let statements = read_statements(
+        let expanded = read_statements(
             (id, source, tokens),
             parsed,
             &mut self.changes,
             &mut self.blocks_budget,
         );
-        if self.statements.is_empty() && !statements.is_empty() {
-            self.first_line = first_line(source.text(), statements.first(), tokens);
+        if self.statements.is_empty()
+            && let Some(first) = expanded.first_line
+        {
+            self.first_line = first;
         }
-        self.statements.extend(statements);
+        self.statements.extend(expanded.statements);
     }
 }
 
@@ -958,11 +963,14 @@ impl Read {
 /// the trees.
 fn read_statements(
     (id, source, tokens): (FileId, &SourceFile, &Tokens),
-    statements: Vec<Statement>,
+    statements: Vec<Loading>,
     changes: &mut Vec<crate::model::facts::Change>,
     blocks_budget: &mut validity::Budget,
-) -> Vec<Statement> {
+) -> Expanded {
     let (mut statements, nested) = procedural::expand(source, tokens, statements, blocks_budget);
+    let first_line = statements
+        .first()
+        .map(|first| first_line(source.text(), Some(first), tokens));
     for statement in &mut statements {
         if statement.direction == Direction::Up {
             let tokens = statement
@@ -976,16 +984,25 @@ fn read_statements(
         if let Parsed::Ok(_) = statement.parsed {
             statement.parsed = Parsed::Read;
         }
-        statement.extras = None;
     }
-    statements
+    Expanded {
+        statements: statements.into_iter().map(Loading::into_kept).collect(),
+        first_line,
+    }
+}
+
+/// A piece's statements, as `read_statements` keeps them.
+struct Expanded {
+    statements: Vec<Statement>,
+    /// The first line of the first of them (see `first_line`).
+    first_line: Option<std::ops::Range<usize>>,
 }
 
 /// The first line of the file's first statement, up to its last token on
 /// that line (a trailing comment is not underlined): what a reader
 /// recognises the file by. A file without statements (only comments): its
 /// first non-blank line; a blank file: its start (`0..0`).
-fn first_line(text: &str, first: Option<&Statement>, tokens: &Tokens) -> std::ops::Range<usize> {
+fn first_line(text: &str, first: Option<&Loading>, tokens: &Tokens) -> std::ops::Range<usize> {
     let Some(statement) = first else {
         let start = text.len() - text.trim_start().len();
         let line = text[start..].lines().next().unwrap_or("");

@@ -22,23 +22,42 @@ use super::validity::{self, Verdict};
 /// One statement of a file.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Statement {
-    /// Token indexes of the statement (without the closing `;`), while
-    /// the file loads (`tokens()`). 32-bit, as every statement of every
-    /// file is kept to the end of the run: a file has fewer tokens than
-    /// bytes, and no file over 4 GiB is read.
-    token_range: Range<u32>,
     /// Byte range of the statement (without the closing `;`).
     pub span: Range<usize>,
     pub direction: Direction,
     pub parsed: Parsed,
     /// For a statement found inside a `DO` block: which of the file's
-    /// `nested` token lists `tokens` indexes (else the file's own tokens).
+    /// `nested` token lists its tokens are in (else the file's own tokens).
     pub nested: Option<u32>,
-    /// What rewritten clauses mean for the model (see `compat::Extra`),
-    /// boxed as few statements have any; dropped once the facts are read,
-    /// so never cached.
-    #[serde(skip)]
-    pub extras: Option<Box<Vec<Extra>>>,
+}
+
+/// A statement while its file loads: with what reading its facts needs
+/// and nothing after, which is let go of when the file's facts are read
+/// (`into_kept`): every statement of every file is kept to the end of the
+/// run, and these took 16 of its 72 bytes.
+#[derive(Debug)]
+pub struct Loading {
+    pub statement: Statement,
+    /// Token indexes of the statement (without the closing `;`). 32-bit:
+    /// a file has fewer tokens than bytes, and no file over 4 GiB is read.
+    token_range: Range<u32>,
+    /// What rewritten clauses mean for the model (see `compat::Extra`).
+    extras: Vec<Extra>,
+}
+
+/// A statement while it loads is the statement it will be, with more.
+impl std::ops::Deref for Loading {
+    type Target = Statement;
+
+    fn deref(&self) -> &Statement {
+        &self.statement
+    }
+}
+
+impl std::ops::DerefMut for Loading {
+    fn deref_mut(&mut self) -> &mut Statement {
+        &mut self.statement
+    }
 }
 
 /// A statement that could change the schema but was not read: what kind
@@ -75,7 +94,7 @@ pub enum Parsed {
     Ok(Box<ast::Statement>),
 }
 
-impl Statement {
+impl Loading {
     pub fn new(
         tokens: Range<usize>,
         span: Range<usize>,
@@ -83,26 +102,35 @@ impl Statement {
         parsed: Parsed,
         extras: Vec<Extra>,
     ) -> Self {
-        Statement {
+        Loading {
+            statement: Statement {
+                span,
+                direction,
+                parsed,
+                nested: None,
+            },
             token_range: narrow(tokens.start)..narrow(tokens.end),
-            span,
-            direction,
-            parsed,
-            nested: None,
-            extras: (!extras.is_empty()).then(|| Box::new(extras)),
+            extras,
         }
     }
 
-    /// Token indexes of the statement, while the file loads.
+    /// Token indexes of the statement.
     pub fn tokens(&self) -> Range<usize> {
         self.token_range.start as usize..self.token_range.end as usize
     }
 
-    /// What rewritten clauses mean for the model, while the file loads.
+    /// What rewritten clauses mean for the model.
     pub fn extras(&self) -> &[Extra] {
-        self.extras.as_deref().map_or(&[], Vec::as_slice)
+        &self.extras
     }
 
+    /// The statement as it is kept, once its facts are read.
+    pub fn into_kept(self) -> Statement {
+        self.statement
+    }
+}
+
+impl Statement {
     pub fn ast(&self) -> Option<&ast::Statement> {
         match &self.parsed {
             Parsed::Ok(statement) => Some(statement),
@@ -159,7 +187,7 @@ pub fn parse_units(
     text: &str,
     units: &[Unit],
     budget: &mut validity::Budget,
-) -> Vec<Statement> {
+) -> Vec<Loading> {
     let pieces = pieces(tokens, units);
     let owned = std::mem::take(&mut tokens.tokens);
     let dialect = PostgreSqlDialect {};
@@ -266,7 +294,7 @@ fn resolve(
     text: &str,
     piece: Piece,
     outcomes: Vec<Outcome>,
-    out: &mut Vec<Statement>,
+    out: &mut Vec<Loading>,
     budget: &mut validity::Budget,
 ) {
     let statement = |range: Range<usize>, parsed: Parsed, extras: Vec<Extra>| {
@@ -423,7 +451,7 @@ fn make(
     direction: Direction,
     parsed: Parsed,
     extras: Vec<Extra>,
-) -> Statement {
+) -> Loading {
     let first = tokens
         .next_significant(range.start, range.end)
         .unwrap_or(range.start);
@@ -431,7 +459,7 @@ fn make(
         .prev_significant(range.end, range.start)
         .unwrap_or(range.end.saturating_sub(1));
     let span = tokens.range(first).start..tokens.range(last).end;
-    Statement::new(range, span, direction, parsed, extras)
+    Loading::new(range, span, direction, parsed, extras)
 }
 
 /// A token index or count as a statement keeps it (see `token_range`).

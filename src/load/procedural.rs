@@ -21,7 +21,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span, Token};
 
 use super::compat::{self, keyword};
-use super::parse::{self, Parsed, Statement};
+use super::parse::{self, Loading, Parsed};
 use super::split::Unit;
 use super::tokens::{Tokens, is_trivia};
 use crate::source::SourceFile;
@@ -31,9 +31,9 @@ use crate::source::SourceFile;
 pub fn expand(
     source: &SourceFile,
     tokens: &Tokens,
-    statements: Vec<Statement>,
+    statements: Vec<Loading>,
     budget: &mut super::validity::Budget,
-) -> (Vec<Statement>, Vec<Tokens>) {
+) -> (Vec<Loading>, Vec<Tokens>) {
     let mut out = Vec::with_capacity(statements.len());
     let mut bodies = Vec::new();
     for statement in statements {
@@ -56,10 +56,10 @@ pub fn expand(
 fn body_statements(
     source: &SourceFile,
     tokens: &Tokens,
-    statement: &Statement,
+    statement: &Loading,
     body_index: usize,
     budget: &mut super::validity::Budget,
-) -> Option<(Tokens, Vec<Statement>)> {
+) -> Option<(Tokens, Vec<Loading>)> {
     let (index, quoted) = statement.tokens().find_map(|i| match tokens.token(i) {
         Some(Token::DollarQuotedString(quoted)) => Some((i, quoted)),
         _ => None,
@@ -117,7 +117,7 @@ fn starts_statements(token: &Token) -> bool {
 /// Units for the `CREATE`/`ALTER`/`DROP` statements of a body: in each
 /// `;`-separated piece, from a DDL word that starts a PL/pgSQL statement to
 /// the end of the piece.
-fn ddl_units(body: &Tokens, statement: &Statement) -> Vec<Unit> {
+fn ddl_units(body: &Tokens, statement: &Loading) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut piece_start = 0;
     for end in (0..body.len())
