@@ -91,9 +91,9 @@ pub struct SourceFile {
     /// in output count it, as the file does.
     pub bom: usize,
     /// Built on first use: a run that takes a file's facts from the cache
-    /// and reports nothing in it never needs it. Boxed: it is mostly built
-    /// for the report, once the schema is freed, while this record is held
-    /// for every file of a set through its replay.
+    /// and reports nothing in it never needs it. One allocation (see
+    /// `LineIndex`): this record is held for every file of a set through
+    /// its replay.
     index: OnceLock<LineIndex>,
 }
 
