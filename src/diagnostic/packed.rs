@@ -356,9 +356,11 @@ impl Reader<'_> {
         let file = FileId::new(self.number()?);
         let start = self.number()?;
         let _end = self.number()?;
-        match flags & PLAIN_MESSAGE {
-            0 => drop(self.number()?),
-            _ => drop(self.text()?),
+        // The message: a template's index, or the text itself.
+        if flags & PLAIN_MESSAGE == 0 {
+            self.number()?;
+        } else {
+            self.text()?;
         }
         if flags & HELP != 0 {
             self.number()?;
