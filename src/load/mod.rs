@@ -985,8 +985,13 @@ fn read_statements(
             statement.parsed = Parsed::Read;
         }
     }
+    // A list of their own, of their number: `collect` would keep the
+    // loading list's allocation, sized for the larger `Loading`s, and the
+    // smaller statements would save nothing.
+    let mut kept = Vec::with_capacity(statements.len());
+    kept.extend(statements.into_iter().map(Loading::into_kept));
     Expanded {
-        statements: statements.into_iter().map(Loading::into_kept).collect(),
+        statements: kept,
         first_line,
     }
 }
