@@ -60,6 +60,9 @@ const TEMPLATED: u8 = 16;
 /// it is (most such messages say something of their own, a version or a
 /// file name, and a template each would cost more than the text).
 const PLAIN_MESSAGE: u8 = 32;
+/// The message or the help quotes values (see `Template`): they follow
+/// the object.
+const VALUES: u8 = 64;
 
 impl Packed {
     /// How many findings it holds.
@@ -101,12 +104,17 @@ impl Packed {
             };
         }
         let names = object.as_deref().map(names_of).unwrap_or_default();
-        let template = Template::of(&message, &names);
+        let mut values = Vec::new();
+        let template = Template::of(&message, &names, &mut values);
+        let help_template = help
+            .as_deref()
+            .map(|help| Template::of(help, &names, &mut values));
         flags |= if template.is_plain() {
             PLAIN_MESSAGE
         } else {
             0
         };
+        flags |= if values.is_empty() { 0 } else { VALUES };
         self.bytes
             .extend_from_slice(&[PACKED, rule as u8, severity as u8, flags]);
         self.number(file.index());
@@ -119,16 +127,16 @@ impl Packed {
                 self.number(index);
             }
         }
-        if let Some(help) = help {
-            let template = Template::of(&help, &names);
-            // A help without names is the rule's own text: kept as it came.
+        if let (Some(help), Some(template)) = (&help, help_template) {
+            // A help without names or values is the rule's own text: kept
+            // as it came.
             let index = match template.is_plain() {
-                true => self.template_of(help),
+                true => self.template_of(help.clone()),
                 false => self.template_of(template),
             };
             self.number(index);
         }
-        if let Some(object) = object {
+        if let Some(object) = &object {
             if let Some(table) = &object.table {
                 self.text(table);
             }
@@ -138,6 +146,12 @@ impl Packed {
             }
             if let Some(name) = &object.name {
                 self.text(name);
+            }
+        }
+        if !values.is_empty() {
+            self.number(values.len());
+            for value in values {
+                self.text(value);
             }
         }
     }
@@ -273,7 +287,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let byte = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -292,7 +306,7 @@ impl Reader<'_> {
         None
     }
 
-    fn text(&mut self) -> Option<&str> {
+    fn text(&mut self) -> Option<&'a str> {
         let len = self.number()?;
         let end = self.at.checked_add(len)?;
         let text = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
@@ -324,14 +338,21 @@ impl Reader<'_> {
             0 => None,
             _ => Some(self.object(flags)?),
         };
+        let mut values = Vec::new();
+        if flags & VALUES != 0 {
+            for _ in 0..self.number()? {
+                values.push(self.text()?);
+            }
+        }
+        let mut values = values.into_iter();
         let names = object.as_ref().map(names_of).unwrap_or_default();
         let message = match message {
             Ok(plain) => plain,
-            Err(template) => Template::fill(template, &names)?,
+            Err(template) => Template::fill(template, &names, &mut values)?,
         };
         let help = match help {
             Some(help) if !help.contains(MARK) => Some(help.clone()),
-            Some(help) => Some(Template::fill(help, &names)?.into()),
+            Some(help) => Some(Template::fill(help, &names, &mut values)?.into()),
             None => None,
         };
         Some(Diagnostic {
@@ -367,6 +388,11 @@ impl Reader<'_> {
         }
         if flags & OBJECT != 0 {
             self.skip_object(flags)?;
+        }
+        if flags & VALUES != 0 {
+            for _ in 0..self.number()? {
+                self.text()?;
+            }
         }
         Some(crate::suppress::Key { rule, file, start })
     }
@@ -429,16 +455,28 @@ const FIRST: u8 = b'A';
 /// first columns); the rest stay in the text.
 const MAX_NAMES: usize = 26;
 
+/// What stands for a quoted value in a template: `MARK` then this.
+const VALUE: u8 = b'#';
+
 /// A message or help with the names of the finding's object replaced by
 /// markers: `MARK` then `FIRST + i` for the `i`th name, and `MARK` twice
 /// for a `MARK` of the text. Each name is looked for only in what the
 /// names before it left of the text (longer names first, so that `items`
 /// is not found inside `items_id`), so `fill` with the same names gives
 /// back exactly the text.
+///
+/// What the text quotes between backticks besides the names (a type, a
+/// referenced table, a version) is a value: `MARK` then `VALUE` stands for
+/// it, and the finding keeps the values in order. So the findings of one
+/// shape share one template even where they quote something other than
+/// their object (`foreign-key-naming` names the referenced table in every
+/// message and help, `migration-filename` the version and the file): a
+/// template each took a hundred bytes a finding, beside the catalog.
 struct Template(String);
 
 impl Template {
-    fn of(text: &str, names: &[&str]) -> Template {
+    /// The template of `text`, whose values are appended to `values`.
+    fn of<'t>(text: &'t str, names: &[&str], values: &mut Vec<&'t str>) -> Template {
         let mut order: Vec<usize> = (0..names.len().min(MAX_NAMES))
             .filter(|&i| !names[i].is_empty())
             .collect();
@@ -456,15 +494,28 @@ impl Template {
                 .collect();
         }
         let mut template = String::with_capacity(text.len());
+        // Whether the text so far has an odd number of backticks: a quote
+        // is open.
+        let mut quoted = false;
         for piece in pieces {
             match piece {
                 Ok(literal) => {
-                    for (at, part) in literal.split(MARK).enumerate() {
+                    let mut parts = literal.split('`').enumerate().peekable();
+                    while let Some((at, part)) = parts.next() {
                         if at > 0 {
-                            template.push(MARK);
-                            template.push(MARK);
+                            template.push('`');
+                            quoted = !quoted;
                         }
-                        template.push_str(part);
+                        // A value is a quote that opens and closes in this
+                        // literal: one around a name is the name's.
+                        let closed = parts.peek().is_some();
+                        if quoted && at > 0 && closed && !part.is_empty() {
+                            template.push(MARK);
+                            template.push(char::from(VALUE));
+                            values.push(part);
+                        } else {
+                            push_escaped(&mut template, part);
+                        }
                     }
                 }
                 Err(i) => {
@@ -476,14 +527,19 @@ impl Template {
         Template(template)
     }
 
-    /// Whether no name was found in the text.
+    /// Whether no name or value was found in the text.
     fn is_plain(&self) -> bool {
         !self.0.contains(MARK)
     }
 
-    /// The text `template` was made of, with `names`; `None` when a marker
-    /// names no name (never for a template `of` made with them).
-    fn fill(template: &str, names: &[&str]) -> Option<String> {
+    /// The text `template` was made of, with `names` and the values it
+    /// quotes, taken from `values` in order; `None` when a marker names no
+    /// name or value (never for a template `of` made with them).
+    fn fill<'v>(
+        template: &str,
+        names: &[&str],
+        values: &mut impl Iterator<Item = &'v str>,
+    ) -> Option<String> {
         let mut text = String::with_capacity(template.len());
         let mut rest = template;
         while let Some(at) = rest.find(MARK) {
@@ -491,12 +547,24 @@ impl Template {
             let marker = *rest.as_bytes().get(at + 1)?;
             match marker {
                 0 => text.push(MARK),
+                VALUE => text.push_str(values.next()?),
                 _ => text.push_str(names.get(usize::from(marker.checked_sub(FIRST)?))?),
             }
             rest = rest.get(at + 2..)?;
         }
         text.push_str(rest);
         Some(text)
+    }
+}
+
+/// `literal` pushed onto `template` with each `MARK` doubled.
+fn push_escaped(template: &mut String, literal: &str) {
+    for (at, part) in literal.split(MARK).enumerate() {
+        if at > 0 {
+            template.push(MARK);
+            template.push(MARK);
+        }
+        template.push_str(part);
     }
 }
 
@@ -637,20 +705,44 @@ mod tests {
             ("é – ünïcode ü", &["ü", "é –"]),
             ("0_x in \u{0}0", &["t", "0", "0_x"]),
             ("", &["name"]),
+            (
+                "`VARCHAR(255)` and `items_7.name` and ``",
+                &["items_7", "name"],
+            ),
+            ("`a` `` `b`c` ` unbalanced `", &["c"]),
+            ("``` `\0` `\0A` `#` \0#", &["A"]),
+            ("`x`y`z`", &["y"]),
+            ("`", &[]),
+            ("name `it`", &["it"]),
         ];
         for (text, names) in cases {
-            let template = Template::of(text, names);
-            let filled = Template::fill(template.as_ref(), names);
+            let mut values = Vec::new();
+            let template = Template::of(text, names, &mut values);
+            let filled = Template::fill(template.as_ref(), names, &mut values.into_iter());
             assert_eq!(filled.as_deref(), Some(*text), "{text:?} with {names:?}");
         }
-        // Findings about different tables of one shape share one template.
-        let a = Template::of("`items_7` has no trigger on items_7", &["items_7"]);
-        let b = Template::of("`items_8` has no trigger on items_8", &["items_8"]);
+        // Findings about different tables of one shape share one template,
+        // whatever else they quote.
+        let (mut a_values, mut b_values) = (Vec::new(), Vec::new());
+        let a = Template::of(
+            "`items_7` references `items_6`, not on items_7",
+            &["items_7"],
+            &mut a_values,
+        );
+        let b = Template::of(
+            "`items_8` references `accounts`, not on items_8",
+            &["items_8"],
+            &mut b_values,
+        );
         assert_eq!(a.as_ref(), b.as_ref());
-        assert!(Template::of("plain", &["x"]).is_plain());
-        // A marker that names no name is refused, not guessed.
-        assert_eq!(Template::fill("\0B", &["only one"]), None);
-        assert_eq!(Template::fill("ends with \0", &[]), None);
+        assert_eq!((a_values, b_values), (vec!["items_6"], vec!["accounts"]));
+        assert!(Template::of("plain", &["x"], &mut Vec::new()).is_plain());
+        assert!(!Template::of("a `value`", &[], &mut Vec::new()).is_plain());
+        // A marker that names no name or value is refused, not guessed.
+        let none = &mut std::iter::empty();
+        assert_eq!(Template::fill("\0B", &["only one"], none), None);
+        assert_eq!(Template::fill("ends with \0", &[], none), None);
+        assert_eq!(Template::fill("`\0#`", &[], none), None);
     }
 
     /// Findings that differ only by their object keep one message and one
@@ -679,6 +771,43 @@ mod tests {
             packed.push(finding);
         }
         assert_eq!(packed.templates.len(), 2, "{:?}", packed.templates);
+        assert_eq!(packed.unpack(), findings);
+
+        // So do findings that quote something besides their object, here
+        // the table their foreign key references, and a plain message
+        // that quotes a version.
+        let findings: Vec<Diagnostic> = (1..50)
+            .flat_map(|i| {
+                let table = format!("items_{i}");
+                let parent = format!("items_{}", i - 1);
+                let object = ObjectRef::column(
+                    &crate::model::QualifiedName::unqualified(table.as_str()),
+                    "parent_id",
+                );
+                [
+                    Diagnostic::new(
+                        RuleId::ForeignKeyNaming,
+                        &at(i, 0..1),
+                        format!("`{table}.parent_id` references `{parent}`"),
+                    )
+                    .help(format!("name it `{parent}_id`"))
+                    .object(object),
+                    Diagnostic::new(
+                        RuleId::MigrationFilename,
+                        &at(i, 0..1),
+                        format!("version `2024{i:010}` is not a date"),
+                    ),
+                ]
+            })
+            .collect();
+        let mut packed = Packed::default();
+        for finding in findings.clone() {
+            packed.push(finding);
+        }
+        assert_eq!(packed.templates.len(), 3, "{:?}", packed.templates);
+        let mut keys = Vec::new();
+        packed.keys_into(&mut keys);
+        assert_eq!(keys.len(), findings.len());
         assert_eq!(packed.unpack(), findings);
     }
 
