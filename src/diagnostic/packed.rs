@@ -745,6 +745,34 @@ mod tests {
         assert_eq!(Template::fill("`\0#`", &[], none), None);
     }
 
+    /// Every text of up to six characters made of backticks, marker
+    /// characters and names fills back from its template exactly.
+    #[test]
+    fn every_short_text_fills_back() {
+        let alphabet = ['`', 'a', '\0', '#', 'A', 'b'];
+        let names: &[&str] = &["a", "ab", "A"];
+        let mut text = String::new();
+        let mut digits = Vec::new();
+        for len in 0..=6u32 {
+            for n in 0..alphabet.len().pow(len) {
+                digits.clear();
+                let mut rest = n;
+                for _ in 0..len {
+                    digits.push(alphabet[rest % alphabet.len()]);
+                    rest /= alphabet.len();
+                }
+                text.clear();
+                text.extend(&digits);
+                let mut values = Vec::new();
+                let template = Template::of(&text, names, &mut values);
+                let mut values = values.into_iter();
+                let filled = Template::fill(template.as_ref(), names, &mut values);
+                assert_eq!(filled.as_deref(), Some(text.as_str()), "{text:?}");
+                assert_eq!(values.next(), None, "{text:?}: a value left over");
+            }
+        }
+    }
+
     /// Findings that differ only by their object keep one message and one
     /// help between them, and unpack to their own texts.
     #[test]
