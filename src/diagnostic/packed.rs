@@ -13,8 +13,9 @@
 //!
 //! Messages and helps are kept as templates, each once: the names of the
 //! finding's object (its table, columns and name) stand in them as
-//! markers, so that the findings of a rule that differ only by the object
-//! they name share one text (`column \`items_7.name\` is VARCHAR(255)` and
+//! markers, and so do the other values they quote (kept in the finding's
+//! bytes), so that the findings of a rule that differ only by what they
+//! name share one text (`column \`items_7.name\` is VARCHAR(255)` and
 //! the same about `items_8` are one template, the help that spells out a
 //! table's trigger one for every table). Unpacking puts the names back:
 //! the texts come back exactly as they were pushed (see `Template`).
@@ -56,9 +57,9 @@ const OBJECT: u8 = 2;
 const TABLE: u8 = 4;
 const NAME: u8 = 8;
 const TEMPLATED: u8 = 16;
-/// The message names none of the object's names: it is in the bytes, as
-/// it is (most such messages say something of their own, a version or a
-/// file name, and a template each would cost more than the text).
+/// The message names none of the object's names and quotes no value: it
+/// is in the bytes, as it is (such a message is rare, and a template of
+/// its own would cost more than the text).
 const PLAIN_MESSAGE: u8 = 32;
 /// The message or the help quotes values (see `Template`): they follow
 /// the object.
