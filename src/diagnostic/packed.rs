@@ -38,10 +38,11 @@ pub struct Packed {
     templates: Vec<Arc<str>>,
     /// Each template's index in `templates`, found by the template's hash
     /// and compared with it there, while findings are pushed (see
-    /// `shrink_to_fit`): a rule may say something different in every
-    /// finding (`foreign-key-naming`'s help names the referenced table),
-    /// and a map keyed by the text took 24 bytes for each, beside the
-    /// catalog the rules run on.
+    /// `shrink_to_fit`): a rule may still say something different in
+    /// every finding outside quotes (before values were templated,
+    /// `foreign-key-naming`'s help named the referenced table), and a map
+    /// keyed by the text took 24 bytes for each, beside the catalog the
+    /// rules run on.
     template_index: hashbrown::HashTable<u32>,
     /// The findings kept whole, in order.
     whole: Vec<Diagnostic>,
