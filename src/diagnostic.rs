@@ -7,8 +7,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use smol_str::ToSmolStr;
-
 mod packed;
 
 pub use packed::Packed;
@@ -70,7 +68,7 @@ pub struct ObjectRef {
 impl ObjectRef {
     pub fn table(table: &QualifiedName) -> Self {
         ObjectRef {
-            table: Some(table.to_smolstr()),
+            table: Some(Name::new(table.to_string())),
             templated_schema: table.is_templated(),
             ..ObjectRef::default()
         }

@@ -157,6 +157,12 @@ fn run(
     }
     let judged = suppress::judge(&project, settings, &overrides, &keys);
     drop(keys);
+    if keep == Catalogs::LeaveToExit {
+        project
+            .files
+            .iter_mut()
+            .for_each(load::LoadedFile::keep_for_report);
+    }
     let suppressed = judged.suppressed.iter().filter(|&&s| s).count();
     let mut diagnostics = unpack(found, judged.suppressed);
     diagnostics.extend(judged.unused);

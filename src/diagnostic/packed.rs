@@ -555,6 +555,9 @@ impl Template {
             rest = rest.get(at + 2..)?;
         }
         text.push_str(rest);
+        // Names longer than their markers grew the text, to up to twice
+        // what it holds; a run keeps every finding until it exits.
+        text.shrink_to_fit();
         Some(text)
     }
 }

@@ -83,6 +83,17 @@ impl LoadedFile {
         self.migration.reported
     }
 
+    /// Lets go of what only the rules and the suppressions read: a run
+    /// that reports and exits (the command line) needs the file's path and
+    /// lines after them, and its findings take the memory (a set of
+    /// thousands of files has a hundred thousand findings).
+    pub fn keep_for_report(&mut self) {
+        self.statements = Vec::new();
+        self.unknown_markers = Box::default();
+        self.sections = Box::default();
+        self.directives = Box::default();
+    }
+
     /// Statements applied when migrating up, in file order.
     pub fn up_statements(&self) -> impl Iterator<Item = &Statement> {
         self.statements

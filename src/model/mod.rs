@@ -8,6 +8,7 @@ pub(crate) mod defaults;
 pub(crate) mod expressions;
 pub(crate) mod facts;
 mod indexes;
+mod interned;
 pub(crate) mod kinds;
 pub(crate) mod names;
 pub(crate) mod read;

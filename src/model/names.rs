@@ -40,11 +40,9 @@ pub fn fold_all(idents: &[Ident]) -> Vec<Name> {
     idents.iter().map(fold).collect()
 }
 
-/// An identifier as PostgreSQL stores it. Inline up to 23 bytes, so a
-/// name costs no allocation of its own (a set of thousands of tables
-/// holds every table's, column's, key's and index's name); a longer one
-/// is shared by its clones.
-pub type Name = smol_str::SmolStr;
+/// An identifier as PostgreSQL stores it: 8 bytes, its text stored once
+/// for the run (see `model::interned`).
+pub use super::interned::Name;
 
 /// A schema-qualified name; `schema` is `None` for `public`.
 #[derive(

@@ -3,7 +3,6 @@
 
 use crate::rules::Reporter;
 use serde::{Deserialize, Serialize};
-use smol_str::ToSmolStr;
 
 use crate::diagnostic::{Diagnostic, Fix, ObjectRef, Severity};
 use crate::fix::edits;
@@ -150,7 +149,8 @@ fn short_sequence(
         sequence.name.sql()
     ))
     .object(
-        ObjectRef::column(&table.name, &column.name).with_name(Some(sequence.name.to_smolstr())),
+        ObjectRef::column(&table.name, &column.name)
+            .with_name(Some(crate::model::Name::new(sequence.name.to_string()))),
     )
     .related(
         &column.type_origin,

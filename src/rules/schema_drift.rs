@@ -10,8 +10,6 @@
 
 use std::collections::BTreeSet;
 
-use smol_str::ToSmolStr;
-
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{
     Catalog, Column, FkAction, ForeignKey, Index, IndexKey, Name, QualifiedName, Table, Trigger,
@@ -97,7 +95,7 @@ pub fn compare(
                     &ours_enum.origin,
                     format!("enum type `{name}` is created by the migrations but is missing from the database"),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_smolstr()))),
+                .object(ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string())))),
             ),
             Some(live) if live.labels != ours_enum.labels => out.push(
                 d(
@@ -108,7 +106,7 @@ pub fn compare(
                         labels(&live.labels)
                     ),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_smolstr()))),
+                .object(ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string())))),
             ),
             Some(_) => {}
         }
@@ -122,7 +120,9 @@ pub fn compare(
                         "enum type `{name}` exists in the database but no migration creates it"
                     ),
                 )
-                .object(ObjectRef::default().with_name(Some(name.to_smolstr()))),
+                .object(
+                    ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string()))),
+                ),
             );
         }
     }

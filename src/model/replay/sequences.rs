@@ -207,13 +207,7 @@ impl Replay {
 fn serial_sequence_name(table: &str, column: &str) -> crate::model::Name {
     const MAX: usize = 63;
     if table.len() + column.len() + "__seq".len() <= MAX {
-        // Most names: no truncation, made in place (no allocation up to
-        // 23 bytes: a set of thousands of tables has as many serials).
-        let mut name = smol_str::SmolStrBuilder::new();
-        for part in [table, "_", column, "_seq"] {
-            name.push_str(part);
-        }
-        return name.finish();
+        return crate::model::Name::new(format!("{table}_{column}_seq"));
     }
     let (mut table, mut column) = (table.to_string(), column.to_string());
     while table.len() + column.len() + "__seq".len() > MAX {
@@ -228,7 +222,7 @@ fn serial_sequence_name(table: &str, column: &str) -> crate::model::Name {
         }
         longer.truncate(cut);
     }
-    smol_str::format_smolstr!("{table}_{column}_seq")
+    crate::model::Name::new(format!("{table}_{column}_seq"))
 }
 
 /// A serial column is an integer column, a sequence owned by it and a
