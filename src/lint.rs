@@ -156,12 +156,17 @@ fn run(
         list.keys_into(&mut keys);
     }
     let judged = suppress::judge(&project, settings, &overrides, &keys);
+    let many = keys.len() >= FEW_FINDINGS;
     drop(keys);
     if keep == Catalogs::LeaveToExit {
         project
             .files
             .iter_mut()
             .for_each(load::LoadedFile::keep_for_report);
+        if many {
+            // The findings unpacked next take as much as the catalog.
+            crate::memory::give_back();
+        }
     }
     let suppressed = judged.suppressed.iter().filter(|&&s| s).count();
     let mut diagnostics = unpack(found, judged.suppressed);
@@ -234,7 +239,11 @@ fn replay_and_check(
             match keep {
                 Catalogs::Keep => return (findings, Some(catalog)),
                 Catalogs::LeaveToExit if found < FEW_FINDINGS => std::mem::forget(catalog),
-                Catalogs::LeaveToExit | Catalogs::Free => {
+                // Given back with the files' statements (`run`): they
+                // were made beside the catalog's parts, file by file, and
+                // hold the pages it leaves.
+                Catalogs::LeaveToExit => drop(catalog),
+                Catalogs::Free => {
                     drop(catalog);
                     // The findings unpacked next take as much again.
                     if found >= FEW_FINDINGS {
