@@ -38,8 +38,9 @@ pub struct MigrationFile {
     /// The path as the user named it, or as found under a path they named.
     /// Shared with the loaded file's `SourceFile::path`.
     pub path: std::sync::Arc<Path>,
-    /// The path with its folder resolved (links, `..`): what buffers are
-    /// keyed by.
+    /// The path with its folder resolved (links, `..`): what buffers and
+    /// the cache's entries are keyed by. Emptied once the files are loaded
+    /// (`load::load_ahead`), the only step that reads it.
     pub resolved: PathBuf,
     pub name: FileName,
     /// Whether findings in this file are reported (false: context only).

@@ -31,22 +31,29 @@ unsafe impl Send for Name {}
 // SAFETY: as above.
 unsafe impl Sync for Name {}
 
-/// Bytes of the length written before each text.
-const LEN: usize = std::mem::size_of::<usize>();
-
 impl Name {
     pub fn new(text: impl AsRef<str>) -> Name {
         intern(text.as_ref())
     }
 
     pub fn as_str(&self) -> &str {
-        // SAFETY: `self.0` points at a length and that many bytes of UTF-8
-        // (`Shard::store`), which live to the end of the process.
+        // SAFETY: `self.0` points at a length, 7 bits to a byte (`write`),
+        // and that many bytes of UTF-8, which live to the end of the
+        // process.
         unsafe {
-            let start = self.0.as_ptr();
-            let len = start.cast::<usize>().read_unaligned();
-            let bytes = std::slice::from_raw_parts(start.add(LEN), len);
-            std::str::from_utf8_unchecked(bytes)
+            let mut at = self.0.as_ptr();
+            let mut len = 0usize;
+            let mut shift = 0;
+            loop {
+                let byte = *at;
+                at = at.add(1);
+                len |= usize::from(byte & 0x7f) << shift;
+                if byte < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(at, len))
         }
     }
 }
@@ -77,7 +84,7 @@ impl Shard {
 
     /// Writes `text` after its length and gives where.
     fn store(&mut self, text: &str) -> Name {
-        let size = LEN + text.len();
+        let size = len_bytes(text.len()) + text.len();
         if size > self.rest.len() {
             if size > BLOCK / 4 {
                 // A long text gets a block of its own, and the current
@@ -99,10 +106,23 @@ fn leak(size: usize) -> &'static mut [u8] {
     Box::leak(vec![0u8; size].into_boxed_slice())
 }
 
-/// `place` is exactly `LEN + text.len()` bytes.
+/// Bytes of a text's length, 7 bits to a byte (LEB128): one for a name
+/// of up to 127 bytes, which most are.
+fn len_bytes(len: usize) -> usize {
+    (usize::BITS - len.leading_zeros()).div_ceil(7).max(1) as usize
+}
+
+/// `place` is exactly `len_bytes(text.len()) + text.len()` bytes.
 fn write(place: &'static mut [u8], text: &str) -> Name {
-    let (len, bytes) = place.split_at_mut(LEN);
-    len.copy_from_slice(&text.len().to_ne_bytes());
+    let (len, bytes) = place.split_at_mut(len_bytes(text.len()));
+    let mut rest = text.len();
+    for byte in len.iter_mut() {
+        *byte = (rest & 0x7f) as u8;
+        rest >>= 7;
+        if rest > 0 {
+            *byte |= 0x80;
+        }
+    }
     bytes.copy_from_slice(text.as_bytes());
     Name(NonNull::from(place).cast())
 }
@@ -302,6 +322,12 @@ mod tests {
             23,
             24,
             63,
+            127,
+            128,
+            129,
+            16383,
+            16384,
+            16385,
             BLOCK / 4,
             BLOCK / 4 + 1,
             BLOCK,
