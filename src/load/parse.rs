@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::model::Name;
+
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -75,8 +77,9 @@ pub enum Parsed {
     Read,
     /// Valid, and nothing the rules read or read whole by `compat` (its
     /// extras): a `DO` block, `GRANT`, `ALTER SEQUENCE … OWNED BY`. Not an
-    /// error. The kind names it in statistics.
-    Opaque(Cow<'static, str>),
+    /// error. The kind names it in statistics (a `Name`: 8 bytes, as every
+    /// statement of every file is kept to the end of the run).
+    Opaque(Name),
     /// Valid PostgreSQL that could change tables, columns, keys or indexes,
     /// but that the parser cannot read: the model may be incomplete from
     /// here (`unsupported-statement`).
@@ -303,7 +306,7 @@ fn resolve(
     if let Some(kind) = piece.rewritten.consumed {
         out.push(statement(
             piece.tokens.clone(),
-            Parsed::Opaque(Cow::Borrowed(kind)),
+            Parsed::Opaque(Name::new(kind)),
             piece.rewritten.extras,
         ));
         return;
@@ -331,13 +334,13 @@ fn resolve(
         if let Some(kind) = compat::opaque(&tokens.tokens[whole.clone()]) {
             out.push(statement(
                 whole,
-                Parsed::Opaque(Cow::Borrowed(kind)),
+                Parsed::Opaque(Name::new(kind)),
                 extras.take().unwrap_or_default(),
             ));
             return;
         }
         let parsed = match compat::classify(&tokens.tokens[whole.clone()]) {
-            Classified::Outside(kind) => Parsed::Opaque(Cow::Borrowed(kind)),
+            Classified::Outside(kind) => Parsed::Opaque(Name::new(kind)),
             Classified::Shaping(kind, table) => Parsed::Unread(Box::new(Unread {
                 kind: Cow::Borrowed(kind),
                 table,
@@ -387,7 +390,7 @@ fn resolve(
             }
             Outcome::TooDeep(range) => {
                 let parsed = match compat::classify(&tokens.tokens[range.clone()]) {
-                    Classified::Outside(kind) => Parsed::Opaque(Cow::Borrowed(kind)),
+                    Classified::Outside(kind) => Parsed::Opaque(Name::new(kind)),
                     Classified::Shaping(kind, table) => Parsed::Unread(Box::new(Unread {
                         kind: Cow::Owned(format!(
                             "{kind} with an expression of more than 1,000 chained operators"
@@ -401,7 +404,7 @@ fn resolve(
                 if let Some(kind) = compat::opaque(&tokens.tokens[range.clone()]) {
                     out.push(statement(
                         range,
-                        Parsed::Opaque(Cow::Borrowed(kind)),
+                        Parsed::Opaque(Name::new(kind)),
                         Vec::new(),
                     ));
                     continue;
@@ -439,7 +442,7 @@ fn kept(ast: ast::Statement) -> Parsed {
     use ast::Statement as S;
     match ast {
         S::Insert(_) | S::Update(_) | S::Delete(_) | S::Copy { .. } | S::Merge(_) => {
-            Parsed::Opaque(Cow::Borrowed("data"))
+            Parsed::Opaque(Name::new("data"))
         }
         _ => Parsed::Ok(Box::new(ast)),
     }
