@@ -279,9 +279,11 @@ pub fn load(discovery: Discovery, options: ReadOptions) -> (Project, Vec<InputEr
 }
 
 /// Files are loaded in about this many parts (`load_ahead`), of at least
-/// `MIN_LOAD_PART` files: each part waits for its slowest file.
+/// `MIN_LOAD_PART` files: each part waits for its slowest file, while the
+/// other cores idle (the corpus, 2,477 files of which a few are large,
+/// took 7% more wall time in parts of 1,024).
 const LOAD_PARTS: usize = 8;
-const MIN_LOAD_PART: usize = 1024;
+const MIN_LOAD_PART: usize = 4096;
 
 /// `load`, given cache files already read (`cache::Ahead`), by their sets'
 /// resolved roots; the other sets' cache files are read here.
