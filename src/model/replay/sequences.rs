@@ -206,9 +206,6 @@ impl Replay {
 /// PostgreSQL shortens them (the longer part first).
 fn serial_sequence_name(table: &str, column: &str) -> crate::model::Name {
     const MAX: usize = 63;
-    if table.len() + column.len() + "__seq".len() <= MAX {
-        return crate::model::Name::new(format!("{table}_{column}_seq"));
-    }
     let (mut table, mut column) = (table.to_string(), column.to_string());
     while table.len() + column.len() + "__seq".len() > MAX {
         let longer = if table.len() > column.len() {
