@@ -9,8 +9,6 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::model::Name;
-
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -20,6 +18,7 @@ use super::compat::{self, Classified, Extra};
 use super::split::{Direction, Unit};
 use super::tokens::{Tokens, is_trivia, strip_location};
 use super::validity::{self, Verdict};
+use crate::model::Name;
 
 /// One statement of a file.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
