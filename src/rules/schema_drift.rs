@@ -95,7 +95,7 @@ pub fn compare(
                     &ours_enum.origin,
                     format!("enum type `{name}` is created by the migrations but is missing from the database"),
                 )
-                .object(ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string())))),
+                .object(enum_object(name)),
             ),
             Some(live) if live.labels != ours_enum.labels => out.push(
                 d(
@@ -106,7 +106,7 @@ pub fn compare(
                         labels(&live.labels)
                     ),
                 )
-                .object(ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string())))),
+                .object(enum_object(name)),
             ),
             Some(_) => {}
         }
@@ -120,13 +120,16 @@ pub fn compare(
                         "enum type `{name}` exists in the database but no migration creates it"
                     ),
                 )
-                .object(
-                    ObjectRef::default().with_name(Some(crate::model::Name::new(name.to_string()))),
-                ),
+                .object(enum_object(name)),
             );
         }
     }
     out
+}
+
+/// The object of a finding about an enum type: the type, by name.
+fn enum_object(name: &QualifiedName) -> ObjectRef {
+    ObjectRef::default().with_name(Some(Name::new(name.to_string())))
 }
 
 fn labels(labels: &[Name]) -> String {
