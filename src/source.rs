@@ -110,8 +110,15 @@ pub struct SourceFile {
 /// in an ASCII text need once the text is let go of
 /// (`SourceFile::forget_text`). Three allocations of a few dozen bytes
 /// each took twice the memory of a small file's index.
+///
+/// The words are `words[at..end]`: a file's own, or a part of a list that
+/// the indexes of many files share (`share_line_indexes`).
 #[derive(Debug, Clone)]
-struct LineIndex(Box<[u32]>);
+struct LineIndex {
+    words: Arc<[u32]>,
+    at: u32,
+    end: u32,
+}
 
 /// Where `LineIndex`'s lists start.
 const LINES_AT: usize = 2;
@@ -126,24 +133,37 @@ impl LineIndex {
         words.push(0);
         words.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| narrow(i + 1)));
         push_chars_before_chunks(text, &mut words);
-        LineIndex(words.into_boxed_slice())
+        let end = narrow(words.len());
+        LineIndex {
+            words: Arc::from(words),
+            at: 0,
+            end,
+        }
+    }
+
+    fn words(&self) -> &[u32] {
+        self.words
+            .get(widen(self.at)..widen(self.end))
+            .unwrap_or(&[])
     }
 
     /// The text's length in bytes.
     fn len(&self) -> u32 {
-        self.0.first().copied().unwrap_or(0)
+        self.words().first().copied().unwrap_or(0)
     }
 
     /// Byte offset of the first byte of every line.
     fn line_starts(&self) -> &[u32] {
-        let lines = self.0.get(1).map_or(0, |&n| widen(n));
-        self.0.get(LINES_AT..LINES_AT + lines).unwrap_or(&[])
+        let words = self.words();
+        let lines = words.get(1).map_or(0, |&n| widen(n));
+        words.get(LINES_AT..LINES_AT + lines).unwrap_or(&[])
     }
 
     /// Characters before every `CHUNK`-th byte.
     fn chars_before_chunks(&self) -> &[u32] {
-        let lines = self.0.get(1).map_or(0, |&n| widen(n));
-        self.0.get(LINES_AT + lines..).unwrap_or(&[])
+        let words = self.words();
+        let lines = words.get(1).map_or(0, |&n| widen(n));
+        words.get(LINES_AT + lines..).unwrap_or(&[])
     }
 
     /// Byte offset where 0-based line `index` starts.
@@ -155,6 +175,41 @@ impl LineIndex {
         self.chars_before_chunks()
             .get(chunk)
             .map(|&count| widen(count))
+    }
+}
+
+/// Moves the line indexes made so far of `files` into one list they share,
+/// each file's words where they were (`SourceFile::line_col` and the rest
+/// answer as before). A set of thousands of files whose texts are let go
+/// of (`forget_text`) holds every file's index to the end of the run: made
+/// one by one amid each file's load, a few dozen bytes each, they pinned
+/// pages of memory the load had freed around them, which the run could
+/// then not give back.
+pub fn share_line_indexes<'a>(files: impl IntoIterator<Item = &'a mut SourceFile>) {
+    let mut files: Vec<&mut SourceFile> = files
+        .into_iter()
+        .filter(|file| file.index.get().is_some())
+        .collect();
+    let total = files
+        .iter()
+        .filter_map(|file| file.index.get())
+        .map(|index| index.words().len())
+        .sum();
+    let mut words = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(files.len());
+    for index in files.iter().filter_map(|file| file.index.get()) {
+        words.extend_from_slice(index.words());
+        ends.push(narrow(words.len()));
+    }
+    let shared: Arc<[u32]> = Arc::from(words);
+    let mut at = 0;
+    for (file, end) in files.iter_mut().zip(ends) {
+        file.index = OnceLock::from(LineIndex {
+            words: Arc::clone(&shared),
+            at,
+            end,
+        });
+        at = end;
     }
 }
 
@@ -722,6 +777,43 @@ mod tests {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Indexes moved into one shared list answer as each file's own: the
+    /// files around an index in the list, and a file whose index was not
+    /// made yet, change nothing.
+    #[test]
+    fn shared_line_indexes_give_the_same_positions() {
+        let long_line = format!("SELECT '{}';\n", "é".repeat(CHUNK));
+        let texts = [
+            "-- one\nCREATE TABLE t (id BIGINT);\n".to_string(),
+            String::new(),
+            format!("-- é\n{long_line}last"),
+            "no break".to_string(),
+        ];
+        let own: Vec<SourceFile> = texts.iter().map(|t| file(t)).collect();
+        let mut shared: Vec<SourceFile> = texts.iter().map(|t| file(t)).collect();
+        for (index, f) in shared.iter().enumerate() {
+            if index != 3 {
+                f.index();
+            }
+        }
+        share_line_indexes(shared.iter_mut());
+        for ((own, shared), text) in own.iter().zip(&shared).zip(&texts) {
+            assert_eq!(shared.text_len(), text.len());
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    shared.line_col(offset),
+                    own.line_col(offset),
+                    "{text:?} {offset}"
+                );
+                assert_eq!(shared.line_index(offset), own.line_index(offset));
+            }
+            for index in 0..text.chars().count() + 2 {
+                assert_eq!(shared.offset_of_char(index), own.offset_of_char(index));
+            }
+            assert_eq!(shared.line_range(1), own.line_range(1));
+        }
     }
 
     #[test]

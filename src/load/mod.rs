@@ -421,6 +421,11 @@ pub fn load_ahead<'a>(
                 (file, (cached, error))
             });
         loaded.par_extend(made);
+        if options.forget_texts {
+            // Kept to the end of the run, while the next part reuses the
+            // memory this part freed (see `share_line_indexes`).
+            crate::source::share_line_indexes(loaded.0[first..].iter_mut().map(|f| &mut f.source));
+        }
     }
     let outcomes;
     (project.files, outcomes) = loaded;
