@@ -196,10 +196,8 @@ fn replay_and_check(
     overrides: &FileOverrides,
     keep: Catalogs,
 ) -> (Vec<Packed>, Vec<Catalog>) {
-    let facts: Vec<_> = project
-        .sets
-        .iter()
-        .map(|set| take_facts(&mut project.files, set))
+    let facts: Vec<_> = (0..project.sets.len())
+        .map(|set| take_facts(project, set))
         .collect();
     let project = &*project;
     let marks = FixMarks::default();
@@ -444,10 +442,8 @@ mod tests {
                 continue;
             };
             let (mut project, _) = read(&[case.path().to_path_buf()], &settings);
-            let facts: Vec<_> = project
-                .sets
-                .iter()
-                .map(|set| take_facts(&mut project.files, set))
+            let facts: Vec<_> = (0..project.sets.len())
+                .map(|set| take_facts(&mut project, set))
                 .collect();
             let overrides = settings.file_overrides(&project);
             let marks = FixMarks::default();

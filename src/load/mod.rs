@@ -206,11 +206,91 @@ pub struct Project {
     /// How many files' facts were read from the cache (`cache`) rather
     /// than parsed.
     pub cached: usize,
+    /// Facts moved out of their files' records as the load went
+    /// (`ParkedFacts`); `facts_of` reads a file's facts wherever they are.
+    pub parked: Vec<ParkedFacts>,
+}
+
+/// The facts of consecutive files of one set, moved out of their records
+/// into one list as a part of a large load ends (`load_ahead`, on the
+/// command line's path, which reads them once: `model::replay::take_facts`
+/// moves them into the replay list by list). Made one list per file amid
+/// each file's load, they left holes among what the run keeps when the
+/// replay freed them, which nothing after reused; moved, they leave their
+/// room to the load's next part, and the replay gives each list back
+/// whole.
+#[derive(Debug, Clone, Default)]
+pub struct ParkedFacts {
+    /// The set's index in `Project::sets`.
+    pub set: usize,
+    /// Each file, in load order, and where its facts end in `changes`.
+    pub files: Vec<(FileId, usize)>,
+    pub changes: Vec<crate::model::facts::Change>,
+}
+
+impl ParkedFacts {
+    /// The facts of the file `id`, when they are here.
+    fn facts_of(&self, id: FileId) -> Option<&[crate::model::facts::Change]> {
+        let at = self.files.binary_search_by_key(&id, |&(id, _)| id).ok()?;
+        let start = at.checked_sub(1).map_or(0, |before| self.files[before].1);
+        self.changes.get(start..self.files[at].1)
+    }
+
+    /// Gives each file its facts back (`LoadedFile::changes`).
+    pub fn unpark(self, files: &mut [LoadedFile]) {
+        let mut changes = self.changes.into_iter();
+        let mut start = 0;
+        for (id, end) in self.files {
+            let list: Vec<_> = changes.by_ref().take(end - start).collect();
+            if let Some(file) = files.get_mut(id.index()) {
+                file.changes = list;
+            }
+            start = end;
+        }
+    }
+}
+
+/// Moves the facts of `files` (the files of a load part, `runs` telling
+/// how many of them in turn belong to which set) into `parked`.
+fn park_facts(files: &mut [LoadedFile], runs: &[(usize, usize)], parked: &mut Vec<ParkedFacts>) {
+    let mut files = files.iter_mut();
+    for &(set, count) in runs {
+        let run: Vec<&mut LoadedFile> = files.by_ref().take(count).collect();
+        let total = run.iter().map(|file| file.changes.len()).sum();
+        let mut changes = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(run.len());
+        for file in run {
+            changes.extend(std::mem::take(&mut file.changes));
+            ends.push((file.id, changes.len()));
+        }
+        parked.push(ParkedFacts {
+            set,
+            files: ends,
+            changes,
+        });
+    }
 }
 
 impl Project {
     pub fn file(&self, id: FileId) -> &LoadedFile {
         &self.files[id.index()]
+    }
+
+    /// What the file `id`'s up statements do to the schema, in file order:
+    /// its own list, or its part of a list the load moved it into
+    /// (`ParkedFacts`).
+    pub fn facts_of(&self, id: FileId) -> &[crate::model::facts::Change] {
+        let own = self
+            .files
+            .get(id.index())
+            .map_or(&[][..], |f| &f.changes[..]);
+        if !own.is_empty() {
+            return own;
+        }
+        self.parked
+            .iter()
+            .find_map(|parked| parked.facts_of(id))
+            .unwrap_or(&[])
     }
 
     pub fn set_files<'a>(&'a self, set: &'a LoadedSet) -> impl Iterator<Item = &'a LoadedFile> {
@@ -404,11 +484,16 @@ pub fn load_ahead<'a>(
     // next: the files' records grow as the list they are made from shrinks
     // (on a set of 30,000 files, both were 10 MB held at once).
     let part = readable.len().div_ceil(LOAD_PARTS).max(MIN_LOAD_PART);
+    // A load of several parts is a large one: what the command line keeps
+    // of each part is moved out of the way of the next (see `ParkedFacts`
+    // and `share_line_indexes`).
+    let park = options.forget_texts && readable.len() > part;
     let mut rest = readable;
     while !rest.is_empty() {
         let first = loaded.0.len();
         let this: Vec<_> = rest.drain(..part.min(rest.len())).collect();
         rest.shrink_to_fit();
+        let runs = set_runs(this.iter().map(|(set, _, _)| *set));
         let made = this
             .into_par_iter()
             .enumerate()
@@ -425,6 +510,9 @@ pub fn load_ahead<'a>(
             // Kept to the end of the run, while the next part reuses the
             // memory this part freed (see `share_line_indexes`).
             crate::source::share_line_indexes(loaded.0[first..].iter_mut().map(|f| &mut f.source));
+        }
+        if park {
+            park_facts(&mut loaded.0[first..], &runs, &mut project.parked);
         }
     }
     let outcomes;
@@ -467,6 +555,18 @@ pub fn load_ahead<'a>(
         file.migration.resolved = PathBuf::new();
     }
     (project, errors)
+}
+
+/// How many of `sets` in turn are of which set: `[(set, count)]`.
+fn set_runs(sets: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for set in sets {
+        match runs.last_mut() {
+            Some((last, count)) if *last == set => *count += 1,
+            _ => runs.push((set, 1)),
+        }
+    }
+    runs
 }
 
 /// Section markers tell goose, dbmate, tern and Liquibase sets apart from
@@ -1100,6 +1200,64 @@ mod tests {
             migration,
             SourceFile::new(std::path::Path::new(name), text.into()),
         )
+    }
+
+    /// Facts moved into shared lists read as the files' own, are taken
+    /// whole in the set's order, and go back to their files when the set's
+    /// order is not the lists' (a layout its files' markers changed).
+    #[test]
+    fn parked_facts_are_the_files_own() {
+        let texts = [
+            "CREATE TABLE a (id BIGINT);",
+            "SELECT 1;",
+            "CREATE TABLE b (id BIGINT);\nCREATE INDEX i ON b (id);",
+            "ALTER TABLE a ADD COLUMN x TEXT;",
+        ];
+        let mut project = Project::default();
+        for (index, text) in texts.iter().enumerate() {
+            let mut file = load_text(&format!("{index}_m.sql"), text);
+            file.id = FileId::new(index);
+            project.files.push(file);
+        }
+        let own: Vec<String> = project
+            .files
+            .iter()
+            .map(|f| format!("{:?}", f.changes))
+            .collect();
+        assert_eq!(own[1], "[]");
+        project.sets.push(LoadedSet {
+            root: PathBuf::new(),
+            layout: Layout::Numbered,
+            evidence: String::new(),
+            configured: false,
+            order: crate::discover::layout::Order::Version,
+            files: (0..texts.len()).map(FileId::new).collect(),
+            notes: Vec::new(),
+            walked: false,
+        });
+        park_facts(&mut project.files, &[(0, 3), (0, 1)], &mut project.parked);
+        assert_eq!(project.parked.len(), 2);
+        for (index, own) in own.iter().enumerate() {
+            assert!(project.files[index].changes.is_empty());
+            assert_eq!(&format!("{:?}", project.facts_of(FileId::new(index))), own);
+        }
+        let taken = |mut project: Project| {
+            let facts = crate::model::replay::take_facts(&mut project, 0);
+            let facts: Vec<_> = facts.into_iter().collect();
+            assert!(project.parked.is_empty());
+            format!("{facts:?}")
+        };
+        let in_order = |order: &[usize]| {
+            let lists: Vec<&str> = order
+                .iter()
+                .map(|&i| &own[i][1..own[i].len() - 1])
+                .filter(|list| !list.is_empty())
+                .collect();
+            format!("[{}]", lists.join(", "))
+        };
+        assert_eq!(taken(project.clone()), in_order(&[0, 1, 2, 3]));
+        project.sets[0].files.reverse();
+        assert_eq!(taken(project), in_order(&[3, 2, 1, 0]));
     }
 
     /// What a read gives, without the token indexes that only mean

@@ -18,16 +18,17 @@ use super::names::QualifiedName;
 use super::read::add_constraint;
 use super::{Catalog, Column, ColumnType, EnumType, Index, IndexKey, Key, Name, Sequence, Table};
 use super::{MAX_COLUMNS, Rejected};
-use crate::load::{LoadedFile, LoadedSet, Project};
+use crate::load::{LoadedSet, Project};
 use crate::source::Origin;
 use links::{Elsewhere, Link, Links};
 
 /// The schema a migration set produces. The project keeps its facts (see
 /// `take_facts` for a replay that consumes them).
 pub fn replay(project: &Project, set: &LoadedSet) -> Catalog {
-    let facts = project
-        .set_files(set)
-        .flat_map(|file| file.changes.iter().cloned());
+    let facts = set
+        .files
+        .iter()
+        .flat_map(|&id| project.facts_of(id).iter().cloned());
     replay_facts(facts)
 }
 
@@ -79,7 +80,29 @@ fn sorted<V: Send>(
 /// the model. Each file's list moves whole, its facts where they are:
 /// copying every fact into one list touched megabytes of fresh memory for
 /// a set of thousands of files, a tenth of a warm pre-commit run.
-pub fn take_facts(files: &mut [LoadedFile], set: &LoadedSet) -> Facts {
+///
+/// Facts the load moved into lists of many files (`ParkedFacts`) move
+/// whole, when the set's files are in the lists' order (the load's order,
+/// which is the migration order unless the files' markers changed the
+/// layout); otherwise each file gets its facts back first.
+pub fn take_facts(project: &mut Project, set: usize) -> Facts {
+    let (parked, others) = std::mem::take(&mut project.parked)
+        .into_iter()
+        .partition::<Vec<_>, _>(|parked| parked.set == set);
+    project.parked = others;
+    let Some(loaded) = project.sets.get(set) else {
+        return Facts(Vec::new());
+    };
+    let ids = parked
+        .iter()
+        .flat_map(|p| p.files.iter().map(|&(id, _)| id));
+    if !parked.is_empty() && loaded.files.iter().copied().eq(ids) {
+        return Facts(parked.into_iter().map(|p| p.changes).collect());
+    }
+    for list in parked {
+        list.unpark(&mut project.files);
+    }
+    let (files, set) = (&mut project.files, &project.sets[set]);
     let mut lists = Vec::with_capacity(set.files.len());
     for id in &set.files {
         if let Some(file) = files.get_mut(id.index()) {
