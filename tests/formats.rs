@@ -826,16 +826,23 @@ fn the_command_line_prints_what_the_library_renders() {
 
 /// A set large enough to be loaded in parts (over 4,096 files): the
 /// command line moves each part's facts out of the files' records
-/// (`load::ParkedFacts`) and shares their line indexes, which the library
-/// does not; both print the same.
+/// (`load::ParkedFacts`) and shares their statements, suppression comments
+/// and line indexes (`load::shared`), which the library does not; both
+/// print the same.
 #[test]
 fn a_set_loaded_in_parts_prints_what_the_library_renders() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = relative_from_cwd(dir.path());
     for i in 1..=4200 {
         let parent = i.max(2) - 1;
+        // Suppressions, used and unused, judged against the statements.
+        let directive = match i % 7 {
+            0 => "    -- schema-lint: ignore prefer-text -- short on purpose\n",
+            1 => "    -- schema-lint: ignore prefer-timestamptz -- nothing to ignore\n",
+            _ => "",
+        };
         let mut sql = format!(
-            "CREATE TABLE t_{i} (\n    id BIGINT PRIMARY KEY,\n    parent_id BIGINT REFERENCES t_{parent} (id),\n    name VARCHAR(20)\n);\n"
+            "CREATE TABLE t_{i} (\n    id BIGINT PRIMARY KEY,\n    parent_id BIGINT REFERENCES t_{parent} (id),\n{directive}    name VARCHAR(20)\n);\n"
         );
         if i % 100 == 0 {
             let older = i - 50;
@@ -853,6 +860,12 @@ fn a_set_loaded_in_parts_prints_what_the_library_renders() {
         "{}",
         outcome.diagnostics.len()
     );
+    assert_eq!(outcome.suppressed, 600);
+    let unused = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.name() == "unused-suppression");
+    assert_eq!(unused.count(), 600);
     let output = common::schema_lint(Path::new("."))
         .args([
             "--no-cache",

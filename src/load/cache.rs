@@ -706,7 +706,7 @@ pub struct Facts {
     // Boxed slices read as the lists were written (a sequence).
     unknown_markers: Box<[UnknownMarker]>,
     sections: Box<[Section]>,
-    directives: Box<[crate::load::split::Directive]>,
+    directives: Vec<crate::load::split::Directive>,
     first_line: Range<usize>,
 }
 
@@ -773,12 +773,12 @@ pub fn restore(
         kind: FileKind::Migration,
         source,
         migration,
-        statements,
+        statements: statements.into(),
         changes,
         markers,
         unknown_markers,
         sections,
-        directives,
+        directives: directives.into(),
         first_line,
         invalid_utf8: invalid_utf8.map(Box::new),
     }

@@ -10,6 +10,7 @@ mod mask;
 pub(crate) mod parse;
 pub(crate) mod procedural;
 mod read;
+pub(crate) mod shared;
 pub(crate) mod split;
 pub(crate) mod tokens;
 mod validity;
@@ -22,6 +23,7 @@ use sqlparser::tokenizer::{Location, Token};
 /// The cache folder's name in a project (`.schema-lint-cache`).
 pub use cache::FOLDER as CACHE_FOLDER;
 pub use parse::{Loading, ParseFailure, Parsed, Statement};
+pub use shared::PartOf;
 pub use split::{DIRECTIVE_PREFIX, Direction, Directive, Markers, Section, UnknownMarker};
 pub use tokens::Tokens;
 
@@ -53,7 +55,8 @@ pub struct LoadedFile {
     pub kind: FileKind,
     pub source: SourceFile,
     pub migration: MigrationFile,
-    pub statements: Vec<Statement>,
+    /// The file's own list, or its part of a load part's (see `shared`).
+    pub statements: PartOf<Statement>,
     /// What the file's up statements do to the schema, in file order (see
     /// `model::read`): one list for the file, not one per statement, as
     /// most statements make one change and every file is kept to the end
@@ -67,8 +70,9 @@ pub struct LoadedFile {
     pub unknown_markers: Box<[UnknownMarker]>,
     /// Comments that start a section.
     pub sections: Box<[Section]>,
-    /// Comments addressed to schema-lint (`-- schema-lint: …`).
-    pub directives: Box<[Directive]>,
+    /// Comments addressed to schema-lint (`-- schema-lint: …`); like
+    /// `statements`, maybe part of a load part's list.
+    pub directives: PartOf<Directive>,
     /// What a finding about the whole file underlines (see
     /// `rules::file_origin`).
     pub first_line: std::ops::Range<usize>,
@@ -88,10 +92,10 @@ impl LoadedFile {
     /// lines after them, and its findings take the memory (a set of
     /// thousands of files has a hundred thousand findings).
     pub fn keep_for_report(&mut self) {
-        self.statements = Vec::new();
+        self.statements = PartOf::default();
         self.unknown_markers = Box::default();
         self.sections = Box::default();
-        self.directives = Box::default();
+        self.directives = PartOf::default();
     }
 
     /// Statements applied when migrating up, in file order.
@@ -485,8 +489,8 @@ pub fn load_ahead<'a>(
     // (on a set of 30,000 files, both were 10 MB held at once).
     let part = readable.len().div_ceil(LOAD_PARTS).max(MIN_LOAD_PART);
     // A load of several parts is a large one: what the command line keeps
-    // of each part is moved out of the way of the next (see `ParkedFacts`
-    // and `share_line_indexes`).
+    // of each part is moved out of the way of the next (see `ParkedFacts`,
+    // `share_line_indexes` and `shared`).
     let park = options.forget_texts && readable.len() > part;
     let mut rest = readable;
     while !rest.is_empty() {
@@ -506,13 +510,12 @@ pub fn load_ahead<'a>(
                 (file, (cached, error))
             });
         loaded.par_extend(made);
-        if options.forget_texts {
-            // Kept to the end of the run, while the next part reuses the
-            // memory this part freed (see `share_line_indexes`).
-            crate::source::share_line_indexes(loaded.0[first..].iter_mut().map(|f| &mut f.source));
-        }
         if park {
-            park_facts(&mut loaded.0[first..], &runs, &mut project.parked);
+            let part = &mut loaded.0[first..];
+            crate::source::share_line_indexes(part.iter_mut().map(|f| &mut f.source));
+            park_facts(part, &runs, &mut project.parked);
+            shared::share(part.iter_mut().map(|f| &mut f.statements));
+            shared::share(part.iter_mut().map(|f| &mut f.directives));
         }
     }
     let outcomes;
@@ -662,7 +665,7 @@ fn plan_file(
         .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
     {
         // `sqitch.plan`, a JSON journal: text to point into, not SQL.
-        file.statements.clear();
+        file.statements = PartOf::default();
     }
     project.files.push(file);
     Some(id)
@@ -930,7 +933,7 @@ pub fn parse_source(id: FileId, migration: MigrationFile, source: SourceFile) ->
         kind: FileKind::Migration,
         source,
         migration,
-        statements: read.statements,
+        statements: read.statements.into(),
         changes: read.changes,
         markers: read.split.markers,
         unknown_markers: read.split.unknown.into(),

@@ -131,7 +131,9 @@ pub struct Split {
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
     pub range: Range<usize>,
-    pub text: Box<str>,
+    /// Interned: a project's suppression comments are mostly a few
+    /// texts, and a large set keeps one for each of thousands of files.
+    pub text: crate::model::Name,
 }
 
 /// A comment that starts a section (`-- +goose Down`, `-- migrate:up`,
