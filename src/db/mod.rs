@@ -185,7 +185,7 @@ fn load(id: FileId, ddl: &catalog::Ddl) -> crate::load::LoadedFile {
     let name = format!("db:{}", ddl.database);
     let migration = MigrationFile {
         path: std::path::Path::new(&name).into(),
-        resolved: PathBuf::new(),
+        resolved: PathBuf::new().into_boxed_path(),
         name: FileName::unversioned(&name),
         reported: true,
     };

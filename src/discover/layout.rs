@@ -623,10 +623,11 @@ pub struct Version {
     /// runs without leading zeros (`numbers`), compared by length then
     /// value, so that versions of any length compare without overflow;
     /// the runs joined by `.`. One string: every file name has a version,
-    /// and each string is an allocation per file.
-    written_and_numbers: String,
-    /// Where the numbers start.
-    numbers_at: usize,
+    /// and each string is an allocation per file, held to the end of the
+    /// run.
+    written_and_numbers: Box<str>,
+    /// Where the numbers start (a file name is far shorter than 4 GiB).
+    numbers_at: u32,
 }
 
 impl Version {
@@ -642,21 +643,21 @@ impl Version {
             both.push_str(if trimmed.is_empty() { "0" } else { trimmed });
         }
         Version {
-            written_and_numbers: both,
-            numbers_at,
+            written_and_numbers: both.into_boxed_str(),
+            numbers_at: u32::try_from(numbers_at).unwrap_or(u32::MAX),
         }
     }
 
     /// The version as written in the file name.
     pub fn text(&self) -> &str {
         self.written_and_numbers
-            .get(..self.numbers_at)
+            .get(..self.numbers_at as usize)
             .unwrap_or_default()
     }
 
     fn numbers(&self) -> &str {
         self.written_and_numbers
-            .get(self.numbers_at..)
+            .get(self.numbers_at as usize..)
             .unwrap_or_default()
     }
 
@@ -707,7 +708,7 @@ impl PartialOrd for Version {
 pub struct FileName {
     pub version: Option<Version>,
     /// The migration's name: the part after the version.
-    pub name: String,
+    pub name: Box<str>,
     pub role: Role,
     /// The layout this name is typical of.
     pub hint: Layout,
@@ -718,7 +719,7 @@ impl FileName {
     pub fn unversioned(file: &str) -> FileName {
         FileName {
             version: None,
-            name: file.strip_suffix(".sql").unwrap_or(file).to_string(),
+            name: file.strip_suffix(".sql").unwrap_or(file).into(),
             role: Role::Up,
             hint: Layout::Unversioned,
         }
@@ -792,7 +793,7 @@ pub fn folder_file(
     };
     Some(FileName {
         version: Some(folder.version.clone()),
-        name: folder.name.clone(),
+        name: folder.name.as_str().into(),
         role,
         hint: layout,
     })
@@ -826,7 +827,7 @@ fn flyway(file: &str) -> Option<FileName> {
     if let Some(name) = stem.strip_prefix("R__") {
         return Some(FileName {
             version: None,
-            name: name.to_string(),
+            name: name.into(),
             role: Role::Repeatable,
             hint: Layout::Flyway,
         });
@@ -846,7 +847,7 @@ fn flyway(file: &str) -> Option<FileName> {
     }
     Some(FileName {
         version: Some(Version::new(version, components)),
-        name: name.to_string(),
+        name: name.into(),
         role,
         hint: Layout::Flyway,
     })
@@ -873,7 +874,7 @@ fn versioned(file: &str) -> Option<FileName> {
     };
     Some(FileName {
         version: Some(Version::number(version)),
-        name: name.to_string(),
+        name: name.into(),
         role: role.unwrap_or(Role::Up),
         hint,
     })
@@ -893,7 +894,7 @@ pub fn classify_graphile(file: &str) -> FileName {
     }
     FileName {
         version: Some(Version::number(number)),
-        name: message.to_string(),
+        name: message.into(),
         role: Role::Up,
         hint: Layout::GraphileMigrate,
     }
@@ -984,8 +985,8 @@ mod tests {
             f.version
                 .is_some_and(|v| v.same_number(&Version::number("2")))
         );
-        assert_eq!(f.name, "create-books");
-        assert_eq!(classify_graphile("000001.sql").name, "");
+        assert_eq!(&*f.name, "create-books");
+        assert_eq!(&*classify_graphile("000001.sql").name, "");
         assert_eq!(classify_graphile("x.sql").hint, Layout::Unversioned);
     }
 

@@ -743,7 +743,7 @@ fn sqitch(disk: &Disk<'_>, root: &Path) -> Listing {
                     relative: path,
                     name: FileName {
                         version: None,
-                        name: stem.clone(),
+                        name: stem.as_str().into(),
                         role,
                         hint: Layout::Sqitch,
                     },

@@ -41,7 +41,7 @@ pub struct MigrationFile {
     /// The path with its folder resolved (links, `..`): what buffers and
     /// the cache's entries are keyed by. Emptied once the files are loaded
     /// (`load::load_ahead`), the only step that reads it.
-    pub resolved: PathBuf,
+    pub resolved: Box<Path>,
     pub name: FileName,
     /// Whether findings in this file are reported (false: context only).
     pub reported: bool,
@@ -227,7 +227,7 @@ fn migration_set(
         }
         files.push(MigrationFile {
             path: path.into(),
-            resolved,
+            resolved: resolved.into_boxed_path(),
             name: listed.name,
             reported: is_reported,
         });

@@ -968,7 +968,7 @@ mod tests {
     fn parsed(id: usize, name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {
             path: std::path::Path::new(name).into(),
-            resolved: PathBuf::from(name),
+            resolved: PathBuf::from(name).into_boxed_path(),
             name: classify(name),
             reported: true,
         };

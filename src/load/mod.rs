@@ -503,7 +503,7 @@ pub fn load_ahead<'a>(
             .enumerate()
             .map(|(index, (set, file, reading))| {
                 let id = FileId::new(first + index);
-                let buffered = options.buffers.contains_key(&file.resolved);
+                let buffered = options.buffers.contains_key(&*file.resolved);
                 let index = indexes.get(set);
                 let cache = index.map(|i| (i, &roots[set], buffered));
                 let (file, cached, error) = load_file(id, file, reading, cache, &options, read_at);
@@ -555,7 +555,7 @@ pub fn load_ahead<'a>(
     // Only the load reads the resolved paths (a set of 30,000 files held
     // 1.5 MB of them).
     for file in &mut project.files {
-        file.migration.resolved = PathBuf::new();
+        file.migration.resolved = PathBuf::new().into_boxed_path();
     }
     (project, errors)
 }
@@ -650,7 +650,7 @@ fn plan_file(
     let id = FileId::new(project.files.len());
     let migration = MigrationFile {
         path: path.into(),
-        resolved: PathBuf::new(),
+        resolved: PathBuf::new().into_boxed_path(),
         name: crate::discover::FileName::unversioned(&path.to_string_lossy()),
         reported,
     };
@@ -679,7 +679,7 @@ fn read_file<'a>(
     options: &ReadOptions,
     cache: Option<(&cache::Index<'a>, &std::path::Path, Option<&cache::Folder>)>,
 ) -> Result<Reading<'a>, InputError> {
-    if let Some(text) = options.buffers.get(&migration.resolved) {
+    if let Some(text) = options.buffers.get(&*migration.resolved) {
         return Ok(Reading::Bytes(text.as_bytes().to_vec(), None));
     }
     if !migration.reported
@@ -796,7 +796,7 @@ fn load_file(
         }
         Reading::Bytes(bytes, stat) => (bytes, stat),
     };
-    let keep_text = !options.forget_texts || options.buffers.contains_key(&migration.resolved);
+    let keep_text = !options.forget_texts || options.buffers.contains_key(&*migration.resolved);
     let (mut file, outcome) = load_bytes(id, migration, bytes, stat, cache, read_at);
     if !keep_text {
         file.source.forget_text(read_later(options));
@@ -1194,7 +1194,7 @@ mod tests {
     fn load_text(name: &str, text: &str) -> LoadedFile {
         let migration = MigrationFile {
             path: std::path::Path::new(name).into(),
-            resolved: PathBuf::new(),
+            resolved: PathBuf::new().into_boxed_path(),
             name: classify(name),
             reported: true,
         };

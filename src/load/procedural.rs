@@ -159,7 +159,7 @@ mod tests {
     fn statements(text: &str) -> Vec<(String, bool, Option<u32>)> {
         let migration = MigrationFile {
             path: std::path::Path::new("1_a.sql").into(),
-            resolved: PathBuf::new(),
+            resolved: PathBuf::new().into_boxed_path(),
             name: classify("1_a.sql"),
             reported: true,
         };

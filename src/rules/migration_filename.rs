@@ -758,7 +758,7 @@ mod tests {
             .map(|(i, name)| {
                 let migration = MigrationFile {
                     path: std::path::Path::new(name).into(),
-                    resolved: PathBuf::new(),
+                    resolved: PathBuf::new().into_boxed_path(),
                     name: classify(name),
                     reported: true,
                 };
