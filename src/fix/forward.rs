@@ -828,7 +828,7 @@ fn fk_actions(
     else {
         return false;
     };
-    if !done.insert((table.name.to_string(), fk.columns.clone())) {
+    if !done.insert((table.name.to_string(), fk.columns.to_vec())) {
         return true;
     }
     let Some(name) = fk_name(table, fk) else {

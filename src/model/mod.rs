@@ -50,6 +50,7 @@ impl Lookups {
 }
 
 use crate::source::Origin;
+pub use thin_vec::ThinVec;
 
 /// The most columns a table can have (PostgreSQL's `MaxHeapAttributeNumber`):
 /// a `CREATE TABLE` or `ADD COLUMN` past it fails. The model rejects them
@@ -230,13 +231,16 @@ pub struct Table {
     pub created: Origin,
     pub columns: Vec<Column>,
     pub primary_key: Option<Key>,
-    pub uniques: Vec<Key>,
-    pub foreign_keys: Vec<ForeignKey>,
-    pub checks: Vec<Check>,
+    // The lists below are `ThinVec`s (8 bytes, nothing allocated while
+    // empty, where a `Vec` takes 24): a set of thousands of tables holds
+    // every table, most of them with none or one of each.
+    pub uniques: ThinVec<Key>,
+    pub foreign_keys: ThinVec<ForeignKey>,
+    pub checks: ThinVec<Check>,
     /// The partition key columns of a partitioned table (`PARTITION BY
     /// RANGE (a)`); empty for other tables. PostgreSQL requires its primary
     /// key to include them.
-    pub partition_key: Vec<Name>,
+    pub partition_key: ThinVec<Name>,
     /// `COMMENT ON TABLE`, with where it was written.
     pub comment: Comment,
 }
@@ -310,7 +314,8 @@ pub struct Column {
 pub struct Key {
     pub name: Option<Name>,
     pub name_origin: Option<Origin>,
-    pub columns: Vec<Name>,
+    /// A `ThinVec`, as `Table`'s lists are.
+    pub columns: ThinVec<Name>,
     /// The constraint (inline: the `PRIMARY KEY` / `UNIQUE` words).
     pub origin: Origin,
     /// Written on a column (`email TEXT UNIQUE`) rather than the table.
@@ -321,7 +326,8 @@ pub struct Key {
 pub struct ForeignKey {
     pub name: Option<Name>,
     pub name_origin: Option<Origin>,
-    pub columns: Vec<Name>,
+    /// A `ThinVec`, as `Table`'s lists are.
+    pub columns: ThinVec<Name>,
     /// The referencing columns (inline: the column's name).
     pub columns_origin: Origin,
     /// The one column `columns_origin` names, as PostgreSQL folds the
@@ -330,7 +336,7 @@ pub struct ForeignKey {
     pub written_column: Option<Name>,
     pub referenced_table: QualifiedName,
     /// Empty when the primary key is meant.
-    pub referenced_columns: Vec<Name>,
+    pub referenced_columns: ThinVec<Name>,
     /// `None`: no `ON DELETE` clause (PostgreSQL applies NO ACTION).
     pub on_delete: Option<FkAction>,
     pub on_update: Option<FkAction>,

@@ -19,8 +19,8 @@ use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableC
 use super::names::{self, Name, QualifiedName, fold, fold_all, last_part};
 use super::{
     Check, CheckExpr, Column, ColumnDefault, ColumnType, EnumType, FkAction, ForeignKey, Index,
-    IndexKey, IndexMethod, Key, Predicate, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
-    TypeKind, View,
+    IndexKey, IndexMethod, Key, Predicate, Sequence, Table, ThinVec, Trigger, TriggerEvent,
+    TriggerTiming, TypeKind, View,
 };
 use crate::load::compat::Extra;
 use crate::locate::Locator;
@@ -242,13 +242,14 @@ impl Reader<'_> {
             // other files' data to the end of the run.
             columns: Vec::with_capacity(create.columns.len() + 1),
             primary_key: None,
-            uniques: Vec::new(),
-            foreign_keys: Vec::new(),
-            checks: Vec::new(),
+            uniques: ThinVec::new(),
+            foreign_keys: ThinVec::new(),
+            checks: ThinVec::new(),
             partition_key: create
                 .partition_by
                 .as_deref()
                 .map(partition_columns)
+                .map(ThinVec::from)
                 .unwrap_or_default(),
             comment: None,
         };
@@ -367,10 +368,10 @@ impl Reader<'_> {
             name: name.map(fold),
             name_origin: name.map(|n| self.at.ident(n)),
             written_column: columns.contains(&as_written).then_some(as_written),
-            columns,
+            columns: columns.into(),
             columns_origin,
             referenced_table: written(&fk.foreign_table),
-            referenced_columns: fold_all(&fk.referred_columns),
+            referenced_columns: fold_all(&fk.referred_columns).into(),
             on_delete: fk.on_delete.map(FkAction::of),
             on_update: fk.on_update.map(FkAction::of),
             clause: self
@@ -385,7 +386,7 @@ impl Reader<'_> {
         Key {
             name: name.map(fold),
             name_origin: name.map(|n| self.at.ident(n)),
-            columns: vec![fold(ident)],
+            columns: [fold(ident)].into(),
             origin: self
                 .at
                 .column_keyword(ident, keyword)
@@ -435,7 +436,7 @@ impl Reader<'_> {
         Key {
             name: name.map(fold),
             name_origin: name.map(|n| self.at.ident(n)),
-            columns: fold_all(columns),
+            columns: fold_all(columns).into(),
             origin: self
                 .at
                 .constraint(name, columns, &[keyword])

@@ -112,10 +112,10 @@ fn pairs<'a>(
     let referenced: Vec<crate::model::Name> = if fk.referenced_columns.is_empty() {
         target
             .and_then(|t| t.primary_key.as_ref())
-            .map(|k| k.columns.clone())
+            .map(|k| k.columns.to_vec())
             .unwrap_or_default()
     } else {
-        fk.referenced_columns.clone()
+        fk.referenced_columns.to_vec()
     };
     fk.columns
         .iter()

@@ -186,7 +186,7 @@ fn compare_tables(
         }
     }
     // Primary key.
-    let key = |t: &Table| t.primary_key.as_ref().map(|k| k.columns.clone());
+    let key = |t: &Table| t.primary_key.as_ref().map(|k| k.columns.to_vec());
     if key(table) != key(live) {
         let origin = table
             .primary_key
@@ -207,7 +207,7 @@ fn compare_tables(
     }
     // Unique constraints, by their columns.
     let uniques = |t: &Table| -> BTreeSet<Vec<Name>> {
-        t.uniques.iter().map(|k| k.columns.clone()).collect()
+        t.uniques.iter().map(|k| k.columns.to_vec()).collect()
     };
     let (mine, others) = (uniques(table), uniques(live));
     let one_side = [
@@ -219,7 +219,7 @@ fn compare_tables(
         (&live.uniques, &mine, "in the database but in no migration"),
     ];
     for (keys, other_side, where_) in one_side {
-        for key in keys.iter().filter(|k| !other_side.contains(&k.columns)) {
+        for key in keys.iter().filter(|k| !other_side.contains(&k.columns[..])) {
             out.push(
                 Diagnostic::new(
                     DEF.id,
@@ -497,7 +497,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
                     .keys
                     .iter()
                     .filter_map(|k| k.column().map(Name::from))
-                    .collect(),
+                    .collect::<Vec<_>>(),
             )
             .with_name(index.name.as_ref().map(|n| n.name.clone()));
         let origin = index.name_origin.as_ref().unwrap_or(&index.origin);
@@ -580,7 +580,7 @@ fn compare_indexes(ours: &Catalog, theirs: &Catalog, out: &mut Vec<Diagnostic>) 
                             .keys
                             .iter()
                             .filter_map(|k| k.column().map(Name::from))
-                            .collect(),
+                            .collect::<Vec<_>>(),
                     )
                     .with_name(other.name.as_ref().map(|n| n.name.clone())),
             ),

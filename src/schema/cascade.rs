@@ -126,7 +126,7 @@ pub fn trees<'a>(catalog: &'a Catalog, table: &'a Table) -> (Tree<'a>, Tree<'a>)
 /// tables reference.
 fn key_columns(catalog: &Catalog, table: &Table) -> Vec<Name> {
     if let Some(key) = &table.primary_key {
-        return key.columns.clone();
+        return key.columns.to_vec();
     }
     let mut columns: Vec<Name> = Vec::new();
     for (_, fk) in catalog.foreign_keys_to(&table.name) {
@@ -280,7 +280,7 @@ impl<'a> Walk<'a> {
         }
         if self
             .updated
-            .insert((table.clone(), sorted(columns.clone())))
+            .insert((table.clone(), sorted(columns.to_vec())))
         {
             step.steps = self.updates(table, columns);
         } else {

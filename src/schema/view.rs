@@ -142,13 +142,13 @@ impl<'a> SchemaView<'a> {
 /// primary key (empty when that table is not in the schema).
 pub fn referenced_columns(catalog: &Catalog, fk: &ForeignKey) -> Vec<Name> {
     if !fk.referenced_columns.is_empty() {
-        return fk.referenced_columns.clone();
+        return fk.referenced_columns.to_vec();
     }
     catalog
         .tables
         .get(&fk.referenced_table)
         .and_then(|table| table.primary_key.as_ref())
-        .map(|key| key.columns.clone())
+        .map(|key| key.columns.to_vec())
         .unwrap_or_default()
 }
 

@@ -16,7 +16,9 @@ use rayon::slice::ParallelSliceMut;
 use super::facts::{Change, ColumnChange, CommentOn, Constraint, DropKind, TableChange};
 use super::names::QualifiedName;
 use super::read::add_constraint;
-use super::{Catalog, Column, ColumnType, EnumType, Index, IndexKey, Key, Name, Sequence, Table};
+use super::{
+    Catalog, Column, ColumnType, EnumType, Index, IndexKey, Key, Name, Sequence, Table, ThinVec,
+};
 use super::{MAX_COLUMNS, Rejected};
 use crate::load::{LoadedSet, Project};
 use crate::source::Origin;
@@ -674,7 +676,7 @@ impl Replay {
                 let key = Key {
                     name: name.clone().or(Some(index.clone())),
                     name_origin: name_origin.clone(),
-                    columns,
+                    columns: columns.into(),
                     origin: origin.clone(),
                     inline: false,
                 };
@@ -837,7 +839,7 @@ impl Replay {
         };
         column.name = new.into();
         column.name_origin = origin.clone();
-        let rename = |columns: &mut Vec<Name>| {
+        let rename = |columns: &mut [Name]| {
             for c in columns.iter_mut().filter(|c| *c == old) {
                 *c = new.into();
             }
@@ -1043,7 +1045,7 @@ fn is_default_name(name: &str, table: &str, columns: &[Name], suffix: &str) -> b
 /// Drops from `items` the constraint called `name`, explicitly or by
 /// PostgreSQL's default name (`{table}_{columns}_{suffix}`).
 fn drop_named<T>(
-    items: &mut Vec<T>,
+    items: &mut ThinVec<T>,
     table: &str,
     name: &str,
     suffix: &str,
@@ -1080,16 +1082,16 @@ fn add_column_to(table: &mut Table, column: Column, if_not_exists: bool) -> bool
 }
 fn drop_constraint(table: &mut Table, name: &str) {
     let table_name = table.name.name.clone();
-    let mut primary: Vec<Key> = table.primary_key.take().into_iter().collect();
+    let mut primary: ThinVec<Key> = table.primary_key.take().into_iter().collect();
     drop_named(&mut primary, &table_name, name, "pkey", |k| {
         (k.name.as_deref(), &[])
     });
     table.primary_key = primary.pop();
     drop_named(&mut table.uniques, &table_name, name, "key", |k| {
-        (k.name.as_deref(), &k.columns)
+        (k.name.as_deref(), &k.columns[..])
     });
     drop_named(&mut table.foreign_keys, &table_name, name, "fkey", |fk| {
-        (fk.name.as_deref(), &fk.columns)
+        (fk.name.as_deref(), &fk.columns[..])
     });
     drop_named(&mut table.checks, &table_name, name, "check", |c| {
         (c.name.as_deref(), c.column.as_slice())
