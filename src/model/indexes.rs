@@ -647,11 +647,11 @@ mod tests {
             name: name.map(|n| QualifiedName::new(schema, n)),
             name_origin: name.map(|_| origin.clone()),
             table: QualifiedName::new(schema, table),
-            keys: vec![IndexKey::Column("id".into())],
+            keys: [IndexKey::Column("id".into())].into(),
             unique: false,
             method: Default::default(),
             predicate: None,
-            include: Vec::new(),
+            include: crate::model::ThinVec::new(),
             origin,
         }
     }
@@ -835,7 +835,7 @@ mod tests {
         indexes.push(index(Some("s"), None, "u"));
         indexes.move_table(&name("t"), &name("v"));
         indexes.on_table_mut(&name("v"), |index| {
-            index.keys = vec![IndexKey::Column("code".into())];
+            index.keys = [IndexKey::Column("code".into())].into();
         });
         let finds = |indexes: &Indexes| {
             ["t_id_idx", "v_id_idx", "v_code_idx", "u_id_idx"]

@@ -376,13 +376,14 @@ pub struct Index {
     pub name: Option<QualifiedName>,
     pub name_origin: Option<Origin>,
     pub table: QualifiedName,
-    pub keys: Vec<IndexKey>,
+    /// `ThinVec`s, as `Table`'s lists are (a set holds every index).
+    pub keys: ThinVec<IndexKey>,
     pub unique: bool,
     pub method: IndexMethod,
     /// A partial index's `WHERE` predicate. Boxed: most indexes have
     /// none, and a set of thousands of tables holds every index.
     pub predicate: Option<Box<Predicate>>,
-    pub include: Vec<Name>,
+    pub include: ThinVec<Name>,
     /// The `CREATE INDEX` statement.
     pub origin: Origin,
 }

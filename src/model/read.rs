@@ -553,7 +553,7 @@ impl Reader<'_> {
                     .predicate
                     .as_ref()
                     .map(|p| Box::new(Predicate::of(p))),
-                include: fold_all(&create.include),
+                include: fold_all(&create.include).into(),
                 origin: self.at.statement(),
             }),
             if_not_exists: create.if_not_exists,
