@@ -483,17 +483,22 @@ impl Template {
             .filter(|&i| !names[i].is_empty())
             .collect();
         order.sort_by_key(|&i| std::cmp::Reverse(names[i].len()));
-        // The text as pieces: literal text, or the name of that index.
+        // The text as pieces: literal text, or the name of that index. Each
+        // name splits the literal pieces left by the longer ones; the two
+        // lists take turns (a finding's texts are templated as it is
+        // reported, and a list per piece was most of a corpus run's
+        // packing).
         let mut pieces: Vec<Result<&str, usize>> = vec![Ok(text)];
+        let mut next = Vec::new();
         for i in order {
             let name = names[i];
-            pieces = pieces
-                .into_iter()
-                .flat_map(|piece| match piece {
-                    Ok(literal) if literal.contains(name) => split_on(literal, name, i),
-                    other => vec![other],
-                })
-                .collect();
+            for piece in pieces.drain(..) {
+                match piece {
+                    Ok(literal) => split_on(literal, name, i, &mut next),
+                    other => next.push(other),
+                }
+            }
+            std::mem::swap(&mut pieces, &mut next);
         }
         let mut template = String::with_capacity(text.len());
         // Whether the text so far has an odd number of backticks: a quote
@@ -573,18 +578,28 @@ fn push_escaped(template: &mut String, literal: &str) {
     }
 }
 
-/// `literal` split on every `name` in it, the names as `Err(index)`.
-fn split_on<'t>(literal: &'t str, name: &str, index: usize) -> Vec<Result<&'t str, usize>> {
-    let mut pieces = Vec::new();
-    for (at, part) in literal.split(name).enumerate() {
-        if at > 0 {
-            pieces.push(Err(index));
-        }
-        if !part.is_empty() {
+/// `literal` split on every `name` in it (left to right, as `str::split`
+/// finds them), onto `pieces`: the names as `Err(index)`, the text between
+/// them unless empty.
+fn split_on<'t>(
+    literal: &'t str,
+    name: &str,
+    index: usize,
+    pieces: &mut Vec<Result<&'t str, usize>>,
+) {
+    let mut start = 0;
+    for at in memchr::memmem::find_iter(literal.as_bytes(), name.as_bytes()) {
+        // A match of UTF-8 in UTF-8 starts and ends on character
+        // boundaries.
+        if let Some(part) = literal.get(start..at).filter(|part| !part.is_empty()) {
             pieces.push(Ok(part));
         }
+        pieces.push(Err(index));
+        start = at + name.len();
     }
-    pieces
+    if let Some(part) = literal.get(start..).filter(|part| !part.is_empty()) {
+        pieces.push(Ok(part));
+    }
 }
 
 impl AsRef<str> for Template {
