@@ -10,6 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use sqlparser::tokenizer::Location;
 
+use crate::load::PartOf;
+
 /// Index of a file in the run's file table. 32 bits, as the offsets of an
 /// `Origin`: a set of thousands of tables keeps several origins per column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -111,15 +113,11 @@ pub struct SourceFile {
 /// (`SourceFile::forget_text`). Three allocations of a few dozen bytes
 /// each took twice the memory of a small file's index.
 ///
-/// The words are `words[at..end]`: a file's own, or a part of a list that
-/// the indexes of many files share (`share_line_indexes`). The list is
-/// behind one thin pointer, so that the index takes 16 bytes of every
-/// file's record.
+/// The words are a file's own list, or its part of a list that the indexes
+/// of many files share (`share_line_indexes`).
 #[derive(Debug, Clone)]
 struct LineIndex {
-    words: Arc<Box<[u32]>>,
-    at: u32,
-    end: u32,
+    words: PartOf<u32>,
 }
 
 /// Where `LineIndex`'s lists start.
@@ -128,25 +126,22 @@ const LINES_AT: usize = 2;
 impl LineIndex {
     fn of(text: &str) -> Self {
         let lines = 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let chunks = text.len() / CHUNK + 2;
+        // `push_chars_before_chunks` writes one count, then one per chunk.
+        let chunks = 1 + text.len().div_ceil(CHUNK);
         let mut words = Vec::with_capacity(LINES_AT + lines + chunks);
         words.push(narrow(text.len()));
         words.push(narrow(lines));
         words.push(0);
         words.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| narrow(i + 1)));
         push_chars_before_chunks(text, &mut words);
-        let end = narrow(words.len());
+        debug_assert_eq!(words.len(), words.capacity(), "room for exactly the index");
         LineIndex {
-            words: Arc::new(words.into_boxed_slice()),
-            at: 0,
-            end,
+            words: PartOf::from(words),
         }
     }
 
     fn words(&self) -> &[u32] {
-        self.words
-            .get(widen(self.at)..widen(self.end))
-            .unwrap_or(&[])
+        &self.words
     }
 
     /// The text's length in bytes.
@@ -188,31 +183,8 @@ impl LineIndex {
 /// pages of memory the load had freed around them, which the run could
 /// then not give back.
 pub fn share_line_indexes<'a>(files: impl IntoIterator<Item = &'a mut SourceFile>) {
-    let mut files: Vec<&mut SourceFile> = files
-        .into_iter()
-        .filter(|file| file.index.get().is_some())
-        .collect();
-    let total = files
-        .iter()
-        .filter_map(|file| file.index.get())
-        .map(|index| index.words().len())
-        .sum();
-    let mut words = Vec::with_capacity(total);
-    let mut ends = Vec::with_capacity(files.len());
-    for index in files.iter().filter_map(|file| file.index.get()) {
-        words.extend_from_slice(index.words());
-        ends.push(narrow(words.len()));
-    }
-    let shared = Arc::new(words.into_boxed_slice());
-    let mut at = 0;
-    for (file, end) in files.iter_mut().zip(ends) {
-        file.index = OnceLock::from(LineIndex {
-            words: Arc::clone(&shared),
-            at,
-            end,
-        });
-        at = end;
-    }
+    let indexes = files.into_iter().filter_map(|file| file.index.get_mut());
+    crate::load::shared::share(indexes.map(|index| &mut index.words));
 }
 
 fn narrow(n: usize) -> u32 {
