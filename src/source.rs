@@ -21,7 +21,7 @@ impl FileId {
     /// The id of the file at `index` of the file table (a table of more
     /// than 4 billion files cannot be held in memory).
     pub fn new(index: usize) -> FileId {
-        FileId(to_u32(index))
+        FileId(narrow(index))
     }
 
     /// Where the file is in the file table.
@@ -47,8 +47,8 @@ impl Origin {
     pub fn new(file: FileId, span: Range<usize>) -> Self {
         Origin {
             file,
-            start: to_u32(span.start),
-            end: to_u32(span.end),
+            start: narrow(span.start),
+            end: narrow(span.end),
         }
     }
 
@@ -60,12 +60,6 @@ impl Origin {
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
-}
-
-/// Offsets and file ids are below `MAX_FILE_OFFSET` by construction; a
-/// larger value (which cannot occur) stays at the top rather than wrap.
-fn to_u32(value: usize) -> u32 {
-    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// A 1-based line and column (columns in characters).
@@ -187,7 +181,11 @@ pub fn share_line_indexes<'a>(files: impl IntoIterator<Item = &'a mut SourceFile
     crate::load::shared::share(indexes.map(|index| &mut index.words));
 }
 
-fn narrow(n: usize) -> u32 {
+/// An offset, index or count kept in 32 bits: offsets and file ids are
+/// below `MAX_FILE_OFFSET` by construction (no file over 4 GiB is read),
+/// and no list in memory holds 4 billion items; a larger value (which
+/// cannot occur) stays at the top rather than wrap.
+pub fn narrow(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

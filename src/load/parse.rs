@@ -111,7 +111,7 @@ impl Loading {
                 parsed,
                 nested: None,
             },
-            token_range: narrow(tokens.start)..narrow(tokens.end),
+            token_range: crate::source::narrow(tokens.start)..crate::source::narrow(tokens.end),
             extras,
         }
     }
@@ -462,11 +462,6 @@ fn make(
         .unwrap_or(range.end.saturating_sub(1));
     let span = tokens.range(first).start..tokens.range(last).end;
     Loading::new(range, span, direction, parsed, extras)
-}
-
-/// A token index or count as a statement keeps it (see `token_range`).
-pub fn narrow(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A token as a message shows it: one line, at most 40 characters (a

@@ -71,7 +71,7 @@ fn body_statements(
     let inner = parse::parse_units(&mut body, source.text(), &units, budget)
         .into_iter()
         .map(|mut inner| {
-            inner.nested = Some(parse::narrow(body_index));
+            inner.nested = Some(crate::source::narrow(body_index));
             if let Parsed::Failed(_) | Parsed::Unread(_) = inner.parsed {
                 inner.parsed = Parsed::Opaque("statement in a DO block".into());
             }

@@ -92,7 +92,7 @@ pub fn share<'a, T: 'a>(lists: impl IntoIterator<Item = &'a mut PartOf<T>>) {
         if let Some(own) = list.own() {
             all.append(own);
         }
-        ends.push(narrow(all.len()));
+        ends.push(crate::source::narrow(all.len()));
     }
     let all = Arc::new(all);
     let mut at = 0;
@@ -104,12 +104,6 @@ pub fn share<'a, T: 'a>(lists: impl IntoIterator<Item = &'a mut PartOf<T>>) {
         };
         at = end;
     }
-}
-
-/// An index in a list held in memory: lists of over 4 billion items are
-/// not made, and a larger one (which cannot occur) stays at the top.
-fn narrow(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use lsp_types::{Position, PositionEncodingKind};
 
+use crate::source::narrow;
+
 /// The code units LSP characters count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -86,7 +88,9 @@ impl<'a> LineIndex<'a> {
             + self
                 .encoding
                 .units(self.text.get(from..offset).unwrap_or(""));
-        let position = Position::new(saturate(line), saturate(units));
+        // LSP positions are `u32`; a text that long is far past any file
+        // we read.
+        let position = Position::new(narrow(line), narrow(units));
         self.last.set(Some((offset, position)));
         position
     }
@@ -161,11 +165,6 @@ fn line_starts(text: &str) -> Vec<usize> {
         }
     }
     starts
-}
-
-/// LSP positions are `u32`; a text that long is far past any file we read.
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
