@@ -78,8 +78,8 @@ impl ObjectRef {
         ObjectRef::table(table).with_columns(vec![Name::new(column)])
     }
 
-    pub fn with_columns(mut self, columns: impl Into<Vec<Name>>) -> Self {
-        self.columns = columns.into();
+    pub fn with_columns(mut self, columns: Vec<Name>) -> Self {
+        self.columns = columns;
         self
     }
 

@@ -76,7 +76,7 @@ impl Rule for ExplicitFkActions {
                     .help("say what happens to these rows when the referenced row goes or its key changes, e.g. `ON DELETE CASCADE ON UPDATE CASCADE` for owned rows, `ON DELETE SET NULL` for optional links, `ON DELETE RESTRICT` for lookups; the implicit default is NO ACTION")
                     .object(
                         ObjectRef::table(&table.name)
-                            .with_columns(fk.columns.clone())
+                            .with_columns(fk.columns.to_vec())
                             .with_name(fk.name.clone()),
                     ),
                     || self.fix(cx, fk),

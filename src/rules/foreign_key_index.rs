@@ -65,7 +65,7 @@ impl Rule for ForeignKeyIndex {
                     ))
                     .object(
                         ObjectRef::table(&table.name)
-                            .with_columns(fk.columns.clone())
+                            .with_columns(fk.columns.to_vec())
                             .with_name(fk.name.clone()),
                     ),
                     || fix(cx, table, fk, &index, &create),

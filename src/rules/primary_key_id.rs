@@ -73,7 +73,7 @@ impl Rule for PrimaryKeyId {
             // Made for a finding only: most keys are right.
             let object = || {
                 ObjectRef::table(&table.name)
-                    .with_columns(key.columns.clone())
+                    .with_columns(key.columns.to_vec())
                     .with_name(key.name.clone())
             };
             match key.columns.as_slice() {

@@ -231,7 +231,7 @@ fn compare_tables(
                 )
                 .object(
                     ObjectRef::table(name)
-                        .with_columns(key.columns.clone())
+                        .with_columns(key.columns.to_vec())
                         .with_name(key.name.clone()),
                 ),
             );
@@ -254,7 +254,7 @@ fn compare_tables(
     for fk in &table.foreign_keys {
         let id = identity(fk, ours);
         let object = ObjectRef::table(name)
-            .with_columns(fk.columns.clone())
+            .with_columns(fk.columns.to_vec())
             .with_name(fk.name.clone());
         match live.foreign_keys.iter().find(|other| identity(other, theirs) == id) {
             None => out.push(
@@ -313,7 +313,7 @@ fn compare_tables(
                 )
                 .object(
                     ObjectRef::table(name)
-                        .with_columns(fk.columns.clone())
+                        .with_columns(fk.columns.to_vec())
                         .with_name(fk.name.clone()),
                 ),
             );

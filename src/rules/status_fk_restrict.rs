@@ -80,7 +80,7 @@ impl Rule for StatusFkRestrict {
                     ))
                     .object(
                         ObjectRef::table(&table.name)
-                            .with_columns(fk.columns.clone())
+                            .with_columns(fk.columns.to_vec())
                             .with_name(fk.name.clone()),
                     ),
                     || fix(cx, fk),

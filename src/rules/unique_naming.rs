@@ -66,7 +66,7 @@ impl Rule for UniqueNaming {
             for key in &table.uniques {
                 let expected = self.options.template.expand(&table.name.name, &key.columns);
                 let object = ObjectRef::table(&table.name)
-                    .with_columns(key.columns.clone())
+                    .with_columns(key.columns.to_vec())
                     .with_name(key.name.clone());
                 match (&key.name, &key.name_origin) {
                     (Some(name), _) if *name == expected => {}
