@@ -24,7 +24,8 @@ pub struct Reporter<'a> {
     project: &'a Project,
     overrides: &'a FileOverrides<'a>,
     /// Packed (see `diagnostic::Packed`): the findings of a set live
-    /// beside its catalog until the rules are done.
+    /// beside its catalog until the rules are done (a small set's are kept
+    /// whole: `keeping_whole`).
     found: Packed,
     /// Which findings carry their fixes (`Settings::fixes`).
     fixes: Fixing<'a>,
@@ -86,6 +87,13 @@ impl<'a> Reporter<'a> {
             found: Packed::default(),
             fixes: Fixing::All,
         }
+    }
+
+    /// Keeps the findings whole rather than packed (`Packed::whole`): for
+    /// a set too small for its findings to weigh beside its catalog.
+    pub fn keeping_whole(mut self) -> Self {
+        self.found = Packed::whole();
+        self
     }
 
     /// Which findings carry their fixes (`Settings::fixes`).
