@@ -878,7 +878,8 @@ mod tests {
     /// A finding's key reads back from the bytes without unpacking it, and
     /// the findings a list of flags leaves out are read past, the others
     /// unpacked as they were pushed: findings packed whole, with and
-    /// without objects, helps and templates, in any order.
+    /// without objects, helps and templates, in any order; and the same
+    /// from a list that keeps them all whole (`Packed::whole`).
     #[test]
     fn keys_read_back_and_flagged_findings_are_left_packed() {
         let mut findings = Vec::new();
@@ -904,32 +905,40 @@ mod tests {
             }
             findings.push(d);
         }
-        let mut packed = Packed::default();
-        for finding in findings.clone() {
-            packed.push(finding);
+        for mut packed in [Packed::default(), Packed::whole()] {
+            for finding in findings.clone() {
+                packed.push(finding);
+            }
+            if packed.all_whole {
+                // One tag a finding, and no text templated.
+                assert_eq!(packed.bytes, vec![WHOLE; findings.len()]);
+                assert!(packed.templates.is_empty());
+            } else {
+                assert!(packed.whole.len() < findings.len());
+            }
+            let mut keys = Vec::new();
+            packed.keys_into(&mut keys);
+            assert_eq!(keys.len(), findings.len());
+            for (key, finding) in keys.iter().zip(&findings) {
+                assert_eq!(
+                    (key.rule, key.file, key.start),
+                    (finding.rule, finding.file, finding.span.start)
+                );
+            }
+            let flags: Vec<bool> = (0..findings.len())
+                .map(|i| i % 5 == 2 || i % 9 == 0)
+                .collect();
+            let mut kept = flags.iter().map(|&flag| !flag);
+            let mut out = Vec::new();
+            packed.unpack_kept_into(&mut out, &mut kept);
+            let want: Vec<Diagnostic> = findings
+                .iter()
+                .zip(&flags)
+                .filter(|&(_, &flag)| !flag)
+                .map(|(d, _)| d.clone())
+                .collect();
+            assert_eq!(out, want);
         }
-        let mut keys = Vec::new();
-        packed.keys_into(&mut keys);
-        assert_eq!(keys.len(), findings.len());
-        for (key, finding) in keys.iter().zip(&findings) {
-            assert_eq!(
-                (key.rule, key.file, key.start),
-                (finding.rule, finding.file, finding.span.start)
-            );
-        }
-        let flags: Vec<bool> = (0..findings.len())
-            .map(|i| i % 5 == 2 || i % 9 == 0)
-            .collect();
-        let mut kept = flags.iter().map(|&flag| !flag);
-        let mut out = Vec::new();
-        packed.unpack_kept_into(&mut out, &mut kept);
-        let want: Vec<Diagnostic> = findings
-            .into_iter()
-            .zip(&flags)
-            .filter(|&(_, &flag)| !flag)
-            .map(|(d, _)| d)
-            .collect();
-        assert_eq!(out, want);
     }
 
     /// Every rule and severity survives the byte it is packed in.
