@@ -146,17 +146,47 @@ impl<'t> Words<'t> {
         items
     }
 
-    /// A parser over the words from position `n` (a copy of a few tokens,
-    /// for the statements read here).
-    fn parser_from(&self, n: usize) -> Option<Parser<'static>> {
+    /// A parser over at most `count` words from position `n` (a copy of
+    /// their tokens, for the statements read here).
+    fn parser_from(&self, n: usize, count: usize) -> Option<Parser<'static>> {
         let first = *self.at.get(n)?;
+        let end = self
+            .at
+            .get(n.saturating_add(count))
+            .copied()
+            .unwrap_or(self.tokens.len());
+        let tokens = self.tokens.get(first..end)?.to_vec();
         let dialect: &'static PostgreSqlDialect = &PostgreSqlDialect {};
-        Some(Parser::new(dialect).with_tokens_with_locations(self.tokens[first..].to_vec()))
+        Some(Parser::new(dialect).with_tokens_with_locations(tokens))
     }
+}
+
+/// Enough words for the names read with a parser here (`ident_at`,
+/// `table_name`, an `ALTER TABLE`'s or `ALTER TRIGGER`'s names): a name of
+/// up to 30 parts with its dots. The parser gets a copy of only these: an
+/// `ALTER TABLE` names its table before thousands of words of actions.
+const NAME_WORDS: usize = 64;
+
+/// Whether `rewrite` may change a statement that starts with these
+/// tokens: every form it knows starts with `CREATE`, `ALTER` or `DROP
+/// INDEX`. The others (an `INSERT` of thousands of rows) are left without
+/// listing their words.
+fn may_rewrite(tokens: &[TokenWithSpan]) -> bool {
+    let mut words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .map(|t| keyword(&t.token));
+    matches!(
+        (words.next(), words.next()),
+        (Some(Keyword::CREATE | Keyword::ALTER), _) | (Some(Keyword::DROP), Some(Keyword::INDEX))
+    )
 }
 
 /// Rewrites one statement (its tokens) in place; see the module docs.
 pub fn rewrite(tokens: &mut [TokenWithSpan]) -> Rewritten {
+    if !may_rewrite(tokens) {
+        return Rewritten::default();
+    }
     let words = Words::new(tokens);
     let mut blank: Vec<Range<usize>> = Vec::new();
     let mut out = Rewritten::default();
@@ -345,7 +375,7 @@ fn alter_table(words: &Words<'_>, blank: &mut Vec<Range<usize>>, out: &mut Rewri
     if words.kw(n) == Keyword::ONLY {
         n += 1;
     }
-    let Some(mut parser) = words.parser_from(n) else {
+    let Some(mut parser) = words.parser_from(n, NAME_WORDS) else {
         return;
     };
     let Ok(table) = parser.parse_object_name(false) else {
@@ -521,7 +551,7 @@ fn object_name_words(name: &ObjectName) -> usize {
 
 /// The identifier at position `n` (a plain or quoted word).
 fn ident_at(words: &Words<'_>, n: usize) -> Option<Ident> {
-    let mut parser = words.parser_from(n)?;
+    let mut parser = words.parser_from(n, NAME_WORDS)?;
     parser.parse_identifier().ok()
 }
 
@@ -532,7 +562,7 @@ fn alter_sequence(words: &Words<'_>) -> Vec<Extra> {
     if words.is(n, &[Keyword::IF, Keyword::EXISTS]) {
         n += 2;
     }
-    let Some(mut parser) = words.parser_from(n) else {
+    let Some(mut parser) = words.parser_from(n, usize::MAX) else {
         return Vec::new();
     };
     let Ok(sequence) = parser.parse_object_name(false) else {
@@ -580,7 +610,7 @@ fn alter_sequence(words: &Words<'_>) -> Vec<Extra> {
 /// `ALTER TRIGGER t ON tbl RENAME TO n` (other forms depend on
 /// extensions and change nothing the model keeps).
 fn alter_trigger(words: &Words<'_>) -> Option<Extra> {
-    let mut parser = words.parser_from(2)?;
+    let mut parser = words.parser_from(2, NAME_WORDS)?;
     let old = parser.parse_identifier().ok()?;
     if !parser.parse_keyword(Keyword::ON) {
         return None;
@@ -655,7 +685,7 @@ fn table_name(words: &Words<'_>, object: usize) -> Option<String> {
     ) {
         n += 1;
     }
-    let mut parser = words.parser_from(n)?;
+    let mut parser = words.parser_from(n, NAME_WORDS)?;
     parser
         .parse_object_name(false)
         .ok()
@@ -767,6 +797,33 @@ mod tests {
             &out.extras[..],
             [Extra::NotNull { table: Some(_), .. }]
         ));
+    }
+
+    /// Names are read from a bounded copy of the words after them: an
+    /// `ALTER TABLE` of many actions still gives each its column and the
+    /// table's whole name, and a statement no form starts is left alone.
+    #[test]
+    fn names_are_read_from_the_words_at_them() {
+        let actions: Vec<String> = (0..300)
+            .map(|i| format!("ADD CONSTRAINT nn_{i} NOT NULL \"c {i}\""))
+            .collect();
+        let sql = format!("ALTER TABLE ONLY \"my db\".app.t {}", actions.join(", "));
+        let (_, out) = rewritten(&sql);
+        assert_eq!(out.consumed, Some("ALTER TABLE"));
+        assert_eq!(out.extras.len(), 300);
+        for (i, extra) in out.extras.iter().enumerate() {
+            let Extra::NotNull {
+                table: Some(table),
+                column,
+            } = extra
+            else {
+                panic!("{extra:?}");
+            };
+            assert_eq!(table.to_string(), "\"my db\".app.t");
+            assert_eq!(column.value, format!("c {i}"));
+        }
+        let (parsed, out) = rewritten("INSERT INTO t (a) VALUES (1), (2)");
+        assert_eq!((parsed, out), (Ok(1), Rewritten::default()));
     }
 
     #[test]
