@@ -21,8 +21,8 @@
 //! the texts come back exactly as they were pushed (see `Template`).
 //!
 //! A small set's findings are kept whole (`Packed::whole`): beside a small
-//! catalog they weigh little, and templating every text then reading it
-//! back took a tenth of a corpus run.
+//! catalog they weigh little, and templating every text then filling it
+//! back in took a twelfth of a corpus run's instructions.
 
 use std::sync::Arc;
 

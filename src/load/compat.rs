@@ -163,7 +163,7 @@ impl<'t> Words<'t> {
 
 /// Enough words for the names read with a parser here (`ident_at`,
 /// `table_name`, an `ALTER TABLE`'s or `ALTER TRIGGER`'s names): a name of
-/// up to 30 parts with its dots. The parser gets a copy of only these: an
+/// two dozen parts with its dots, where PostgreSQL's have at most three. The parser gets a copy of only these: an
 /// `ALTER TABLE` names its table before thousands of words of actions.
 const NAME_WORDS: usize = 64;
 
