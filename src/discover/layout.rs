@@ -644,7 +644,7 @@ impl Version {
         }
         Version {
             written_and_numbers: both.into_boxed_str(),
-            numbers_at: u32::try_from(numbers_at).unwrap_or(u32::MAX),
+            numbers_at: crate::source::narrow(numbers_at),
         }
     }
 

@@ -10,7 +10,9 @@
 
 use std::sync::Arc;
 
-/// The items of one file: its own list, or `all[at..end]`.
+/// The items of one file: its own list, or `all[at..end]` (a clone
+/// shares `all`).
+#[derive(Clone)]
 pub enum PartOf<T> {
     Own(Vec<T>),
     Shared { all: Arc<Vec<T>>, at: u32, end: u32 },
@@ -54,19 +56,6 @@ impl<'a, T> IntoIterator for &'a PartOf<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
-    }
-}
-
-impl<T: Clone> Clone for PartOf<T> {
-    fn clone(&self) -> Self {
-        match self {
-            PartOf::Own(list) => PartOf::Own(list.clone()),
-            PartOf::Shared { all, at, end } => PartOf::Shared {
-                all: Arc::clone(all),
-                at: *at,
-                end: *end,
-            },
-        }
     }
 }
 

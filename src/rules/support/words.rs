@@ -72,7 +72,7 @@ impl Words {
     fn add(&mut self, word: &str, file: FileId, offset: usize) {
         if let Some(places) = self.at.get_mut(word) {
             // Files above 4 GiB are never read (`--max-file-size`).
-            places.push((file, u32::try_from(offset).unwrap_or(u32::MAX)));
+            places.push((file, crate::source::narrow(offset)));
         }
         if looks_generated(word.as_bytes()) && !self.generated.contains(word) {
             self.generated.insert(word.into());
